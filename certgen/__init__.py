@@ -1,0 +1,90 @@
+"""certgen: print-ready PDF security certificates, from a spec and holder data.
+
+The public API is what is accessible from this root package without
+importing sub-modules; everything else may change.
+
+>>> import certgen
+>>> issue = certgen.prepare("samples/thornburg-series-b/spec.yaml")  # doctest: +SKIP
+>>> form_pdf = issue.render()                                           # doctest: +SKIP
+>>> holders = certgen.load_holders("samples/thornburg-series-b/holders.csv")  # doctest: +SKIP
+>>> issue.save("certificates.pdf", holders)                            # doctest: +SKIP
+
+The pipeline: :func:`load_spec` → :func:`prepare` (legends, templates,
+layout, once per issue) → :meth:`PreparedIssue.render` (per certificate:
+fill the fields, draw the PDF).
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from collections.abc import Iterable, Mapping
+from os import PathLike
+from typing import Any
+
+from .errors import (
+    CertgenError as CertgenError,
+    FitError as FitError,
+    HolderDataError as HolderDataError,
+    RenderError as RenderError,
+    SpecError as SpecError,
+    TemplateError as TemplateError,
+)
+from .model.certificate import Holder as Holder
+from .pipeline import (
+    PreparedIssue as PreparedIssue,
+    RenderedCertificate as RenderedCertificate,
+    prepare as prepare,
+)
+from .spec import load_spec as load_spec, spec_json_schema as spec_json_schema
+from .spec.holders import iter_holders as iter_holders, load_holders as load_holders
+from .spec.schema import Spec as Spec
+from .words import in_figures as in_figures, in_words as in_words
+
+__all__ = [
+    "CertgenError",
+    "FitError",
+    "Holder",
+    "HolderDataError",
+    "PreparedIssue",
+    "RenderError",
+    "RenderedCertificate",
+    "Spec",
+    "SpecError",
+    "TemplateError",
+    "__version__",
+    "in_figures",
+    "in_words",
+    "iter_holders",
+    "load_holders",
+    "load_spec",
+    "prepare",
+    "render",
+    "spec_json_schema",
+]
+
+
+def render(
+    spec: Spec | str | PathLike[str] | Mapping[str, Any],
+    holders: str | PathLike[str] | Iterable[Holder | Mapping[str, Any]] | None = None,
+) -> bytes:
+    """Render a PDF in one call: the blank form, or one certificate per holder.
+
+    :param spec: a :class:`Spec`, a spec file path, or a mapping.
+    :param holders: a holder file (CSV/JSON/JSONL), rows as mappings, or
+        :class:`Holder` objects; ``None`` for the blank form.
+    :raises CertgenError: on any bad input (see :mod:`certgen.errors`).
+    """
+    issue = prepare(spec)
+    if holders is None:
+        return issue.render()
+    return issue.render(_holders(holders))
+
+
+def _holders(holders: str | PathLike[str] | Iterable[Holder | Mapping[str, Any]]) -> list[Holder]:
+    if isinstance(holders, (str, PathLike)):
+        return load_holders(holders)
+    rows = list(holders)
+    if all(isinstance(row, Holder) for row in rows):
+        return rows  # type: ignore[return-value]
+    return load_holders(row for row in rows if not isinstance(row, Holder))  # type: ignore[misc]

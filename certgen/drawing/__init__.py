@@ -1,0 +1,80 @@
+"""Draw laid-out pages into a PDF with ReportLab.
+
+In: the issue's laid-out pages (face, reverse) and, per certificate, the
+lines of its filled fields.  Out: PDF bytes written to a binary stream.
+
+Each page's static elements are drawn once per document into a PDF Form
+XObject and every certificate's page places it with one ``Do`` operator; the
+per-certificate path draws only the variable fields.  Documents are written
+in ReportLab's invariant mode, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from reportlab.pdfgen.canvas import Canvas
+
+from ..fonts import ensure_fonts
+from ..layout.elements import Line, Page
+from .canvas import define_tiles, draw_element, draw_lines, patterns_of
+
+__all__ = ["DocumentInfo", "FilledPage", "write_pdf"]
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """Metadata of the PDF document."""
+
+    title: str
+    author: str
+    subject: str = ""
+    creator: str = "certgen"
+
+
+#: The fields of one page of one certificate, laid out: (field index, lines) pairs.
+FilledPage = Sequence[tuple[int, list[Line]]]
+
+
+def write_pdf(
+    pages: Sequence[Page],
+    certificates: Iterable[Sequence[FilledPage]],
+    target: BinaryIO,
+    info: DocumentInfo,
+) -> int:
+    """Write one PDF holding every certificate, each on ``len(pages)`` pages.
+
+    :param certificates: per certificate, one :data:`FilledPage` per page.
+    :returns: the number of certificates written.
+    """
+    ensure_fonts()
+    first_w, first_h = pages[0].width, pages[0].height
+    c = Canvas(target, pagesize=(first_w, first_h), invariant=1, pageCompression=1)
+    c.setTitle(info.title)
+    c.setAuthor(info.author)
+    c.setSubject(info.subject)
+    c.setCreator(info.creator)
+    define_tiles(c, [p for page in pages for element in page.static for p in patterns_of(element)])
+    forms = []
+    for index, page in enumerate(pages):
+        name = f"static{index}"
+        c.beginForm(name, 0, 0, page.width, page.height)
+        for element in page.static:
+            draw_element(c, element)
+        c.endForm()
+        forms.append(name)
+    count = 0
+    for filled_pages in certificates:
+        for page, form, filled in zip(pages, forms, filled_pages):
+            c.setPageSize((page.width, page.height))
+            c.doForm(form)
+            for field_index, lines in filled:
+                if lines:
+                    field = page.fields[field_index]
+                    draw_lines(c, lines, field.font, field.color, field.tracking)
+            c.showPage()
+        count += 1
+    c.save()
+    return count

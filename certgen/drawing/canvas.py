@@ -1,0 +1,243 @@
+"""One draw function per layout element, onto a ReportLab canvas.
+
+Like z3c.rml's canvas directives, each element class maps to a single
+drawing routine (:data:`DRAW`).  Ornament geometry comes pre-computed from
+:mod:`certgen.drawing.ornament` as PDF operators.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from reportlab.pdfgen.canvas import Canvas
+
+from ..fonts import string_width
+from ..layout.elements import (
+    Border,
+    Box,
+    Element,
+    Image,
+    Line,
+    Rosette,
+    Rule,
+    Seal,
+    Signature,
+    Text,
+)
+from .ornament import Pattern, Placement, border_pattern, rosette_pattern
+
+__all__ = ["DRAW", "define_tiles", "draw_element", "draw_lines", "patterns_of"]
+
+
+def draw_text(c: Canvas, el: Text) -> None:
+    if el.align == "center":
+        x = el.x - el.width / 2
+    elif el.align == "right":
+        x = el.x - el.width
+    else:
+        x = el.x
+    t = c.beginText(x, el.y)
+    t.setFont(el.font, el.size)
+    t.setFillColorRGB(*el.color)
+    # Tc and Tw belong to the graphics state and outlive BT/ET: always set both.
+    t.setCharSpace(el.tracking)
+    t.setWordSpace(el.word_space)
+    t.textOut(el.text)
+    c.drawText(t)
+
+
+def draw_rule(c: Canvas, el: Rule) -> None:
+    c.saveState()
+    c.setStrokeColorRGB(*el.color)
+    c.setLineWidth(el.width)
+    if el.dash:
+        c.setDash(list(el.dash))
+    c.line(el.x1, el.y1, el.x2, el.y2)
+    c.restoreState()
+
+
+def draw_box(c: Canvas, el: Box) -> None:
+    c.saveState()
+    if el.stroke is not None:
+        c.setStrokeColorRGB(*el.stroke)
+        c.setLineWidth(el.line_width)
+    if el.fill is not None:
+        c.setFillColorRGB(*el.fill)
+    if el.radius:
+        c.roundRect(el.x, el.y, el.width, el.height, el.radius, stroke=el.stroke is not None, fill=el.fill is not None)
+    else:
+        c.rect(el.x, el.y, el.width, el.height, stroke=el.stroke is not None, fill=el.fill is not None)
+    c.restoreState()
+
+
+def draw_image(c: Canvas, el: Image) -> None:
+    c.drawImage(el.src, el.x, el.y, el.width, el.height, mask="auto", preserveAspectRatio=True, anchor="c")
+
+
+def _seal_ground(el: Seal) -> Rosette:
+    return Rosette(el.cx, el.cy, el.r * 0.66, _pale(el.color), el.seed + 3, 0.25)
+
+
+def patterns_of(element: Element) -> list[Pattern]:
+    """The ornament patterns an element draws (their tiles must exist first)."""
+    if isinstance(element, Border):
+        return [border_pattern(element)]
+    if isinstance(element, Rosette):
+        return [rosette_pattern(element)]
+    if isinstance(element, Seal):
+        return [rosette_pattern(_seal_ground(element))]
+    return []
+
+
+def define_tiles(c: Canvas, patterns: list[Pattern]) -> None:
+    """Define each pattern tile once in this document, as a Form XObject.
+
+    Must run before any other form is begun: ReportLab forms do not nest.
+    """
+    done: set[str] = set()
+    for pattern in patterns:
+        for tile in pattern.tiles:
+            if tile.name in done:
+                continue
+            done.add(tile.name)
+            c.beginForm(tile.name, *tile.bbox)
+            c.addLiteral(tile.operators)
+            c.endForm()
+
+
+def draw_pattern(c: Canvas, pattern: Pattern) -> None:
+    for step in pattern.steps:
+        if isinstance(step, Placement):
+            a, b, cc, d, e, f = step.matrix
+            c.addLiteral(f"q {a:.5f} {b:.5f} {cc:.5f} {d:.5f} {e:.3f} {f:.3f} cm")
+            c.doForm(step.tile)
+            c.addLiteral("Q")
+        else:
+            c.addLiteral(step)
+
+
+def draw_border(c: Canvas, el: Border) -> None:
+    draw_pattern(c, border_pattern(el))
+
+
+def draw_rosette(c: Canvas, el: Rosette) -> None:
+    draw_pattern(c, rosette_pattern(el))
+
+
+def draw_seal(c: Canvas, el: Seal) -> None:
+    """Rims, a guilloche ground, the text around the rim, the inner lines."""
+    draw_pattern(c, rosette_pattern(_seal_ground(el)))
+    c.saveState()
+    c.setStrokeColorRGB(*el.color)
+    c.setFillColorRGB(*el.color)
+    c.setLineWidth(1.4)
+    c.circle(el.cx, el.cy, el.r)
+    c.setLineWidth(0.5)
+    c.circle(el.cx, el.cy, el.r * 0.93)
+    c.circle(el.cx, el.cy, el.r * 0.70)
+    # Serrations on the outer rim, as an embossed seal has.
+    teeth = 96
+    c.setLineWidth(0.4)
+    path = c.beginPath()
+    for i in range(teeth):
+        a = 2 * math.pi * i / teeth
+        path.moveTo(el.cx + el.r * 0.93 * math.cos(a), el.cy + el.r * 0.93 * math.sin(a))
+        path.lineTo(el.cx + el.r * math.cos(a), el.cy + el.r * math.sin(a))
+    c.drawPath(path, stroke=1, fill=0)
+    # Rim text, clockwise, centred on the top; spread evenly round the whole rim.
+    size = el.r * 0.165
+    radius = el.r * 0.765
+    text = f"{el.text}  \u2022  "
+    widths = [string_width(ch, el.font, size) for ch in text]
+    natural = sum(widths) / radius
+    spacing = max(0.0, (2 * math.pi - natural) / len(text))
+    if natural > 2 * math.pi:  # too long: condense the letters to fit the rim
+        widths = [w * 2 * math.pi / natural for w in widths]
+        spacing = 0.0
+    name_extent = sum(widths[: len(el.text)]) / radius + spacing * (len(el.text) - 1)
+    angle = math.pi / 2 + name_extent / 2
+    for ch, w in zip(text, widths):
+        step = w / radius
+        mid = angle - step / 2
+        c.saveState()
+        c.translate(el.cx + radius * math.cos(mid), el.cy + radius * math.sin(mid))
+        c.rotate(math.degrees(mid) - 90)
+        t = c.beginText(-string_width(ch, el.font, size) / 2, 0)
+        t.setFont(el.font, size)
+        t.setCharSpace(0)
+        t.setWordSpace(0)
+        t.textOut(ch)
+        c.drawText(t)
+        c.restoreState()
+        angle -= step + spacing
+    # Inner lines, centred, at most the inner circle's width.
+    if el.inner:
+        lead = el.r * 0.17
+        top = el.cy + (len(el.inner) - 1) * lead / 2
+        for i, line in enumerate(el.inner):
+            isize = el.r * 0.13
+            limit = el.r * 1.15 if i in (0, len(el.inner) - 1) else el.r * 1.3
+            while isize > 4 and string_width(line, el.font, isize) > limit:
+                isize -= 0.25
+            t = c.beginText(el.cx - string_width(line, el.font, isize) / 2, top - i * lead - isize * 0.35)
+            t.setFont(el.font, isize)
+            t.setCharSpace(0)
+            t.setWordSpace(0)
+            t.textOut(line)
+            c.drawText(t)
+    c.restoreState()
+
+
+def draw_signature(c: Canvas, el: Signature) -> None:
+    if el.image:
+        c.drawImage(el.image, el.x, el.y + 1.5, el.width, el.size * 3.2, mask="auto", preserveAspectRatio=True, anchor="s")
+    c.saveState()
+    c.setStrokeColorRGB(*el.line_color)
+    c.setLineWidth(0.6)
+    c.line(el.x, el.y, el.x + el.width, el.y)
+    c.restoreState()
+    t = c.beginText()
+    t.setFont(el.font, el.size)
+    t.setFillColorRGB(*el.color)
+    t.setCharSpace(0)
+    t.setWordSpace(0)
+    width = string_width(el.title, el.font, el.size)
+    t.setTextOrigin(el.x + (el.width - width) / 2, el.y - el.size - 2)
+    t.textOut(el.title)
+    c.drawText(t)
+
+
+def _pale(color: tuple[float, float, float]) -> tuple[float, float, float]:
+    return tuple(v + (1 - v) * 0.55 for v in color)  # type: ignore[return-value]
+
+
+DRAW: dict[type, Callable[[Canvas, Any], None]] = {
+    Text: draw_text,
+    Rule: draw_rule,
+    Box: draw_box,
+    Image: draw_image,
+    Border: draw_border,
+    Rosette: draw_rosette,
+    Seal: draw_seal,
+    Signature: draw_signature,
+}
+
+
+def draw_element(c: Canvas, element: Element) -> None:
+    """Draw one static element."""
+    DRAW[type(element)](c, element)
+
+
+def draw_lines(c: Canvas, lines: list[Line], font: str, color: tuple[float, float, float], tracking: float) -> None:
+    """Draw the lines of one filled field (the per-certificate path)."""
+    t = c.beginText()
+    t.setFillColorRGB(*color)
+    t.setCharSpace(tracking)
+    t.setWordSpace(0)
+    for line in lines:
+        t.setFont(font, line.size)
+        t.setTextOrigin(line.x, line.y)
+        t.textOut(line.text)
+    c.drawText(t)

@@ -1,0 +1,257 @@
+"""Guilloche ornament: borders and rosettes as parametric curves.
+
+Security printers cut these patterns on geometric lathes: families of
+sine waves and trochoids, repeated with a phase shift so that the strokes
+interlace.  Both repetitions are symmetries a PDF can express cheaply: a
+phase-shifted wave is the same wave translated, a rosette's strands are
+the same curve rotated.  So an ornament is a :class:`Pattern`: a few curve
+*tiles* (each drawn once per document as a Form XObject) and the list of
+transformation matrices that place them.  A border of several thousand
+strokes costs a few kilobytes.
+
+Curves are cubic Béziers built from the curves' analytic derivatives
+(Hermite interpolation), so they stay smooth at any zoom.  Everything here
+is deterministic: the same element gives the same operators; another seed
+gives other wave counts and phases.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..layout.elements import RGB, Border, Rosette
+
+__all__ = ["Pattern", "Placement", "Tile", "border_pattern", "rosette_pattern"]
+
+Point = tuple[float, float]
+Matrix = tuple[float, float, float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A curve drawn once per document as a Form XObject."""
+
+    name: str
+    bbox: tuple[float, float, float, float]
+    operators: str
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One use of a tile, through a transformation matrix."""
+
+    tile: str
+    matrix: Matrix
+
+
+#: One step of a pattern: literal PDF operators, or a tile placement.
+Step = str | Placement
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """An ornament: its tiles and the steps that draw it."""
+
+    tiles: tuple[Tile, ...]
+    steps: tuple[Step, ...]
+
+
+def _fmt(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _bezier(f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, segments: int, close: bool = False) -> str:
+    """Cubic Bézier path through f(t) on [t0, t1], tangents from df (Hermite)."""
+    h = (t1 - t0) / segments
+    x, y = f(t0)
+    parts = [f"{_fmt(x)} {_fmt(y)} m"]
+    dx, dy = df(t0)
+    for i in range(1, segments + 1):
+        t = t0 + i * h
+        nx, ny = f(t)
+        ndx, ndy = df(t)
+        parts.append(
+            f"{_fmt(x + dx * h / 3)} {_fmt(y + dy * h / 3)} "
+            f"{_fmt(nx - ndx * h / 3)} {_fmt(ny - ndy * h / 3)} {_fmt(nx)} {_fmt(ny)} c"
+        )
+        x, y, dx, dy = nx, ny, ndx, ndy
+    parts.append("h S" if close else "S")
+    return " ".join(parts)
+
+
+def _stroke(color: RGB, width: float) -> str:
+    r, g, b = color
+    return f"{_fmt(width)} w 1 J 1 j {r:.3f} {g:.3f} {b:.3f} RG"
+
+
+def _lighter(color: RGB, amount: float) -> RGB:
+    return (
+        color[0] + (1 - color[0]) * amount,
+        color[1] + (1 - color[1]) * amount,
+        color[2] + (1 - color[2]) * amount,
+    )
+
+
+def _rect(x: float, y: float, w: float, h: float) -> str:
+    return f"{_fmt(x)} {_fmt(y)} {_fmt(w)} {_fmt(h)} re"
+
+
+def _key(*values: object) -> str:
+    import hashlib
+
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:10]
+
+
+@lru_cache(maxsize=32)
+def border_pattern(border: Border) -> Pattern:
+    """The guilloche band of *border*: frame rules, woven waves along each side, corner rosettes."""
+    rng = random.Random(border.seed)
+    x0, y0 = border.x, border.y
+    w, h = border.width, border.height
+    band = border.band
+    strands = rng.choice((7, 8, 9))
+    waves_per_band = rng.uniform(0.95, 1.25)
+    lace = rng.choice((2, 3))
+    phase = rng.uniform(0, 2 * math.pi)
+    amplitude = (band - 8.0) / 2 * 0.92
+    light = _lighter(border.color, 0.25)
+
+    steps: list[Step] = ["q", _stroke(border.color, border.line_width)]
+    for inset, width in ((0.0, 1.6), (band, 1.0), (band + 3.2, 0.4), (2.6, 0.35), (band - 2.6, 0.35)):
+        steps.append(f"{_fmt(width)} w {_rect(x0 + inset, y0 + inset, w - 2 * inset, h - 2 * inset)} S")
+
+    tiles: dict[str, Tile] = {}
+
+    def wave_tiles(length: float) -> tuple[str, str, float, int]:
+        periods = max(1, round(length / (band * waves_per_band)))
+        wavelength = length / periods
+        k = 2 * math.pi / wavelength
+        key = _key("wave", border, round(wavelength, 4))
+
+        def main(t: float) -> Point:
+            a = k * t + phase
+            return (t, amplitude * (0.78 * math.sin(a) + 0.22 * math.sin(lace * a - phase)))
+
+        def dmain(t: float) -> Point:
+            a = k * t + phase
+            return (1.0, amplitude * k * (0.78 * math.cos(a) + 0.22 * lace * math.cos(lace * a - phase)))
+
+        def fine(t: float) -> Point:
+            return (t, amplitude * 0.45 * math.sin(2 * k * t + phase))
+
+        def dfine(t: float) -> Point:
+            return (1.0, amplitude * 0.45 * 2 * k * math.cos(2 * k * t + phase))
+
+        bbox = (-2.0, -band / 2, wavelength + 2.0, band / 2)
+        names = (f"gw{key}", f"gf{key}")
+        tiles[names[0]] = Tile(names[0], bbox, f"{_stroke(border.color, border.line_width)} {_bezier(main, dmain, 0, wavelength, 8 * lace)}")
+        tiles[names[1]] = Tile(names[1], bbox, f"{_stroke(light, border.line_width * 0.8)} {_bezier(fine, dfine, 0, wavelength, 16)}")
+        return names[0], names[1], wavelength, periods
+
+    # The four sides, between the corner squares: (start, direction, length).
+    sides = (
+        ((x0 + band, y0 + h - band / 2), False, w - 2 * band),
+        ((x0 + band, y0 + band / 2), False, w - 2 * band),
+        ((x0 + band / 2, y0 + band), True, h - 2 * band),
+        ((x0 + w - band / 2, y0 + band), True, h - 2 * band),
+    )
+    for (sx, sy), vertical, length in sides:
+        main_tile, fine_tile, wavelength, periods = wave_tiles(length)
+        if vertical:
+            clip = _rect(sx - band / 2 + 3, sy, band - 6, length)
+        else:
+            clip = _rect(sx, sy - band / 2 + 3, length, band - 6)
+        steps.append(f"q {clip} W n")
+        for tile, offset in ((main_tile, 0.0), (fine_tile, 0.5)):
+            for strand in range(strands):
+                shift = (strand + offset) * wavelength / strands
+                for period in range(-1, periods + 1):
+                    t = period * wavelength + shift
+                    if vertical:  # rotate the horizontal tile by 90 degrees
+                        matrix: Matrix = (0.0, 1.0, -1.0, 0.0, sx, sy + t)
+                    else:
+                        matrix = (1.0, 0.0, 0.0, 1.0, sx + t, sy)
+                    steps.append(Placement(tile, matrix))
+        steps.append("Q")
+    corner_tiles: list[Tile] = []
+    for cx, cy in (
+        (x0 + band / 2, y0 + band / 2),
+        (x0 + w - band / 2, y0 + band / 2),
+        (x0 + band / 2, y0 + h - band / 2),
+        (x0 + w - band / 2, y0 + h - band / 2),
+    ):
+        corner = rosette_pattern(Rosette(cx, cy, band / 2 - 3.0, border.color, border.seed + 7, border.line_width))
+        corner_tiles.extend(corner.tiles)
+        steps.extend(corner.steps)
+    steps.append("Q")
+    for tile in corner_tiles:
+        tiles.setdefault(tile.name, tile)
+    return Pattern(tuple(tiles.values()), tuple(steps))
+
+
+@lru_cache(maxsize=64)
+def rosette_pattern(rosette: Rosette) -> Pattern:
+    """A rosette: one petal curve rotated into a woven ring, a trochoid star, two rims."""
+    rng = random.Random(rosette.seed * 7919 + 17)
+    r = rosette.r
+    petals = rng.choice((10, 12, 14, 16, 18))
+    # Fewer strands on a small rosette, or its ring fills in solid.
+    copies = max(5, min(rng.choice((12, 14, 16)), int(r / 3.2)))
+    star = rng.choice((5, 6, 7, 8, 9))
+
+    def ring(t: float) -> Point:
+        rad = r * (0.80 + 0.17 * math.sin(petals * t))
+        return (rad * math.cos(t), rad * math.sin(t))
+
+    def dring(t: float) -> Point:
+        rad = r * (0.80 + 0.17 * math.sin(petals * t))
+        drad = r * 0.17 * petals * math.cos(petals * t)
+        return (drad * math.cos(t) - rad * math.sin(t), drad * math.sin(t) + rad * math.cos(t))
+
+    small = 1.0 / star
+    d = small * 2.4
+    scale = r * 0.58 / (1 - small + d)
+    ratio = (1 - small) / small
+
+    def trochoid(t: float) -> Point:
+        return (
+            scale * ((1 - small) * math.cos(t) + d * math.cos(ratio * t)),
+            scale * ((1 - small) * math.sin(t) - d * math.sin(ratio * t)),
+        )
+
+    def dtrochoid(t: float) -> Point:
+        return (
+            scale * (-(1 - small) * math.sin(t) - d * ratio * math.sin(ratio * t)),
+            scale * ((1 - small) * math.cos(t) - d * ratio * math.cos(ratio * t)),
+        )
+
+    key = _key("rosette", r, petals, copies, star, rosette.color, rosette.line_width)
+    bbox = (-r * 1.05, -r * 1.05, r * 1.05, r * 1.05)
+    ring_tile = Tile(f"gr{key}", bbox, _bezier(ring, dring, 0, 2 * math.pi, petals * 4, close=True))
+    star_tile = Tile(f"gs{key}", bbox, _bezier(trochoid, dtrochoid, 0, 2 * math.pi, int(star * ratio * 3) + 24, close=True))
+    steps: list[Step] = ["q", _stroke(rosette.color, rosette.line_width)]
+    for tile, count, spread in ((ring_tile, copies, math.pi / petals), (star_tile, 3, 2 * math.pi / star)):
+        for i in range(count):
+            a = spread * i / count
+            cos, sin = math.cos(a), math.sin(a)
+            steps.append(Placement(tile.name, (cos, sin, -sin, cos, rosette.cx, rosette.cy)))
+    for factor, width in ((1.0, rosette.line_width * 2.5), (0.965, rosette.line_width)):
+        steps.append(f"{_fmt(width)} w {_circle(rosette.cx, rosette.cy, r * factor)}")
+    steps.append("Q")
+    return Pattern((ring_tile, star_tile), tuple(steps))
+
+
+def _circle(cx: float, cy: float, r: float) -> str:
+    k = 0.5523 * r
+    return (
+        f"{_fmt(cx + r)} {_fmt(cy)} m "
+        f"{_fmt(cx + r)} {_fmt(cy + k)} {_fmt(cx + k)} {_fmt(cy + r)} {_fmt(cx)} {_fmt(cy + r)} c "
+        f"{_fmt(cx - k)} {_fmt(cy + r)} {_fmt(cx - r)} {_fmt(cy + k)} {_fmt(cx - r)} {_fmt(cy)} c "
+        f"{_fmt(cx - r)} {_fmt(cy - k)} {_fmt(cx - k)} {_fmt(cy - r)} {_fmt(cx)} {_fmt(cy - r)} c "
+        f"{_fmt(cx + k)} {_fmt(cy - r)} {_fmt(cx + r)} {_fmt(cy - k)} {_fmt(cx + r)} {_fmt(cy)} c S"
+    )

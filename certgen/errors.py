@@ -1,0 +1,123 @@
+"""Exceptions raised by certgen.
+
+Every error certgen raises on bad input derives from :class:`CertgenError`
+and renders as **one line** that says where the problem is (file, spec field,
+holder row and column, template line) and how to fix it.  The command line
+prints that line and exits non-zero; a library caller catches the class it
+cares about.
+
+Policy (after pypdf's ``_utils.logger_warning``): raise when the caller must
+handle the problem (bad spec, bad holder row, text that cannot fit); log with
+the ``certgen`` logger when certgen handled it itself (a field shrunk to fit).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CertgenError",
+    "FitError",
+    "HolderDataError",
+    "RenderError",
+    "SpecError",
+    "TemplateError",
+]
+
+
+class CertgenError(Exception):
+    """Base class of every error certgen raises on bad input.
+
+    :param message: what is wrong, and how to fix it.
+    :param where: the place, e.g. ``"spec.yaml: issuer.name"`` or
+        ``"holders.csv, row 4, column shares"``; printed before the message.
+    """
+
+    #: Exit status of the ``certgen`` command for this kind of error.
+    exit_code: int = 1
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.where = where
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        # One line, always: a message built from user data must not break it.
+        return " ".join(text.split())
+
+
+class SpecError(CertgenError):
+    """The spec file is unreadable, malformed, or a field has a bad value."""
+
+    def __init__(self, message: str, *, file: str | None = None, field: str | None = None) -> None:
+        self.file = file
+        self.field = field
+        where = ": ".join(part for part in (file, field) if part) or None
+        super().__init__(message, where)
+
+
+class HolderDataError(CertgenError):
+    """A holder file (CSV, JSON, JSONL) is unreadable or a row is invalid."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.file = file
+        self.row = row
+        self.column = column
+        parts = [source or file or "holder data"]
+        if row is not None:
+            parts.append(f"row {row}")
+        if column is not None:
+            parts.append(f"column {column}")
+        super().__init__(message, ", ".join(parts))
+
+
+class TemplateError(CertgenError):
+    """A layout template is missing, fails to expand, or describes a bad layout."""
+
+    def __init__(self, message: str, *, template: str | None = None, line: int | None = None) -> None:
+        self.template = template
+        self.line = line
+        where = None
+        if template:
+            where = f"template {template}" + (f", line {line}" if line else "")
+        super().__init__(message, where)
+
+
+class RenderError(CertgenError):
+    """The PDF could not be produced."""
+
+
+class FitError(RenderError):
+    """A text does not fit its box even at the template's minimum size.
+
+    :param field: the layout field (``registration``, ``shares_words``, ...)
+        or static element that overflows.
+    :param certificate: the certificate number (or holder row) concerned,
+        ``None`` for the issue's static text.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str,
+        certificate: str | None = None,
+        template: str | None = None,
+    ) -> None:
+        self.field = field
+        self.certificate = certificate
+        self.template = template
+        parts = []
+        if template:
+            parts.append(f"template {template}")
+        if certificate:
+            parts.append(f"certificate {certificate}")
+        parts.append(f"field {field}")
+        super().__init__(message, ", ".join(parts))

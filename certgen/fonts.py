@@ -1,0 +1,74 @@
+"""The bundled fonts: registration with ReportLab and text measurement.
+
+certgen ships open-licensed TrueType fonts in ``fonts/`` (licences beside
+them) and embeds subsets of them in every PDF, so a certificate prints the
+same everywhere.  Templates name fonts by the names in :data:`FONTS`.
+
+Registration happens once per process, under a lock, the first time a font
+is needed; everything after that only reads ReportLab's font tables, which
+is safe from several threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from .resources import font_path
+
+__all__ = ["FONTS", "ascent_descent", "ensure_fonts", "is_known", "string_width"]
+
+#: Font name used in templates -> file in ``fonts/``.
+FONTS: dict[str, str] = {
+    # EB Garamond: the text face (legends, body, forms).
+    "garamond": "EBGaramond12-Regular.ttf",
+    "garamond-italic": "EBGaramond12-Italic.ttf",
+    "garamond-sc": "EBGaramondSC12-Regular.ttf",
+    # Old Standard: a high-contrast 19th-century face for engraved titles.
+    "oldstandard": "OldStandard-Regular.ttf",
+    "oldstandard-italic": "OldStandard-Italic.ttf",
+    "oldstandard-bold": "OldStandard-Bold.ttf",
+}
+
+_lock = threading.Lock()
+_registered = False
+
+
+def ensure_fonts() -> None:
+    """Register every bundled font with ReportLab (once per process)."""
+    global _registered
+    if _registered:
+        return
+    with _lock:
+        if _registered:
+            return
+        for name, filename in FONTS.items():
+            pdfmetrics.registerFont(TTFont(name, str(font_path(filename))))
+        _registered = True
+
+
+def is_known(name: str) -> bool:
+    """True when *name* is one of the bundled fonts."""
+    return name in FONTS
+
+
+def string_width(text: str, font: str, size: float) -> float:
+    """Width of *text* in points when set in *font* at *size*."""
+    return _unit_width(text, font) * size
+
+
+@lru_cache(maxsize=65536)
+def _unit_width(text: str, font: str) -> float:
+    ensure_fonts()
+    return pdfmetrics.stringWidth(text, font, 1.0)
+
+
+@lru_cache(maxsize=64)
+def ascent_descent(font: str, size: float) -> tuple[float, float]:
+    """Ascent (positive) and descent (negative) of *font* at *size*, in points."""
+    ensure_fonts()
+    ascent, descent = pdfmetrics.getAscentDescent(font, size)
+    return float(ascent), float(descent)

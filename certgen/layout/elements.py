@@ -1,0 +1,197 @@
+"""The layout vocabulary: one frozen dataclass per element, in absolute points.
+
+A laid-out page is a list of these, origin at the bottom-left corner of the
+sheet as in PDF.  Static elements are drawn once per issue; :class:`Field`
+elements are the variable part, filled per certificate.  docs/layout.md
+describes the XML that produces them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "Border",
+    "Box",
+    "Element",
+    "Field",
+    "Image",
+    "Line",
+    "Page",
+    "Rosette",
+    "Rule",
+    "Seal",
+    "Signature",
+    "Text",
+]
+
+RGB = tuple[float, float, float]
+
+
+@dataclass(frozen=True)
+class Text:
+    """One line of text with its baseline at (x, y).
+
+    ``align`` is relative to x: ``left`` starts there, ``center`` centres on it,
+    ``right`` ends there.  ``tracking`` is extra space after each letter.
+    ``word_space`` widens the spaces of a justified line.
+    """
+
+    x: float
+    y: float
+    text: str
+    font: str
+    size: float
+    color: RGB
+    align: str = "left"
+    tracking: float = 0.0
+    word_space: float = 0.0
+    #: Width the text occupies (measured at layout time).
+    width: float = 0.0
+    #: Name of the element for messages and validation, e.g. ``para:legend``.
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A straight line."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    width: float
+    color: RGB
+    dash: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle, stroked and/or filled, optionally with rounded corners."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    stroke: RGB | None
+    fill: RGB | None
+    line_width: float = 0.5
+    radius: float = 0.0
+
+
+@dataclass(frozen=True)
+class Image:
+    """A raster image (seal, facsimile signature, logo) scaled into a box."""
+
+    src: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Border:
+    """An ornamental guilloche band just inside the rectangle (x, y, width, height)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    band: float
+    color: RGB
+    seed: int
+    line_width: float = 0.3
+
+
+@dataclass(frozen=True)
+class Rosette:
+    """A guilloche rosette (vignette, seal ground) centred on (cx, cy)."""
+
+    cx: float
+    cy: float
+    r: float
+    color: RGB
+    seed: int
+    line_width: float = 0.3
+
+
+@dataclass(frozen=True)
+class Seal:
+    """A corporate seal: rims, the text around the rim and centred inner lines."""
+
+    cx: float
+    cy: float
+    r: float
+    text: str
+    inner: tuple[str, ...]
+    font: str
+    color: RGB
+    seed: int
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A signature line: an optional facsimile image over a rule, the title beneath."""
+
+    x: float
+    y: float
+    width: float
+    title: str
+    font: str
+    size: float
+    color: RGB
+    line_color: RGB
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class Field:
+    """A variable text box, filled per certificate.
+
+    ``text`` holds ``{placeholders}`` naming certificate values
+    (``{registration}``, ``{shares}``...).  The text is wrapped into at most
+    ``max_lines`` lines and shrunk from ``size`` down to ``min_size`` until it
+    fits the box; past that the render fails naming the field.
+    """
+
+    name: str
+    x: float
+    y: float
+    width: float
+    height: float
+    text: str
+    font: str
+    size: float
+    min_size: float
+    color: RGB
+    align: str = "center"
+    valign: str = "middle"
+    max_lines: int = 1
+    leading: float = 1.15
+    tracking: float = 0.0
+
+
+@dataclass(frozen=True)
+class Line:
+    """One laid-out line of a field: text at a baseline with a size."""
+
+    x: float
+    y: float
+    text: str
+    size: float
+
+
+Element = Text | Rule | Box | Image | Border | Rosette | Seal | Signature
+
+
+@dataclass(frozen=True)
+class Page:
+    """A laid-out page: static elements (drawn once per issue) and fields."""
+
+    name: str
+    template: str
+    width: float
+    height: float
+    static: tuple[Element, ...]
+    fields: tuple[Field, ...]

@@ -1,0 +1,103 @@
+"""Fill a page's variable fields for one certificate: the per-certificate layout.
+
+:func:`fill_field` substitutes the certificate's values into a field's
+``{placeholders}``, picks the largest size at which the text fits the
+field's box, and returns the lines to draw.  It is the only layout work done
+per certificate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+
+from ..errors import FitError, RenderError
+from ..fonts import ascent_descent
+from .elements import Field, Line
+from .fit import fit_lines, sizes_between, text_width
+
+__all__ = ["fill_field"]
+
+_sizes = lru_cache(maxsize=256)(sizes_between)
+
+
+def fill_field(field: Field, values: Mapping[str, str], certificate: str | None = None) -> list[Line]:
+    """Lines to draw for *field* on the certificate whose values are *values*.
+
+    A field whose placeholders are all empty (the blank form) draws nothing.
+
+    :raises FitError: when the text does not fit even at the field's minimum size.
+    :raises RenderError: when a placeholder names a value the certificate lacks.
+    """
+    text, filled = _substitute(field, values, certificate)
+    if not filled:
+        return []
+    fitted = fit_lines(
+        text,
+        field.font,
+        _sizes(field.size, field.min_size),
+        field.width,
+        field.height,
+        field.max_lines,
+        field.leading,
+        field.tracking,
+    )
+    if fitted is None:
+        lines = "line" if field.max_lines == 1 else f"{field.max_lines} lines"
+        raise FitError(
+            f"{text!r} does not fit its {field.width:.0f}x{field.height:.0f}pt box in {lines} "
+            f"even at {field.min_size}pt: shorten it (use standard abbreviations) or use a "
+            "template with a larger box",
+            field=field.name,
+            certificate=certificate,
+        )
+    size, lines_text = fitted
+    lead = size * field.leading
+    asc, desc = ascent_descent(field.font, size)
+    block = len(lines_text) * lead
+    if field.valign == "top":
+        top = field.y + field.height
+    elif field.valign == "bottom":
+        top = field.y + block
+    else:
+        top = field.y + (field.height + block) / 2
+    baseline = top - (lead + asc + desc) / 2
+    out = []
+    for index, line in enumerate(lines_text):
+        width = text_width(line, field.font, size, field.tracking)
+        if field.align == "left":
+            x = field.x
+        elif field.align == "right":
+            x = field.x + field.width - width
+        else:
+            x = field.x + (field.width - width) / 2
+        out.append(Line(x, baseline - index * lead, line, size))
+    return out
+
+
+def _substitute(field: Field, values: Mapping[str, str], certificate: str | None) -> tuple[str, bool]:
+    filled = False
+    parts = []
+    pos = 0
+    text = field.text
+    while True:
+        start = text.find("{", pos)
+        if start < 0:
+            parts.append(text[pos:])
+            break
+        end = text.find("}", start)
+        name = text[start + 1 : end]
+        parts.append(text[pos:start])
+        try:
+            value = values[name]
+        except KeyError:
+            raise RenderError(
+                f"field {field.name!r} prints {{{name}}}, but the holder data has no column {name!r}: "
+                "add the column or change the template",
+                f"certificate {certificate}" if certificate else None,
+            ) from None
+        if value:
+            filled = True
+        parts.append(value)
+        pos = end + 1
+    return "".join(parts), filled

@@ -1,0 +1,91 @@
+"""Line breaking and shrink-to-fit in fixed boxes.
+
+Pure functions over font metrics: they decide where lines break, which size
+a text takes to fit its box, and how far justified words spread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..fonts import string_width
+
+__all__ = ["break_lines", "fit_lines", "sizes_between", "text_width"]
+
+
+def text_width(text: str, font: str, size: float, tracking: float = 0.0) -> float:
+    """Advance width of one line, letter spacing included (none after the last letter)."""
+    width = string_width(text, font, size)
+    if tracking and text:
+        width += tracking * (len(text) - 1)
+    return width
+
+
+def break_lines(
+    text: str, font: str, size: float, width: float, tracking: float = 0.0
+) -> list[str] | None:
+    """Break *text* into lines no wider than *width*, greedily, at spaces.
+
+    Line breaks in *text* are kept.  Returns ``None`` when a single word is
+    wider than the line: the text cannot be set at this size.
+    """
+    lines: list[str] = []
+    space = text_width(" ", font, size) + tracking
+    for paragraph in text.split("\n"):
+        words = paragraph.split()
+        if not words:
+            lines.append("")
+            continue
+        current = words[0]
+        current_width = text_width(current, font, size, tracking)
+        if current_width > width:
+            return None
+        for word in words[1:]:
+            word_width = text_width(word, font, size, tracking)
+            if word_width > width:
+                return None
+            if current_width + tracking + space + word_width <= width:
+                current += " " + word
+                current_width += tracking + space + word_width
+            else:
+                lines.append(current)
+                current, current_width = word, word_width
+        lines.append(current)
+    return lines
+
+
+def sizes_between(size: float, min_size: float, step: float = 0.25) -> list[float]:
+    """Candidate sizes from *size* down to *min_size* in *step* decrements."""
+    sizes = []
+    current = size
+    while current >= min_size - 1e-9:
+        sizes.append(round(current, 3))
+        current -= step
+    if not sizes or sizes[-1] > min_size + 1e-9:
+        sizes.append(min_size)
+    return sizes
+
+
+def fit_lines(
+    text: str,
+    font: str,
+    sizes: Sequence[float],
+    width: float,
+    height: float,
+    max_lines: int,
+    leading: float,
+    tracking: float = 0.0,
+) -> tuple[float, list[str]] | None:
+    """The largest size in *sizes* at which *text* fits the box, and its lines.
+
+    A text fits when it breaks into at most *max_lines* lines of at most
+    *width*, and ``lines * size * leading`` is at most *height*.
+    Returns ``None`` when it fits at no size.
+    """
+    for size in sizes:
+        lines = break_lines(text, font, size, width, tracking)
+        if lines is None or len(lines) > max_lines:
+            continue
+        if len(lines) * size * leading <= height + 1e-6 or len(lines) == 1 and size <= height:
+            return size, lines
+    return None

@@ -1,0 +1,74 @@
+"""The per-certificate model: one holder row, and the values its fields print.
+
+:class:`Holder` is what a row of holder data says; :func:`certificate_values`
+turns it (with the spec) into the strings the variable fields of a layout
+print: ``certificate_number``, ``registration``, ``shares`` (figures),
+``shares_words``, ``issue_date``, and every extra column of the row.
+A blank form has no holder: every value is the empty string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..words import in_figures, in_words
+
+__all__ = ["CERTIFICATE_FIELDS", "Holder", "blank_values", "certificate_values", "format_date"]
+
+#: The values every certificate defines, available to ``<field>`` elements.
+CERTIFICATE_FIELDS: tuple[str, ...] = (
+    "certificate_number",
+    "registration",
+    "shares",
+    "shares_words",
+    "issue_date",
+    "issue_date_iso",
+)
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+@dataclass(frozen=True)
+class Holder:
+    """One certificate to print: who holds how many shares under which number."""
+
+    #: Certificate number as printed, e.g. ``PB 0001``.
+    certificate_number: str
+    #: The registration: the holder's name(s) exactly as inscribed; may hold line breaks.
+    registration: str
+    #: Number of shares, a positive whole number.
+    shares: int
+    #: Date of issue.
+    issue_date: dt.date
+    #: Other columns of the holder row, available to templates by name.
+    extra: Mapping[str, str] = field(default_factory=dict)
+    #: Where the row came from, for messages: ``holders.csv, row 3``.
+    source: str | None = None
+
+
+def format_date(value: dt.date) -> str:
+    """Date as printed on the face: ``November 23, 2026``."""
+    return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
+
+
+def certificate_values(holder: Holder) -> dict[str, str]:
+    """The strings a certificate's variable fields print for *holder*."""
+    values = {key: str(value) for key, value in holder.extra.items()}
+    values.update(
+        certificate_number=holder.certificate_number,
+        registration=holder.registration,
+        shares=in_figures(holder.shares),
+        shares_words=in_words(holder.shares),
+        issue_date=format_date(holder.issue_date),
+        issue_date_iso=holder.issue_date.isoformat(),
+    )
+    return values
+
+
+def blank_values() -> dict[str, str]:
+    """Values of the blank form: every certificate field left empty."""
+    return dict.fromkeys(CERTIFICATE_FIELDS, "")

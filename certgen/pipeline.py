@@ -1,0 +1,299 @@
+"""The whole pipeline, top to bottom.
+
+``prepare(spec)`` does the per-issue work once:
+
+1. resolve the legends (named legend templates expanded with their params);
+2. expand each page's layout template with the spec;
+3. lay the pages out (static text broken into lines and fitted, ornament);
+
+and returns a :class:`PreparedIssue`, whose ``render*`` methods do the
+per-certificate work: fill the variable fields for each holder and draw the
+PDF, reusing each page's static part as a Form XObject.
+
+A prepared issue is immutable and safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import secrets
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from . import __version__
+from .drawing import DocumentInfo, FilledPage, write_pdf
+from .errors import CertgenError, RenderError, SpecError
+from .layout import layout_page
+from .layout.elements import Page
+from .layout.fields import fill_field
+from .model.certificate import Holder, blank_values, certificate_values
+from .spec import load_spec
+from .spec.schema import Spec
+from .templating import (
+    LAYOUT_SUFFIX,
+    LEGEND_SUFFIX,
+    TemplateNotFound,
+    available_templates,
+    environment,
+    expand,
+)
+
+__all__ = ["PreparedIssue", "RenderedCertificate", "prepare", "resolve_legends"]
+
+log = logging.getLogger("certgen")
+
+
+@dataclass(frozen=True)
+class ResolvedLegend:
+    """A legend's final text, as it is printed."""
+
+    name: str
+    text: str
+    placement: str
+    conspicuous: bool
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The text split at blank lines, white space within each folded."""
+        from .templating.filters import paragraphs
+
+        return paragraphs(self.text)
+
+
+@dataclass(frozen=True)
+class RenderedCertificate:
+    """One certificate rendered on its own: its holder and its PDF bytes."""
+
+    holder: Holder
+    pdf: bytes
+
+
+def resolve_legends(spec: Spec) -> list[ResolvedLegend]:
+    """Expand the spec's legends: named templates with params, or verbatim text."""
+    env = environment(_search_path(spec))
+    out = []
+    for index, legend in enumerate(spec.legends):
+        field = f"legends[{index}]"
+        if legend.text is not None:
+            text = legend.text
+            name = legend.name or f"legend-{index + 1}"
+        else:
+            assert legend.template is not None
+            name = legend.name or legend.template
+            context = {**_context_base(spec), **legend.params, "params": legend.params}
+            try:
+                text = expand(env, f"legends/{legend.template}{LEGEND_SUFFIX}", context)
+            except TemplateNotFound:
+                known = ", ".join(
+                    name.removeprefix("legends/")
+                    for name in available_templates(_search_path(spec), LEGEND_SUFFIX)
+                    if name.startswith("legends/")
+                )
+                raise SpecError(
+                    f"no legend template named {legend.template!r} (available: {known})",
+                    file=spec.source,
+                    field=f"{field}.template",
+                ) from None
+            except CertgenError as exc:
+                raise SpecError(
+                    f"legend template {legend.template!r}: {exc.message} "
+                    "(give the missing value under params:)",
+                    file=spec.source,
+                    field=f"{field}.params",
+                ) from None
+            text = text.strip()
+        out.append(ResolvedLegend(name, text, legend.placement, legend.conspicuous))
+    return out
+
+
+def prepare(spec: Spec | str | PathLike[str] | Mapping[str, Any]) -> PreparedIssue:
+    """Do the per-issue work once: legends, templates, layout.
+
+    :param spec: a loaded :class:`Spec`, a spec file path, or a mapping.
+    :raises SpecError: for an unknown template or a legend template's missing parameter.
+    :raises TemplateError: when a template fails to expand or describes a bad layout.
+    :raises FitError: when static text (a legend, a clause) does not fit its box.
+    """
+    if not isinstance(spec, Spec):
+        spec = load_spec(spec)
+    _check_files(spec)
+    log.info("Step 1 - Resolving legends")
+    legends = resolve_legends(spec)
+    context = {**_context_base(spec), "legends": legends}
+    env = environment(_search_path(spec))
+    pages = []
+    log.info("Step 2 - Expanding and laying out templates")
+    for key in ("face", "reverse"):
+        name = getattr(spec.templates, key)
+        if name is None:
+            continue
+        try:
+            xml = expand(env, f"{name}{LAYOUT_SUFFIX}", {**context, "side": key})
+        except TemplateNotFound as exc:
+            missing = str(exc.name or name)
+            if missing.removesuffix(LAYOUT_SUFFIX) != name:
+                raise SpecError(f"template {name!r} includes {missing!r}, which does not exist", file=spec.source, field=f"templates.{key}") from None
+            known = ", ".join(available_templates(_search_path(spec), LAYOUT_SUFFIX))
+            raise SpecError(
+                f"no layout template named {name!r} (available: {known})",
+                file=spec.source,
+                field=f"templates.{key}",
+            ) from None
+        pages.append(layout_page(xml, template=f"{name}{LAYOUT_SUFFIX}", base_dir=spec.base_dir))
+    info = DocumentInfo(
+        title=f"{spec.issuer.name} {spec.security.title}",
+        author=spec.issuer.name,
+        subject=f"{spec.security.title} certificate" + (f", CUSIP {spec.security.cusip}" if spec.security.cusip else ""),
+        creator=f"certgen {__version__}",
+    )
+    return PreparedIssue(spec, tuple(pages), tuple(legends), info)
+
+
+@dataclass(frozen=True)
+class PreparedIssue:
+    """An issue whose templates are expanded and laid out: ready to print certificates."""
+
+    spec: Spec
+    pages: tuple[Page, ...]
+    legends: tuple[ResolvedLegend, ...]
+    info: DocumentInfo
+
+    def fill(self, holder: Holder | None) -> list[FilledPage]:
+        """Lay out the variable fields of one certificate (``None``: the blank form)."""
+        if holder is None:
+            values: Mapping[str, str] = _BlankValues(blank_values())
+            number = None
+        else:
+            values = certificate_values(holder)
+            number = holder.certificate_number
+        out: list[FilledPage] = []
+        for page in self.pages:
+            filled = []
+            for index, field in enumerate(page.fields):
+                try:
+                    lines = fill_field(field, values, number)
+                except CertgenError as exc:
+                    if holder is not None and holder.source:
+                        exc.where = f"{holder.source}: {exc.where}" if exc.where else holder.source
+                    raise
+                filled.append((index, lines))
+            out.append(filled)
+        return out
+
+    def write(self, target: BinaryIO, holders: Iterable[Holder] | None = None) -> int:
+        """Write one PDF: the blank form (no holders), or one certificate per holder.
+
+        :returns: the number of certificates written.
+        """
+        if holders is None:
+            certificates: Iterable[list[FilledPage]] = [self.fill(None)]
+        else:
+            certificates = (self.fill(holder) for holder in holders)
+        count = write_pdf(self.pages, certificates, target, self.info)
+        if holders is not None and count == 0:
+            raise RenderError("the holder data has no rows: nothing to print")
+        return count
+
+    def render(self, holders: Iterable[Holder] | None = None) -> bytes:
+        """The PDF as bytes: the blank form, or one certificate per holder."""
+        buffer = io.BytesIO()
+        self.write(buffer, holders)
+        return buffer.getvalue()
+
+    def render_each(self, holders: Iterable[Holder]) -> Iterator[RenderedCertificate]:
+        """One PDF per certificate, yielded as it is made (memory stays flat)."""
+        for holder in holders:
+            yield RenderedCertificate(holder, self.render([holder]))
+
+    def save(self, path: str | PathLike[str], holders: Iterable[Holder] | None = None) -> int:
+        """Write the PDF to *path* atomically: a temporary file renamed at the end.
+
+        Nothing is left at *path* (or beside it) when rendering fails.
+        """
+        with atomic_output(Path(path)) as stream:
+            return self.write(stream, holders)
+
+
+class _BlankValues(dict):  # type: ignore[type-arg]
+    """The blank form: any placeholder, known or not, prints nothing."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+class atomic_output:
+    """Context manager: a temporary file beside *path*, renamed to it on success."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._tmp: str | None = None
+        self._stream: BinaryIO | None = None
+
+    def __enter__(self) -> BinaryIO:
+        folder = self.path.parent
+        if not folder.is_dir():
+            raise RenderError(f"the output folder {str(folder)!r} does not exist", str(self.path))
+        # os.open with 0o666 lets the umask decide the final file's permissions.
+        self._tmp = str(folder / f".{self.path.name}.{secrets.token_hex(6)}.tmp")
+        fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        self._stream = os.fdopen(fd, "wb")
+        return self._stream
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        assert self._stream is not None and self._tmp is not None
+        try:
+            if exc_type is None:
+                self._stream.flush()
+                os.fsync(self._stream.fileno())
+            self._stream.close()
+            if exc_type is None:
+                os.replace(self._tmp, self.path)
+                self._tmp = None
+        finally:
+            if self._tmp is not None and os.path.exists(self._tmp):
+                os.unlink(self._tmp)
+
+
+def _search_path(spec: Spec) -> tuple[str, ...]:
+    return tuple(str((spec.base_dir / folder).resolve()) for folder in spec.templates.search_path)
+
+
+def _spec_file(spec: Spec) -> str | None:
+    return spec.source
+
+
+def issue_seed(spec: Spec) -> int:
+    """The ornament seed: the spec's, or one derived from the issuer and CUSIP."""
+    if spec.style.seed is not None:
+        return spec.style.seed
+    key = f"{spec.issuer.name}|{spec.security.cusip or spec.security.title}"
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big")
+
+
+def _context_base(spec: Spec) -> dict[str, Any]:
+    return {
+        "spec": spec,
+        "issuer": spec.issuer,
+        "security": spec.security,
+        "agent": spec.transfer_agent,
+        "face": spec.face,
+        "reverse": spec.reverse,
+        "style": spec.style,
+        "seed": issue_seed(spec),
+    }
+
+
+def _check_files(spec: Spec) -> None:
+    for index, officer in enumerate(spec.issuer.officers):
+        if officer.signature and not (spec.base_dir / officer.signature).is_file():
+            raise SpecError(
+                f"signature image {officer.signature!r} not found (paths are relative to the spec file)",
+                file=spec.source,
+                field=f"issuer.officers[{index}].signature",
+            )

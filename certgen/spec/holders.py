@@ -1,0 +1,213 @@
+"""Read holder data: one row per certificate, from CSV, JSON or JSONL.
+
+Required columns: ``certificate_number``, ``registration`` (the name(s) as
+inscribed), ``shares`` (a positive whole number; ``1,234,567`` is accepted)
+and ``issue_date`` (ISO date, ``2026-11-23``).  Other columns are kept and
+available to templates by name.  Rows are numbered as a spreadsheet shows
+them: in a CSV file the header is row 1, so the first holder is row 2; in
+JSON and JSONL the first holder is row 1.
+
+A holder file with a bad row is refused as a whole: certgen never prints
+part of a run from data it knows to be wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from ..errors import HolderDataError
+from ..model.certificate import Holder
+
+__all__ = ["REQUIRED_COLUMNS", "iter_holders", "load_holders"]
+
+#: Columns every holder file must have.
+REQUIRED_COLUMNS: tuple[str, ...] = ("certificate_number", "registration", "shares", "issue_date")
+
+_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$")
+_MAX_SHARES = 10**18
+
+
+def load_holders(source: str | PathLike[str] | Iterable[Mapping[str, Any]]) -> list[Holder]:
+    """Read and check every holder row.
+
+    :param source: a ``.csv``, ``.json`` or ``.jsonl`` file, or an iterable of
+        mappings (rows already in memory).
+    :raises HolderDataError: naming the file, row and column of the first bad row.
+    """
+    holders = list(iter_holders(source))
+    seen: dict[str, str | None] = {}
+    for holder in holders:
+        if holder.certificate_number in seen:
+            first = seen[holder.certificate_number]
+            raise HolderDataError(
+                f"certificate number {holder.certificate_number!r} is used twice "
+                f"(first at {first}): every certificate needs its own number",
+                column="certificate_number",
+                source=holder.source,
+            )
+        seen[holder.certificate_number] = holder.source
+    return holders
+
+
+def iter_holders(source: str | PathLike[str] | Iterable[Mapping[str, Any]]) -> Iterator[Holder]:
+    """Yield holder rows one at a time (for long runs), checking each."""
+    if isinstance(source, (str, PathLike)):
+        path = Path(source)
+        name = str(source)
+        suffix = path.suffix.lower()
+        if suffix not in (".csv", ".json", ".jsonl"):
+            raise HolderDataError("unknown holder file type: use .csv, .json or .jsonl", file=name)
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise HolderDataError("file not found", file=name) from None
+        except UnicodeDecodeError:
+            raise HolderDataError("not UTF-8 text: save the file as UTF-8", file=name) from None
+        except OSError as exc:
+            raise HolderDataError(f"cannot read the file ({exc.strerror})", file=name) from None
+        if suffix == ".csv":
+            rows: Iterable[tuple[int, Any]] = _csv_rows(text, name)
+        elif suffix == ".json":
+            rows = _json_rows(text, name)
+        else:
+            rows = _jsonl_rows(text, name)
+    else:
+        name = "holder data"
+        rows = enumerate(source, start=1)
+    for row_number, row in rows:
+        yield _holder(row, name, row_number)
+
+
+def _csv_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = reader.fieldnames
+    except csv.Error as exc:
+        raise HolderDataError(f"not valid CSV ({exc})", file=name, row=1) from None
+    if not header:
+        raise HolderDataError("the file is empty: it needs a header row", file=name)
+    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    if missing:
+        raise HolderDataError(
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"in the header row (it has: {', '.join(h for h in header if h)})",
+            file=name,
+            row=1,
+        )
+    while True:
+        row_number = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise HolderDataError(f"not valid CSV ({exc})", file=name, row=row_number) from None
+        if None in row:
+            raise HolderDataError(
+                f"has {len(header) + len(row[None])} cells but the header has {len(header)}: "
+                "quote cells that contain commas",
+                file=name,
+                row=row_number,
+            )
+        if all(not (value or "").strip() for value in row.values()):
+            continue  # blank line
+        yield row_number, row
+
+
+def _json_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise HolderDataError(f"not valid JSON ({exc.msg} at line {exc.lineno})", file=name) from None
+    if isinstance(data, dict) and "holders" in data:
+        data = data["holders"]
+    if not isinstance(data, list):
+        raise HolderDataError('must hold a list of rows, or {"holders": [...]}', file=name)
+    yield from enumerate(data, start=1)
+
+
+def _jsonl_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise HolderDataError(f"not valid JSON ({exc.msg})", file=name, row=number) from None
+
+
+def _holder(row: Any, name: str, number: int) -> Holder:
+    def fail(message: str, column: str | None = None) -> HolderDataError:
+        return HolderDataError(message, file=name, row=number, column=column)
+
+    if not isinstance(row, Mapping):
+        raise fail("must be an object of column: value pairs")
+    for column in REQUIRED_COLUMNS:
+        if column not in row:
+            raise fail(f"the column {column} is missing", column)
+    cert_number = _text(row["certificate_number"]).strip()
+    if not cert_number:
+        raise fail("is empty: every certificate needs a number", "certificate_number")
+    registration = _text(row["registration"]).strip()
+    if not registration:
+        raise fail("is empty: give the holder's name(s) as inscribed", "registration")
+    shares = _shares(row["shares"], fail)
+    issue_date = _date(row["issue_date"], fail)
+    extra = {
+        str(key): _text(value)
+        for key, value in row.items()
+        if key not in REQUIRED_COLUMNS and key is not None
+    }
+    return Holder(
+        certificate_number=cert_number,
+        registration=registration,
+        shares=shares,
+        issue_date=issue_date,
+        extra=extra,
+        source=f"{name}, row {number}",
+    )
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _shares(value: Any, fail: Any) -> int:
+    if isinstance(value, bool):
+        raise fail(f"{value!r} is not a number of shares", "shares")
+    if isinstance(value, int):
+        shares = value
+    elif isinstance(value, float) and value.is_integer():
+        shares = int(value)
+    else:
+        text = _text(value).strip()
+        if _GROUPED.match(text):
+            text = text.replace(",", "")
+        if not text.lstrip("-").isdigit():
+            raise fail(f"{text!r} is not a whole number of shares (e.g. 100 or 1,234,567)", "shares")
+        shares = int(text)
+    if shares <= 0:
+        raise fail(f"must be a positive number of shares, not {shares}", "shares")
+    if shares >= _MAX_SHARES:
+        raise fail(f"{shares} is too large a number of shares", "shares")
+    return shares
+
+
+def _date(value: Any, fail: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value).strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise fail(f"{text!r} is not an ISO date (write it as 2026-11-23)", "issue_date") from None

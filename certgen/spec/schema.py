@@ -1,0 +1,349 @@
+"""The spec: one YAML file describing an issue of securities.
+
+Every field is declared here, with its description; ``certgen schema``
+prints the JSON Schema built from these models so editors can check spec
+files.  Unknown keys are errors (a misspelt key must not be silently
+ignored on a legal document).
+
+Keys other tools rely on: ``issuer.name``, ``issuer.state``,
+``security.title``, ``security.cusip``, ``security.par_value``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from ..model.identifiers import validate_cusip
+
+__all__ = [
+    "Abbreviation",
+    "Agent",
+    "AssignmentWording",
+    "FaceWording",
+    "Issuer",
+    "Legend",
+    "Officer",
+    "Seal",
+    "Security",
+    "Spec",
+    "Style",
+    "Templates",
+    "US_STATES",
+]
+
+#: Two-letter codes of the states (and D.C.) -> the name printed on certificates.
+US_STATES: dict[str, str] = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
+    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+}  # fmt: skip
+
+_STATE_BY_NAME = {name.upper(): code for code, name in US_STATES.items()}
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$")
+
+Text = Annotated[str, Field(min_length=1)]
+Color = Annotated[str, Field(pattern=_COLOR.pattern, description="#rrggbb")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _not_blank(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+class Officer(_Model):
+    """An officer whose (facsimile) signature the certificate bears."""
+
+    title: Text = Field(description='Title printed under the signature, e.g. "Secretary".')
+    name: str | None = Field(None, description="The officer's name (not printed on the form).")
+    signature: str | None = Field(
+        None, description="Facsimile signature image (PNG/JPEG), relative to the spec file."
+    )
+
+
+class Seal(_Model):
+    """The corporate seal, drawn as vector art between the signatures."""
+
+    show: bool = Field(True, description="Draw the seal.")
+    text: str | None = Field(None, description="Text around the rim; default: the issuer's name.")
+    inner: list[str] = Field(
+        default_factory=lambda: ["CORPORATE", "SEAL"],
+        description="Lines inside the seal, top to bottom (e.g. the year and state).",
+    )
+
+
+class Issuer(_Model):
+    """The corporation that issues the securities."""
+
+    name: Text = Field(description="Exact legal name, as printed on the face.")
+    state: Text = Field(
+        description="State of incorporation: two-letter code or full name (MD, Maryland)."
+    )
+    officers: list[Officer] = Field(
+        min_length=1, description="Officers who sign, left to right on the face."
+    )
+    seal: Seal = Field(default_factory=Seal)
+    ownership_limit: float | None = Field(
+        None,
+        gt=0,
+        le=100,
+        description="The charter's ownership limit in percent (e.g. 9.8), when there is one.",
+    )
+
+    _check_name = field_validator("name")(_not_blank)
+
+    @field_validator("state")
+    @classmethod
+    def _state_code(cls, value: str) -> str:
+        code = value.upper()
+        if code in US_STATES:
+            return code
+        if code in _STATE_BY_NAME:
+            return _STATE_BY_NAME[code]
+        raise ValueError(f"{value!r} is not a US state (use a two-letter code such as MD or DE)")
+
+    @property
+    def state_name(self) -> str:
+        """Full name of the state of incorporation (``Maryland``)."""
+        return US_STATES[self.state]
+
+
+class Security(_Model):
+    """The class (and series) of securities the certificates represent."""
+
+    kind: Literal["common_stock", "preferred_stock"] = Field(
+        description="Kind of security; selects the default templates and rules."
+    )
+    title: Text = Field(description='Class and series, e.g. "Series B Cumulative Preferred Stock".')
+    par_value: str | None = Field(
+        None, description='Par value as printed, e.g. "$.01"; omit for no-par stock.'
+    )
+    cusip: str | None = Field(
+        None, description="CUSIP: 9 characters, or the 6-character issuer number on a form."
+    )
+    certificate_prefix: str = Field("", description='Prefix of certificate numbers, e.g. "PB".')
+    unit: Text = Field("Shares", description="What the amount counts, printed in the amount box.")
+
+    _check_title = field_validator("title")(_not_blank)
+
+    @field_validator("cusip", mode="before")
+    @classmethod
+    def _cusip(cls, value: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # an unquoted all-digit CUSIP in YAML
+        if not isinstance(value, str):
+            raise ValueError("must be a CUSIP string such as '885218107'")
+        return validate_cusip(value)
+
+
+class Agent(_Model):
+    """The transfer agent (and registrar) that countersigns."""
+
+    name: Text = Field(description="Legal name, as printed in the countersignature block.")
+    role: Text = Field("Transfer Agent and Registrar", description="Role printed under the name.")
+
+
+class Legend(_Model):
+    """A legend printed on the certificate, verbatim.
+
+    Give either ``text`` (the full text) or ``template`` (a named legend in
+    ``templates/legends/``) with its ``params``.
+    """
+
+    name: str | None = Field(None, description="Identifier, e.g. reit-ownership (for validation).")
+    text: str | None = Field(None, description="Full text, printed verbatim.")
+    template: str | None = Field(None, description="Named legend template, e.g. reit-ownership.")
+    params: dict[str, Any] = Field(default_factory=dict, description="Parameters of the template.")
+    placement: Literal["reverse", "face"] = Field("reverse", description="Side it is printed on.")
+    conspicuous: bool = Field(
+        False, description="Set in capitals at the body size (restriction legends, UCC 8-204)."
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Legend:
+        if (self.text is None) == (self.template is None):
+            raise ValueError("give exactly one of 'text' or 'template'")
+        if self.text is not None and not self.text.strip():
+            raise ValueError("text must not be empty")
+        if self.template is not None and not _TEMPLATE_NAME.match(self.template):
+            raise ValueError(f"{self.template!r} is not a template name (e.g. reit-ownership)")
+        return self
+
+
+class Abbreviation(_Model):
+    """One entry of the abbreviations table on the reverse."""
+
+    code: Text = Field(description="TEN COM, JT TEN, ...")
+    meaning: Text = Field(description="What it stands for.")
+
+
+_ABBREVIATIONS = [
+    Abbreviation(code="TEN COM", meaning="as tenants in common"),
+    Abbreviation(code="TEN ENT", meaning="as tenants by the entireties"),
+    Abbreviation(
+        code="JT TEN",
+        meaning="as joint tenants with right of survivorship and not as tenants in common",
+    ),
+]
+
+
+class FaceWording(_Model):
+    """The fixed phrases of the face, verbatim. Defaults follow the common form."""
+
+    temporary_banner: str = (
+        "Temporary Certificate - Exchangeable for Definitive Engraved Certificate "
+        "When Ready for Delivery"
+    )
+    see_reverse: str = "SEE REVERSE FOR CERTAIN DEFINITIONS"
+    incorporated: str | None = Field(
+        None, description='Default: "INCORPORATED UNDER THE LAWS OF THE STATE OF <STATE>".'
+    )
+    transferable: str | None = Field(
+        None, description='Default: "THIS CERTIFICATE IS TRANSFERABLE IN <cities>".'
+    )
+    certifies: str = "This Certifies that"
+    record_holder: str = "is the record holder of"
+    shares_clause: str | None = Field(
+        None,
+        description='Default: "FULLY PAID AND NON-ASSESSABLE SHARES OF THE <TITLE>, '
+        '<PAR> PAR VALUE, OF".',
+    )
+    transfer_clause: str = (
+        "transferable on the books of the Corporation by the holder hereof in person or by "
+        "duly authorized attorney upon the surrender of this Certificate properly endorsed. "
+        "This Certificate is not valid until countersigned by a Transfer Agent and "
+        "registered by the Registrar."
+    )
+    witness_clause: str = (
+        "WITNESS the facsimile Corporate Seal of this Corporation and the facsimile "
+        "signatures of its duly authorized officers."
+    )
+    dated: str = "Dated:"
+    countersigned: str = "Countersigned and Registered:"
+    by: str = "By"
+    authorized_signature: str = "Authorized Signature"
+
+
+class AssignmentWording(_Model):
+    """The reverse: abbreviations table, assignment form, notice, signature guarantee."""
+
+    abbreviations_intro: str = (
+        "The following abbreviations, when used in the inscription on the face of this "
+        "certificate, shall be construed as though they were written out in full according "
+        "to applicable laws or regulations:"
+    )
+    abbreviations: list[Abbreviation] = Field(default_factory=lambda: list(_ABBREVIATIONS))
+    gift_act: str = "UNIF GIFT MIN ACT"
+    gift_act_text: str = "under Uniform Gifts to Minors Act"
+    transfers_act: str = "UNIF TRF MIN ACT"
+    transfers_act_text: str = "under Uniform Transfers to Minors Act"
+    abbreviations_outro: str = (
+        "Additional abbreviations may also be used though not in the above list."
+    )
+    for_value: str = "FOR VALUE RECEIVED,"
+    hereby_assign: str = "hereby sell, assign and transfer unto"
+    tin_box: str = "PLEASE INSERT SOCIAL SECURITY OR OTHER IDENTIFYING NUMBER OF ASSIGNEE"
+    name_address: str = (
+        "(PLEASE PRINT OR TYPEWRITE NAME AND ADDRESS, INCLUDING ZIP CODE, OF ASSIGNEE)"
+    )
+    shares_line: str = (
+        "of the capital stock represented by the within Certificate, and do hereby "
+        "irrevocably constitute and appoint"
+    )
+    attorney: str = (
+        "to transfer the said stock on the books of the within named Corporation with full "
+        "power of substitution in the premises."
+    )
+    dated: str = "Dated"
+    notice: str = (
+        "THE SIGNATURE(S) TO THIS ASSIGNMENT MUST CORRESPOND WITH THE NAME(S) AS WRITTEN UPON "
+        "THE FACE OF THE CERTIFICATE IN EVERY PARTICULAR, WITHOUT ALTERATION OR ENLARGEMENT "
+        "OR ANY CHANGE WHATEVER."
+    )
+    guaranteed: str = "Signature(s) Guaranteed"
+    guarantee: str = (
+        "THE SIGNATURE(S) MUST BE GUARANTEED BY AN ELIGIBLE GUARANTOR INSTITUTION (BANKS, "
+        "STOCKBROKERS, SAVINGS AND LOAN ASSOCIATIONS AND CREDIT UNIONS WITH MEMBERSHIP IN AN "
+        "APPROVED SIGNATURE GUARANTEE MEDALLION PROGRAM), PURSUANT TO S.E.C. RULE 17Ad-15."
+    )
+
+
+class Templates(_Model):
+    """Which layout templates draw each page."""
+
+    face: str = Field("stock/face", description="Template of the face (page 1).")
+    reverse: str | None = Field(
+        "stock/reverse", description="Template of the reverse (page 2); null for none."
+    )
+    search_path: list[str] = Field(
+        default_factory=list,
+        description="Extra template folders, relative to the spec file, searched first.",
+    )
+
+    @field_validator("face", "reverse")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        if value is not None and not _TEMPLATE_NAME.match(value):
+            raise ValueError(f"{value!r} is not a template name (e.g. stock/face)")
+        return value
+
+
+class Style(_Model):
+    """Ink and paper."""
+
+    ink: Color = Field("#1e5b3c", description="Ink of border, vignette and boxes.")
+    text: Color = Field("#1b1d1c", description="Ink of the text.")
+    paper: Literal["letter", "a4", "certificate"] = Field("letter", description="Sheet size.")
+    seed: int | None = Field(
+        None, description="Seed of the ornament's patterns; default: derived from the CUSIP/name."
+    )
+
+
+class Spec(_Model):
+    """An issue of securities: everything that is the same on each certificate."""
+
+    issuer: Issuer
+    security: Security
+    transfer_agent: Agent | None = Field(None, description="Transfer agent and registrar.")
+    transferable_in: list[Text] = Field(
+        default_factory=list, description='Cities where transferable, e.g. "NEW YORK, NEW YORK".'
+    )
+    temporary: bool = Field(False, description="Print the temporary-certificate banner.")
+    legends: list[Legend] = Field(default_factory=list, description="Legends, in print order.")
+    face: FaceWording = Field(default_factory=FaceWording)
+    reverse: AssignmentWording = Field(default_factory=AssignmentWording)
+    templates: Templates = Field(default_factory=Templates)
+    style: Style = Field(default_factory=Style)
+
+    _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
+    _source: str | None = PrivateAttr(None)
+
+    @property
+    def base_dir(self) -> Path:
+        """Folder that relative paths in the spec are resolved against."""
+        return self._base_dir
+
+    @property
+    def source(self) -> str | None:
+        """The spec file's path as given to :func:`load_spec`, ``None`` for a mapping."""
+        return self._source

@@ -1,0 +1,48 @@
+"""Jinja filters available to layout and legend templates.
+
+- ``words``: a whole number in upper-case words (``1234 | words``).
+- ``figures``: a whole number with thousands separators.
+- ``percent``: ``9.9 | percent`` -> ``9.9%``; ``9.0 | percent`` -> ``9%``.
+- ``cusip``: a CUSIP grouped as printed (``885218 10 7``).
+- ``join_and``: ``["A", "B", "C"] | join_and`` -> ``A, B AND C``.
+- ``paragraphs``: split a text at blank lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+from ..model.identifiers import format_cusip
+from ..words import in_figures, in_words
+
+__all__ = ["FILTERS"]
+
+
+def percent(value: Any) -> str:
+    number = Decimal(str(value)).normalize()
+    text = format(number, "f")
+    return f"{text}%"
+
+
+def join_and(items: Sequence[str], conjunction: str = "AND") -> str:
+    items = [str(item) for item in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def paragraphs(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "words": in_words,
+    "figures": in_figures,
+    "percent": percent,
+    "cusip": format_cusip,
+    "join_and": join_and,
+    "paragraphs": paragraphs,
+}

@@ -1,0 +1,78 @@
+"""Amounts in figures and in words, United States convention.
+
+Certificates state the number of shares (or the principal amount) twice, in
+figures and in words, so that an alteration of one shows against the other.
+Words are upper case, without "and" and without commas; compound numbers
+from 21 to 99 are hyphenated:
+
+>>> in_words(1234567)
+'ONE MILLION TWO HUNDRED THIRTY-FOUR THOUSAND FIVE HUNDRED SIXTY-SEVEN'
+>>> in_words(0)
+'ZERO'
+>>> in_figures(1234567)
+'1,234,567'
+"""
+
+from __future__ import annotations
+
+__all__ = ["in_figures", "in_words"]
+
+_ONES = (
+    "ZERO ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE TEN ELEVEN TWELVE THIRTEEN "
+    "FOURTEEN FIFTEEN SIXTEEN SEVENTEEN EIGHTEEN NINETEEN"
+).split()
+_TENS = "- - TWENTY THIRTY FORTY FIFTY SIXTY SEVENTY EIGHTY NINETY".split()
+_SCALES = (
+    "",
+    "THOUSAND",
+    "MILLION",
+    "BILLION",
+    "TRILLION",
+    "QUADRILLION",
+    "QUINTILLION",
+)
+
+
+def _under_thousand(n: int) -> list[str]:
+    words: list[str] = []
+    hundreds, rest = divmod(n, 100)
+    if hundreds:
+        words += [_ONES[hundreds], "HUNDRED"]
+    if rest >= 20:
+        tens, ones = divmod(rest, 10)
+        words.append(_TENS[tens] + (f"-{_ONES[ones]}" if ones else ""))
+    elif rest:
+        words.append(_ONES[rest])
+    return words
+
+
+def in_words(number: int) -> str:
+    """Spell a non-negative whole number in upper-case US English words.
+
+    :raises ValueError: for a negative number, a non-integer, or a number of
+        10**21 or more.
+    """
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise ValueError(f"in_words() needs a whole number, not {number!r}")
+    if number < 0:
+        raise ValueError(f"in_words() needs a number of zero or more, not {number}")
+    if number >= 1000 ** len(_SCALES):
+        raise ValueError(f"{number} is too large to spell out")
+    if number == 0:
+        return _ONES[0]
+    groups: list[str] = []
+    scale = 0
+    while number:
+        number, group = divmod(number, 1000)
+        if group:
+            words = _under_thousand(group)
+            if _SCALES[scale]:
+                words.append(_SCALES[scale])
+            groups.insert(0, " ".join(words))
+        scale += 1
+    return " ".join(groups)
+
+
+def in_figures(number: int) -> str:
+    """Format a whole number with thousands separators: ``1,234,567``."""
+    return f"{number:,}"

@@ -1,0 +1,115 @@
+"""Shared fixtures: the sample spec, holder rows, and an in-process CLI runner."""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+import yaml
+
+from certgen.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "thornburg-series-b"
+SAMPLE_SPEC = SAMPLE / "spec.yaml"
+SAMPLE_HOLDERS = SAMPLE / "holders.csv"
+DATA = Path(__file__).resolve().parent / "data"
+
+#: A 160-character trust registration, as a transfer agent would inscribe it.
+LONG_REGISTRATION = (
+    "First Fiduciary Trust Company of Baltimore, N.A., as Trustee of the Margaret Eleanor "
+    "Whitcombe-Harrington Irrevocable Family Trust u/a/d March 4, 1998 FBO Issue"
+)
+assert len(LONG_REGISTRATION) == 160
+
+
+@pytest.fixture
+def spec_data() -> dict[str, Any]:
+    """The sample spec as a mutable mapping."""
+    return copy.deepcopy(_sample_spec_data())
+
+
+_cache: dict[str, Any] = {}
+
+
+def _sample_spec_data() -> dict[str, Any]:
+    if "spec" not in _cache:
+        _cache["spec"] = yaml.safe_load(SAMPLE_SPEC.read_text(encoding="utf-8"))
+    return _cache["spec"]
+
+
+@pytest.fixture
+def write_spec(tmp_path: Path) -> Callable[[dict[str, Any]], Path]:
+    """Write a spec mapping to a YAML file in tmp_path and return its path."""
+
+    def write(data: dict[str, Any], name: str = "spec.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture
+def write_holders(tmp_path: Path) -> Callable[[str], Path]:
+    """Write holder CSV text to tmp_path/holders.csv."""
+
+    def write(text: str, name: str = "holders.csv") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run ``certgen ARGS`` in-process; returns exit code, stdout and stderr."""
+
+    def run(*args: str | os.PathLike[str]) -> CliResult:
+        code = 0
+        try:
+            main([str(a) for a in args])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out = capsys.readouterr()
+        return CliResult(code, out.out, out.err)
+
+    return run
+
+
+def pdf_text(data: bytes) -> list[str]:
+    """Text of each page, extracted with pypdf."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return [page.extract_text() for page in reader.pages]
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens (letters and digits), for comparing texts."""
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def require_tool(name: str) -> str:
+    """Path of an external tool; in CI a missing tool fails the test instead of skipping it."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{name} is not installed (.ci/run installs it)")
+        pytest.skip(f"{name} is not installed")
+    return path

@@ -1,0 +1,88 @@
+"""Test certgen.spec.holders: reading holder rows from CSV, JSON and JSONL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from certgen import HolderDataError, load_holders
+from conftest import SAMPLE_HOLDERS
+
+HEADER = "certificate_number,registration,shares,issue_date\n"
+
+
+def test_sample_holders() -> None:
+    holders = load_holders(SAMPLE_HOLDERS)
+    assert [h.certificate_number for h in holders] == ["PB 0001", "PB 0002", "PB 0003", "PB 0004"]
+    assert holders[0].registration == "María José García-López"
+    assert holders[1].registration == "CEDE & CO."
+    assert holders[1].shares == 1_234_567
+    assert holders[0].issue_date == dt.date(2026, 11, 23)
+    assert holders[0].source == f"{SAMPLE_HOLDERS}, row 2"
+
+
+def test_extra_columns_are_kept(write_holders) -> None:
+    path = write_holders("certificate_number,registration,shares,issue_date,address\nA1,X,1,2026-01-02,Baltimore\n")
+    assert load_holders(path)[0].extra == {"address": "Baltimore"}
+
+
+def _error(path: Path) -> str:
+    with pytest.raises(HolderDataError) as info:
+        load_holders(path)
+    text = str(info.value)
+    assert "\n" not in text
+    return text
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("A1,Jane Doe,12.5,2026-11-23", "row 2, column shares: '12.5' is not a whole number of shares"),
+        ("A1,Jane Doe,-5,2026-11-23", "row 2, column shares: must be a positive number of shares, not -5"),
+        ("A1,Jane Doe,0,2026-11-23", "row 2, column shares: must be a positive number of shares, not 0"),
+        ("A1,Jane Doe,ten,2026-11-23", "row 2, column shares: 'ten' is not a whole number"),
+        ("A1,Jane Doe,10,23/11/2026", "row 2, column issue_date: '23/11/2026' is not an ISO date"),
+        ("A1,,10,2026-11-23", "row 2, column registration: is empty"),
+        (",Jane Doe,10,2026-11-23", "row 2, column certificate_number: is empty"),
+        ("A1,Jane Doe, Esq.,10,2026-11-23", "row 2: has 5 cells but the header has 4"),
+    ],
+    ids=["fraction", "negative", "zero", "word", "date", "registration", "number", "extra-cell"],
+)
+def test_bad_rows(write_holders, row: str, expected: str) -> None:
+    path = write_holders(HEADER + row + "\n")
+    assert _error(path).startswith(f"{path}, {expected}")
+
+
+def test_missing_column(write_holders) -> None:
+    path = write_holders("certificate_number,registration,issue_date\nA1,X,2026-11-23\n")
+    assert "row 1: missing column shares in the header row" in _error(path)
+
+
+def test_duplicate_numbers(write_holders) -> None:
+    path = write_holders(HEADER + "A1,X,1,2026-11-23\nA1,Y,2,2026-11-23\n")
+    text = _error(path)
+    assert text.startswith(f"{path}, row 3, column certificate_number")
+    assert "'A1' is used twice" in text
+
+
+def test_json_and_jsonl(tmp_path: Path) -> None:
+    rows = [{"certificate_number": "A1", "registration": "X", "shares": 5, "issue_date": "2026-11-23"}]
+    (tmp_path / "h.json").write_text(json.dumps({"holders": rows}), encoding="utf-8")
+    (tmp_path / "h.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    assert load_holders(tmp_path / "h.json")[0].shares == 5
+    assert load_holders(tmp_path / "h.jsonl")[0].registration == "X"
+
+
+def test_jsonl_bad_line(tmp_path: Path) -> None:
+    path = tmp_path / "h.jsonl"
+    path.write_text('{"certificate_number": "A1"\n', encoding="utf-8")
+    assert _error(path).startswith(f"{path}, row 1: not valid JSON")
+
+
+def test_unknown_extension(tmp_path: Path) -> None:
+    path = tmp_path / "h.xlsx"
+    path.write_text("x", encoding="utf-8")
+    assert "unknown holder file type" in _error(path)
