@@ -37,8 +37,9 @@ def cli() -> None:
 @click.option(
     "-o",
     "--output",
+    "output_arg",
     required=True,
-    type=click.Path(path_type=Path),
+    type=click.Path(),  # a str: Path() would drop the trailing "/" that asks for a folder
     help="Output PDF; or a folder (ending in /) for one PDF per certificate.",
 )
 @click.option(
@@ -46,9 +47,10 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Holder data (.csv, .json, .jsonl): one certificate per row. Without it: the blank form.",
 )
-def render(spec: Path, output: Path, holders: Path | None) -> None:
+def render(spec: Path, output_arg: str, holders: Path | None) -> None:
     """Render the certificates of SPEC (or its blank form) to PDF."""
-    to_folder = str(output).endswith(("/", os.sep)) or output.is_dir()
+    output = Path(output_arg)
+    to_folder = output_arg.endswith(("/", os.sep)) or output.is_dir()
     issue = prepare(load_spec(spec))
     rows = load_holders(holders) if holders is not None else None
     if not to_folder:

@@ -11,6 +11,7 @@ in ReportLab's invariant mode, so the same input gives the same bytes.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -34,6 +35,12 @@ class DocumentInfo:
     creator: str = "certgen"
 
 
+# ReportLab's TrueType subsetting reads the font file through state shared by
+# every document (TTFontFile's read position), so two documents saved at once
+# corrupt each other's subsets.  Writing is CPU-bound Python under the GIL, so
+# serialising it costs no parallelism; batch runs use processes.
+_WRITE_LOCK = threading.Lock()
+
 #: The fields of one page of one certificate, laid out: (field index, lines) pairs.
 FilledPage = Sequence[tuple[int, list[Line]]]
 
@@ -50,8 +57,27 @@ def write_pdf(
     :returns: the number of certificates written.
     """
     ensure_fonts()
+    with _WRITE_LOCK:
+        return _write_pdf(pages, certificates, target, info)
+
+
+def _write_pdf(
+    pages: Sequence[Page],
+    certificates: Iterable[Sequence[FilledPage]],
+    target: BinaryIO,
+    info: DocumentInfo,
+) -> int:
     first_w, first_h = pages[0].width, pages[0].height
-    c = Canvas(target, pagesize=(first_w, first_h), invariant=1, pageCompression=1)
+    # The initial font is one of ours: ReportLab's default (Helvetica) would add a
+    # non-embedded font to every page's resources.
+    c = Canvas(
+        target,
+        pagesize=(first_w, first_h),
+        invariant=1,
+        pageCompression=1,
+        initialFontName="garamond",
+        initialFontSize=10,
+    )
     c.setTitle(info.title)
     c.setAuthor(info.author)
     c.setSubject(info.subject)

@@ -127,33 +127,41 @@ def border_pattern(border: Border) -> Pattern:
 
     tiles: dict[str, Tile] = {}
 
-    def wave_tiles(length: float) -> tuple[str, str, float, int]:
+    def wave_tile(length: float) -> tuple[str, float, int]:
+        """One period of every strand of the band, horizontal, centred on y = 0."""
         periods = max(1, round(length / (band * waves_per_band)))
         wavelength = length / periods
         k = 2 * math.pi / wavelength
-        key = _key("wave", border, round(wavelength, 4))
+        name = f"gw{_key('wave', border, round(wavelength, 4))}"
+        parts = [_stroke(border.color, border.line_width)]
+        for strand in range(strands):
+            a0 = phase + 2 * math.pi * strand / strands
 
-        def main(t: float) -> Point:
-            a = k * t + phase
-            return (t, amplitude * (0.78 * math.sin(a) + 0.22 * math.sin(lace * a - phase)))
+            def main(t: float, a0: float = a0) -> Point:
+                a = k * t + a0
+                return (t, amplitude * (0.78 * math.sin(a) + 0.22 * math.sin(lace * a - phase)))
 
-        def dmain(t: float) -> Point:
-            a = k * t + phase
-            return (1.0, amplitude * k * (0.78 * math.cos(a) + 0.22 * lace * math.cos(lace * a - phase)))
+            def dmain(t: float, a0: float = a0) -> Point:
+                a = k * t + a0
+                return (1.0, amplitude * k * (0.78 * math.cos(a) + 0.22 * lace * math.cos(lace * a - phase)))
 
-        def fine(t: float) -> Point:
-            return (t, amplitude * 0.45 * math.sin(2 * k * t + phase))
+            parts.append(_bezier(main, dmain, 0, wavelength, 8 * lace))
+        parts.append(_stroke(light, border.line_width * 0.8))
+        for strand in range(strands):
+            a0 = phase + 2 * math.pi * (strand + 0.5) / strands
 
-        def dfine(t: float) -> Point:
-            return (1.0, amplitude * 0.45 * 2 * k * math.cos(2 * k * t + phase))
+            def fine(t: float, a0: float = a0) -> Point:
+                return (t, amplitude * 0.45 * math.sin(2 * k * t + a0))
 
-        bbox = (-2.0, -band / 2, wavelength + 2.0, band / 2)
-        names = (f"gw{key}", f"gf{key}")
-        tiles[names[0]] = Tile(names[0], bbox, f"{_stroke(border.color, border.line_width)} {_bezier(main, dmain, 0, wavelength, 8 * lace)}")
-        tiles[names[1]] = Tile(names[1], bbox, f"{_stroke(light, border.line_width * 0.8)} {_bezier(fine, dfine, 0, wavelength, 16)}")
-        return names[0], names[1], wavelength, periods
+            def dfine(t: float, a0: float = a0) -> Point:
+                return (1.0, amplitude * 0.45 * 2 * k * math.cos(2 * k * t + a0))
 
-    # The four sides, between the corner squares: (start, direction, length).
+            parts.append(_bezier(fine, dfine, 0, wavelength, 16))
+        tiles[name] = Tile(name, (-2.0, -band / 2, wavelength + 2.0, band / 2), " ".join(parts))
+        return name, wavelength, periods
+
+    # The four sides, between the corner squares: (start, vertical?, length).
+    # Each side is a whole number of periods, so the tiles meet end to end.
     sides = (
         ((x0 + band, y0 + h - band / 2), False, w - 2 * band),
         ((x0 + band, y0 + band / 2), False, w - 2 * band),
@@ -161,23 +169,14 @@ def border_pattern(border: Border) -> Pattern:
         ((x0 + w - band / 2, y0 + band), True, h - 2 * band),
     )
     for (sx, sy), vertical, length in sides:
-        main_tile, fine_tile, wavelength, periods = wave_tiles(length)
-        if vertical:
-            clip = _rect(sx - band / 2 + 3, sy, band - 6, length)
-        else:
-            clip = _rect(sx, sy - band / 2 + 3, length, band - 6)
-        steps.append(f"q {clip} W n")
-        for tile, offset in ((main_tile, 0.0), (fine_tile, 0.5)):
-            for strand in range(strands):
-                shift = (strand + offset) * wavelength / strands
-                for period in range(-1, periods + 1):
-                    t = period * wavelength + shift
-                    if vertical:  # rotate the horizontal tile by 90 degrees
-                        matrix: Matrix = (0.0, 1.0, -1.0, 0.0, sx, sy + t)
-                    else:
-                        matrix = (1.0, 0.0, 0.0, 1.0, sx + t, sy)
-                    steps.append(Placement(tile, matrix))
-        steps.append("Q")
+        tile, wavelength, periods = wave_tile(length)
+        for period in range(periods):
+            t = period * wavelength
+            if vertical:  # the horizontal tile turned by 90 degrees
+                matrix: Matrix = (0.0, 1.0, -1.0, 0.0, sx, sy + t)
+            else:
+                matrix = (1.0, 0.0, 0.0, 1.0, sx + t, sy)
+            steps.append(Placement(tile, matrix))
     corner_tiles: list[Tile] = []
     for cx, cy in (
         (x0 + band / 2, y0 + band / 2),

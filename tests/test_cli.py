@@ -1,0 +1,170 @@
+"""Test the certgen command: rendering, and one clear line for every bad input."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pypdf
+import pytest
+
+from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text
+
+HEADER = "certificate_number,registration,shares,issue_date\n"
+
+
+def assert_clean_failure(result, output: Path, *expected: str) -> None:
+    """Exit status 1, one line on stderr naming the problem, no traceback, no file left."""
+    assert result.exit_code == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("certgen: error: ")
+    assert "Traceback" not in result.stderr
+    for text in expected:
+        assert text in lines[0]
+    assert not output.exists()
+    assert [p.name for p in output.parent.iterdir() if p.name.startswith(".") and p.suffix == ".tmp"] == []
+
+
+def test_render_blank_form(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "form.pdf"
+    result = run_cli("render", SAMPLE_SPEC, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert "blank form" in result.stderr
+    reader = pypdf.PdfReader(out)
+    assert len(reader.pages) == 2
+    assert "THORNBURG MORTGAGE, INC." in reader.pages[0].extract_text()
+
+
+def test_render_holders_into_one_pdf(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "certs.pdf"
+    result = run_cli("render", SAMPLE_SPEC, "--holders", SAMPLE_HOLDERS, "-o", out)
+    assert result.exit_code == 0, result.stderr
+    pages = pdf_text(out.read_bytes())
+    assert len(pages) == 8
+    assert "CEDE & CO." in pages[2]
+    assert "**1,234,567**" in pages[2]
+
+
+def test_render_one_pdf_per_certificate(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "certs"
+    result = run_cli("render", SAMPLE_SPEC, "--holders", SAMPLE_HOLDERS, "-o", f"{out}/")
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["PB-0001.pdf", "PB-0002.pdf", "PB-0003.pdf", "PB-0004.pdf"]
+    assert "María José García-López" in pdf_text((out / "PB-0001.pdf").read_bytes())[0]
+
+
+def test_empty_issuer_name(run_cli, tmp_path: Path, spec_data, write_spec) -> None:
+    spec_data["issuer"]["name"] = ""
+    spec = write_spec(spec_data)
+    out = tmp_path / "out.pdf"
+    assert_clean_failure(run_cli("render", spec, "-o", out), out, str(spec), "issuer.name: must not be empty")
+
+
+def test_missing_issuer_name(run_cli, tmp_path: Path, spec_data, write_spec) -> None:
+    del spec_data["issuer"]["name"]
+    spec = write_spec(spec_data)
+    out = tmp_path / "out.pdf"
+    assert_clean_failure(run_cli("render", spec, "-o", out), out, "issuer.name: is required but missing")
+
+
+def test_unknown_template(run_cli, tmp_path: Path, spec_data, write_spec) -> None:
+    spec_data["templates"]["face"] = "stock/fase"
+    spec = write_spec(spec_data)
+    out = tmp_path / "out.pdf"
+    assert_clean_failure(
+        run_cli("render", spec, "-o", out), out, "templates.face", "no layout template named 'stock/fase'", "stock/face"
+    )
+
+
+def test_unknown_legend_template(run_cli, tmp_path: Path, spec_data, write_spec) -> None:
+    spec_data["legends"][0]["template"] = "reit-ownershp"
+    spec = write_spec(spec_data)
+    out = tmp_path / "out.pdf"
+    assert_clean_failure(run_cli("render", spec, "-o", out), out, "legends[0].template", "reit-ownership")
+
+
+def test_legend_template_missing_param(run_cli, tmp_path: Path, spec_data, write_spec) -> None:
+    spec_data["legends"][0]["params"] = {}
+    spec = write_spec(spec_data)
+    out = tmp_path / "out.pdf"
+    assert_clean_failure(run_cli("render", spec, "-o", out), out, "legends[0].params", "ownership_limit")
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("PB 9,Jane Doe,12.5,2026-11-23", "row 2, column shares: '12.5' is not a whole number"),
+        ("PB 9,Jane Doe,-3,2026-11-23", "row 2, column shares: must be a positive number of shares, not -3"),
+    ],
+    ids=["non-integer", "negative"],
+)
+def test_bad_share_count(run_cli, tmp_path: Path, write_holders, row: str, expected: str) -> None:
+    holders = write_holders(HEADER + "PB 8,John Roe,10,2026-11-23\n" + row.replace("row 2", "") + "\n")
+    out = tmp_path / "out.pdf"
+    assert_clean_failure(
+        run_cli("render", SAMPLE_SPEC, "--holders", holders, "-o", out), out, str(holders), expected.replace("row 2", "row 3")
+    )
+
+
+def test_missing_column(run_cli, tmp_path: Path, write_holders) -> None:
+    holders = write_holders("certificate_number,registration,issue_date\nPB 1,Jane Doe,2026-11-23\n")
+    out = tmp_path / "out.pdf"
+    assert_clean_failure(run_cli("render", SAMPLE_SPEC, "--holders", holders, "-o", out), out, "missing column shares")
+
+
+def test_name_that_cannot_fit(run_cli, tmp_path: Path, write_holders) -> None:
+    holders = write_holders(HEADER + "PB 1,Jane Doe,10,2026-11-23\nPB 2," + "W" * 300 + ",10,2026-11-23\n")
+    out = tmp_path / "out.pdf"
+    assert_clean_failure(
+        run_cli("render", SAMPLE_SPEC, "--holders", holders, "-o", out),
+        out,
+        f"{holders}, row 3",
+        "certificate PB 2, field registration",
+        "does not fit",
+    )
+
+
+def test_name_that_cannot_fit_leaves_no_per_certificate_files(run_cli, tmp_path: Path, write_holders) -> None:
+    holders = write_holders(HEADER + "PB 1,Jane Doe,10,2026-11-23\nPB 2," + "W" * 300 + ",10,2026-11-23\n")
+    out = tmp_path / "certs"
+    result = run_cli("render", SAMPLE_SPEC, "--holders", holders, "-o", f"{out}/")
+    assert result.exit_code == 1
+    assert list(out.iterdir()) == []
+
+
+def test_missing_spec_file(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "out.pdf"
+    assert_clean_failure(run_cli("render", tmp_path / "none.yaml", "-o", out), out, "none.yaml: file not found")
+
+
+def test_output_folder_missing(run_cli, tmp_path: Path) -> None:
+    out = tmp_path / "no" / "such" / "out.pdf"
+    result = run_cli("render", SAMPLE_SPEC, "-o", out)
+    assert result.exit_code == 1
+    assert "does not exist" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_usage_error_exit_code(run_cli) -> None:
+    result = run_cli("render", SAMPLE_SPEC)
+    assert result.exit_code == 2
+    assert "Missing option '-o'" in result.stderr
+
+
+def test_schema_command(run_cli) -> None:
+    import json
+
+    result = run_cli("schema")
+    assert result.exit_code == 0
+    assert "Issuer" in json.loads(result.stdout)["$defs"]
+
+
+def test_module_entry_point(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "form.pdf"
+    proc = subprocess.run([sys.executable, "-m", "certgen", "render", str(SAMPLE_SPEC), "-o", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages

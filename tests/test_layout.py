@@ -1,0 +1,101 @@
+"""Test certgen.layout: the layout language, its errors, and fitting text in boxes."""
+
+from __future__ import annotations
+
+import pytest
+
+from certgen import FitError, TemplateError
+from certgen.layout import layout_page
+from certgen.layout.elements import Field, Text
+from certgen.layout.fields import fill_field
+
+
+def page(body: str) -> str:
+    return f'<page paper="letter" orientation="landscape">\n{body}\n</page>'
+
+
+def test_unknown_element_names_template_and_line() -> None:
+    with pytest.raises(TemplateError) as info:
+        layout_page(page('<text x="1" y="1">a</text>\n<txet x="1" y="2">b</txet>'), template="t.xml.j2")
+    assert str(info.value) == "template t.xml.j2, line 3: unknown element <txet> (see docs/layout.md for the vocabulary)"
+
+
+def test_unknown_attribute() -> None:
+    with pytest.raises(TemplateError, match=r"line 2: <rule>: unknown attribute 'colour'"):
+        layout_page(page('<rule x1="0" y1="0" x2="1" y2="1" colour="#000000"/>'), template="t")
+
+
+def test_bad_length() -> None:
+    with pytest.raises(TemplateError, match=r"attribute x: '1,5in' is not a length"):
+        layout_page(page('<text x="1,5in" y="1">a</text>'), template="t")
+
+
+def test_unknown_font() -> None:
+    with pytest.raises(TemplateError, match=r"unknown font 'Comic'"):
+        layout_page(page('<text x="1" y="1" font="Comic">a</text>'), template="t")
+
+
+def test_malformed_xml() -> None:
+    with pytest.raises(TemplateError, match=r"line 2: the expanded layout is not well-formed XML"):
+        layout_page(page("<text x='1' y='1'>a & b</text>"), template="t")
+
+
+def test_units() -> None:
+    laid = layout_page(page('<text x="1in" y="25.4mm">a</text>'), template="t")
+    text = laid.static[0]
+    assert isinstance(text, Text)
+    assert (text.x, text.y) == pytest.approx((72, 72))
+
+
+def test_text_shrinks_to_its_width_then_fails() -> None:
+    laid = layout_page(page('<text x="0" y="10" width="60" size="20" min-size="6">A LONG TITLE</text>'), template="t")
+    text = laid.static[0]
+    assert isinstance(text, Text)
+    assert 6 <= text.size < 20
+    assert text.width <= 60
+    with pytest.raises(FitError, match="does not fit 20pt even at 12"):
+        layout_page(page('<text x="0" y="10" width="20" size="20" min-size="12" name="title">A LONG TITLE</text>'), template="t")
+
+
+def test_paragraph_justified_lines_fill_the_width() -> None:
+    text = "word " * 60
+    laid = layout_page(page(f'<para x="10" y="500" width="200" height="200" size="10">{text}</para>'), template="t")
+    lines = [e for e in laid.static if isinstance(e, Text)]
+    assert len(lines) > 3
+    for line in lines[:-1]:
+        assert line.width == pytest.approx(200, abs=0.01)
+    assert lines[-1].word_space == 0
+
+
+def test_paragraph_that_cannot_fit() -> None:
+    with pytest.raises(FitError, match="field legal"):
+        layout_page(page(f'<para x="10" y="500" width="100" height="20" size="10" min-size="8" name="legal">{"word " * 80}</para>'), template="t")
+
+
+def test_text_off_the_page() -> None:
+    with pytest.raises(TemplateError, match="runs off the page"):
+        layout_page(page('<text x="780" y="10" size="20">OVERFLOW</text>'), template="t")
+
+
+def _field(**kw: object) -> Field:
+    base = dict(name="f", x=0.0, y=0.0, width=100.0, height=30.0, text="{registration}", font="garamond",
+                size=14.0, min_size=8.0, color=(0, 0, 0), max_lines=2)
+    base.update(kw)
+    return Field(**base)  # type: ignore[arg-type]
+
+
+def test_field_shrinks_and_wraps() -> None:
+    lines = fill_field(_field(), {"registration": "JOHN SMITH AND MARY SMITH JT TEN"})
+    assert 1 <= len(lines) <= 2
+    assert all(8 <= line.size <= 14 for line in lines)
+
+
+def test_field_blank_draws_nothing() -> None:
+    assert fill_field(_field(), {"registration": ""}) == []
+
+
+def test_field_unknown_placeholder() -> None:
+    from certgen import RenderError
+
+    with pytest.raises(RenderError, match="no column 'address'"):
+        fill_field(_field(text="{address}"), {"registration": "x"}, "PB 1")
