@@ -30,7 +30,7 @@ from . import __version__
 from .drawing import DocumentInfo, FilledPage, write_pdf
 from .errors import CertgenError, RenderError, SpecError
 from .layout import layout_page
-from .layout.elements import Page
+from .layout.elements import Page, Text
 from .layout.fields import fill_field
 from .model.certificate import Holder, blank_values, certificate_values
 from .spec import load_spec
@@ -56,7 +56,6 @@ class ResolvedLegend:
     name: str
     text: str
     placement: str
-    conspicuous: bool
 
     @property
     def paragraphs(self) -> list[str]:
@@ -108,7 +107,7 @@ def resolve_legends(spec: Spec) -> list[ResolvedLegend]:
                     field=f"{field}.params",
                 ) from None
             text = text.strip()
-        out.append(ResolvedLegend(name, text, legend.placement, legend.conspicuous))
+        out.append(ResolvedLegend(name, text, legend.placement))
     return out
 
 
@@ -146,6 +145,7 @@ def prepare(spec: Spec | str | PathLike[str] | Mapping[str, Any]) -> PreparedIss
                 field=f"templates.{key}",
             ) from None
         pages.append(layout_page(xml, template=f"{name}{LAYOUT_SUFFIX}", base_dir=spec.base_dir))
+    _check_legends_printed(spec, legends, pages)
     info = DocumentInfo(
         title=f"{spec.issuer.name} {spec.security.title}",
         author=spec.issuer.name,
@@ -287,6 +287,25 @@ def _context_base(spec: Spec) -> dict[str, Any]:
         "style": spec.style,
         "seed": issue_seed(spec),
     }
+
+
+def _check_legends_printed(spec: Spec, legends: list[ResolvedLegend], pages: list[Page]) -> None:
+    """Every legend of the spec must be printed: a template that has no place for one is an error."""
+    printed = {
+        element.role.removeprefix("legend:")
+        for page in pages
+        for element in page.static
+        if isinstance(element, Text) and element.role.startswith("legend:")
+    }
+    for index, legend in enumerate(legends):
+        if legend.name not in printed:
+            template = getattr(spec.templates, legend.placement)
+            raise SpecError(
+                f"legend {legend.name!r} is not printed: template {template!r} has no place for "
+                f"{legend.placement} legends (print it on the other side, or use a template that prints it)",
+                file=spec.source,
+                field=f"legends[{index}].placement",
+            )
 
 
 def _check_files(spec: Spec) -> None:

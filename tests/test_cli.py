@@ -168,3 +168,37 @@ def test_module_entry_point(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "certgen", "render", str(SAMPLE_SPEC), "-o", str(out)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages
+
+
+def test_legend_the_template_cannot_print_is_refused(run_cli, tmp_path: Path, spec_data, write_spec) -> None:
+    spec_data["legends"][2]["placement"] = "face"
+    spec = write_spec(spec_data)
+    out = tmp_path / "out.pdf"
+    assert_clean_failure(
+        run_cli("render", spec, "-o", out), out, "legends[2].placement", "legend 'lost-certificate' is not printed"
+    )
+
+
+def test_signature_image_is_drawn(run_cli, tmp_path: Path, spec_data, write_spec) -> None:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + bytes([0, 0, 0] * 8) for _ in range(4))
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 4, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    (tmp_path / "sig.png").write_bytes(png)
+    spec_data["issuer"]["officers"][0]["signature"] = "sig.png"
+    spec = write_spec(spec_data)
+    out = tmp_path / "out.pdf"
+    assert run_cli("render", spec, "-o", out).exit_code == 0
+    face = pypdf.PdfReader(out).pages[0]
+    static = next(iter(face["/Resources"]["/XObject"].values())).get_object()
+    images = [x for x in static["/Resources"]["/XObject"].values() if x.get_object()["/Subtype"] == "/Image"]
+    assert len(images) == 1
+
+    spec_data["issuer"]["officers"][0]["signature"] = "missing.png"
+    spec = write_spec(spec_data)
+    out.unlink()
+    assert_clean_failure(run_cli("render", spec, "-o", out), out, "issuer.officers[0].signature", "not found")

@@ -175,9 +175,6 @@ class Legend(_Model):
     template: str | None = Field(None, description="Named legend template, e.g. reit-ownership.")
     params: dict[str, Any] = Field(default_factory=dict, description="Parameters of the template.")
     placement: Literal["reverse", "face"] = Field("reverse", description="Side it is printed on.")
-    conspicuous: bool = Field(
-        False, description="Set in capitals at the body size (restriction legends, UCC 8-204)."
-    )
 
     @model_validator(mode="after")
     def _one_source(self) -> Legend:
