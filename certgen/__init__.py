@@ -85,6 +85,9 @@ def _holders(holders: str | PathLike[str] | Iterable[Holder | Mapping[str, Any]]
     if isinstance(holders, (str, PathLike)):
         return load_holders(holders)
     rows = list(holders)
-    if all(isinstance(row, Holder) for row in rows):
+    objects = sum(isinstance(row, Holder) for row in rows)
+    if objects == len(rows):
         return rows  # type: ignore[return-value]
-    return load_holders(row for row in rows if not isinstance(row, Holder))  # type: ignore[misc]
+    if objects:
+        raise TypeError("holders must be all Holder objects or all mappings, not a mix")
+    return load_holders(rows)  # type: ignore[arg-type]

@@ -35,6 +35,7 @@ from .layout.fields import fill_field
 from .model.certificate import Holder, blank_values, certificate_values
 from .spec import load_spec
 from .spec.schema import Spec
+from .templating.filters import paragraphs
 from .templating import (
     LAYOUT_SUFFIX,
     LEGEND_SUFFIX,
@@ -60,8 +61,6 @@ class ResolvedLegend:
     @property
     def paragraphs(self) -> list[str]:
         """The text split at blank lines, white space within each folded."""
-        from .templating.filters import paragraphs
-
         return paragraphs(self.text)
 
 

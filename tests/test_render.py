@@ -205,3 +205,9 @@ def test_render_each_yields_one_pdf_per_certificate(issue: certgen.PreparedIssue
 def test_render_convenience_function_accepts_rows() -> None:
     rows = [{"certificate_number": "PB 1", "registration": "A B", "shares": 3, "issue_date": "2026-11-23"}]
     assert "THREE" in pdf_text(certgen.render(SAMPLE_SPEC, rows))[0]
+
+
+def test_render_refuses_a_mix_of_holders_and_rows() -> None:
+    rows = [_holder("A B", 1), {"certificate_number": "PB 2", "registration": "C", "shares": 1, "issue_date": "2026-11-23"}]
+    with pytest.raises(TypeError, match="not a mix"):
+        certgen.render(SAMPLE_SPEC, rows)

@@ -17,6 +17,7 @@ gives other wave counts and phases.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
 from collections.abc import Callable
@@ -102,8 +103,6 @@ def _rect(x: float, y: float, w: float, h: float) -> str:
 
 
 def _key(*values: object) -> str:
-    import hashlib
-
     return hashlib.sha256(repr(values).encode()).hexdigest()[:10]
 
 

@@ -89,9 +89,8 @@ def _index_lines(node: yaml.Node, path: tuple[str | int, ...], lines: dict[tuple
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             child = (*path, str(key.value))
-            lines[child] = key.start_mark.line + 1
             _index_lines(value, child, lines)
-            lines[child] = key.start_mark.line + 1
+            lines[child] = key.start_mark.line + 1  # the key's line, not its value's
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _index_lines(item, (*path, index), lines)
