@@ -99,3 +99,8 @@ def test_field_unknown_placeholder() -> None:
 
     with pytest.raises(RenderError, match="no column 'address'"):
         fill_field(_field(text="{address}"), {"registration": "x"}, "PB 1")
+
+
+def test_field_braces_that_are_not_placeholders_print_as_they_are() -> None:
+    lines = fill_field(_field(text="{registration} {x-1} {"), {"registration": "A"})
+    assert [line.text for line in lines] == ["A {x-1} {"]

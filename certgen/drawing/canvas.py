@@ -31,6 +31,29 @@ from .ornament import Pattern, Placement, border_pattern, rosette_pattern
 __all__ = ["DRAW", "define_tiles", "draw_element", "draw_lines", "patterns_of"]
 
 
+def _show(
+    c: Canvas,
+    x: float,
+    y: float,
+    text: str,
+    font: str,
+    size: float,
+    color: tuple[float, float, float] | None = None,
+    tracking: float = 0.0,
+    word_space: float = 0.0,
+) -> None:
+    """One run of text at (x, y); *color* None keeps the current fill colour."""
+    t = c.beginText(x, y)
+    t.setFont(font, size)
+    if color is not None:
+        t.setFillColorRGB(*color)
+    # Tc and Tw belong to the graphics state and outlive BT/ET: always set both.
+    t.setCharSpace(tracking)
+    t.setWordSpace(word_space)
+    t.textOut(text)
+    c.drawText(t)
+
+
 def draw_text(c: Canvas, el: Text) -> None:
     if el.align == "center":
         x = el.x - el.width / 2
@@ -38,14 +61,7 @@ def draw_text(c: Canvas, el: Text) -> None:
         x = el.x - el.width
     else:
         x = el.x
-    t = c.beginText(x, el.y)
-    t.setFont(el.font, el.size)
-    t.setFillColorRGB(*el.color)
-    # Tc and Tw belong to the graphics state and outlive BT/ET: always set both.
-    t.setCharSpace(el.tracking)
-    t.setWordSpace(el.word_space)
-    t.textOut(el.text)
-    c.drawText(t)
+    _show(c, x, el.y, el.text, el.font, el.size, el.color, el.tracking, el.word_space)
 
 
 def draw_rule(c: Canvas, el: Rule) -> None:
@@ -164,12 +180,7 @@ def draw_seal(c: Canvas, el: Seal) -> None:
         c.saveState()
         c.translate(el.cx + radius * math.cos(mid), el.cy + radius * math.sin(mid))
         c.rotate(math.degrees(mid) - 90)
-        t = c.beginText(-string_width(ch, el.font, size) / 2, 0)
-        t.setFont(el.font, size)
-        t.setCharSpace(0)
-        t.setWordSpace(0)
-        t.textOut(ch)
-        c.drawText(t)
+        _show(c, -string_width(ch, el.font, size) / 2, 0, ch, el.font, size)
         c.restoreState()
         angle -= step + spacing
     # Inner lines, centred, at most the inner circle's width.
@@ -181,12 +192,8 @@ def draw_seal(c: Canvas, el: Seal) -> None:
             limit = el.r * 1.15 if i in (0, len(el.inner) - 1) else el.r * 1.3
             while isize > 4 and string_width(line, el.font, isize) > limit:
                 isize -= 0.25
-            t = c.beginText(el.cx - string_width(line, el.font, isize) / 2, top - i * lead - isize * 0.35)
-            t.setFont(el.font, isize)
-            t.setCharSpace(0)
-            t.setWordSpace(0)
-            t.textOut(line)
-            c.drawText(t)
+            x = el.cx - string_width(line, el.font, isize) / 2
+            _show(c, x, top - i * lead - isize * 0.35, line, el.font, isize)
     c.restoreState()
 
 
@@ -198,15 +205,8 @@ def draw_signature(c: Canvas, el: Signature) -> None:
     c.setLineWidth(0.6)
     c.line(el.x, el.y, el.x + el.width, el.y)
     c.restoreState()
-    t = c.beginText()
-    t.setFont(el.font, el.size)
-    t.setFillColorRGB(*el.color)
-    t.setCharSpace(0)
-    t.setWordSpace(0)
     width = string_width(el.title, el.font, el.size)
-    t.setTextOrigin(el.x + (el.width - width) / 2, el.y - el.size - 2)
-    t.textOut(el.title)
-    c.drawText(t)
+    _show(c, el.x + (el.width - width) / 2, el.y - el.size - 2, el.title, el.font, el.size, el.color)
 
 
 def _pale(color: tuple[float, float, float]) -> tuple[float, float, float]:

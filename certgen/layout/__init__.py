@@ -37,12 +37,12 @@ from .elements import (
     Signature,
     Text,
 )
+from .fields import placeholders
 from .fit import break_lines, fit_lines, sizes_between, text_width
 
 __all__ = ["layout_page"]
 
 _LINE = "{certgen}line"
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 BLACK: RGB = (0.0, 0.0, 0.0)
 
 
@@ -80,11 +80,6 @@ def layout_page(xml: str, *, template: str, base_dir: Path | None = None) -> Pag
         static=tuple(static),
         fields=tuple(fields),
     )
-
-
-def placeholders(text: str) -> list[str]:
-    """Names of the ``{placeholders}`` in a field's text."""
-    return _PLACEHOLDER.findall(text)
 
 
 def _parse(xml: str, template: str) -> ET.Element:

@@ -8,6 +8,7 @@ per certificate.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 
@@ -16,7 +17,10 @@ from ..fonts import ascent_descent
 from .elements import Field, Line
 from .fit import fit_lines, sizes_between, text_width
 
-__all__ = ["fill_field"]
+__all__ = ["PLACEHOLDER", "fill_field", "placeholders"]
+
+#: A certificate value in a field's text: ``{registration}``.  Other braces print as they are.
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 _sizes = lru_cache(maxsize=256)(sizes_between)
 
@@ -75,29 +79,27 @@ def fill_field(field: Field, values: Mapping[str, str], certificate: str | None 
     return out
 
 
+def placeholders(text: str) -> list[str]:
+    """Names of the ``{placeholders}`` in a field's text."""
+    return PLACEHOLDER.findall(text)
+
+
 def _substitute(field: Field, values: Mapping[str, str], certificate: str | None) -> tuple[str, bool]:
+    """The field's text with its placeholders replaced; and whether any value was non-empty."""
     filled = False
-    parts = []
-    pos = 0
-    text = field.text
-    while True:
-        start = text.find("{", pos)
-        if start < 0:
-            parts.append(text[pos:])
-            break
-        end = text.find("}", start)
-        name = text[start + 1 : end]
-        parts.append(text[pos:start])
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal filled
+        name = match.group(1)
         try:
-            value = values[name]
+            text = values[name]
         except KeyError:
             raise RenderError(
                 f"field {field.name!r} prints {{{name}}}, but the holder data has no column {name!r}: "
                 "add the column or change the template",
                 f"certificate {certificate}" if certificate else None,
             ) from None
-        if value:
-            filled = True
-        parts.append(value)
-        pos = end + 1
-    return "".join(parts), filled
+        filled = filled or bool(text)
+        return text
+
+    return PLACEHOLDER.sub(value, field.text), filled
