@@ -11,7 +11,9 @@ importing sub-modules; everything else may change.
 
 The pipeline: :func:`load_spec` → :func:`prepare` (legends, templates,
 layout, once per issue) → :meth:`PreparedIssue.render` (per certificate:
-fill the fields, draw the PDF).
+fill the fields, draw the PDF).  :func:`validate` checks a spec, holder
+data and certificate PDFs against the rules in :data:`RULES`; rendering
+runs the same rules first and raises :class:`ValidationError` on errors.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from .errors import (
     RenderError as RenderError,
     SpecError as SpecError,
     TemplateError as TemplateError,
+    ValidationError as ValidationError,
 )
 from .model.certificate import Holder as Holder
 from .pipeline import (
@@ -39,19 +42,31 @@ from .pipeline import (
 from .spec import load_spec as load_spec, spec_json_schema as spec_json_schema
 from .spec.holders import iter_holders as iter_holders, load_holders as load_holders
 from .spec.schema import Spec as Spec
+from .validation import (
+    RULES as RULES,
+    Finding as Finding,
+    Report as Report,
+    Rule as Rule,
+    validate as validate,
+)
 from .words import in_figures as in_figures, in_words as in_words
 
 __all__ = [
+    "RULES",
     "CertgenError",
+    "Finding",
     "FitError",
     "Holder",
     "HolderDataError",
     "PreparedIssue",
     "RenderError",
     "RenderedCertificate",
+    "Report",
+    "Rule",
     "Spec",
     "SpecError",
     "TemplateError",
+    "ValidationError",
     "__version__",
     "in_figures",
     "in_words",
@@ -61,6 +76,7 @@ __all__ = [
     "prepare",
     "render",
     "spec_json_schema",
+    "validate",
 ]
 
 
@@ -73,6 +89,7 @@ def render(
     :param spec: a :class:`Spec`, a spec file path, or a mapping.
     :param holders: a holder file (CSV/JSON/JSONL), rows as mappings, or
         :class:`Holder` objects; ``None`` for the blank form.
+    :raises ValidationError: when the spec or a holder row breaks a rule.
     :raises CertgenError: on any bad input (see :mod:`certgen.errors`).
     """
     issue = prepare(spec)

@@ -20,6 +20,8 @@ from .errors import CertgenError, RenderError
 from .pipeline import atomic_output, prepare
 from .spec import load_spec, spec_json_schema
 from .spec.holders import load_holders
+from .validation import ERROR, INFO, WARNING, Report, validate as run_rules
+from .validation.catalogue import rules_json, rules_markdown, rules_text
 
 __all__ = ["main"]
 
@@ -48,18 +50,28 @@ def cli() -> None:
     help="Holder data (.csv, .json, .jsonl): one certificate per row. Without it: the blank form.",
 )
 def render(spec: Path, output_arg: str, holders: Path | None) -> None:
-    """Render the certificates of SPEC (or its blank form) to PDF."""
+    """Render the certificates of SPEC (or its blank form) to PDF.
+
+    The validation rules run first (certgen validate): any error, and nothing is printed.
+    """
     output = Path(output_arg)
     to_folder = output_arg.endswith(("/", os.sep)) or output.is_dir()
-    issue = prepare(load_spec(spec))
+    if to_folder and holders is None:
+        raise RenderError("writing one PDF per certificate needs --holders", str(output))
+    report = run_rules(spec, holders)
+    for finding in report:  # errors first: one line each, then warnings
+        if finding.severity != INFO:
+            click.echo(f"certgen: {finding.severity}: {finding}", err=True)
+    if report.errors:
+        sys.exit(1)  # nothing printed
+    issue = prepare(load_spec(spec), validate=False)
     rows = load_holders(holders) if holders is not None else None
     if not to_folder:
         count = issue.save(output, rows)
         what = "blank form" if rows is None else f"{count} certificate{'s' if count != 1 else ''}"
         click.echo(f"wrote {output} ({what})", err=True)
         return
-    if rows is None:
-        raise RenderError("writing one PDF per certificate needs --holders", str(output))
+    assert rows is not None
     output.mkdir(parents=True, exist_ok=True)
     names: dict[str, str] = {}
     for holder in rows:
@@ -77,6 +89,60 @@ def render(spec: Path, output_arg: str, holders: Path | None) -> None:
         for holder, name in zip(rows, names):
             issue.write(stack.enter_context(atomic_output(output / f"{name}.pdf")), [holder])
     click.echo(f"wrote {len(names)} certificate PDFs to {output}", err=True)
+
+
+@cli.command(name="validate")
+@click.argument("spec", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--spec", "spec_option", type=click.Path(dir_okay=False, path_type=Path), help="The spec (instead of the SPEC argument), e.g. with --pdf.")
+@click.option("--holders", type=click.Path(dir_okay=False, path_type=Path), help="Holder data to check as issued certificates.")
+@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="A certificate PDF to check (made by certgen or not).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json: a list of findings for registry systems.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def validate_command(
+    spec: Path | None, spec_option: Path | None, holders: Path | None, pdf: Path | None, fmt: str, strict: bool
+) -> None:
+    """Check SPEC, its holder data and/or a certificate PDF against certgen's rules.
+
+    Exit status: 0 without errors, 1 with errors (or warnings, with --strict), 2 for a bad command line.
+    """
+    if spec is not None and spec_option is not None:
+        raise click.UsageError("give the spec once: as SPEC or as --spec")
+    spec = spec or spec_option
+    if spec is None and pdf is None:
+        raise click.UsageError("give a SPEC, a --pdf FILE, or both")
+    if holders is not None and spec is None:
+        raise click.UsageError("--holders needs the SPEC they belong to")
+    report = run_rules(spec, holders, pdf=pdf)
+    if fmt == "json":
+        click.echo(report.to_json())
+    else:
+        _print_report(report, strict)
+    if not report.ok(strict):
+        sys.exit(1)
+
+
+def _print_report(report: Report, strict: bool) -> None:
+    import shutil
+    import textwrap
+
+    width = max(60, min(shutil.get_terminal_size((100, 20)).columns, 120))
+    colors = {ERROR: "red", WARNING: "yellow", INFO: "cyan"}
+    for finding in report:
+        label = click.style(f"{finding.severity:<8}", fg=colors[finding.severity], bold=finding.severity == ERROR)
+        click.echo(f"{label}{click.style(finding.rule, bold=True)}  {finding.location}")
+        for line in textwrap.wrap(finding.message, width - 8):
+            click.echo(f"        {line}")
+        for line in textwrap.wrap(f"source: {finding.reference}", width - 8):
+            click.echo(click.style(f"        {line}", dim=True))
+    verdict = "fails" if not report.ok(strict) else "passes"
+    click.echo(f"{report.summary()}: {verdict}" + (" (--strict)" if strict else ""))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+def rules(fmt: str) -> None:
+    """List the validation rules: id, severity, what each checks and its source."""
+    click.echo({"text": rules_text, "markdown": rules_markdown, "json": rules_json}[fmt]())
 
 
 @cli.command()

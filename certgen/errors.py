@@ -13,6 +13,8 @@ the ``certgen`` logger when certgen handled it itself (a field shrunk to fit).
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = [
     "CertgenError",
     "FitError",
@@ -20,6 +22,7 @@ __all__ = [
     "RenderError",
     "SpecError",
     "TemplateError",
+    "ValidationError",
 ]
 
 
@@ -51,6 +54,8 @@ class SpecError(CertgenError):
     def __init__(self, message: str, *, file: str | None = None, field: str | None = None) -> None:
         self.file = file
         self.field = field
+        #: Every problem found, this one first (a malformed spec may have several).
+        self.problems: list[SpecError] = [self]
         where = ": ".join(part for part in (file, field) if part) or None
         super().__init__(message, where)
 
@@ -70,6 +75,8 @@ class HolderDataError(CertgenError):
         self.file = file
         self.row = row
         self.column = column
+        #: Id of the validation rule the row breaks (``shares.positive``), when it is one.
+        self.rule: str | None = None
         parts = [source or file or "holder data"]
         if row is not None:
             parts.append(f"row {row}")
@@ -121,3 +128,20 @@ class FitError(RenderError):
             parts.append(f"certificate {certificate}")
         parts.append(f"field {field}")
         super().__init__(message, ", ".join(parts))
+
+
+class ValidationError(CertgenError):
+    """Validation found errors: certgen refuses to print.
+
+    :param findings: the failing findings (:class:`certgen.validation.Finding`),
+        most severe first; the message is the first one's, with a count of the rest.
+    """
+
+    def __init__(self, findings: list[Any]) -> None:
+        self.findings = list(findings)
+        first = self.findings[0]
+        message = f"{first.message} [{first.rule}]"
+        more = len(self.findings) - 1
+        if more:
+            message += f" (and {more} more: run certgen validate to list them)"
+        super().__init__(message, first.location)

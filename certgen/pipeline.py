@@ -21,7 +21,7 @@ import logging
 import os
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -110,16 +110,25 @@ def resolve_legends(spec: Spec) -> list[ResolvedLegend]:
     return out
 
 
-def prepare(spec: Spec | str | PathLike[str] | Mapping[str, Any]) -> PreparedIssue:
+def prepare(spec: Spec | str | PathLike[str] | Mapping[str, Any], *, validate: bool = True) -> PreparedIssue:
     """Do the per-issue work once: legends, templates, layout.
 
     :param spec: a loaded :class:`Spec`, a spec file path, or a mapping.
+    :param validate: run the spec rules first (as for the blank form) and, when
+        certificates are written, the holder rules on each row and the rules
+        that issued certificates add (a full CUSIP); ``False`` only for a
+        caller that has run :func:`certgen.validate` itself.
+    :raises ValidationError: when a rule finds an error.
     :raises SpecError: for an unknown template or a legend template's missing parameter.
     :raises TemplateError: when a template fails to expand or describes a bad layout.
     :raises FitError: when static text (a legend, a clause) does not fit its box.
     """
     if not isinstance(spec, Spec):
         spec = load_spec(spec)
+    if validate:
+        from .validation import Report, spec_findings
+
+        Report.of(spec_findings(spec, form=True)).raise_for_errors()
     _check_files(spec)
     log.info("Step 1 - Resolving legends")
     legends = resolve_legends(spec)
@@ -151,7 +160,7 @@ def prepare(spec: Spec | str | PathLike[str] | Mapping[str, Any]) -> PreparedIss
         subject=f"{spec.security.title} certificate" + (f", CUSIP {spec.security.cusip}" if spec.security.cusip else ""),
         creator=f"certgen {__version__}",
     )
-    return PreparedIssue(spec, tuple(pages), tuple(legends), info)
+    return PreparedIssue(spec, tuple(pages), tuple(legends), info, validate)
 
 
 @dataclass(frozen=True)
@@ -162,6 +171,8 @@ class PreparedIssue:
     pages: tuple[Page, ...]
     legends: tuple[ResolvedLegend, ...]
     info: DocumentInfo
+    #: Holder rows are checked by the validation rules as they are written.
+    validated: bool = True
 
     def fill(self, holder: Holder | None) -> list[FilledPage]:
         """Lay out the variable fields of one certificate (``None``: the blank form)."""
@@ -193,7 +204,7 @@ class PreparedIssue:
         if holders is None:
             certificates: Iterable[list[FilledPage]] = [self.fill(None)]
         else:
-            certificates = (self.fill(holder) for holder in holders)
+            certificates = (self.fill(holder) for holder in self._checked(holders))
         count = write_pdf(self.pages, certificates, target, self.info)
         if holders is not None and count == 0:
             raise RenderError("the holder data has no rows: nothing to print")
@@ -207,8 +218,30 @@ class PreparedIssue:
 
     def render_each(self, holders: Iterable[Holder]) -> Iterator[RenderedCertificate]:
         """One PDF per certificate, yielded as it is made (memory stays flat)."""
+        unchecked = replace(self, validated=False)
+        for holder in self._checked(holders):
+            yield RenderedCertificate(holder, unchecked.render([holder]))
+
+    def _checked(self, holders: Iterable[Holder]) -> Iterator[Holder]:
+        """The holders, each checked by the validation rules before it is drawn.
+
+        Raises :class:`~certgen.errors.ValidationError` at the first row with an
+        error (and before the first row for the issue-wide rules of issued
+        certificates), so nothing is printed from data known to be wrong.
+        """
+        if not self.validated:
+            yield from holders
+            return
+        from .validation import Report, spec_findings
+        from .validation.holder_rules import HolderChecker
+
+        Report.of(spec_findings(self.spec, form=False)).raise_for_errors()
+        checker = HolderChecker(self.spec)
         for holder in holders:
-            yield RenderedCertificate(holder, self.render([holder]))
+            row = None
+            Report.of(checker.check(holder, row)).raise_for_errors()
+            yield holder
+        Report.of(checker.finish()).raise_for_errors()
 
     def save(self, path: str | PathLike[str], holders: Iterable[Holder] | None = None) -> int:
         """Write the PDF to *path* atomically: a temporary file renamed at the end.

@@ -66,7 +66,7 @@ def test_legends_verbatim_on_the_reverse(form_pdf: bytes) -> None:
     assert "IN EXCESS OF 9.9% (SUBJECT TO CERTAIN EXCEPTIONS)" in reverse
     assert "PURSUANT TO S.E.C. RULE 17Ad-15." in reverse
     face = " ".join(pdf_text(form_pdf)[0].split())
-    assert "CUSIP 885218" in face
+    assert "CUSIP 885218 30 5" in face
     assert "INCORPORATED UNDER THE LAWS OF THE STATE OF MARYLAND" in face
 
 
@@ -173,7 +173,7 @@ def test_registration_positions_in_pdf(issue: certgen.PreparedIssue) -> None:
 
 def test_name_that_cannot_fit(issue: certgen.PreparedIssue) -> None:
     with pytest.raises(FitError) as info:
-        issue.render([_holder("X" * 400, 10, "PB 0100")])
+        issue.render([_holder("W" * 400, 10, "PB 0100")])
     assert info.value.field == "registration"
     assert "certificate PB 0100" in str(info.value)
     assert "even at 8.0pt" in str(info.value)

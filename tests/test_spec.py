@@ -16,7 +16,7 @@ def test_sample_spec_loads() -> None:
     assert spec.issuer.name == "THORNBURG MORTGAGE, INC."
     assert spec.issuer.state == "MD"
     assert spec.issuer.state_name == "Maryland"
-    assert spec.security.cusip == "885218"
+    assert spec.security.cusip == "885218305"
     assert spec.security.par_value == "$.01"
     assert spec.security.title == "Series B Cumulative Preferred Stock"
     assert spec.base_dir == SAMPLE_SPEC.parent.resolve()
@@ -62,11 +62,18 @@ def test_unknown_key_is_an_error(spec_data: dict, write_spec) -> None:
     assert "security.cusp: is not a spec key" in text
 
 
-def test_cusip_check_digit(spec_data: dict, write_spec) -> None:
-    spec_data["security"]["cusip"] = "885218108"
-    text = _error(write_spec(spec_data))
-    assert "security.cusip" in text
-    assert "check digit '8', expected '7'" in text
+def test_all_problems_are_kept(spec_data: dict, write_spec) -> None:
+    spec_data["issuer"]["name"] = ""
+    spec_data["security"]["cusp"] = "885218107"
+    with pytest.raises(SpecError) as info:
+        load_spec(write_spec(spec_data))
+    assert "(1 more problem after this one)" in str(info.value)
+    assert [p.field for p in info.value.problems] == ["issuer.name", "security.cusp"]
+
+
+def test_cusip_spaces_and_case_are_compacted(spec_data: dict) -> None:
+    spec_data["security"]["cusip"] = "885218 30 5"
+    assert load_spec(spec_data).security.cusip == "885218305"
 
 
 def test_full_cusip_accepted_even_unquoted(spec_data: dict, write_spec) -> None:

@@ -56,6 +56,7 @@ def load_spec(source: str | PathLike[str] | Mapping[str, Any], *, base_dir: str 
         raise _spec_error(exc, name, lines) from None
     spec._base_dir = folder.resolve()
     spec._source = name
+    spec._lines = lines
     return spec
 
 
@@ -97,8 +98,19 @@ def _index_lines(node: yaml.Node, path: tuple[str | int, ...], lines: dict[tuple
 
 
 def _spec_error(exc: ValidationError, name: str | None, lines: dict[tuple[str | int, ...], int]) -> SpecError:
-    """Turn pydantic's first error into a one-line SpecError with file, line and field."""
-    error = exc.errors()[0]
+    """One-line SpecError for pydantic's first error; ``.problems`` holds one per error."""
+    problems = [_problem(error, name, lines) for error in exc.errors()]
+    first = problems[0]
+    more = len(problems) - 1
+    message = first.message
+    if more:
+        message += f" ({more} more problem{'s' if more > 1 else ''} after this one)"
+    out = SpecError(message, file=first.file, field=first.field)
+    out.problems = problems
+    return out
+
+
+def _problem(error: Any, name: str | None, lines: dict[tuple[str | int, ...], int]) -> SpecError:
     loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
     field = _dotted(loc)
     message = error["msg"]
@@ -114,12 +126,7 @@ def _spec_error(exc: ValidationError, name: str | None, lines: dict[tuple[str | 
     elif kind == "literal_error":
         message = message.replace("Input should be", "must be")
     line = _nearest_line(loc, lines)
-    where = name
-    if name and line:
-        where = f"{name}, line {line}"
-    more = len(exc.errors()) - 1
-    if more:
-        message += f" ({more} more problem{'s' if more > 1 else ''} after this one)"
+    where = f"{name}, line {line}" if name and line else name
     return SpecError(message, file=where, field=field or None)
 
 

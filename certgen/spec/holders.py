@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import HolderDataError
 from ..model.certificate import Holder
 
-__all__ = ["REQUIRED_COLUMNS", "iter_holders", "load_holders"]
+__all__ = ["REQUIRED_COLUMNS", "iter_holders", "load_holders", "scan_holders"]
 
 #: Columns every holder file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = ("certificate_number", "registration", "shares", "issue_date")
@@ -47,18 +47,36 @@ def load_holders(source: str | PathLike[str] | Iterable[Mapping[str, Any]]) -> l
     for holder in holders:
         if holder.certificate_number in seen:
             first = seen[holder.certificate_number]
-            raise HolderDataError(
+            error = HolderDataError(
                 f"certificate number {holder.certificate_number!r} is used twice "
                 f"(first at {first}): every certificate needs its own number",
                 column="certificate_number",
                 source=holder.source,
             )
+            error.rule = "certificate.duplicate-number"
+            raise error
         seen[holder.certificate_number] = holder.source
     return holders
 
 
 def iter_holders(source: str | PathLike[str] | Iterable[Mapping[str, Any]]) -> Iterator[Holder]:
     """Yield holder rows one at a time (for long runs), checking each."""
+    for _, holder, problems in scan_holders(source):
+        if problems:
+            raise problems[0]
+        assert holder is not None
+        yield holder
+
+
+def scan_holders(
+    source: str | PathLike[str] | Iterable[Mapping[str, Any]],
+) -> Iterator[tuple[int, Holder | None, list[HolderDataError]]]:
+    """Yield ``(row number, holder or None, problems)`` for every row, bad ones included.
+
+    What the validator reads: every problem of every row, each a
+    :class:`HolderDataError` whose ``rule`` names the rule it breaks.  A file
+    that cannot be read at all still raises :class:`HolderDataError`.
+    """
     if isinstance(source, (str, PathLike)):
         path = Path(source)
         name = str(source)
@@ -83,7 +101,8 @@ def iter_holders(source: str | PathLike[str] | Iterable[Mapping[str, Any]]) -> I
         name = "holder data"
         rows = enumerate(source, start=1)
     for row_number, row in rows:
-        yield _holder(row, name, row_number)
+        holder, problems = _holder(row, name, row_number)
+        yield row_number, holder, problems
 
 
 def _csv_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
@@ -144,29 +163,38 @@ def _jsonl_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
             raise HolderDataError(f"not valid JSON ({exc.msg})", file=name, row=number) from None
 
 
-def _holder(row: Any, name: str, number: int) -> Holder:
-    def fail(message: str, column: str | None = None) -> HolderDataError:
-        return HolderDataError(message, file=name, row=number, column=column)
+def _holder(row: Any, name: str, number: int) -> tuple[Holder | None, list[HolderDataError]]:
+    problems: list[HolderDataError] = []
+
+    def fail(message: str, column: str | None = None, rule: str = "holder.format") -> None:
+        error = HolderDataError(message, file=name, row=number, column=column)
+        error.rule = rule
+        problems.append(error)
 
     if not isinstance(row, Mapping):
-        raise fail("must be an object of column: value pairs")
+        fail("must be an object of column: value pairs")
+        return None, problems
     for column in REQUIRED_COLUMNS:
         if column not in row:
-            raise fail(f"the column {column} is missing", column)
+            fail(f"the column {column} is missing", column, "holder.columns")
+    if problems:
+        return None, problems
     cert_number = _text(row["certificate_number"]).strip()
     if not cert_number:
-        raise fail("is empty: every certificate needs a number", "certificate_number")
+        fail("is empty: every certificate needs a number", "certificate_number", "certificate.number")
     registration = _text(row["registration"]).strip()
     if not registration:
-        raise fail("is empty: give the holder's name(s) as inscribed", "registration")
+        fail("is empty: give the holder's name(s) as inscribed", "registration", "registration.empty")
     shares = _shares(row["shares"], fail)
     issue_date = _date(row["issue_date"], fail)
+    if problems or shares is None or issue_date is None:
+        return None, problems
     extra = {
         str(key): _text(value)
         for key, value in row.items()
         if key not in REQUIRED_COLUMNS and key is not None
     }
-    return Holder(
+    holder = Holder(
         certificate_number=cert_number,
         registration=registration,
         shares=shares,
@@ -174,6 +202,7 @@ def _holder(row: Any, name: str, number: int) -> Holder:
         extra=extra,
         source=f"{name}, row {number}",
     )
+    return holder, problems
 
 
 def _text(value: Any) -> str:
@@ -182,9 +211,9 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _shares(value: Any, fail: Any) -> int:
+def _shares(value: Any, fail: Any) -> int | None:
     if isinstance(value, bool):
-        raise fail(f"{value!r} is not a number of shares", "shares")
+        return fail(f"{value!r} is not a number of shares", "shares", "shares.positive")
     if isinstance(value, int):
         shares = value
     elif isinstance(value, float) and value.is_integer():
@@ -194,20 +223,24 @@ def _shares(value: Any, fail: Any) -> int:
         if _GROUPED.match(text):
             text = text.replace(",", "")
         if not text.lstrip("-").isdigit():
-            raise fail(f"{text!r} is not a whole number of shares (e.g. 100 or 1,234,567)", "shares")
+            return fail(
+                f"{text!r} is not a whole number of shares (e.g. 100 or 1,234,567)",
+                "shares",
+                "shares.positive",
+            )
         shares = int(text)
     if shares <= 0:
-        raise fail(f"must be a positive number of shares, not {shares}", "shares")
+        return fail(f"must be a positive number of shares, not {shares}", "shares", "shares.positive")
     if shares >= _MAX_SHARES:
-        raise fail(f"{shares} is too large a number of shares", "shares")
+        return fail(f"{shares} is too large a number of shares", "shares", "shares.positive")
     return shares
 
 
-def _date(value: Any, fail: Any) -> dt.date:
+def _date(value: Any, fail: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = _text(value).strip()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise fail(f"{text!r} is not an ISO date (write it as 2026-11-23)", "issue_date") from None
+        return fail(f"{text!r} is not an ISO date (write it as 2026-11-23)", "issue_date", "holder.issue-date")

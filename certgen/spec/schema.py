@@ -14,11 +14,12 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
+import datetime as dt
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from ..model.identifiers import validate_cusip
+from ..model.identifiers import compact_cusip
 
 __all__ = [
     "Abbreviation",
@@ -77,6 +78,9 @@ class Officer(_Model):
     signature: str | None = Field(
         None, description="Facsimile signature image (PNG/JPEG), relative to the spec file."
     )
+    term_ended: dt.date | None = Field(
+        None, description="Last day in office, when the officer has left (ISO date)."
+    )
 
 
 class Seal(_Model):
@@ -105,7 +109,23 @@ class Issuer(_Model):
         None,
         gt=0,
         le=100,
-        description="The charter's ownership limit in percent (e.g. 9.8), when there is one.",
+        description="The charter's ownership limit in percent (e.g. 9.8), when there is one; "
+        "the ownership legend must state the same figure.",
+    )
+    reit: bool = Field(
+        False, description="The issuer is a REIT: its stock carries an ownership-limit legend."
+    )
+    classes: list[Text] = Field(
+        default_factory=list,
+        description="Every class and series of stock the charter authorizes, e.g. "
+        '["Common Stock", "Series B Preferred Stock"]; more than one requires the statement '
+        "of designations, preferences and rights.",
+    )
+    close_corporation: bool = Field(
+        False, description="A statutory close corporation (Md. 4-202, Cal. 418(a)(6))."
+    )
+    listed: bool = Field(
+        False, description="The shares are listed on a national securities exchange."
     )
 
     _check_name = field_validator("name")(_not_blank)
@@ -137,23 +157,49 @@ class Security(_Model):
         None, description='Par value as printed, e.g. "$.01"; omit for no-par stock.'
     )
     cusip: str | None = Field(
-        None, description="CUSIP: 9 characters, or the 6-character issuer number on a form."
+        None,
+        description="CUSIP: 9 characters, or the 6-character issuer number on a form "
+        "(check digit verified by certgen validate).",
+    )
+    isin: str | None = Field(
+        None, description="ISIN (12 characters); for a US issue it embeds the CUSIP."
     )
     certificate_prefix: str = Field("", description='Prefix of certificate numbers, e.g. "PB".')
     unit: Text = Field("Shares", description="What the amount counts, printed in the amount box.")
+    authorized_shares: int | None = Field(
+        None, gt=0, description="Shares of this class the charter authorizes."
+    )
+    outstanding_shares: int | None = Field(
+        None,
+        ge=0,
+        description="Shares of this class already issued and outstanding, before this run.",
+    )
+    restricted: bool = Field(
+        False,
+        description="Restricted securities (not registered under the Securities Act): "
+        "a Securities Act legend is required.",
+    )
+    transfer_restricted: bool = Field(
+        False,
+        description="Subject to a transfer restriction imposed by the issuer or an agreement "
+        "(right of first refusal, lock-up): a legend stating it is required (UCC 8-204).",
+    )
+    rights_plan: bool = Field(
+        False, description="Each share carries rights under a shareholder rights agreement."
+    )
 
     _check_title = field_validator("title")(_not_blank)
 
-    @field_validator("cusip", mode="before")
+    @field_validator("cusip", "isin", mode="before")
     @classmethod
-    def _cusip(cls, value: Any) -> str | None:
+    def _identifier(cls, value: Any) -> str | None:
         if value is None:
             return None
         if isinstance(value, int) and not isinstance(value, bool):
             value = str(value)  # an unquoted all-digit CUSIP in YAML
         if not isinstance(value, str):
-            raise ValueError("must be a CUSIP string such as '885218107'")
-        return validate_cusip(value)
+            raise ValueError("must be a string such as '885218107'")
+        return compact_cusip(value)  # format and check digit: rules cusip.* and isin.*
 
 
 class Agent(_Model):
@@ -334,6 +380,7 @@ class Spec(_Model):
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
     _source: str | None = PrivateAttr(None)
+    _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
 
     @property
     def base_dir(self) -> Path:
@@ -344,3 +391,23 @@ class Spec(_Model):
     def source(self) -> str | None:
         """The spec file's path as given to :func:`load_spec`, ``None`` for a mapping."""
         return self._source
+
+    def locate(self, field: str | None = None) -> str:
+        """Where *field* (``security.cusip``, ``legends[0].text``) is: ``spec.yaml, line 12: security.cusip``."""
+        name = self._source or "spec"
+        if field:
+            line = self._line_of(field)
+            if line is not None and self._source:
+                name = f"{name}, line {line}"
+            return f"{name}: {field}"
+        return name
+
+    def _line_of(self, field: str) -> int | None:
+        path: list[str | int] = []
+        for part in re.findall(r"[^.\[\]]+|\[\d+\]", field):
+            path.append(int(part[1:-1]) if part.startswith("[") else part)
+        for end in range(len(path), 0, -1):
+            line = self._lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return None

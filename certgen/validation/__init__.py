@@ -1,0 +1,184 @@
+"""Validate an issue before printing: the spec, the holder data, and any certificate PDF.
+
+>>> report = validate("samples/thornburg-series-b/spec.yaml")  # doctest: +SKIP
+>>> report.ok()                                                   # doctest: +SKIP
+True
+
+:func:`validate` never raises on bad input: a spec that cannot be read, a
+holder row that cannot be parsed, a PDF that cannot be opened all become
+findings (``spec.valid``, ``holder.format``, ``pdf.readable``) next to the
+rest, so a registry system gets the whole picture in one call.
+
+The rules live in three modules, one per thing checked: :mod:`.spec_rules`,
+:mod:`.holder_rules`, :mod:`.pdf_rules`; :data:`RULES` is their catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from ..errors import CertgenError, FitError, HolderDataError, SpecError
+from ..model.certificate import Holder
+from ..spec import load_spec
+from ..spec.holders import scan_holders
+from ..spec.schema import Spec
+from .engine import ERROR, INFO, RULES, WARNING, Finding, Report, Rule, Severity
+from .holder_rules import FITS, HolderChecker, loader_finding
+from .pdf_rules import READABLE, check_pdf
+from .pdftext import PdfReadError, read_pdf
+from .spec_rules import LAYOUT, SPEC_VALID, LegendText, check_spec
+
+__all__ = [
+    "ERROR",
+    "INFO",
+    "RULES",
+    "WARNING",
+    "Finding",
+    "Report",
+    "Rule",
+    "Severity",
+    "check_holders",
+    "spec_findings",
+    "validate",
+]
+
+SpecSource = Spec | str | PathLike[str] | Mapping[str, Any]
+HolderSource = str | PathLike[str] | Iterable[Holder | Mapping[str, Any]]
+
+
+def validate(
+    spec: SpecSource | None = None,
+    holders: HolderSource | None = None,
+    *,
+    pdf: bytes | str | PathLike[str] | None = None,
+) -> Report:
+    """Check a spec, its holder data and/or a certificate PDF; return every finding.
+
+    :param spec: the issue's spec (file, mapping or :class:`~certgen.Spec`).
+        Without holders it is checked as the blank form; with holders, as
+        issued certificates.
+    :param holders: holder data (file, rows, or :class:`~certgen.Holder` objects).
+    :param pdf: a certificate PDF (path or bytes), made by certgen or not;
+        with *spec*, it is checked against the spec (legends, CUSIP, officers).
+    """
+    if spec is None and pdf is None:
+        raise TypeError("validate() needs a spec, a PDF, or both")
+    findings: list[Finding] = []
+    loaded: Spec | None = None
+    legends: list[LegendText] | None = []
+    issue = None
+    if spec is not None:
+        loaded, errors = _load_spec(spec)
+        findings += errors
+    if loaded is not None:
+        legends, issue, errors = _prepare(loaded)
+        findings += errors
+        findings += check_spec(loaded, legends, form=holders is None)
+    if holders is not None:
+        findings += check_holders(loaded, holders, issue=issue)
+    if pdf is not None:
+        findings += _check_pdf(pdf, loaded, legends)
+    return Report.of(findings)
+
+
+def spec_findings(spec: Spec, *, form: bool) -> list[Finding]:
+    """The spec rules' findings for a loaded spec (as the blank form, or for issued certificates)."""
+    legends, _, errors = _prepare(spec, layout=False)
+    return errors + list(check_spec(spec, legends, form=form))
+
+
+def check_holders(spec: Spec | None, holders: HolderSource, *, issue: Any = None) -> Iterator[Finding]:
+    """Findings for every holder row (streamed); *issue* (a PreparedIssue) adds the fit checks."""
+    checker = HolderChecker(spec)
+    try:
+        for row, holder, problems in _rows(holders):
+            for problem in problems:
+                yield loader_finding(problem)
+            if holder is None:
+                continue
+            yield from checker.check(holder, row)
+            if issue is not None:
+                try:
+                    issue.fill(holder)
+                except FitError as exc:
+                    yield FITS.finding(
+                        str(exc.where or holder.source),
+                        exc.message,
+                        file=holder.source.rsplit(", row ", 1)[0] if holder.source else None,
+                        row=row,
+                        certificate=holder.certificate_number,
+                        field=exc.field,
+                    )
+                except CertgenError as exc:
+                    yield FITS.finding(str(exc.where or holder.source), exc.message, row=row, certificate=holder.certificate_number)
+    except HolderDataError as exc:
+        yield loader_finding(exc)
+    yield from checker.finish()
+
+
+def _rows(holders: HolderSource) -> Iterator[tuple[int | None, Holder | None, list[HolderDataError]]]:
+    if isinstance(holders, (str, PathLike)):
+        yield from scan_holders(holders)
+        return
+    rows = list(holders)
+    if rows and all(isinstance(row, Holder) for row in rows):
+        for index, holder in enumerate(rows, start=1):
+            yield index, holder, []  # type: ignore[misc]
+        return
+    yield from scan_holders(rows)  # type: ignore[arg-type]
+
+
+def _load_spec(spec: SpecSource) -> tuple[Spec | None, list[Finding]]:
+    if isinstance(spec, Spec):
+        return spec, []
+    try:
+        return load_spec(spec), []
+    except SpecError as exc:
+        return None, [
+            SPEC_VALID.finding(str(p.where or "spec"), p.message, file=p.file, field=p.field) for p in exc.problems
+        ]
+
+
+def _prepare(spec: Spec, layout: bool = True) -> tuple[list[LegendText] | None, Any, list[Finding]]:
+    """The legends' final text (None if they cannot be resolved) and (when *layout*) the
+    laid-out issue; failures become findings."""
+    from ..pipeline import prepare, resolve_legends  # the pipeline validates through this module
+
+    try:
+        resolved = resolve_legends(spec)
+    except CertgenError as exc:
+        return None, None, [_layout_finding(spec, exc)]
+    legends = [
+        LegendText(index, legend.name, legend.text, legend.placement) for index, legend in enumerate(resolved)
+    ]
+    if not layout:
+        return legends, None, []
+    try:
+        issue = prepare(spec, validate=False)
+    except CertgenError as exc:
+        return legends, None, [_layout_finding(spec, exc)]
+    return legends, issue, []
+
+
+def _layout_finding(spec: Spec, exc: CertgenError) -> Finding:
+    field = getattr(exc, "field", None) if isinstance(exc, SpecError) else None
+    location = spec.locate(field) if field else str(exc.where or spec.locate())
+    return LAYOUT.finding(location, exc.message, file=spec.source, field=field)
+
+
+def _check_pdf(pdf: bytes | str | PathLike[str], spec: Spec | None, legends: list[LegendText] | None) -> list[Finding]:
+    name = "PDF" if isinstance(pdf, bytes) else str(pdf)
+    try:
+        pages = read_pdf(pdf if isinstance(pdf, bytes) else Path(pdf))
+    except FileNotFoundError:
+        return [READABLE.finding(name, "file not found", file=name)]
+    except (PdfReadError, OSError) as exc:
+        return [READABLE.finding(name, f"cannot read it as a PDF ({exc})", file=name)]
+    if not pages:
+        return [READABLE.finding(name, "the PDF has no pages", file=name)]
+    if not any(page.glyphs for page in pages):
+        return [READABLE.finding(name, "the PDF has no text (a scanned image?): it cannot be checked", file=name)]
+    return list(check_pdf(name, pages, spec, [(l.name, l.text, l.placement) for l in legends or ()]))

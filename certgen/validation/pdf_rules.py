@@ -1,0 +1,465 @@
+"""Rules on a certificate PDF, made by certgen or by anything else.
+
+The PDF is read into glyphs and text (:mod:`.pdftext`), split into
+certificates (a face page and the pages after it up to the next face), and
+each certificate is checked: identifiers, number, holder, shares in figures
+and in words, legends verbatim, signature captions, countersignature,
+assignment form; then each page's geometry: no text off the page and no
+glyphs printed over each other.
+
+With the spec, the checks know what must be printed (legend texts, officer
+titles, the CUSIP, the transfer agent); without it they check what any
+stock certificate needs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from stdnum import cusip as stdnum_cusip
+
+from ..spec.schema import Spec
+from .engine import ERROR, WARNING, Finding, rule
+from .pdftext import Glyph, PageText
+from .text import NUMBER_WORDS, compact, words_to_number
+
+__all__ = ["check_pdf", "split_certificates"]
+
+_P = "pdf"
+
+READABLE = rule(
+    "pdf.readable", ERROR, _P, "The file is a PDF whose pages and text can be read.", "ISO 32000 (PDF)"
+)
+ISSUER = rule(
+    "pdf.issuer-name", ERROR, _P,
+    "The face prints the issuer's exact legal name (issuer.name).",
+    "MBCA §6.25(b)(1); Md. Code, Corps. & Ass'ns §2-211(a)(1)",
+    ("ALL-001",),
+    applies="with --spec",
+)
+CUSIP = rule(
+    "pdf.cusip", ERROR, _P,
+    "The face prints the CUSIP; it has a valid check digit and equals the spec's.",
+    "CUSIP standard, ANSI X9.6; filed specimen certificates",
+    ("ID-001", "ALL-012", "GN-003"),
+    applies="missing CUSIP: error when the spec has one, warning without a spec",
+)
+NUMBER = rule(
+    "pdf.certificate-number", ERROR, _P,
+    "An issued certificate prints its certificate number.",
+    "17 CFR 240.17Ad-9(a)(1)",
+    ("ALL-004",),
+)
+HOLDER = rule(
+    "pdf.holder", ERROR, _P,
+    "The face names the registered holder ('This Certifies that … is the record holder of').",
+    "MBCA §6.25(b)(2); Md. Code, Corps. & Ass'ns §2-211(a)(2)",
+    ("ALL-003",),
+)
+SHARES = rule(
+    "pdf.shares", ERROR, _P,
+    "An issued certificate prints the number of shares in figures.",
+    "DGCL §158; MBCA §6.25(b)(3); Md. Code, Corps. & Ass'ns §2-211(a)(3)",
+    ("STK-001",),
+)
+SHARES_WORDS = rule(
+    "pdf.shares-words", WARNING, _P,
+    "An issued certificate also prints the number of shares in words.",
+    "Filed specimen certificates (amount in words resists alteration)",
+    ("STK-001",),
+)
+SHARES_AGREE = rule(
+    "pdf.shares-agree", ERROR, _P,
+    "The number of shares in words states the same number as the figures.",
+    "Filed specimen certificates; historic NYSE delivery rules (amount in words and figures)",
+    ("STK-001", "ASG-007"),
+)
+LEGEND = rule(
+    "pdf.legend", ERROR, _P,
+    "Every legend of the spec is printed verbatim (white space and line breaks aside).",
+    "UCC §8-204 (restrictions noted conspicuously on the certificate); the spec's legends",
+    ("ALL-010", "ALL-011", "REIT-001"),
+    applies="with --spec",
+)
+SIGNATURES = rule(
+    "pdf.signatures", ERROR, _P,
+    "The face prints a signature caption for each signing officer (two officers without a spec).",
+    "8 Del. C. §158; MBCA §6.25(d); N.Y. Bus. Corp. Law §508(a)",
+    ("ALL-005",),
+)
+COUNTERSIGNATURE = rule(
+    "pdf.countersignature", ERROR, _P,
+    "With a transfer agent, the face prints the countersignature block: 'Countersigned', the agent's "
+    "name, 'Authorized Signature'.",
+    "UCC §8-205; filed specimen certificates",
+    ("ALL-009",),
+)
+ASSIGNMENT = rule(
+    "pdf.assignment-form", ERROR, _P,
+    "The reverse prints the assignment form (assign and transfer unto, identifying number of assignee, attorney).",
+    "UCC §8-304; filed specimen certificates",
+    ("ASG-004",),
+)
+NOTICE = rule(
+    "pdf.signature-notice", ERROR, _P,
+    "The reverse prints the notice that the signature must correspond with the name on the face in every particular.",
+    "Filed specimen certificates; historic NYSE delivery rules (rule 8)",
+    ("ASG-005",),
+)
+GUARANTEE = rule(
+    "pdf.signature-guarantee", ERROR, _P,
+    "The reverse prints the signature-guarantee block (eligible guarantor institution, medallion program, Rule 17Ad-15).",
+    "17 CFR 240.17Ad-15; UCC §8-402(a)(1)",
+    ("ASG-006",),
+)
+OFF_PAGE = rule(
+    "pdf.off-page", ERROR, _P, "No text is printed outside the page.", "certgen: nothing clipped",
+)
+OVERLAP = rule(
+    "pdf.overlap", ERROR, _P,
+    "No text is printed over other text (upright glyphs of different text runs do not overlap).",
+    "certgen: nothing overprinted",
+)
+
+_FACE = re.compile(r"CERTIF(?:IES|Y)THAT|ISTHE(?:RECORD|REGISTERED)?(?:HOLDER|OWNER)OF")
+_HOLDER = re.compile(
+    r"CERTIF(?:IES|Y)\s+THAT\s*[:,]?\s*(.*?)\s*(?:IS|ARE)\s+THE\s+(?:RECORD\s+|REGISTERED\s+)?(?:HOLDERS?|OWNERS?)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_CUSIP = re.compile(r"CUSIP\s*(?:NO\.?|NUMBER)?\s*:?\s*([0-9A-Z*@#]{6}(?:\s?[0-9A-Z*@#]{2}\s?[0-9A-Z*@#])?)\b")
+_FIGURES = re.compile(r"(?<![\w.$/,-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%/-]|[.,]\d)")
+_DATE = re.compile(
+    r"\b(?:JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)\s+\d{1,2},?\s+\d{4}\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\bOF\s+(?:19|20)\d\d\b|\bSECTION\s+\S+|\bRULE\s+\S+",
+    re.IGNORECASE,
+)
+_TITLES = ("PRESIDENT", "SECRETARY", "TREASURER", "CHAIRMAN", "CHAIR", "CHIEF EXECUTIVE OFFICER", "CHIEF FINANCIAL OFFICER")
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The pages of one certificate in the PDF: its face, then the rest."""
+
+    face: PageText
+    others: tuple[PageText, ...]
+
+    @property
+    def pages(self) -> tuple[PageText, ...]:
+        return (self.face, *self.others)
+
+
+def split_certificates(pages: Sequence[PageText], per_certificate: int | None = None) -> list[Certificate]:
+    """Group pages into certificates: *per_certificate* pages each, or at each face page."""
+    if not pages:
+        return []
+    if per_certificate:
+        return [
+            Certificate(pages[i], tuple(pages[i + 1 : i + per_certificate]))
+            for i in range(0, len(pages), per_certificate)
+        ]
+    groups: list[list[PageText]] = []
+    for page in pages:
+        if not groups or _FACE.search(compact(page.text)):
+            groups.append([page])
+        else:
+            groups[-1].append(page)
+    return [Certificate(g[0], tuple(g[1:])) for g in groups]
+
+
+def check_pdf(name: str, pages: Sequence[PageText], spec: Spec | None, legends: Sequence[tuple[str, str, str]] = ()) -> Iterator[Finding]:
+    """Findings for a PDF's pages; *legends* are the spec's (name, text, placement)."""
+    per = None
+    if spec is not None:
+        per = 1 + (spec.templates.reverse is not None)
+        if len(pages) % per:
+            per = None
+    for index, certificate in enumerate(split_certificates(pages, per), start=1):
+        yield from _check_certificate(name, certificate, spec, legends)
+    for page in pages:
+        yield from _check_geometry(name, page)
+
+
+def _loc(name: str, page: PageText) -> dict[str, object]:
+    return {"file": name, "page": page.number}
+
+
+def _where(name: str, page: PageText) -> str:
+    return f"{name}, page {page.number}"
+
+
+def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends: Sequence[tuple[str, str, str]]) -> Iterator[Finding]:
+    face = cert.face
+    here = _where(name, face)
+    at = _loc(name, face)
+    face_compact = compact(face.text)
+    reading = " ".join(face.reading.split())
+    match = _HOLDER.search(reading)
+    holder = " ".join(match.group(1).split()) if match else None
+    words_match = _amount_in_words(face.reading)
+    issued = bool(holder) or words_match is not None
+
+    if spec is not None and compact(spec.issuer.name) not in face_compact:
+        yield ISSUER.finding(here, f"the face does not print the issuer's name {spec.issuer.name!r}", **at)
+
+    yield from _check_cusip(here, at, face.reading, spec, issued)
+
+    if issued:
+        if not _certificate_number(face.reading, spec):
+            prefix = spec.security.certificate_prefix if spec else ""
+            yield NUMBER.finding(
+                here,
+                "no certificate number found on the face"
+                + (f" (a number starting with {prefix!r})" if prefix else " (e.g. 'No. PB 0001')"),
+                **at,
+            )
+        if match is None:
+            yield HOLDER.finding(
+                here,
+                "no 'This Certifies that <holder> is the record holder of' clause found on the face",
+                **at,
+            )
+        elif not holder:
+            yield HOLDER.finding(here, "the holder's name is missing after 'This Certifies that'", **at)
+        yield from _check_shares(here, at, face.reading, words_match)
+    elif match is None and spec is None:
+        yield HOLDER.finding(
+            here,
+            "no 'This Certifies that … is the record holder of' clause found on the face",
+            **at,
+        )
+
+    yield from _check_signatures(here, at, face, spec)
+
+    every = "".join(compact(p.text) for p in cert.pages)
+    every_reading = "".join(compact(p.reading) for p in cert.pages)
+    for legend_name, text, placement in legends:
+        wanted = compact(text)
+        if wanted in every or wanted in every_reading:
+            continue
+        page = face if placement == "face" or not cert.others else cert.others[0]
+        yield LEGEND.finding(
+            _where(name, page),
+            f"legend {legend_name!r} is not printed verbatim: {_difference(wanted, compact(page.text))}",
+            **_loc(name, page),
+        )
+
+    back = cert.others[0] if cert.others else face
+    back_compact = "".join(compact(p.text) for p in (cert.others or (face,)))
+    bhere, bat = _where(name, back), _loc(name, back)
+    if not ("ASSIGNANDTRANSFER" in back_compact and "ATTORNEY" in back_compact and any(
+        k in back_compact for k in ("IDENTIFYINGNUMBER", "TAXPAYER", "SOCIALSECURITY")
+    )):
+        yield ASSIGNMENT.finding(
+            bhere,
+            "no assignment form found ('… hereby sell, assign and transfer unto', the assignee's identifying "
+            "number, 'Attorney')",
+            **bat,
+        )
+    if not ("MUSTCORRESPONDWITHTHENAME" in back_compact and "EVERYPARTICULAR" in back_compact):
+        yield NOTICE.finding(
+            bhere,
+            "no notice that the signature 'MUST CORRESPOND WITH THE NAME AS WRITTEN UPON THE FACE … IN EVERY "
+            "PARTICULAR'",
+            **bat,
+        )
+    if not ("GUARANTEE" in back_compact and ("17AD-15" in back_compact or "MEDALLION" in back_compact)):
+        yield GUARANTEE.finding(
+            bhere, "no signature-guarantee block (medallion program, S.E.C. Rule 17Ad-15)", **bat
+        )
+
+
+def _check_cusip(here: str, at: dict[str, object], text: str, spec: Spec | None, issued: bool) -> Iterator[Finding]:
+    found = _CUSIP.search(text.upper())
+    expected = spec.security.cusip if spec is not None else None
+    if found is None:
+        if expected:
+            yield CUSIP.finding(here, f"the face does not print the CUSIP {expected}", **at)
+        elif spec is None:
+            yield CUSIP.finding(here, "no CUSIP printed on the face", severity=WARNING, **at)
+        return
+    printed = "".join(found.group(1).split())
+    if len(printed) == 9:
+        if stdnum_cusip.calc_check_digit(printed[:8]) != printed[8]:
+            yield CUSIP.finding(
+                here,
+                f"the printed CUSIP {found.group(1)} has check digit {printed[8]!r}; {printed[:8]} gives "
+                f"{stdnum_cusip.calc_check_digit(printed[:8])!r}",
+                **at,
+            )
+    elif issued:
+        yield CUSIP.finding(
+            here, f"the printed CUSIP {printed} is the 6-character issuer number only, on an issued certificate", **at
+        )
+    if expected and printed != expected:
+        yield CUSIP.finding(here, f"the face prints CUSIP {printed}, but the spec's is {expected}", **at)
+
+
+def _certificate_number(text: str, spec: Spec | None) -> str | None:
+    prefix = spec.security.certificate_prefix if spec is not None else ""
+    if prefix:
+        found = re.search(rf"(?<![A-Z0-9]){re.escape(prefix.upper())}\s*-?\s*\d+", text.upper())
+        return found.group(0) if found else None
+    found = re.search(r"\b(?:NO\.|NUMBER|CERTIFICATE\s+NO\.?)\s*:?\s*([A-Z]{0,4}\s?-?\s?\d+)", text.upper())
+    if found:
+        return found.group(1)
+    found = re.search(r"(?m)^\s*([A-Z]{1,4}[ -]?\d{1,10})\b", text.upper())
+    return found.group(1) if found else None
+
+
+def _amount_in_words(text: str) -> re.Match[str] | None:
+    """The longest run of number words on the face: the amount in words."""
+    best: re.Match[str] | None = None
+    best_len = 0
+    for match in NUMBER_WORDS.finditer(text.upper()):
+        tokens = [t for t in re.split(r"[\s-]+", match.group(0)) if t and t != "AND"]
+        if tokens and len(tokens) > best_len and words_to_number(match.group(0)):
+            best, best_len = match, len(tokens)
+    return best
+
+
+def _check_shares(here: str, at: dict[str, object], text: str, words: re.Match[str] | None) -> Iterator[Finding]:
+    upper = _CUSIP.sub(" ", text.upper())
+    upper = _DATE.sub(" ", upper)
+    figures = [int(m.group(1).replace(",", "")) for m in _FIGURES.finditer(upper)]
+    figures = [n for n in figures if n > 0]
+    if not figures:
+        yield SHARES.finding(here, "no number of shares in figures found on the face", **at)
+    if words is None:
+        yield SHARES_WORDS.finding(here, "the number of shares is not also printed in words", **at)
+        return
+    stated = words_to_number(words.group(0))
+    phrase = " ".join(words.group(0).split())
+    if figures and stated not in figures:
+        listed = ", ".join(f"{n:,}" for n in sorted(set(figures)))
+        yield SHARES_AGREE.finding(
+            here,
+            f"the shares in words, {phrase!r} ({stated:,}), do not match the figures ({listed}): "
+            "one of them was altered or mistyped",
+            **at,
+        )
+
+
+def _check_signatures(here: str, at: dict[str, object], face: PageText, spec: Spec | None) -> Iterator[Finding]:
+    face_compact = compact(face.text)
+    if spec is not None:
+        missing = [o.title for o in spec.issuer.officers if compact(o.title) not in face_compact]
+        if missing:
+            yield SIGNATURES.finding(
+                here, f"no signature caption for {', '.join(missing)} on the face", **at
+            )
+        agent = spec.transfer_agent
+        if agent is not None:
+            needed = [
+                ("'Countersigned'", "COUNTERSIGNED" in face_compact),
+                (repr(agent.name), compact(agent.name) in face_compact),
+                ("'Authorized Signature'", "AUTHORIZED" in face_compact),
+            ]
+            absent = [what for what, ok in needed if not ok]
+            if absent:
+                yield COUNTERSIGNATURE.finding(
+                    here, f"the countersignature block lacks {', '.join(absent)}", **at
+                )
+        return
+    upper = " ".join(face.reading.upper().split())
+    found = {title for title in _TITLES if re.search(rf"\b{title}\b", upper)}
+    if "CHAIRMAN" in found:
+        found.discard("CHAIR")
+    if len(found) < 2:
+        yield SIGNATURES.finding(
+            here,
+            f"{len(found)} officer signature caption(s) found on the face ({', '.join(sorted(found)) or 'none'}); "
+            "a stock certificate is signed by two officers",
+            **at,
+        )
+    if "TRANSFERAGENT" in face_compact and not ("COUNTERSIGNED" in face_compact and "AUTHORIZED" in face_compact):
+        yield COUNTERSIGNATURE.finding(
+            here, "a transfer agent is named, but there is no 'Countersigned … Authorized Signature' block", **at
+        )
+
+
+def _difference(wanted: str, page: str) -> str:
+    """Say where the closest passage of *page* departs from *wanted* (both compacted)."""
+    if not page:
+        return "the page has no text"
+    matcher = difflib.SequenceMatcher(None, page, wanted, autojunk=False)
+    block = max(matcher.get_matching_blocks(), key=lambda b: b.size)
+    if block.size < min(20, len(wanted) // 2):
+        return "it is not on the page"
+    start = max(0, block.a - block.b - 20)
+    window = page[start : block.a - block.b + len(wanted) + 40]
+    matcher = difflib.SequenceMatcher(None, window, wanted, autojunk=False)
+    matched = sum(b.size for b in matcher.get_matching_blocks())
+    if matched < 0.6 * len(wanted):
+        return "it is not on the page"
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" or (tag == "delete" and (j1 == 0 or j1 == len(wanted))):
+            continue
+        context = wanted[max(0, j1 - 25) : j1]
+        printed = window[i1:i2][:40]
+        spec_text = wanted[j1:j2][:40]
+        if tag == "insert":
+            return f"after '…{_spaced(context)}' the PDF lacks {_spaced(spec_text)!r}"
+        if tag == "delete":
+            return f"after '…{_spaced(context)}' the PDF adds {_spaced(printed)!r}"
+        return f"after '…{_spaced(context)}' the PDF has {_spaced(printed)!r} where the spec has {_spaced(spec_text)!r}"
+    return "its text differs from the spec"
+
+
+def _spaced(text: str) -> str:
+    return text
+
+
+def _check_geometry(name: str, page: PageText) -> Iterator[Finding]:
+    here, at = _where(name, page), _loc(name, page)
+    outside = [
+        g for g in page.glyphs
+        if not g.text.isspace()
+        and (g.x0 < page.x0 - 1 or g.y0 < page.y0 - 1 or g.x1 > page.x0 + page.width + 1 or g.y1 > page.y0 + page.height + 1)
+    ]
+    if outside:
+        sample = "".join(g.text for g in outside[:30])
+        yield OFF_PAGE.finding(
+            here, f"{len(outside)} glyph(s) fall outside the page ({sample!r} …): move or shrink that text", **at
+        )
+    collisions = _overlaps(page.glyphs)
+    if collisions:
+        a, b = collisions[0]
+        yield OVERLAP.finding(
+            here,
+            f"{len(collisions)} glyph(s) overprint other text, e.g. {a.text!r} at ({a.x0:.0f}, {a.y0:.0f}) "
+            f"over {b.text!r}: move one of the texts",
+            **at,
+        )
+
+
+def _overlaps(glyphs: Sequence[Glyph]) -> list[tuple[Glyph, Glyph]]:
+    """Pairs of glyphs of different runs whose cores (the middle of each glyph box) intersect."""
+    cell = 12.0
+    grid: dict[tuple[int, int], list[tuple[Glyph, tuple[float, float, float, float]]]] = {}
+    found: list[tuple[Glyph, Glyph]] = []
+    for glyph in glyphs:
+        if not glyph.upright or glyph.text.isspace() or not glyph.text:
+            continue
+        w, h = glyph.x1 - glyph.x0, glyph.y1 - glyph.y0
+        core = (glyph.x0 + 0.15 * w, glyph.y0 + 0.3 * h, glyph.x1 - 0.15 * w, glyph.y1 - 0.3 * h)
+        cells = {
+            (cx, cy)
+            for cx in range(int(core[0] // cell), int(core[2] // cell) + 1)
+            for cy in range(int(core[1] // cell), int(core[3] // cell) + 1)
+        }
+        hit = None
+        for key in cells:
+            for other, box in grid.get(key, ()):
+                if other.run != glyph.run and core[0] < box[2] and box[0] < core[2] and core[1] < box[3] and box[1] < core[3]:
+                    hit = other
+                    break
+            if hit:
+                break
+        if hit is not None:
+            found.append((glyph, hit))
+        for key in cells:
+            grid.setdefault(key, []).append((glyph, core))
+    return found

@@ -1,0 +1,188 @@
+"""Text and glyph positions of a PDF, for the PDF rules.
+
+pdfminer.six interprets each page (Form XObjects included) and reports every
+glyph with its box; certgen keeps the text in content order (how legends are
+written) and in reading order (lines top to bottom, for phrases whose parts
+are drawn at different times, like a form's fixed words and its filled-in
+fields).
+
+Ornament (guilloche borders, rosettes) is drawn as paths in Form XObjects
+placed many times; a form whose content has no text object (``BT``) and no
+nested XObject cannot show text, so it is skipped instead of interpreted
+at every placement.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Glyph", "PageText", "read_pdf"]
+
+
+@dataclass(frozen=True)
+class Glyph:
+    """One glyph: its text and its box in page coordinates (points)."""
+
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    upright: bool
+    #: Index of the text run (one BT…ET show operation) it belongs to.
+    run: int
+
+
+@dataclass(frozen=True)
+class PageText:
+    """What one page of a PDF shows."""
+
+    number: int
+    width: float
+    height: float
+    x0: float
+    y0: float
+    glyphs: tuple[Glyph, ...]
+    #: Text in content-stream order, runs separated by line breaks.
+    text: str
+    #: Text in reading order: lines top to bottom, left to right.
+    reading: str
+
+
+class PdfReadError(Exception):
+    """The file is not a PDF pdfminer can read."""
+
+
+def read_pdf(source: bytes | str | PathLike[str]) -> list[PageText]:
+    """Every page's glyphs and text.
+
+    :raises PdfReadError: when the file cannot be opened or parsed.
+    """
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar, LTPage
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdfinterp import LITERAL_FORM
+    from pdfminer.pdftypes import stream_value
+    from pdfminer.psparser import literal_name
+
+    class TextOnly(PDFPageAggregator):
+        def paint_path(self, *args: Any, **kwargs: Any) -> None:  # ornament: not text
+            return None
+
+        def render_image(self, *args: Any, **kwargs: Any) -> None:
+            return None
+
+    shows_text: dict[int, bool] = {}
+
+    class Interpreter(PDFPageInterpreter):
+        def do_Do(self, xobjid_arg: Any) -> None:
+            try:
+                xobj = stream_value(self.xobjmap[literal_name(xobjid_arg)])
+                key = id(xobj)
+                if key not in shows_text:
+                    data = xobj.get_data() if xobj.get("Subtype") is LITERAL_FORM else b"BT"
+                    shows_text[key] = b"BT" in data or b"Do" in data
+                if not shows_text[key]:
+                    return  # no text object and no nested XObject: it cannot show text
+            except Exception:  # let pdfminer report what it makes of a broken object
+                pass
+            super().do_Do(xobjid_arg)
+
+        def subinterp(self) -> PDFPageInterpreter:
+            return Interpreter(self.rsrcmgr, self.device)
+
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        parser = PDFParser(io.BytesIO(data))
+        document = PDFDocument(parser)
+        manager = PDFResourceManager(caching=True)
+        device = TextOnly(manager, laparams=None)
+        interpreter = Interpreter(manager, device)
+        pages: list[PageText] = []
+        for number, page in enumerate(PDFPage.create_pages(document), start=1):
+            interpreter.process_page(page)
+            layout: LTPage = device.get_result()
+            glyphs: list[Glyph] = []
+            run = 0
+            last_matrix_line: tuple[float, float] | None = None
+
+            def walk(item: Any) -> None:
+                nonlocal run, last_matrix_line
+                if isinstance(item, LTChar):
+                    a, b, c, d, e, f = item.matrix
+                    upright = abs(b) < 1e-6 and abs(c) < 1e-6 and a > 0 and d > 0
+                    # A new run when the baseline changes or the pen jumps back or far ahead.
+                    key = (round(f, 1), e)
+                    if last_matrix_line is None or key[0] != last_matrix_line[0] or e < last_matrix_line[1] - 0.5 or e > last_matrix_line[1] + 3 * item.size:
+                        run += 1
+                    last_matrix_line = (key[0], item.x1)
+                    glyphs.append(Glyph(item.get_text(), item.x0, item.y0, item.x1, item.y1, item.size, upright, run))
+                elif hasattr(item, "__iter__"):
+                    for child in item:
+                        walk(child)
+
+            walk(layout)
+            x0, y0, x1, y1 = page.mediabox
+            pages.append(
+                PageText(
+                    number=number,
+                    width=x1 - x0,
+                    height=y1 - y0,
+                    x0=x0,
+                    y0=y0,
+                    glyphs=tuple(glyphs),
+                    text=_content_text(glyphs),
+                    reading=_reading_text(glyphs),
+                )
+            )
+        return pages
+    except Exception as exc:  # pdfminer raises many types for damaged files
+        raise PdfReadError(str(exc) or type(exc).__name__) from None
+
+
+def _content_text(glyphs: list[Glyph]) -> str:
+    out: list[str] = []
+    previous: Glyph | None = None
+    for glyph in glyphs:
+        if previous is not None:
+            if glyph.run != previous.run:
+                out.append("\n")
+            elif glyph.x0 - previous.x1 > 0.2 * glyph.size and not glyph.text.isspace() and not previous.text.isspace():
+                out.append(" ")
+        out.append(glyph.text)
+        previous = glyph
+    return "".join(out)
+
+
+def _reading_text(glyphs: list[Glyph]) -> str:
+    """Lines by baseline (within a third of the size), top to bottom; words by gaps."""
+    upright = [g for g in glyphs if g.upright]
+    upright.sort(key=lambda g: (-round(g.y0), g.x0))
+    lines: list[list[Glyph]] = []
+    for glyph in sorted(upright, key=lambda g: -g.y0):
+        if lines and abs(lines[-1][0].y0 - glyph.y0) <= glyph.size / 3:
+            lines[-1].append(glyph)
+        else:
+            lines.append([glyph])
+    text_lines = []
+    for line in lines:
+        line.sort(key=lambda g: g.x0)
+        parts: list[str] = []
+        previous: Glyph | None = None
+        for glyph in line:
+            if previous is not None and glyph.x0 - previous.x1 > 0.2 * glyph.size:
+                parts.append(" ")
+            parts.append(glyph.text)
+            previous = glyph
+        text_lines.append("".join(parts))
+    return "\n".join(text_lines)

@@ -1,0 +1,800 @@
+"""Rules on the spec: what every certificate of the issue prints, checked before printing.
+
+Each ``_check_*`` function reads the spec (and the legends' final text) and
+yields findings; :func:`check_spec` runs them all.  ``form`` says whether the
+certificates are the blank "form of" certificate (holder fields blank) or
+issued certificates, which some rules treat differently (a 6-character
+CUSIP is fine on a form, not on an issued certificate).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from stdnum import cusip as stdnum_cusip
+from stdnum import isin as stdnum_isin
+from stdnum.exceptions import InvalidChecksum, ValidationError as StdnumError
+
+from ..spec.schema import Spec
+from .engine import ERROR, INFO, WARNING, Finding, rule
+from .profiles import StateProfile, profile_for
+from .text import legend_kinds, percentages
+
+__all__ = ["LegendText", "check_spec"]
+
+_S = "spec"
+
+SPEC_VALID = rule(
+    "spec.valid", ERROR, _S,
+    "The spec file is readable YAML; every key is known and every value has the right type.",
+    "certgen spec schema (certgen schema)",
+)
+PLACEHOLDER = rule(
+    "spec.placeholder", ERROR, _S,
+    "No value is a placeholder left from a precedent: TBD, [ISSUER], <NAME>, XXX, ____.",
+    "17 CFR 240.17Ad-9(a) (certificate detail must be accurate); a certificate states facts, not blanks",
+    ("ALL-001",),
+)
+LAYOUT = rule(
+    "layout.template", ERROR, _S,
+    "The spec's templates expand and lay out: legend templates exist with their parameters, "
+    "every legend has a place, static text fits.",
+    "certgen templates (docs/layout.md)",
+)
+CUSIP_FORMAT = rule(
+    "cusip.format", ERROR, _S,
+    "The CUSIP is 9 letters or digits (or the 6-character issuer number on a form).",
+    "CUSIP standard, ANSI X9.6 (structure: issuer 6, issue 2, check digit 1)",
+    ("ID-001",),
+)
+CUSIP_CHECK = rule(
+    "cusip.check-digit", ERROR, _S,
+    "The CUSIP's 9th character is its check digit (modulus 10 double-add-double).",
+    "CUSIP standard, ANSI X9.6; check digit as computed by python-stdnum",
+    ("ID-001",),
+)
+CUSIP_ISSUER_ONLY = rule(
+    "cusip.issuer-only", ERROR, _S,
+    "An issued certificate prints the full 9-character CUSIP, not the 6-character issuer number.",
+    "CUSIP standard, ANSI X9.6; DTC identifies an issue by its full CUSIP",
+    ("ID-001", "ALL-012"),
+    applies="warning on a blank form (the issue number may not be assigned yet); error on issued certificates",
+)
+CUSIP_MISSING = rule(
+    "cusip.missing", WARNING, _S,
+    "Issued certificates of an issue with a CUSIP print it on the face.",
+    "Filed specimen certificates (CUSIP printed on the face, e.g. 'CUSIP 949475 10 7')",
+    ("ALL-012",),
+    applies="issued certificates only",
+)
+ISIN_FORMAT = rule(
+    "isin.format", ERROR, _S,
+    "The ISIN is a 2-letter country code, a 9-character national number and a check digit.",
+    "ISO 6166",
+    ("ID-002",),
+)
+ISIN_CHECK = rule(
+    "isin.check-digit", ERROR, _S,
+    "The ISIN's 12th character is its Luhn check digit.",
+    "ISO 6166; check digit as computed by python-stdnum",
+    ("ID-002",),
+)
+ISIN_CUSIP = rule(
+    "isin.cusip-mismatch", ERROR, _S,
+    "A US or Canadian ISIN embeds the CUSIP: ISIN characters 3-11 equal the CUSIP.",
+    "ISO 6166 (the NSIN of US/CA securities is the CUSIP)",
+    ("ID-002",),
+)
+JURISDICTION = rule(
+    "face.jurisdiction", ERROR, _S,
+    "The face states the state of incorporation ('INCORPORATED UNDER THE LAWS OF THE STATE OF ...'), "
+    "and it is the issuer's state.",
+    "MBCA §6.25(b)(1); N.Y. Bus. Corp. Law §508(c)(1); filed specimen certificates",
+    ("ALL-002",),
+    applies="a wrong state is always an error; a missing statement is an error in MBCA states and NY, "
+    "a warning elsewhere",
+)
+SERIES = rule(
+    "security.series", WARNING, _S,
+    "Preferred stock is designated by class and series ('Series B Cumulative Preferred Stock').",
+    "MBCA §6.25(b)(3); N.Y. Bus. Corp. Law §508(c)",
+    ("PRF-001",),
+    applies="preferred stock",
+)
+PAR_VALUE = rule(
+    "face.par-value", WARNING, _S,
+    "The face states the par value, or that the shares have no par value.",
+    "Filed specimen certificates; NRS 78.235 (Nevada, secondary source)",
+    ("STK-003",),
+    applies="error for Nevada issuers; warning elsewhere",
+)
+FULLY_PAID = rule(
+    "face.fully-paid", WARNING, _S,
+    "The shares clause says the shares are fully paid and non-assessable.",
+    "Filed specimen certificates; Cal. Corp. Code §418(a)(2) where shares are assessable",
+    ("STK-004",),
+)
+TRANSFER_CLAUSE = rule(
+    "face.transfer-clause", WARNING, _S,
+    "The face says the shares are transferable on the books by the holder on surrender of the "
+    "certificate properly endorsed.",
+    "Filed specimen certificates (SEC Exhibit 4.1)",
+    ("STK-005",),
+)
+SEE_REVERSE = rule(
+    "face.see-reverse", WARNING, _S,
+    "When legends are printed on the reverse, the face refers to them ('SEE REVERSE FOR CERTAIN "
+    "DEFINITIONS').",
+    "Filed specimen certificates; Cal. Corp. Code §174 (reverse only with a reference on the face)",
+    ("ALL-014", "REIT-003"),
+)
+TRANSFERABLE_IN = rule(
+    "face.transferable-in", WARNING, _S,
+    "A certificate countersigned by a transfer agent names the city where it is transferable.",
+    "Filed specimen certificates ('THIS CERTIFICATE IS TRANSFERABLE IN NEW YORK, NEW YORK')",
+    ("STK-007",),
+)
+SIGNERS = rule(
+    "signatures.count", ERROR, _S,
+    "The certificate carries the signatures of as many officers as the state's law requires "
+    "(two; one in Arizona).",
+    "8 Del. C. §158; MBCA §6.25(d); N.Y. Bus. Corp. Law §508(a); Cal. Corp. Code §416(a); "
+    "Md. Code, Corps. & Ass'ns §2-212",
+    ("ALL-005",),
+    applies="per issuer.state profile",
+)
+TITLES = rule(
+    "signatures.titles", ERROR, _S,
+    "The signing officers' titles are the ones the state's law names (NY, CA: a president or chair "
+    "and a secretary or treasurer).",
+    "N.Y. Bus. Corp. Law §508(a); Cal. Corp. Code §416(a); Md. (predecessor art. 23 §27(b)); NRS 78.235",
+    ("ALL-005",),
+    applies="NY and CA: error; MD and NV: warning (statute text unconfirmed or secondary source); "
+    "other states: no title rule",
+)
+FACSIMILE = rule(
+    "signatures.facsimile", ERROR, _S,
+    "Facsimile signatures are used only where the state allows them (NY: only with a countersignature "
+    "by an independent transfer agent or registrar, or an exchange listing).",
+    "N.Y. Bus. Corp. Law §508(a)",
+    ("ALL-006",),
+    applies="New York issuers",
+)
+COUNTERSIGN = rule(
+    "countersignature.block", ERROR, _S,
+    "With a transfer agent, the face carries its countersignature block: 'Countersigned and "
+    "Registered', the agent's name and role, 'By' and 'Authorized Signature'.",
+    "UCC §8-205; filed specimen certificates",
+    ("ALL-009",),
+    applies="when the spec names a transfer_agent",
+)
+NOT_VALID_UNTIL = rule(
+    "countersignature.validity", ERROR, _S,
+    "With a transfer agent, the face says the certificate is not valid until countersigned (and "
+    "registered).",
+    "UCC §8-205; filed specimen certificates",
+    ("ALL-009",),
+    applies="when the spec names a transfer_agent",
+)
+NO_AGENT = rule(
+    "countersignature.agent", WARNING, _S,
+    "A stock certificate is countersigned by a transfer agent and registrar.",
+    "Transfer agent practice; N.Y. Bus. Corp. Law §508(a) (facsimiles)",
+    ("ALL-009",),
+)
+DESIGNATIONS = rule(
+    "legend.designations", ERROR, _S,
+    "An issuer with more than one class or series (every preferred-stock issuer) prints the statement "
+    "of designations, preferences and rights, or that it will be furnished on request without charge.",
+    "8 Del. C. §151(f); MBCA §6.25(c); Md. Code, Corps. & Ass'ns §2-211(b)-(c); N.Y. Bus. Corp. Law "
+    "§508(b); Cal. Corp. Code §417",
+    ("ALL-011", "PRF-002", "REIT-002"),
+    applies="preferred stock, issuer.classes with more than one class, Maryland REITs",
+)
+OWNERSHIP = rule(
+    "legend.ownership", ERROR, _S,
+    "A REIT, or an issuer whose charter limits ownership, prints the ownership-restriction legend.",
+    "UCC §8-204; 8 Del. C. §202(a); Md. Code, Corps. & Ass'ns §2-211(d); IRC §856(h)",
+    ("REIT-001", "ALL-010"),
+    applies="issuer.reit or issuer.ownership_limit",
+)
+OWNERSHIP_LIMIT = rule(
+    "legend.ownership-limit", ERROR, _S,
+    "The ownership legend states the charter's ownership limit (issuer.ownership_limit), and no other.",
+    "UCC §8-204 (a restriction not noted on the certificate is ineffective against a purchaser "
+    "without knowledge); the issuer's charter",
+    ("REIT-001",),
+    applies="issuer.ownership_limit",
+)
+LIMIT_UNKNOWN = rule(
+    "issuer.ownership-limit", INFO, _S,
+    "The charter's ownership limit is stated (issuer.ownership_limit), so the legend's figure can be checked.",
+    "The issuer's charter",
+    ("REIT-001",),
+    applies="an ownership legend without issuer.ownership_limit",
+)
+SECURITIES_ACT = rule(
+    "legend.securities-act", ERROR, _S,
+    "Restricted securities print a Securities Act legend (not registered; resale only under "
+    "registration or an exemption).",
+    "17 CFR 230.502(d) (reasonable care: legends); transfer agent practice",
+    ("RST-001",),
+    applies="security.restricted",
+)
+TRANSFER_RESTRICTION = rule(
+    "legend.transfer-restriction", ERROR, _S,
+    "A transfer restriction imposed by the issuer or an agreement is noted on the certificate.",
+    "UCC §8-204; 8 Del. C. §202(a); Md. Code, Corps. & Ass'ns §2-211(d); Cal. Corp. Code §418",
+    ("ALL-010", "RST-003"),
+    applies="security.transfer_restricted",
+)
+RIGHTS_PLAN = rule(
+    "legend.rights-plan", ERROR, _S,
+    "Shares that carry rights under a shareholder rights agreement print the rights legend.",
+    "Rights agreements (the rights are evidenced by the share certificates); filed specimens",
+    ("STK-008",),
+    applies="security.rights_plan",
+)
+CLOSE_CORPORATION = rule(
+    "legend.close-corporation", ERROR, _S,
+    "A statutory close corporation says so on each certificate.",
+    "Md. Code, Corps. & Ass'ns §4-202; Cal. Corp. Code §418(a)(6)",
+    ("STK-008",),
+    applies="issuer.close_corporation",
+)
+CONSPICUOUS = rule(
+    "legend.conspicuous", WARNING, _S,
+    "Restriction legends are conspicuous: set in capitals.",
+    "UCC §1-201(b)(10) ('conspicuous'); UCC §8-204",
+    ("ALL-010",),
+)
+ASSIGNMENT = rule(
+    "reverse.assignment-form", ERROR, _S,
+    "The reverse carries the assignment form: 'For value received … hereby sell, assign and transfer "
+    "unto', the assignee's identifying-number box, name and address, shares, attorney, date.",
+    "UCC §8-304 (endorsement); filed specimen certificates",
+    ("ASG-004",),
+)
+NOTICE = rule(
+    "reverse.signature-notice", ERROR, _S,
+    "Under the assignment signature: the signature must correspond with the name as written upon the "
+    "face in every particular, without alteration or enlargement or any change whatever.",
+    "Filed specimen certificates; historic NYSE delivery rules (rule 8)",
+    ("ASG-005",),
+)
+GUARANTEE = rule(
+    "reverse.signature-guarantee", ERROR, _S,
+    "The reverse has a signature-guarantee block for an eligible guarantor institution in a medallion "
+    "program (SEC Rule 17Ad-15).",
+    "17 CFR 240.17Ad-15; UCC §8-402(a)(1)",
+    ("ASG-006",),
+)
+ABBREVIATIONS = rule(
+    "reverse.abbreviations", WARNING, _S,
+    "The reverse explains the abbreviations: TEN COM, TEN ENT, JT TEN, UNIF GIFT MIN ACT, UNIF TRF MIN ACT.",
+    "Filed specimen certificates; Fla. Stat. §717.12406 (statutory meanings)",
+    ("ASG-001",),
+)
+LOST = rule(
+    "reverse.lost-certificate", WARNING, _S,
+    "The reverse says a lost certificate is replaced only against a bond of indemnity.",
+    "UCC §8-405; Md. Code, Corps. & Ass'ns §2-213; filed specimen certificates",
+    ("ASG-008",),
+)
+
+
+@dataclass(frozen=True)
+class LegendText:
+    """A legend of the spec with its final (expanded) text."""
+
+    index: int
+    name: str
+    text: str
+    placement: str
+
+    @property
+    def field(self) -> str:
+        return f"legends[{self.index}]"
+
+
+@dataclass(frozen=True)
+class _Context:
+    spec: Spec
+    profile: StateProfile
+    legends: tuple[LegendText, ...]
+    form: bool
+
+    def at(self, field: str | None) -> dict[str, object]:
+        return {"file": self.spec.source, "field": field}
+
+    def loc(self, field: str | None) -> str:
+        return self.spec.locate(field)
+
+    def kinds(self) -> dict[str, list[LegendText]]:
+        out: dict[str, list[LegendText]] = {}
+        for legend in self.legends:
+            for kind in legend_kinds(legend.text, legend.name):
+                out.setdefault(kind, []).append(legend)
+        return out
+
+
+def check_spec(spec: Spec, legends: list[LegendText] | None, *, form: bool) -> Iterator[Finding]:
+    """Every spec rule's findings, for a blank form (*form*) or issued certificates.
+
+    *legends* is ``None`` when the legends could not be resolved (that is
+    reported by ``layout.template``): the rules about legends are skipped
+    rather than report legends as missing.
+    """
+    ctx = _Context(spec, profile_for(spec.issuer.state), tuple(legends or ()), form)
+    for check in _CHECKS:
+        if legends is None and check in _NEED_LEGENDS:
+            continue
+        yield from check(ctx)
+
+
+# -- checks ----------------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(
+    r"\bTBD\b|\bTBA\b|\bXX+\b|_{3,}|\[[A-Z][A-Z _/-]*\]|<[A-Za-z][A-Za-z _-]*>|\{\{|\bLOREM\b",
+)
+
+
+def _check_placeholders(ctx: _Context) -> Iterator[Finding]:
+    spec = ctx.spec
+    values: list[tuple[str, str | None]] = [
+        ("issuer.name", spec.issuer.name),
+        ("security.title", spec.security.title),
+        ("security.par_value", spec.security.par_value),
+    ]
+    values += [(f"issuer.officers[{i}].title", o.title) for i, o in enumerate(spec.issuer.officers)]
+    if spec.transfer_agent:
+        values.append(("transfer_agent.name", spec.transfer_agent.name))
+    values += [(f"transferable_in[{i}]", city) for i, city in enumerate(spec.transferable_in)]
+    values += [(f"{legend.field}", legend.text) for legend in ctx.legends]
+    for field, value in values:
+        if value and (match := _PLACEHOLDER.search(value)):
+            yield PLACEHOLDER.finding(
+                ctx.loc(field),
+                f"{match.group(0)!r} looks like a placeholder left in {value[:60]!r}: "
+                "replace it with the real value",
+                **ctx.at(field),
+            )
+
+
+def _check_cusip(ctx: _Context) -> Iterator[Finding]:
+    value = ctx.spec.security.cusip
+    field = "security.cusip"
+    where = ctx.at(field)
+    if value is None:
+        if not ctx.form:
+            yield CUSIP_MISSING.finding(
+                ctx.loc(field),
+                "no CUSIP: issued certificates of a CUSIP-eligible issue print it on the face "
+                "(add security.cusip)",
+                **where,
+            )
+        return
+    if len(value) == 6:
+        if not value.isalnum():
+            yield CUSIP_FORMAT.finding(ctx.loc(field), f"CUSIP issuer number {value!r} must be 6 letters or digits", **where)
+            return
+        if ctx.form:
+            yield CUSIP_ISSUER_ONLY.finding(
+                ctx.loc(field),
+                f"{value!r} is the 6-character issuer number only: give the full 9-character CUSIP "
+                "before certificates are issued",
+                severity=WARNING,
+                **where,
+            )
+        else:
+            yield CUSIP_ISSUER_ONLY.finding(
+                ctx.loc(field),
+                f"{value!r} is the 6-character issuer number only: an issued certificate needs the "
+                "full 9-character CUSIP (issuer number, issue number, check digit)",
+                **where,
+            )
+        return
+    if len(value) != 9 or not re.fullmatch(r"[0-9A-Z*@#]{9}", value):
+        yield CUSIP_FORMAT.finding(
+            ctx.loc(field),
+            f"{value!r} is not a CUSIP: give 9 letters or digits (or the 6-character issuer number on a form)",
+            **where,
+        )
+        return
+    try:
+        stdnum_cusip.validate(value)
+    except InvalidChecksum:
+        expected = stdnum_cusip.calc_check_digit(value[:8])
+        yield CUSIP_CHECK.finding(
+            ctx.loc(field),
+            f"CUSIP {value!r} has check digit {value[8]!r}, but {value[:8]} gives {expected!r}: "
+            "check the number against the CUSIP assignment",
+            **where,
+        )
+    except StdnumError as exc:
+        yield CUSIP_FORMAT.finding(ctx.loc(field), f"{value!r} is not a CUSIP ({exc.message})", **where)
+
+
+def _check_isin(ctx: _Context) -> Iterator[Finding]:
+    value = ctx.spec.security.isin
+    if value is None:
+        return
+    field = "security.isin"
+    where = ctx.at(field)
+    if not re.fullmatch(r"[A-Z]{2}[0-9A-Z]{9}[0-9]", value):
+        yield ISIN_FORMAT.finding(
+            ctx.loc(field),
+            f"{value!r} is not an ISIN: 2-letter country code, 9-character national number, check digit "
+            "(e.g. US0378331005)",
+            **where,
+        )
+        return
+    try:
+        stdnum_isin.validate(value)
+    except InvalidChecksum:
+        expected = stdnum_isin.calc_check_digit(value[:11])
+        yield ISIN_CHECK.finding(
+            ctx.loc(field),
+            f"ISIN {value!r} has check digit {value[11]!r}, but {value[:11]} gives {expected!r}",
+            **where,
+        )
+        return
+    except StdnumError as exc:
+        yield ISIN_FORMAT.finding(ctx.loc(field), f"{value!r} is not an ISIN ({exc.message})", **where)
+        return
+    cusip = ctx.spec.security.cusip
+    if cusip and value[:2] in ("US", "CA"):
+        embedded = value[2:11]
+        if len(cusip) == 9 and embedded != cusip or len(cusip) == 6 and not embedded.startswith(cusip):
+            yield ISIN_CUSIP.finding(
+                ctx.loc(field),
+                f"ISIN {value} embeds CUSIP {embedded}, but security.cusip is {cusip}: one of them is wrong",
+                **where,
+            )
+
+
+def _incorporated(spec: Spec) -> str:
+    if spec.face.incorporated is not None:
+        return spec.face.incorporated
+    return f"INCORPORATED UNDER THE LAWS OF THE STATE OF {spec.issuer.state_name.upper()}"
+
+
+def _check_face(ctx: _Context) -> Iterator[Finding]:
+    spec = ctx.spec
+    face = spec.face
+    profile = ctx.profile
+    state = spec.issuer.state_name
+    incorporated = _incorporated(spec)
+    if not incorporated.strip():
+        yield JURISDICTION.finding(
+            ctx.loc("face.incorporated"),
+            f"the face does not state the state of incorporation: print 'INCORPORATED UNDER THE LAWS OF "
+            f"THE STATE OF {state.upper()}' ({profile.jurisdiction_law})",
+            severity=ERROR if profile.jurisdiction_required else WARNING,
+            reference=profile.jurisdiction_law,
+            **ctx.at("face.incorporated"),
+        )
+    elif state.upper() not in incorporated.upper():
+        yield JURISDICTION.finding(
+            ctx.loc("face.incorporated"),
+            f"{incorporated!r} does not name {state}, the issuer's state (issuer.state: "
+            f"{spec.issuer.state}): make them agree",
+            **ctx.at("face.incorporated"),
+        )
+    security = spec.security
+    if security.kind == "preferred_stock" and not re.search(r"\b(SERIES|CLASS)\b", security.title.upper()):
+        yield SERIES.finding(
+            ctx.loc("security.title"),
+            f"{security.title!r} names no series or class: preferred stock is designated by its "
+            "series (e.g. 'Series B Cumulative Preferred Stock')",
+            **ctx.at("security.title"),
+        )
+    clause = face.shares_clause or ""
+    if security.par_value is None and not re.search(r"\b(NO|WITHOUT)\s+PAR\b", clause.upper()):
+        yield PAR_VALUE.finding(
+            ctx.loc("security.par_value"),
+            "no par value and no 'without par value' statement: give security.par_value (e.g. \"$.01\") "
+            "or say 'NO PAR VALUE' in face.shares_clause",
+            severity=ERROR if profile.par_value_required else WARNING,
+            reference=profile.par_value_law,
+            **ctx.at("security.par_value"),
+        )
+    if face.shares_clause is not None and not (
+        "FULLY PAID" in clause.upper() and "ASSESSABLE" in clause.upper()
+    ):
+        yield FULLY_PAID.finding(
+            ctx.loc("face.shares_clause"),
+            "the shares clause does not say 'FULLY PAID AND NON-ASSESSABLE'",
+            **ctx.at("face.shares_clause"),
+        )
+    transfer = face.transfer_clause.lower()
+    if not ("transferable" in transfer and "surrender" in transfer):
+        yield TRANSFER_CLAUSE.finding(
+            ctx.loc("face.transfer_clause"),
+            "the face does not say how the shares are transferred ('transferable on the books of the "
+            "Corporation … upon surrender of this Certificate properly endorsed')",
+            **ctx.at("face.transfer_clause"),
+        )
+    on_reverse = [legend for legend in ctx.legends if legend.placement == "reverse"]
+    if on_reverse and not face.see_reverse.strip():
+        yield SEE_REVERSE.finding(
+            ctx.loc("face.see_reverse"),
+            f"{len(on_reverse)} legend(s) are printed on the reverse, but the face does not refer to "
+            "them: set face.see_reverse (e.g. 'SEE REVERSE FOR CERTAIN DEFINITIONS AND RESTRICTIONS')",
+            **ctx.at("face.see_reverse"),
+        )
+    if spec.transfer_agent and not spec.transferable_in and not (face.transferable or "").strip():
+        yield TRANSFERABLE_IN.finding(
+            ctx.loc("transferable_in"),
+            "the face does not say where the certificate is transferable: list the cities in "
+            "transferable_in (e.g. NEW YORK, NEW YORK)",
+            **ctx.at("transferable_in"),
+        )
+
+
+def _check_signatures(ctx: _Context) -> Iterator[Finding]:
+    spec = ctx.spec
+    profile = ctx.profile
+    officers = spec.issuer.officers
+    state = spec.issuer.state
+    if len(officers) < profile.signers:
+        yield SIGNERS.finding(
+            ctx.loc("issuer.officers"),
+            f"{len(officers)} officer signature(s), but {state} requires {profile.signers} "
+            f"({profile.signing_law}): add the other officer under issuer.officers",
+            reference=profile.signing_law,
+            **ctx.at("issuer.officers"),
+        )
+    if profile.title_groups and officers:
+        titles = [o.title for o in officers]
+        if not _covers(profile, titles):
+            wanted = " and ".join(
+                "a " + " or ".join(group) for group in profile.title_groups
+            )
+            yield TITLES.finding(
+                ctx.loc("issuer.officers"),
+                f"officers {', '.join(titles)} do not include {wanted}, as {state} requires "
+                f"({profile.signing_law})",
+                severity=ERROR if profile.titles_confirmed else WARNING,
+                reference=profile.signing_law,
+                **ctx.at("issuer.officers"),
+            )
+    facsimile = any(o.signature for o in officers) or "facsimile" in spec.face.witness_clause.lower()
+    if profile.facsimile_needs_countersignature and facsimile:
+        agent = spec.transfer_agent
+        independent = agent is not None and agent.name.strip().upper() != spec.issuer.name.strip().upper()
+        if not independent and not spec.issuer.listed:
+            yield FACSIMILE.finding(
+                ctx.loc("issuer.officers"),
+                "facsimile signatures need a countersignature by a transfer agent or registrar other "
+                "than the corporation, or an exchange listing (N.Y. Bus. Corp. Law §508(a)): add "
+                "transfer_agent, or set issuer.listed",
+                **ctx.at("issuer.officers"),
+            )
+
+
+def _covers(profile: StateProfile, titles: list[str]) -> bool:
+    """One distinct officer per title group (a small bipartite match: try every assignment)."""
+    groups = profile.title_groups
+
+    def assign(index: int, used: frozenset[int]) -> bool:
+        if index == len(groups):
+            return True
+        return any(
+            i not in used and profile.matches(groups[index], title) and assign(index + 1, used | {i})
+            for i, title in enumerate(titles)
+        )
+
+    return assign(0, frozenset())
+
+
+def _check_countersignature(ctx: _Context) -> Iterator[Finding]:
+    spec = ctx.spec
+    face = spec.face
+    if spec.transfer_agent is None:
+        yield NO_AGENT.finding(
+            ctx.loc("transfer_agent"),
+            "no transfer agent: the certificate has no countersignature; name the transfer agent and "
+            "registrar under transfer_agent",
+            **ctx.at("transfer_agent"),
+        )
+        return
+    for key in ("countersigned", "by", "authorized_signature"):
+        if not getattr(face, key).strip():
+            yield COUNTERSIGN.finding(
+                ctx.loc(f"face.{key}"),
+                f"face.{key} is empty: the countersignature block needs it",
+                **ctx.at(f"face.{key}"),
+            )
+    if "not valid until countersigned" not in " ".join(face.transfer_clause.lower().split()):
+        yield NOT_VALID_UNTIL.finding(
+            ctx.loc("face.transfer_clause"),
+            "the face does not say 'This Certificate is not valid until countersigned' by the transfer "
+            "agent (and registered by the registrar)",
+            **ctx.at("face.transfer_clause"),
+        )
+
+
+def _check_legends(ctx: _Context) -> Iterator[Finding]:
+    spec = ctx.spec
+    issuer = spec.issuer
+    security = spec.security
+    kinds = ctx.kinds()
+    profile = ctx.profile
+    multi = security.kind == "preferred_stock" or len(issuer.classes) > 1 or (issuer.reit and issuer.state == "MD")
+    if multi and "designations" not in kinds:
+        why = (
+            "preferred stock"
+            if security.kind == "preferred_stock"
+            else "issuer.classes lists more than one class" if len(issuer.classes) > 1 else "a Maryland REIT"
+        )
+        yield DESIGNATIONS.finding(
+            ctx.loc("legends"),
+            f"{why}: the certificate must print the statement of designations, preferences and rights, "
+            f"or that the corporation will furnish it on request without charge ({profile.statement_law}); "
+            "add the designations-on-request legend",
+            reference=profile.statement_law,
+            **ctx.at("legends"),
+        )
+    ownership = kinds.get("ownership", [])
+    limit = issuer.ownership_limit
+    if (issuer.reit or limit is not None) and not ownership:
+        why = "the issuer is a REIT" if issuer.reit else f"the charter limits ownership to {_pct(limit)}"
+        yield OWNERSHIP.finding(
+            ctx.loc("legends"),
+            f"{why}, but no legend states the ownership restriction: add the reit-ownership legend",
+            **ctx.at("legends"),
+        )
+    for legend in ownership:
+        stated = percentages(legend.text)
+        field = _legend_field(spec, legend)
+        if limit is None:
+            if stated:
+                yield LIMIT_UNKNOWN.finding(
+                    ctx.loc(field),
+                    f"legend {legend.name!r} states an ownership limit of {stated[0]}%; set "
+                    "issuer.ownership_limit to the charter's figure so that it can be checked",
+                    **ctx.at(field),
+                )
+            continue
+        if not stated:
+            yield OWNERSHIP_LIMIT.finding(
+                ctx.loc(field),
+                f"legend {legend.name!r} states no percentage, but the charter's ownership limit is "
+                f"{_pct(limit)} (issuer.ownership_limit): state it in the legend",
+                **ctx.at(field),
+            )
+        for figure in stated:
+            if abs(float(figure) - limit) > 1e-9:
+                yield OWNERSHIP_LIMIT.finding(
+                    ctx.loc(field),
+                    f"legend {legend.name!r} states an ownership limit of {figure}%, but the charter's "
+                    f"limit (issuer.ownership_limit) is {_pct(limit)}: make the legend say {_pct(limit)}",
+                    **ctx.at(field),
+                )
+    required = [
+        (security.restricted, "securities-act", SECURITIES_ACT, "security.restricted",
+         "restricted securities: add a Securities Act legend (not registered under the Securities Act of "
+         "1933; no transfer without registration or an exemption)"),
+        (security.transfer_restricted, "transfer-restriction", TRANSFER_RESTRICTION, "security.transfer_restricted",
+         f"the shares are subject to a transfer restriction, but no legend states it ({profile.restriction_law}): "
+         "add a legend that notes the restriction conspicuously"),
+        (security.rights_plan, "rights-plan", RIGHTS_PLAN, "security.rights_plan",
+         "the shares carry rights under a rights agreement, but no legend refers to the Rights Agreement"),
+        (issuer.close_corporation, "close-corporation", CLOSE_CORPORATION, "issuer.close_corporation",
+         "a close corporation must say so on each certificate: add a legend stating it is a close corporation"),
+    ]  # fmt: skip
+    for applies, kind, checked, field, message in required:
+        if applies and kind not in kinds:
+            yield checked.finding(ctx.loc(field), message, **ctx.at(field))
+    for kind in ("ownership", "securities-act", "transfer-restriction", "close-corporation"):
+        for legend in kinds.get(kind, []):
+            letters = [c for c in legend.text if c.isalpha()]
+            if letters and sum(c.isupper() for c in letters) / len(letters) < 0.9:
+                field = _legend_field(spec, legend)
+                yield CONSPICUOUS.finding(
+                    ctx.loc(field),
+                    f"legend {legend.name!r} restricts ownership or transfer but is not in capitals: set "
+                    "it in capitals so that it is conspicuous",
+                    **ctx.at(field),
+                )
+
+
+def _legend_field(spec: Spec, legend: LegendText) -> str:
+    source = spec.legends[legend.index]
+    if source.template is not None and "ownership_limit" in source.params:
+        return f"{legend.field}.params.ownership_limit"
+    return f"{legend.field}.text" if source.text is not None else legend.field
+
+
+def _pct(value: float | None) -> str:
+    return f"{value:g}%"
+
+
+def _check_reverse(ctx: _Context) -> Iterator[Finding]:
+    spec = ctx.spec
+    reverse = spec.reverse
+    if spec.templates.reverse is None:
+        yield ASSIGNMENT.finding(
+            ctx.loc("templates.reverse"),
+            "no reverse: a stock certificate carries the assignment form on its reverse (set "
+            "templates.reverse, e.g. stock/reverse)",
+            **ctx.at("templates.reverse"),
+        )
+        return
+    for key in ("for_value", "hereby_assign", "tin_box", "name_address", "shares_line", "attorney", "dated"):
+        if not getattr(reverse, key).strip():
+            yield ASSIGNMENT.finding(
+                ctx.loc(f"reverse.{key}"),
+                f"reverse.{key} is empty: the assignment form needs it",
+                **ctx.at(f"reverse.{key}"),
+            )
+    notice = " ".join(reverse.notice.upper().split())
+    if not all(p in notice for p in ("MUST CORRESPOND WITH THE NAME", "EVERY PARTICULAR", "WITHOUT ALTERATION OR ENLARGEMENT")):
+        yield NOTICE.finding(
+            ctx.loc("reverse.notice"),
+            "the notice must say the signature 'MUST CORRESPOND WITH THE NAME AS WRITTEN UPON THE FACE OF "
+            "THE CERTIFICATE IN EVERY PARTICULAR, WITHOUT ALTERATION OR ENLARGEMENT OR ANY CHANGE WHATEVER'",
+            **ctx.at("reverse.notice"),
+        )
+    guarantee = " ".join(f"{reverse.guaranteed} {reverse.guarantee}".upper().split())
+    if not ("GUARANTEE" in guarantee and ("17AD-15" in guarantee or "MEDALLION" in guarantee)):
+        yield GUARANTEE.finding(
+            ctx.loc("reverse.guarantee"),
+            "the signature-guarantee block must call for an eligible guarantor institution in a medallion "
+            "program, pursuant to S.E.C. Rule 17Ad-15",
+            **ctx.at("reverse.guarantee"),
+        )
+    codes = {" ".join(a.code.upper().split()) for a in reverse.abbreviations}
+    missing = [c for c in ("TEN COM", "TEN ENT", "JT TEN") if c not in codes]
+    if not reverse.gift_act.strip():
+        missing.append("UNIF GIFT MIN ACT")
+    if not reverse.transfers_act.strip():
+        missing.append("UNIF TRF MIN ACT")
+    if missing:
+        yield ABBREVIATIONS.finding(
+            ctx.loc("reverse.abbreviations"),
+            f"the abbreviations table lacks {', '.join(missing)}",
+            **ctx.at("reverse.abbreviations"),
+        )
+    if not any("lost-certificate" in legend_kinds(l.text, l.name) for l in ctx.legends):
+        yield LOST.finding(
+            ctx.loc("legends"),
+            "no lost-certificate notice: add the lost-certificate legend (a replacement requires a bond "
+            "of indemnity)",
+            **ctx.at("legends"),
+        )
+
+
+def _check_shares(ctx: _Context) -> Iterator[Finding]:
+    from .holder_rules import AUTHORIZED  # the same rule, checked on the spec's own figures
+
+    security = ctx.spec.security
+    if (
+        security.authorized_shares is not None
+        and security.outstanding_shares is not None
+        and security.outstanding_shares > security.authorized_shares
+    ):
+        yield AUTHORIZED.finding(
+            ctx.loc("security.outstanding_shares"),
+            f"{security.outstanding_shares:,} shares outstanding exceed the {security.authorized_shares:,} "
+            "authorized (security.authorized_shares): correct the figures from the control book",
+            **ctx.at("security.outstanding_shares"),
+        )
+
+
+_CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
+    _check_placeholders,
+    _check_cusip,
+    _check_isin,
+    _check_face,
+    _check_signatures,
+    _check_countersignature,
+    _check_legends,
+    _check_reverse,
+    _check_shares,
+)
+
+_NEED_LEGENDS = (_check_placeholders, _check_legends, _check_reverse, _check_face)
