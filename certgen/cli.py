@@ -142,7 +142,7 @@ def _print_report(report: Report, strict: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 def rules(fmt: str) -> None:
     """List the validation rules: id, severity, what each checks and its source."""
-    click.echo({"text": rules_text, "markdown": rules_markdown, "json": rules_json}[fmt]())
+    click.echo({"text": rules_text, "markdown": rules_markdown, "json": rules_json}[fmt]().rstrip("\n"))
 
 
 @cli.command()

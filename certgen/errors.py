@@ -71,15 +71,17 @@ class HolderDataError(CertgenError):
         row: int | None = None,
         column: str | None = None,
         source: str | None = None,
+        certificate: str | None = None,
     ) -> None:
         self.file = file
         self.row = row
         self.column = column
+        self.certificate = certificate
         #: Id of the validation rule the row breaks (``shares.positive``), when it is one.
         self.rule: str | None = None
         parts = [source or file or "holder data"]
         if row is not None:
-            parts.append(f"row {row}")
+            parts.append(f"row {row}" + (f" (certificate {certificate})" if certificate else ""))
         if column is not None:
             parts.append(f"column {column}")
         super().__init__(message, ", ".join(parts))

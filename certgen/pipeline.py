@@ -31,7 +31,7 @@ from .drawing import DocumentInfo, FilledPage, write_pdf
 from .errors import CertgenError, RenderError, SpecError
 from .layout import layout_page
 from .layout.elements import Page, Text
-from .layout.fields import fill_field
+from .layout.fields import check_field, fill_field
 from .model.certificate import Holder, blank_values, certificate_values
 from .spec import load_spec
 from .spec.schema import Spec
@@ -173,6 +173,18 @@ class PreparedIssue:
     info: DocumentInfo
     #: Holder rows are checked by the validation rules as they are written.
     validated: bool = True
+
+    def check_fit(self, holder: Holder) -> None:
+        """Raise :class:`FitError` if a field of *holder*'s certificate does not fit (validation)."""
+        values = certificate_values(holder)
+        try:
+            for page in self.pages:
+                for field in page.fields:
+                    check_field(field, values, holder.certificate_number)
+        except CertgenError as exc:
+            if holder.source:
+                exc.where = f"{holder.source}: {exc.where}" if exc.where else holder.source
+            raise
 
     def fill(self, holder: Holder | None) -> list[FilledPage]:
         """Lay out the variable fields of one certificate (``None``: the blank form)."""

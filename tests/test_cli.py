@@ -94,8 +94,8 @@ def test_legend_template_missing_param(run_cli, tmp_path: Path, spec_data, write
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        ("PB 9,Jane Doe,12.5,2026-11-23", "row 2, column shares: '12.5' is not a whole number"),
-        ("PB 9,Jane Doe,-3,2026-11-23", "row 2, column shares: must be a positive number of shares, not -3"),
+        ("PB 9,Jane Doe,12.5,2026-11-23", "row 2 (certificate PB 9), column shares: '12.5' is not a whole number"),
+        ("PB 9,Jane Doe,-3,2026-11-23", "row 2 (certificate PB 9), column shares: must be a positive number of shares, not -3"),
     ],
     ids=["non-integer", "negative"],
 )

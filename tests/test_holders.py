@@ -40,12 +40,12 @@ def _error(path: Path) -> str:
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        ("A1,Jane Doe,12.5,2026-11-23", "row 2, column shares: '12.5' is not a whole number of shares"),
-        ("A1,Jane Doe,-5,2026-11-23", "row 2, column shares: must be a positive number of shares, not -5"),
-        ("A1,Jane Doe,0,2026-11-23", "row 2, column shares: must be a positive number of shares, not 0"),
-        ("A1,Jane Doe,ten,2026-11-23", "row 2, column shares: 'ten' is not a whole number"),
-        ("A1,Jane Doe,10,23/11/2026", "row 2, column issue_date: '23/11/2026' is not an ISO date"),
-        ("A1,,10,2026-11-23", "row 2, column registration: is empty"),
+        ("A1,Jane Doe,12.5,2026-11-23", "row 2 (certificate A1), column shares: '12.5' is not a whole number of shares"),
+        ("A1,Jane Doe,-5,2026-11-23", "row 2 (certificate A1), column shares: must be a positive number of shares, not -5"),
+        ("A1,Jane Doe,0,2026-11-23", "row 2 (certificate A1), column shares: must be a positive number of shares, not 0"),
+        ("A1,Jane Doe,ten,2026-11-23", "row 2 (certificate A1), column shares: 'ten' is not a whole number"),
+        ("A1,Jane Doe,10,23/11/2026", "row 2 (certificate A1), column issue_date: '23/11/2026' is not an ISO date"),
+        ("A1,,10,2026-11-23", "row 2 (certificate A1), column registration: is empty"),
         (",Jane Doe,10,2026-11-23", "row 2, column certificate_number: is empty"),
         ("A1,Jane Doe, Esq.,10,2026-11-23", "row 2: has 5 cells but the header has 4"),
     ],

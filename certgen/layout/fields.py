@@ -17,7 +17,7 @@ from ..fonts import ascent_descent
 from .elements import Field, Line
 from .fit import fit_lines, sizes_between, text_width
 
-__all__ = ["PLACEHOLDER", "fill_field", "placeholders"]
+__all__ = ["PLACEHOLDER", "check_field", "fill_field", "placeholders"]
 
 #: A certificate value in a field's text: ``{registration}``.  Other braces print as they are.
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -36,25 +36,7 @@ def fill_field(field: Field, values: Mapping[str, str], certificate: str | None 
     text, filled = _substitute(field, values, certificate)
     if not filled:
         return []
-    fitted = fit_lines(
-        text,
-        field.font,
-        _sizes(field.size, field.min_size),
-        field.width,
-        field.height,
-        field.max_lines,
-        field.leading,
-        field.tracking,
-    )
-    if fitted is None:
-        lines = "line" if field.max_lines == 1 else f"{field.max_lines} lines"
-        raise FitError(
-            f"{text!r} does not fit its {field.width:.0f}x{field.height:.0f}pt box in {lines} "
-            f"even at {field.min_size}pt: shorten it (use standard abbreviations) or use a "
-            "template with a larger box",
-            field=field.name,
-            certificate=certificate,
-        )
+    fitted = _fit(field, text, certificate)
     size, lines_text = fitted
     lead = size * field.leading
     asc, desc = ascent_descent(field.font, size)
@@ -77,6 +59,36 @@ def fill_field(field: Field, values: Mapping[str, str], certificate: str | None 
             x = field.x + (field.width - width) / 2
         out.append(Line(x, baseline - index * lead, line, size))
     return out
+
+
+def check_field(field: Field, values: Mapping[str, str], certificate: str | None = None) -> None:
+    """Raise what :func:`fill_field` would raise, without placing the lines (for validation)."""
+    text, filled = _substitute(field, values, certificate)
+    if filled:
+        _fit(field, text, certificate)
+
+
+def _fit(field: Field, text: str, certificate: str | None) -> tuple[float, list[str]]:
+    fitted = fit_lines(
+        text,
+        field.font,
+        _sizes(field.size, field.min_size),
+        field.width,
+        field.height,
+        field.max_lines,
+        field.leading,
+        field.tracking,
+    )
+    if fitted is None:
+        lines = "line" if field.max_lines == 1 else f"{field.max_lines} lines"
+        raise FitError(
+            f"{text!r} does not fit its {field.width:.0f}x{field.height:.0f}pt box in {lines} "
+            f"even at {field.min_size}pt: shorten it (use standard abbreviations) or use a "
+            "template with a larger box",
+            field=field.name,
+            certificate=certificate,
+        )
+    return fitted
 
 
 def placeholders(text: str) -> list[str]:

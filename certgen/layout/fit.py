@@ -82,8 +82,12 @@ def fit_lines(
     *width*, and ``lines * size * leading`` is at most *height*.
     Returns ``None`` when it fits at no size.
     """
+    single = " ".join(text.split()) if "\n" not in text else None
     for size in sizes:
-        lines = break_lines(text, font, size, width, tracking)
+        if single is not None and text_width(single, font, size, tracking) <= width - 1e-3:
+            lines: list[str] | None = [single]  # what greedy breaking gives, measured once
+        else:
+            lines = break_lines(text, font, size, width, tracking)
         if lines is None or len(lines) > max_lines:
             continue
         if len(lines) * size * leading <= height + 1e-6 or len(lines) == 1 and size <= height:

@@ -115,12 +115,14 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
         raise HolderDataError("the file is empty: it needs a header row", file=name)
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        raise HolderDataError(
+        error = HolderDataError(
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"in the header row (it has: {', '.join(h for h in header if h)})",
             file=name,
             row=1,
         )
+        error.rule = "holder.columns"
+        raise error
     while True:
         row_number = reader.line_num + 1
         try:
@@ -166,14 +168,17 @@ def _jsonl_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
 def _holder(row: Any, name: str, number: int) -> tuple[Holder | None, list[HolderDataError]]:
     problems: list[HolderDataError] = []
 
+    certificate: str | None = None
+
     def fail(message: str, column: str | None = None, rule: str = "holder.format") -> None:
-        error = HolderDataError(message, file=name, row=number, column=column)
+        error = HolderDataError(message, file=name, row=number, column=column, certificate=certificate)
         error.rule = rule
         problems.append(error)
 
     if not isinstance(row, Mapping):
         fail("must be an object of column: value pairs")
         return None, problems
+    certificate = _text(row.get("certificate_number")).strip() or None
     for column in REQUIRED_COLUMNS:
         if column not in row:
             fail(f"the column {column} is missing", column, "holder.columns")

@@ -187,6 +187,21 @@ class Security(_Model):
     rights_plan: bool = Field(
         False, description="Each share carries rights under a shareholder rights agreement."
     )
+    regulation_s: bool = Field(
+        False,
+        description="Equity of a domestic issuer sold under Regulation S (Category 3): the "
+        "Regulation S legend is required.",
+    )
+    redeemable: bool = Field(
+        False, description="The shares are redeemable (Cal. Corp. Code 418(a)(4) statement)."
+    )
+    convertible: bool = Field(
+        False, description="The shares are convertible (Cal. Corp. Code 418(a)(5) statement)."
+    )
+    assessable: bool = Field(
+        False,
+        description="The shares are assessable or not fully paid (Cal. Corp. Code 418(a)(2)).",
+    )
 
     _check_title = field_validator("title")(_not_blank)
 

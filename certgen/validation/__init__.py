@@ -102,7 +102,7 @@ def check_holders(spec: Spec | None, holders: HolderSource, *, issue: Any = None
             yield from checker.check(holder, row)
             if issue is not None:
                 try:
-                    issue.fill(holder)
+                    issue.check_fit(holder)
                 except FitError as exc:
                     yield FITS.finding(
                         str(exc.where or holder.source),

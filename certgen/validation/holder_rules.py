@@ -130,6 +130,7 @@ def loader_finding(error: HolderDataError) -> Finding:
         file=error.file,
         row=error.row,
         field=error.column,
+        certificate=error.certificate,
     )
 
 

@@ -40,6 +40,13 @@ ISSUER = rule(
     ("ALL-001",),
     applies="with --spec",
 )
+TITLE = rule(
+    "pdf.security-title", ERROR, _P,
+    "The face prints the class and series of the shares (security.title).",
+    "MBCA §6.25(b)(3); Md. Code, Corps. & Ass'ns §2-211(a)(3); Cal. Corp. Code §416",
+    ("STK-002", "PRF-001"),
+    applies="with --spec",
+)
 CUSIP = rule(
     "pdf.cusip", ERROR, _P,
     "The face prints the CUSIP; it has a valid check digit and equals the spec's.",
@@ -204,10 +211,14 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
     if spec is not None and compact(spec.issuer.name) not in face_compact:
         yield ISSUER.finding(here, f"the face does not print the issuer's name {spec.issuer.name!r}", **at)
 
+    if spec is not None and compact(spec.security.title) not in face_compact:
+        yield TITLE.finding(here, f"the face does not print the class and series {spec.security.title!r}", **at)
+
     yield from _check_cusip(here, at, face.reading, spec, issued)
 
     if issued:
-        if not _certificate_number(face.reading, spec):
+        number = _certificate_number(face.reading, spec)
+        if not number:
             prefix = spec.security.certificate_prefix if spec else ""
             yield NUMBER.finding(
                 here,
@@ -223,7 +234,7 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
             )
         elif not holder:
             yield HOLDER.finding(here, "the holder's name is missing after 'This Certifies that'", **at)
-        yield from _check_shares(here, at, face.reading, words_match)
+        yield from _check_shares(here, at, face.reading, words_match, number)
     elif match is None and spec is None:
         yield HOLDER.finding(
             here,
@@ -320,10 +331,18 @@ def _amount_in_words(text: str) -> re.Match[str] | None:
     return best
 
 
-def _check_shares(here: str, at: dict[str, object], text: str, words: re.Match[str] | None) -> Iterator[Finding]:
+def _check_shares(
+    here: str, at: dict[str, object], text: str, words: re.Match[str] | None, number: str | None
+) -> Iterator[Finding]:
     upper = _CUSIP.sub(" ", text.upper())
     upper = _DATE.sub(" ", upper)
-    figures = [int(m.group(1).replace(",", "")) for m in _FIGURES.finditer(upper)]
+    if number:
+        upper = upper.replace(number.upper(), " ")
+    figures = [
+        int(m.group(1).replace(",", ""))
+        for m in _FIGURES.finditer(upper)
+        if not (m.group(1).startswith("0") and len(m.group(1)) > 1)  # 0007: a serial number, not an amount
+    ]
     figures = [n for n in figures if n > 0]
     if not figures:
         yield SHARES.finding(here, "no number of shares in figures found on the face", **at)
@@ -401,15 +420,11 @@ def _difference(wanted: str, page: str) -> str:
         printed = window[i1:i2][:40]
         spec_text = wanted[j1:j2][:40]
         if tag == "insert":
-            return f"after '…{_spaced(context)}' the PDF lacks {_spaced(spec_text)!r}"
+            return f"after '…{context}' the PDF lacks {spec_text!r}"
         if tag == "delete":
-            return f"after '…{_spaced(context)}' the PDF adds {_spaced(printed)!r}"
-        return f"after '…{_spaced(context)}' the PDF has {_spaced(printed)!r} where the spec has {_spaced(spec_text)!r}"
+            return f"after '…{context}' the PDF adds {printed!r}"
+        return f"after '…{context}' the PDF has {printed!r} where the spec has {spec_text!r}"
     return "its text differs from the spec"
-
-
-def _spaced(text: str) -> str:
-    return text
 
 
 def _check_geometry(name: str, page: PageText) -> Iterator[Finding]:

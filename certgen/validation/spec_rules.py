@@ -130,6 +130,19 @@ SEE_REVERSE = rule(
     "Filed specimen certificates; Cal. Corp. Code §174 (reverse only with a reference on the face)",
     ("ALL-014", "REIT-003"),
 )
+WITNESS = rule(
+    "face.witness", WARNING, _S,
+    "The face attests the signatures: 'WITNESS the facsimile seal of the Corporation and the facsimile "
+    "signatures of its duly authorized officers'.",
+    "Filed specimen certificates (SEC Exhibit 4.1)",
+    ("STK-006",),
+)
+DATED = rule(
+    "face.dated", WARNING, _S,
+    "The face has a 'Dated' line for the issue date.",
+    "Filed specimen certificates; indentures (notes dated the date of authentication)",
+    ("ALL-013",),
+)
 TRANSFERABLE_IN = rule(
     "face.transferable-in", WARNING, _S,
     "A certificate countersigned by a transfer agent names the city where it is transferable.",
@@ -243,6 +256,22 @@ CLOSE_CORPORATION = rule(
     "Md. Code, Corps. & Ass'ns §4-202; Cal. Corp. Code §418(a)(6)",
     ("STK-008",),
     applies="issuer.close_corporation",
+)
+REGULATION_S = rule(
+    "legend.regulation-s", ERROR, _S,
+    "Equity of a domestic issuer sold under Regulation S (Category 3) prints the Regulation S legend: "
+    "transfer only under Regulation S, registration or an exemption; hedging only in compliance with the Act.",
+    "17 CFR 230.903(b)(3)(iii)(B)(3)",
+    ("RST-002",),
+    applies="security.regulation_s",
+)
+CALIFORNIA_418 = rule(
+    "legend.california-418", ERROR, _S,
+    "A California corporation's certificate states that the shares are assessable, redeemable or "
+    "convertible (with the conversion period) when they are.",
+    "Cal. Corp. Code §418(a)(2), (4), (5); §174 (on the face, or the reverse with a reference on the face)",
+    ("PRF-003", "STK-004"),
+    applies="issuer.state CA with security.assessable, redeemable or convertible",
 )
 CONSPICUOUS = rule(
     "legend.conspicuous", WARNING, _S,
@@ -517,6 +546,15 @@ def _check_face(ctx: _Context) -> Iterator[Finding]:
             "Corporation … upon surrender of this Certificate properly endorsed')",
             **ctx.at("face.transfer_clause"),
         )
+    if not ("WITNESS" in face.witness_clause.upper() and "SIGNATURE" in face.witness_clause.upper()):
+        yield WITNESS.finding(
+            ctx.loc("face.witness_clause"),
+            "the face does not attest the officers' signatures ('WITNESS the facsimile signatures of its duly "
+            "authorized officers')",
+            **ctx.at("face.witness_clause"),
+        )
+    if not face.dated.strip():
+        yield DATED.finding(ctx.loc("face.dated"), "face.dated is empty: the face needs a 'Dated' line", **ctx.at("face.dated"))
     on_reverse = [legend for legend in ctx.legends if legend.placement == "reverse"]
     if on_reverse and not face.see_reverse.strip():
         yield SEE_REVERSE.finding(
@@ -685,11 +723,23 @@ def _check_legends(ctx: _Context) -> Iterator[Finding]:
          "the shares carry rights under a rights agreement, but no legend refers to the Rights Agreement"),
         (issuer.close_corporation, "close-corporation", CLOSE_CORPORATION, "issuer.close_corporation",
          "a close corporation must say so on each certificate: add a legend stating it is a close corporation"),
+        (security.regulation_s, "regulation-s", REGULATION_S, "security.regulation_s",
+         "equity sold under Regulation S: add the Regulation S legend (transfers only under Regulation S, "
+         "registration or an exemption; no hedging except in compliance with the Securities Act)"),
     ]  # fmt: skip
+    if issuer.state == "CA":
+        required += [
+            (security.assessable, "assessable", CALIFORNIA_418, "security.assessable",
+             "the shares are assessable: a California certificate must say so conspicuously (§418(a)(2))"),
+            (security.redeemable, "redemption", CALIFORNIA_418, "security.redeemable",
+             "the shares are redeemable: a California certificate must say so (§418(a)(4))"),
+            (security.convertible, "conversion", CALIFORNIA_418, "security.convertible",
+             "the shares are convertible: a California certificate must say so, with the conversion period (§418(a)(5))"),
+        ]  # fmt: skip
     for applies, kind, checked, field, message in required:
         if applies and kind not in kinds:
             yield checked.finding(ctx.loc(field), message, **ctx.at(field))
-    for kind in ("ownership", "securities-act", "transfer-restriction", "close-corporation"):
+    for kind in ("ownership", "securities-act", "transfer-restriction", "close-corporation", "regulation-s"):
         for legend in kinds.get(kind, []):
             letters = [c for c in legend.text if c.isalpha()]
             if letters and sum(c.isupper() for c in letters) / len(letters) < 0.9:

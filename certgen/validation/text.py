@@ -31,8 +31,16 @@ LEGEND_KINDS = (
     "rights-plan",
     "close-corporation",
     "lost-certificate",
+    "regulation-s",
+    "redemption",
+    "conversion",
+    "assessable",
 )
 
+_TRANSFER_RESTRICTION = re.compile(
+    r"RESTRICT\w*\s+(?:ON|UPON)\s+(?:THE\s+)?(?:SALE\s+OR\s+)?TRANSFER|TRANSFER\w*\s+(?:IS|ARE)\s+RESTRICTED"
+    r"|RIGHT\s+OF\s+FIRST\s+REFUSAL|LOCK-?\s?UP|MAY\s+NOT\s+BE\s+(?:SOLD|TRANSFERRED)"
+)
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(?:%|PER\s*CENT|PERCENT)", re.IGNORECASE)
 
 
@@ -55,10 +63,16 @@ def legend_kinds(text: str, name: str | None = None) -> set[str]:
         kinds.add("close-corporation")
     if "lost" in tag or ("LOST" in upper and ("BOND" in upper or "INDEMNITY" in upper)):
         kinds.add("lost-certificate")
-    restricts = "TRANSFER" in upper and any(
-        word in upper for word in ("RESTRICT", "RIGHT OF FIRST REFUSAL", "LOCK-UP", "LOCKUP")
-    )
-    if "transfer-restriction" in tag or (restricts and not kinds & {"ownership", "securities-act"}):
+    if "REGULATION S" in upper and ("HEDGING" in upper or "TRANSFER" in upper):
+        kinds.add("regulation-s")
+    if re.search(r"\bREDEEM(?:ABLE|ED)?\b|\bREDEMPTION\b", upper):
+        kinds.add("redemption")
+    if re.search(r"\bCONVERTIBLE\b|\bCONVERSION\b", upper):
+        kinds.add("conversion")
+    if "ASSESSABLE" in upper.replace("NON-ASSESSABLE", "").replace("NONASSESSABLE", "") or "NOT FULLY PAID" in upper:
+        kinds.add("assessable")
+    restricts = _TRANSFER_RESTRICTION.search(upper) is not None
+    if "transfer-restriction" in tag or (restricts and not kinds & {"ownership", "securities-act", "designations"}):
         kinds.add("transfer-restriction")
     return kinds
 
