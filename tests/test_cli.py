@@ -120,7 +120,7 @@ def test_name_that_cannot_fit(run_cli, tmp_path: Path, write_holders) -> None:
         run_cli("render", SAMPLE_SPEC, "--holders", holders, "-o", out),
         out,
         f"{holders}, row 3",
-        "certificate PB 2, field registration",
+        "(certificate PB 2), field registration",
         "does not fit",
     )
 

@@ -105,7 +105,7 @@ def check_holders(spec: Spec | None, holders: HolderSource, *, issue: Any = None
                     issue.check_fit(holder)
                 except FitError as exc:
                     yield FITS.finding(
-                        str(exc.where or holder.source),
+                        f"{holder.source or 'holder data'} (certificate {holder.certificate_number}), field {exc.field}",
                         exc.message,
                         file=holder.source.rsplit(", row ", 1)[0] if holder.source else None,
                         row=row,
