@@ -13,7 +13,6 @@ forms, ornament tiles) to every certificate.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import sys
 import time
 from pathlib import Path

@@ -7,6 +7,7 @@ traceback, and no output file left behind.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sys
@@ -153,6 +154,8 @@ def schema() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``certgen`` console script."""
+    # pdfminer reports what it repairs in damaged PDFs as warnings; the findings say what matters.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         cli.main(args=argv, prog_name="certgen", standalone_mode=False)
     except CertgenError as exc:

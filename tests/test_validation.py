@@ -433,8 +433,23 @@ def test_certgen_pdf_checked_against_another_spec_shows_the_differences(tmp_path
 # -- the catalogue ----------------------------------------------------------------------------
 
 
+def test_pdf_against_holder_data(tmp_path: Path) -> None:
+    holders = certgen.load_holders(SAMPLE_HOLDERS)
+    pdf = tmp_path / "certs.pdf"
+    pdf.write_bytes(certgen.render(SAMPLE_SPEC, holders))
+    assert "pdf.holder-data" not in validate(SAMPLE_SPEC, SAMPLE_HOLDERS, pdf=pdf).ids()
+    swapped = tmp_path / "holders.csv"
+    lines = SAMPLE_HOLDERS.read_text(encoding="utf-8").splitlines()
+    lines[1], lines[2] = lines[2], lines[1]  # rows 2 and 3 in the other order
+    swapped.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")
+    found = [f for f in validate(SAMPLE_SPEC, swapped, pdf=pdf) if f.rule == "pdf.holder-data"]
+    assert [(f.page, f.certificate) for f in found] == [(None, None), (1, "PB 0002"), (3, "PB 0001")]
+    assert "4 certificate(s) but the holder data has 2 row(s)" in found[0].message
+    assert "registration 'CEDE & CO.'" in found[1].message and f"{swapped}, row 2" in found[1].message
+
+
 def test_every_rule_is_tested() -> None:
-    tested = set(SPEC_CASES) | set(HOLDER_CASES) | set(PDF_CASES) | {"pdf.readable"}
+    tested = set(SPEC_CASES) | set(HOLDER_CASES) | set(PDF_CASES) | {"pdf.readable", "pdf.holder-data"}
     assert set(RULES) == tested, f"untested: {set(RULES) - tested}; unknown: {tested - set(RULES)}"
 
 

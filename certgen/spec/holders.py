@@ -18,7 +18,7 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -216,9 +216,10 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _shares(value: Any, fail: Any) -> int | None:
+def _shares(value: Any, fail: Callable[..., None]) -> int | None:
     if isinstance(value, bool):
-        return fail(f"{value!r} is not a number of shares", "shares", "shares.positive")
+        fail(f"{value!r} is not a number of shares", "shares", "shares.positive")
+        return None
     if isinstance(value, int):
         shares = value
     elif isinstance(value, float) and value.is_integer():
@@ -228,24 +229,28 @@ def _shares(value: Any, fail: Any) -> int | None:
         if _GROUPED.match(text):
             text = text.replace(",", "")
         if not text.lstrip("-").isdigit():
-            return fail(
+            fail(
                 f"{text!r} is not a whole number of shares (e.g. 100 or 1,234,567)",
                 "shares",
                 "shares.positive",
             )
+            return None
         shares = int(text)
     if shares <= 0:
-        return fail(f"must be a positive number of shares, not {shares}", "shares", "shares.positive")
+        fail(f"must be a positive number of shares, not {shares}", "shares", "shares.positive")
+        return None
     if shares >= _MAX_SHARES:
-        return fail(f"{shares} is too large a number of shares", "shares", "shares.positive")
+        fail(f"{shares} is too large a number of shares", "shares", "shares.positive")
+        return None
     return shares
 
 
-def _date(value: Any, fail: Any) -> dt.date | None:
+def _date(value: Any, fail: Callable[..., None]) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = _text(value).strip()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        return fail(f"{text!r} is not an ISO date (write it as 2026-11-23)", "issue_date", "holder.issue-date")
+        fail(f"{text!r} is not an ISO date (write it as 2026-11-23)", "issue_date", "holder.issue-date")
+        return None

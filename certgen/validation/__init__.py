@@ -77,10 +77,12 @@ def validate(
         legends, issue, errors = _prepare(loaded)
         findings += errors
         findings += check_spec(loaded, legends, form=holders is None)
+    rows: list[Holder] | None = None
     if holders is not None:
-        findings += check_holders(loaded, holders, issue=issue)
+        rows = [] if pdf is not None else None
+        findings += check_holders(loaded, holders, issue=issue, collect=rows)
     if pdf is not None:
-        findings += _check_pdf(pdf, loaded, legends)
+        findings += _check_pdf(pdf, loaded, legends, rows)
     return Report.of(findings)
 
 
@@ -90,8 +92,11 @@ def spec_findings(spec: Spec, *, form: bool) -> list[Finding]:
     return errors + list(check_spec(spec, legends, form=form))
 
 
-def check_holders(spec: Spec | None, holders: HolderSource, *, issue: Any = None) -> Iterator[Finding]:
-    """Findings for every holder row (streamed); *issue* (a PreparedIssue) adds the fit checks."""
+def check_holders(
+    spec: Spec | None, holders: HolderSource, *, issue: Any = None, collect: list[Holder] | None = None
+) -> Iterator[Finding]:
+    """Findings for every holder row (streamed); *issue* (a PreparedIssue) adds the fit checks;
+    well-formed rows are appended to *collect* when given."""
     checker = HolderChecker(spec)
     try:
         for row, holder, problems in _rows(holders):
@@ -99,6 +104,8 @@ def check_holders(spec: Spec | None, holders: HolderSource, *, issue: Any = None
                 yield loader_finding(problem)
             if holder is None:
                 continue
+            if collect is not None:
+                collect.append(holder)
             yield from checker.check(holder, row)
             if issue is not None:
                 try:
@@ -169,7 +176,9 @@ def _layout_finding(spec: Spec, exc: CertgenError) -> Finding:
     return LAYOUT.finding(location, exc.message, file=spec.source, field=field)
 
 
-def _check_pdf(pdf: bytes | str | PathLike[str], spec: Spec | None, legends: list[LegendText] | None) -> list[Finding]:
+def _check_pdf(
+    pdf: bytes | str | PathLike[str], spec: Spec | None, legends: list[LegendText] | None, holders: list[Holder] | None = None
+) -> list[Finding]:
     name = "PDF" if isinstance(pdf, bytes) else str(pdf)
     try:
         pages = read_pdf(pdf if isinstance(pdf, bytes) else Path(pdf))
@@ -181,4 +190,4 @@ def _check_pdf(pdf: bytes | str | PathLike[str], spec: Spec | None, legends: lis
         return [READABLE.finding(name, "the PDF has no pages", file=name)]
     if not any(page.glyphs for page in pages):
         return [READABLE.finding(name, "the PDF has no text (a scanned image?): it cannot be checked", file=name)]
-    return list(check_pdf(name, pages, spec, [(l.name, l.text, l.placement) for l in legends or ()]))
+    return list(check_pdf(name, pages, spec, [(l.name, l.text, l.placement) for l in legends or ()], holders))

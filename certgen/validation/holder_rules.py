@@ -9,17 +9,18 @@ date.  Findings name the file, the row and the certificate number.
 from __future__ import annotations
 
 import re
+from typing import Any
 from collections.abc import Iterator
 
 from ..errors import HolderDataError
 from ..model.certificate import Holder
 from ..spec.schema import Spec
-from .engine import ERROR, WARNING, Finding, Rule, rule
+from .engine import ERROR, WARNING, Finding, Rule, rule, Scope
 from .text import is_state, parse_registration
 
 __all__ = ["HolderChecker"]
 
-_H = "holders"
+_H: Scope = "holders"
 
 HOLDER_FORMAT = rule(
     "holder.format", ERROR, _H,
@@ -150,7 +151,7 @@ class HolderChecker:
         out: list[Finding] = []
         self.rows += 1
         number = holder.certificate_number
-        where = {"file": _file(holder), "row": row, "certificate": number}
+        where: dict[str, Any] = {"file": _file(holder), "row": row, "certificate": number}
         loc = _locate(holder)
         first = self.seen.get(number)
         if first is not None:
@@ -191,7 +192,7 @@ class HolderChecker:
         out.extend(self._registration(holder, loc, where))
         return out
 
-    def _registration(self, holder: Holder, loc: str, where: dict[str, object]) -> Iterator[Finding]:
+    def _registration(self, holder: Holder, loc: str, where: dict[str, Any]) -> Iterator[Finding]:
         text = holder.registration
         at = {"field": "registration", **where}
         loc = f"{loc}, column registration"

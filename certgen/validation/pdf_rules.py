@@ -16,19 +16,22 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import Any
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from stdnum import cusip as stdnum_cusip
 
+from ..model.certificate import Holder
 from ..spec.schema import Spec
-from .engine import ERROR, WARNING, Finding, rule
+from ..words import in_figures
+from .engine import ERROR, WARNING, Finding, rule, Scope
 from .pdftext import Glyph, PageText
 from .text import NUMBER_WORDS, compact, words_to_number
 
 __all__ = ["check_pdf", "split_certificates"]
 
-_P = "pdf"
+_P: Scope = "pdf"
 
 READABLE = rule(
     "pdf.readable", ERROR, _P, "The file is a PDF whose pages and text can be read.", "ISO 32000 (PDF)"
@@ -122,6 +125,14 @@ GUARANTEE = rule(
     "17 CFR 240.17Ad-15; UCC §8-402(a)(1)",
     ("ASG-006",),
 )
+MATCHES_HOLDERS = rule(
+    "pdf.holder-data", ERROR, _P,
+    "Each certificate in the PDF prints its holder row's certificate number, registration and shares "
+    "(certificate n is row n).",
+    "17 CFR 240.17Ad-9(a), 17Ad-10 (the certificate agrees with the certificate detail on record)",
+    ("TA-001",),
+    applies="with --holders",
+)
 OFF_PAGE = rule(
     "pdf.off-page", ERROR, _P, "No text is printed outside the page.", "certgen: nothing clipped",
 )
@@ -176,20 +187,57 @@ def split_certificates(pages: Sequence[PageText], per_certificate: int | None = 
     return [Certificate(g[0], tuple(g[1:])) for g in groups]
 
 
-def check_pdf(name: str, pages: Sequence[PageText], spec: Spec | None, legends: Sequence[tuple[str, str, str]] = ()) -> Iterator[Finding]:
-    """Findings for a PDF's pages; *legends* are the spec's (name, text, placement)."""
+def check_pdf(
+    name: str,
+    pages: Sequence[PageText],
+    spec: Spec | None,
+    legends: Sequence[tuple[str, str, str]] = (),
+    holders: Sequence[Holder] | None = None,
+) -> Iterator[Finding]:
+    """Findings for a PDF's pages; *legends* are the spec's (name, text, placement);
+    *holders*, when given, are the rows the certificates should print, in order."""
     per = None
     if spec is not None:
         per = 1 + (spec.templates.reverse is not None)
         if len(pages) % per:
             per = None
-    for index, certificate in enumerate(split_certificates(pages, per), start=1):
+    certificates = split_certificates(pages, per)
+    for certificate in certificates:
         yield from _check_certificate(name, certificate, spec, legends)
+    if holders is not None:
+        yield from _check_against_holders(name, certificates, holders)
     for page in pages:
         yield from _check_geometry(name, page)
 
 
-def _loc(name: str, page: PageText) -> dict[str, object]:
+def _check_against_holders(name: str, certificates: Sequence[Certificate], holders: Sequence[Holder]) -> Iterator[Finding]:
+    if len(certificates) != len(holders):
+        yield MATCHES_HOLDERS.finding(
+            name,
+            f"the PDF has {len(certificates)} certificate(s) but the holder data has {len(holders)} row(s): "
+            "render the PDF again from this holder file",
+            file=name,
+        )
+    for cert, holder in zip(certificates, holders, strict=False):  # a count mismatch is reported above
+        face = cert.face
+        text = compact(face.text) + compact(face.reading)
+        missing = []
+        if compact(holder.certificate_number) not in text:
+            missing.append(f"certificate number {holder.certificate_number!r}")
+        if compact(holder.registration) not in text:
+            missing.append(f"registration {holder.registration!r}")
+        if compact(in_figures(holder.shares)) not in text:
+            missing.append(f"{in_figures(holder.shares)} shares")
+        if missing:
+            yield MATCHES_HOLDERS.finding(
+                _where(name, face),
+                f"this certificate does not print {', '.join(missing)} of {holder.source or 'its holder row'}",
+                certificate=holder.certificate_number,
+                **_loc(name, face),
+            )
+
+
+def _loc(name: str, page: PageText) -> dict[str, Any]:
     return {"file": name, "page": page.number}
 
 
@@ -282,7 +330,7 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
         )
 
 
-def _check_cusip(here: str, at: dict[str, object], text: str, spec: Spec | None, issued: bool) -> Iterator[Finding]:
+def _check_cusip(here: str, at: dict[str, Any], text: str, spec: Spec | None, issued: bool) -> Iterator[Finding]:
     found = _CUSIP.search(text.upper())
     expected = spec.security.cusip if spec is not None else None
     if found is None:
@@ -332,7 +380,7 @@ def _amount_in_words(text: str) -> re.Match[str] | None:
 
 
 def _check_shares(
-    here: str, at: dict[str, object], text: str, words: re.Match[str] | None, number: str | None
+    here: str, at: dict[str, Any], text: str, words: re.Match[str] | None, number: str | None
 ) -> Iterator[Finding]:
     upper = _CUSIP.sub(" ", text.upper())
     upper = _DATE.sub(" ", upper)
@@ -361,7 +409,7 @@ def _check_shares(
         )
 
 
-def _check_signatures(here: str, at: dict[str, object], face: PageText, spec: Spec | None) -> Iterator[Finding]:
+def _check_signatures(here: str, at: dict[str, Any], face: PageText, spec: Spec | None) -> Iterator[Finding]:
     face_compact = compact(face.text)
     if spec is not None:
         missing = [o.title for o in spec.issuer.officers if compact(o.title) not in face_compact]

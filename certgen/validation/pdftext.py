@@ -15,7 +15,6 @@ at every placement.
 from __future__ import annotations
 
 import io
-import logging
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -101,7 +100,6 @@ def read_pdf(source: bytes | str | PathLike[str]) -> list[PageText]:
             return Interpreter(self.rsrcmgr, self.device)
 
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         parser = PDFParser(io.BytesIO(data))
         document = PDFDocument(parser)
@@ -112,26 +110,7 @@ def read_pdf(source: bytes | str | PathLike[str]) -> list[PageText]:
         for number, page in enumerate(PDFPage.create_pages(document), start=1):
             interpreter.process_page(page)
             layout: LTPage = device.get_result()
-            glyphs: list[Glyph] = []
-            run = 0
-            last_matrix_line: tuple[float, float] | None = None
-
-            def walk(item: Any) -> None:
-                nonlocal run, last_matrix_line
-                if isinstance(item, LTChar):
-                    a, b, c, d, e, f = item.matrix
-                    upright = abs(b) < 1e-6 and abs(c) < 1e-6 and a > 0 and d > 0
-                    # A new run when the baseline changes or the pen jumps back or far ahead.
-                    key = (round(f, 1), e)
-                    if last_matrix_line is None or key[0] != last_matrix_line[0] or e < last_matrix_line[1] - 0.5 or e > last_matrix_line[1] + 3 * item.size:
-                        run += 1
-                    last_matrix_line = (key[0], item.x1)
-                    glyphs.append(Glyph(item.get_text(), item.x0, item.y0, item.x1, item.y1, item.size, upright, run))
-                elif hasattr(item, "__iter__"):
-                    for child in item:
-                        walk(child)
-
-            walk(layout)
+            glyphs = _glyphs(layout, LTChar)
             x0, y0, x1, y1 = page.mediabox
             pages.append(
                 PageText(
@@ -148,6 +127,32 @@ def read_pdf(source: bytes | str | PathLike[str]) -> list[PageText]:
         return pages
     except Exception as exc:  # pdfminer raises many types for damaged files
         raise PdfReadError(str(exc) or type(exc).__name__) from None
+
+
+def _glyphs(layout: Any, char_type: type) -> list[Glyph]:
+    """Every character of a laid-out page, in content order, numbered by text run."""
+    glyphs: list[Glyph] = []
+    run = 0
+    pen: tuple[float, float] | None = None  # baseline and right edge of the previous glyph
+    stack = [iter([layout])]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+            continue
+        if isinstance(item, char_type):
+            char: Any = item
+            a, b, c, d, e, f = char.matrix
+            upright = abs(b) < 1e-6 and abs(c) < 1e-6 and a > 0 and d > 0
+            baseline = round(f, 1)
+            # A new run when the baseline changes or the pen jumps back or far ahead.
+            if pen is None or baseline != pen[0] or e < pen[1] - 0.5 or e > pen[1] + 3 * char.size:
+                run += 1
+            pen = (baseline, char.x1)
+            glyphs.append(Glyph(char.get_text(), char.x0, char.y0, char.x1, char.y1, char.size, upright, run))
+        elif hasattr(item, "__iter__"):
+            stack.append(iter(item))
+    return glyphs
 
 
 def _content_text(glyphs: list[Glyph]) -> str:

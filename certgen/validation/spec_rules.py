@@ -10,6 +10,7 @@ CUSIP is fine on a form, not on an issued certificate).
 from __future__ import annotations
 
 import re
+from typing import Any
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -18,13 +19,13 @@ from stdnum import isin as stdnum_isin
 from stdnum.exceptions import InvalidChecksum, ValidationError as StdnumError
 
 from ..spec.schema import Spec
-from .engine import ERROR, INFO, WARNING, Finding, rule
+from .engine import ERROR, INFO, WARNING, Finding, rule, Scope
 from .profiles import StateProfile, profile_for
 from .text import legend_kinds, percentages
 
 __all__ = ["LegendText", "check_spec"]
 
-_S = "spec"
+_S: Scope = "spec"
 
 SPEC_VALID = rule(
     "spec.valid", ERROR, _S,
@@ -335,7 +336,7 @@ class _Context:
     legends: tuple[LegendText, ...]
     form: bool
 
-    def at(self, field: str | None) -> dict[str, object]:
+    def at(self, field: str | None) -> dict[str, Any]:
         return {"file": self.spec.source, "field": field}
 
     def loc(self, field: str | None) -> str:
@@ -443,7 +444,7 @@ def _check_cusip(ctx: _Context) -> Iterator[Finding]:
             **where,
         )
     except StdnumError as exc:
-        yield CUSIP_FORMAT.finding(ctx.loc(field), f"{value!r} is not a CUSIP ({exc.message})", **where)
+        yield CUSIP_FORMAT.finding(ctx.loc(field), f"{value!r} is not a CUSIP ({exc})", **where)
 
 
 def _check_isin(ctx: _Context) -> Iterator[Finding]:
@@ -471,7 +472,7 @@ def _check_isin(ctx: _Context) -> Iterator[Finding]:
         )
         return
     except StdnumError as exc:
-        yield ISIN_FORMAT.finding(ctx.loc(field), f"{value!r} is not an ISIN ({exc.message})", **where)
+        yield ISIN_FORMAT.finding(ctx.loc(field), f"{value!r} is not an ISIN ({exc})", **where)
         return
     cusip = ctx.spec.security.cusip
     if cusip and value[:2] in ("US", "CA"):
