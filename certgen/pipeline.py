@@ -250,8 +250,7 @@ class PreparedIssue:
         Report.of(spec_findings(self.spec, form=False)).raise_for_errors()
         checker = HolderChecker(self.spec)
         for holder in holders:
-            row = None
-            Report.of(checker.check(holder, row)).raise_for_errors()
+            Report.of(checker.check(holder)).raise_for_errors()
             yield holder
         Report.of(checker.finish()).raise_for_errors()
 

@@ -95,7 +95,10 @@ def _nothing(d: dict[str, Any]) -> None:
 #: The checks run on the blank form unless the case's id is in ISSUED.
 SPEC_CASES: dict[str, tuple[Mutation, str, str, Mutation]] = {
     "spec.valid": (_set("issuer.name", ""), "error", "issuer.name: must not be empty", _nothing),
-    "spec.placeholder": (_set("transfer_agent.name", "[TRANSFER AGENT]"), "error", "placeholder", _nothing),
+    "spec.placeholder": (
+        _set("transfer_agent.name", "[TRANSFER AGENT]"), "error", "placeholder",
+        _add_legend("article", "THE SHARES ARE SUBJECT TO ARTICLE XX OF THE CHARTER (SECTION 2-211(b))."),
+    ),
     "layout.template": (_set("legends.0.template", "reit-ownershp"), "error", "no legend template named", _nothing),
     "cusip.format": (_set("security.cusip", "12345"), "error", "is not a CUSIP", _nothing),
     "cusip.check-digit": (_set("security.cusip", "885218306"), "error", "gives '5'", _set("security.cusip", "885218305")),

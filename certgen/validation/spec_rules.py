@@ -367,7 +367,7 @@ def check_spec(spec: Spec, legends: list[LegendText] | None, *, form: bool) -> I
 # -- checks ----------------------------------------------------------------------------------
 
 _PLACEHOLDER = re.compile(
-    r"\bTBD\b|\bTBA\b|\bXX+\b|_{3,}|\[[A-Z][A-Z _/-]*\]|<[A-Za-z][A-Za-z _-]*>|\{\{|\bLOREM\b",
+    r"\bTBD\b|\bTBA\b|\bX{3,}\b|_{3,}|\[[A-Z][A-Z _/-]*\]|<[A-Za-z][A-Za-z _-]*>|\{\{|\bLOREM\b",
 )
 
 
