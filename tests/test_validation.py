@@ -219,6 +219,14 @@ def test_charter_limit_9_8_flags_the_legends_9_9(tmp_path: Path) -> None:
     assert ", line " in finding.location
 
 
+def test_blanks_belong_on_the_form_only(tmp_path: Path) -> None:
+    blank = _add_legend("rights", "THE RIGHTS AGREEMENT DATED AS OF ______ BETWEEN THE CORPORATION AND ______.")
+    assert "spec.placeholder" not in _run_spec(blank, False, tmp_path).ids()
+    issued = [f for f in _run_spec(blank, True, tmp_path) if f.rule == "spec.placeholder"]
+    assert [f.severity for f in issued] == ["error"]
+    assert "fill it in before certificates are issued" in issued[0].message
+
+
 def test_six_character_cusip_is_a_warning_on_a_form_and_an_error_when_issued(tmp_path: Path) -> None:
     form = _run_spec(_set("security.cusip", "885218"), False, tmp_path)
     assert [(f.rule, f.severity) for f in form if f.rule == "cusip.issuer-only"] == [("cusip.issuer-only", "warning")]

@@ -34,9 +34,11 @@ SPEC_VALID = rule(
 )
 PLACEHOLDER = rule(
     "spec.placeholder", ERROR, _S,
-    "No value is a placeholder left from a precedent: TBD, [ISSUER], <NAME>, XXX, ____.",
+    "No value is a placeholder left from a precedent (TBD, [ISSUER], <NAME>, XXX); blanks (____) "
+    "only on the blank form, where the filed form has them.",
     "17 CFR 240.17Ad-9(a) (certificate detail must be accurate); a certificate states facts, not blanks",
     ("ALL-001",),
+    applies="placeholders: always; blanks: issued certificates",
 )
 LAYOUT = rule(
     "layout.template", ERROR, _S,
@@ -367,8 +369,10 @@ def check_spec(spec: Spec, legends: list[LegendText] | None, *, form: bool) -> I
 # -- checks ----------------------------------------------------------------------------------
 
 _PLACEHOLDER = re.compile(
-    r"\bTBD\b|\bTBA\b|\bX{3,}\b|_{3,}|\[[A-Z][A-Z _/-]*\]|<[A-Za-z][A-Za-z _-]*>|\{\{|\bLOREM\b",
+    r"\bTBD\b|\bTBA\b|\bX{3,}\b|\[[A-Z][A-Z _/-]*\]|<[A-Za-z][A-Za-z _-]*>|\{\{|\bLOREM\b",
 )
+#: A blank line to be written in by hand: part of a filed "form of" certificate, not of an issued one.
+_BLANK = re.compile(r"\[?_{3,}\]?")
 
 
 def _check_placeholders(ctx: _Context) -> Iterator[Finding]:
@@ -384,11 +388,20 @@ def _check_placeholders(ctx: _Context) -> Iterator[Finding]:
     values += [(f"transferable_in[{i}]", city) for i, city in enumerate(spec.transferable_in)]
     values += [(f"{legend.field}", legend.text) for legend in ctx.legends]
     for field, value in values:
-        if value and (match := _PLACEHOLDER.search(value)):
+        if not value:
+            continue
+        if match := _PLACEHOLDER.search(value):
             yield PLACEHOLDER.finding(
                 ctx.loc(field),
                 f"{match.group(0)!r} looks like a placeholder left in {value[:60]!r}: "
                 "replace it with the real value",
+                **ctx.at(field),
+            )
+        elif not ctx.form and (match := _BLANK.search(value)):
+            yield PLACEHOLDER.finding(
+                ctx.loc(field),
+                f"the blank {match.group(0)!r} in {value[:60]!r} is left to be filled in: fill it in "
+                "before certificates are issued (blanks belong on the blank form only)",
                 **ctx.at(field),
             )
 
