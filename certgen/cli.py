@@ -50,7 +50,12 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Holder data (.csv, .json, .jsonl): one certificate per row. Without it: the blank form.",
 )
-def render(spec: Path, output_arg: str, holders: Path | None) -> None:
+@click.option(
+    "--specimen",
+    is_flag=True,
+    help="Print SPECIMEN across each face; without --holders, one specimen with zero-filled numbers.",
+)
+def render(spec: Path, output_arg: str, holders: Path | None, specimen: bool) -> None:
     """Render the certificates of SPEC (or its blank form) to PDF.
 
     The validation rules run first (certgen validate): any error, and nothing is printed.
@@ -68,8 +73,10 @@ def render(spec: Path, output_arg: str, holders: Path | None) -> None:
     issue = prepare(load_spec(spec), validate=False)
     rows = load_holders(holders) if holders is not None else None
     if not to_folder:
-        count = issue.save(output, rows)
+        count = issue.save(output, rows, specimen=specimen)
         what = "blank form" if rows is None else f"{count} certificate{'s' if count != 1 else ''}"
+        if specimen:
+            what = "specimen" if rows is None else f"{what}, marked SPECIMEN"
         click.echo(f"wrote {output} ({what})", err=True)
         return
     assert rows is not None
@@ -88,7 +95,7 @@ def render(spec: Path, output_arg: str, holders: Path | None) -> None:
     # a failure on any certificate leaves none behind.
     with ExitStack() as stack:
         for holder, name in zip(rows, names):
-            issue.write(stack.enter_context(atomic_output(output / f"{name}.pdf")), [holder])
+            issue.write(stack.enter_context(atomic_output(output / f"{name}.pdf")), [holder], specimen=specimen)
     click.echo(f"wrote {len(names)} certificate PDFs to {output}", err=True)
 
 

@@ -32,7 +32,7 @@ from .errors import CertgenError, RenderError, SpecError
 from .layout import layout_page
 from .layout.elements import Page, Text
 from .layout.fields import check_field, fill_field
-from .model.certificate import Holder, blank_values, certificate_values
+from .model.certificate import Holder, blank_values, certificate_values, specimen_values
 from .spec import load_spec
 from .spec.schema import Spec
 from .templating.filters import paragraphs
@@ -48,6 +48,9 @@ from .templating import (
 __all__ = ["PreparedIssue", "RenderedCertificate", "prepare", "resolve_legends"]
 
 log = logging.getLogger("certgen")
+
+#: The word printed across the face of specimens and proofs.
+SPECIMEN = "SPECIMEN"
 
 
 @dataclass(frozen=True)
@@ -186,10 +189,11 @@ class PreparedIssue:
                 exc.where = f"{holder.source}: {exc.where}" if exc.where else holder.source
             raise
 
-    def fill(self, holder: Holder | None) -> list[FilledPage]:
-        """Lay out the variable fields of one certificate (``None``: the blank form)."""
+    def fill(self, holder: Holder | None, *, specimen: bool = False) -> list[FilledPage]:
+        """Lay out the variable fields of one certificate (``None``: the blank form, or with
+        *specimen* the specimen's values: SPECIMEN and zero-filled numbers)."""
         if holder is None:
-            values: Mapping[str, str] = _BlankValues(blank_values())
+            values: Mapping[str, str] = _BlankValues(specimen_values(self.spec) if specimen else blank_values())
             number = None
         else:
             values = certificate_values(holder)
@@ -208,24 +212,28 @@ class PreparedIssue:
             out.append(filled)
         return out
 
-    def write(self, target: BinaryIO, holders: Iterable[Holder] | None = None) -> int:
+    def write(self, target: BinaryIO, holders: Iterable[Holder] | None = None, *, specimen: bool = False) -> int:
         """Write one PDF: the blank form (no holders), or one certificate per holder.
 
+        :param specimen: print SPECIMEN across each face; without holders, one
+            specimen certificate with zero-filled numbers (what issuers file
+            with exchanges); with holders, proofs that cannot pass as originals.
         :returns: the number of certificates written.
         """
         if holders is None:
-            certificates: Iterable[list[FilledPage]] = [self.fill(None)]
+            certificates: Iterable[list[FilledPage]] = [self.fill(None, specimen=specimen)]
         else:
             certificates = (self.fill(holder) for holder in self._checked(holders))
-        count = write_pdf(self.pages, certificates, target, self.info)
+        overlay = SPECIMEN if specimen else None
+        count = write_pdf(self.pages, certificates, target, self.info, overlay=overlay)
         if holders is not None and count == 0:
             raise RenderError("the holder data has no rows: nothing to print")
         return count
 
-    def render(self, holders: Iterable[Holder] | None = None) -> bytes:
-        """The PDF as bytes: the blank form, or one certificate per holder."""
+    def render(self, holders: Iterable[Holder] | None = None, *, specimen: bool = False) -> bytes:
+        """The PDF as bytes: the blank form, or one certificate per holder (see :meth:`write`)."""
         buffer = io.BytesIO()
-        self.write(buffer, holders)
+        self.write(buffer, holders, specimen=specimen)
         return buffer.getvalue()
 
     def render_each(self, holders: Iterable[Holder]) -> Iterator[RenderedCertificate]:
@@ -254,13 +262,13 @@ class PreparedIssue:
             yield holder
         Report.of(checker.finish()).raise_for_errors()
 
-    def save(self, path: str | PathLike[str], holders: Iterable[Holder] | None = None) -> int:
+    def save(self, path: str | PathLike[str], holders: Iterable[Holder] | None = None, *, specimen: bool = False) -> int:
         """Write the PDF to *path* atomically: a temporary file renamed at the end.
 
         Nothing is left at *path* (or beside it) when rendering fails.
         """
         with atomic_output(Path(path)) as stream:
-            return self.write(stream, holders)
+            return self.write(stream, holders, specimen=specimen)
 
 
 class _BlankValues(dict):  # type: ignore[type-arg]

@@ -20,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..fonts import ensure_fonts
 from ..layout.elements import Line, Page
-from .canvas import define_tiles, draw_element, draw_lines, patterns_of
+from .canvas import define_tiles, draw_element, draw_lines, draw_overlay, patterns_of
 
 __all__ = ["DocumentInfo", "FilledPage", "write_pdf"]
 
@@ -50,15 +50,17 @@ def write_pdf(
     certificates: Iterable[Sequence[FilledPage]],
     target: BinaryIO,
     info: DocumentInfo,
+    overlay: str | None = None,
 ) -> int:
     """Write one PDF holding every certificate, each on ``len(pages)`` pages.
 
     :param certificates: per certificate, one :data:`FilledPage` per page.
+    :param overlay: a word printed large across each face, over everything (SPECIMEN).
     :returns: the number of certificates written.
     """
     ensure_fonts()
     with _WRITE_LOCK:
-        return _write_pdf(pages, certificates, target, info)
+        return _write_pdf(pages, certificates, target, info, overlay)
 
 
 def _write_pdf(
@@ -66,6 +68,7 @@ def _write_pdf(
     certificates: Iterable[Sequence[FilledPage]],
     target: BinaryIO,
     info: DocumentInfo,
+    overlay: str | None,
 ) -> int:
     first_w, first_h = pages[0].width, pages[0].height
     # The initial font is one of ours: ReportLab's default (Helvetica) would add a
@@ -93,13 +96,16 @@ def _write_pdf(
         forms.append(name)
     count = 0
     for filled_pages in certificates:
-        for page, form, filled in zip(pages, forms, filled_pages):
+        for side, (page, form, filled) in enumerate(zip(pages, forms, filled_pages, strict=True)):
             c.setPageSize((page.width, page.height))
             c.doForm(form)
             for field_index, lines in filled:
                 if lines:
                     field = page.fields[field_index]
                     draw_lines(c, lines, field.font, field.color, field.tracking)
+            if overlay and side == 0:
+                # On the page, not in a form: its transparency (ExtGState) must be a page resource.
+                draw_overlay(c, overlay, page.width, page.height)
             c.showPage()
         count += 1
     c.save()

@@ -230,6 +230,31 @@ def draw_element(c: Canvas, element: Element) -> None:
     DRAW[type(element)](c, element)
 
 
+def draw_overlay(c: Canvas, word: str, width: float, height: float) -> None:
+    """*word* in large open capitals along the page's diagonal, translucent red, over the face."""
+    angle = math.degrees(math.atan2(height, width))
+    diagonal = math.hypot(width, height)
+    font = "oldstandard-bold"
+    size = min(0.62 * diagonal / max(string_width(word, font, 1.0), 1e-6), height * 0.3)
+    c.saveState()
+    c.translate(width / 2, height / 2)
+    c.rotate(angle)
+    c.setFillColorRGB(0.78, 0.1, 0.1)
+    c.setStrokeColorRGB(0.78, 0.1, 0.1)
+    c.setFillAlpha(0.22)
+    c.setStrokeAlpha(0.6)
+    c.setLineWidth(1.2)
+    t = c.beginText()
+    t.setTextRenderMode(2)  # fill and stroke
+    t.setFont(font, size)
+    t.setCharSpace(0)
+    t.setWordSpace(0)
+    t.setTextOrigin(-string_width(word, font, size) / 2, -size * 0.35)
+    t.textOut(word)
+    c.drawText(t)
+    c.restoreState()
+
+
 def draw_lines(c: Canvas, lines: list[Line], font: str, color: tuple[float, float, float], tracking: float) -> None:
     """Draw the lines of one filled field (the per-certificate path)."""
     t = c.beginText()

@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..words import in_figures, in_words
 
-__all__ = ["CERTIFICATE_FIELDS", "Holder", "blank_values", "certificate_values", "format_date"]
+__all__ = ["CERTIFICATE_FIELDS", "Holder", "blank_values", "certificate_values", "format_date", "specimen_values"]
 
 #: The values every certificate defines, available to ``<field>`` elements.
 CERTIFICATE_FIELDS: tuple[str, ...] = (
@@ -72,3 +73,19 @@ def certificate_values(holder: Holder) -> dict[str, str]:
 def blank_values() -> dict[str, str]:
     """Values of the blank form: every certificate field left empty."""
     return dict.fromkeys(CERTIFICATE_FIELDS, "")
+
+
+def specimen_values(spec: Any) -> dict[str, str]:
+    """Values of a specimen certificate: SPECIMEN as the holder, zero-filled number and shares.
+
+    The certificate number keeps the issue's prefix (``PB 000000``); the date is left blank.
+    """
+    prefix = spec.security.certificate_prefix
+    values = blank_values()
+    values.update(
+        certificate_number=f"{prefix} 000000" if prefix else "000000",
+        registration="SPECIMEN",
+        shares="000,000",
+        shares_words="ZERO",
+    )
+    return values

@@ -254,7 +254,9 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
     match = _HOLDER.search(reading)
     holder = " ".join(match.group(1).split()) if match else None
     words_match = _amount_in_words(face.reading)
-    issued = bool(holder) or words_match is not None
+    # A specimen (SPECIMEN across the face, zero-filled numbers) is a form, not an issued certificate.
+    specimen = "SPECIMEN" in face_compact
+    issued = (bool(holder) or words_match is not None) and not specimen
 
     if spec is not None and compact(spec.issuer.name) not in face_compact:
         yield ISSUER.finding(here, f"the face does not print the issuer's name {spec.issuer.name!r}", **at)
