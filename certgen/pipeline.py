@@ -139,10 +139,7 @@ def prepare(spec: Spec | str | PathLike[str] | Mapping[str, Any], *, validate: b
     env = environment(_search_path(spec))
     pages = []
     log.info("Step 2 - Expanding and laying out templates")
-    for key in ("face", "reverse"):
-        name = getattr(spec.templates, key)
-        if name is None:
-            continue
+    for key, name in spec.page_templates():
         try:
             xml = expand(env, f"{name}{LAYOUT_SUFFIX}", {**context, "side": key})
         except TemplateNotFound as exc:
@@ -335,6 +332,8 @@ def _context_base(spec: Spec) -> dict[str, Any]:
         "agent": spec.transfer_agent,
         "face": spec.face,
         "reverse": spec.reverse,
+        "note": spec.note,
+        "wording": spec.note_wording,
         "style": spec.style,
         "seed": issue_seed(spec),
     }
@@ -350,7 +349,7 @@ def _check_legends_printed(spec: Spec, legends: list[ResolvedLegend], pages: lis
     }
     for index, legend in enumerate(legends):
         if legend.name not in printed:
-            template = getattr(spec.templates, legend.placement)
+            template = dict(spec.page_templates()).get(legend.placement)
             raise SpecError(
                 f"legend {legend.name!r} is not printed: template {template!r} has no place for "
                 f"{legend.placement} legends (print it on the other side, or use a template that prints it)",

@@ -26,6 +26,8 @@ CERTIFICATE_FIELDS: tuple[str, ...] = (
     "shares_words",
     "issue_date",
     "issue_date_iso",
+    "principal",
+    "principal_words",
 )
 
 _MONTHS = (
@@ -41,7 +43,7 @@ class Holder:
     certificate_number: str
     #: The registration: the holder's name(s) exactly as inscribed; may hold line breaks.
     registration: str
-    #: Number of shares, a positive whole number.
+    #: Number of shares, a positive whole number; for a note, its principal amount in dollars.
     shares: int
     #: Date of issue.
     issue_date: dt.date
@@ -66,6 +68,8 @@ def certificate_values(holder: Holder) -> dict[str, str]:
         shares_words=in_words(holder.shares),
         issue_date=format_date(holder.issue_date),
         issue_date_iso=holder.issue_date.isoformat(),
+        principal=f"${in_figures(holder.shares)}",
+        principal_words=f"{in_words(holder.shares)} DOLLARS",
     )
     return values
 
@@ -87,5 +91,7 @@ def specimen_values(spec: Any) -> dict[str, str]:
         registration="SPECIMEN",
         shares="000,000",
         shares_words="ZERO",
+        principal="$000,000",
+        principal_words="ZERO DOLLARS",
     )
     return values

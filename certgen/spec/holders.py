@@ -30,6 +30,8 @@ __all__ = ["REQUIRED_COLUMNS", "iter_holders", "load_holders", "scan_holders"]
 
 #: Columns every holder file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = ("certificate_number", "registration", "shares", "issue_date")
+#: A note's holder file gives ``principal_amount`` (whole dollars) instead of ``shares``.
+AMOUNT_ALIASES: dict[str, str] = {"shares": "principal_amount"}
 
 _GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$")
 _MAX_SHARES = 10**18
@@ -113,7 +115,9 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
         raise HolderDataError(f"not valid CSV ({exc})", file=name, row=1) from None
     if not header:
         raise HolderDataError("the file is empty: it needs a header row", file=name)
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
+    missing = [
+        column for column in REQUIRED_COLUMNS if column not in header and AMOUNT_ALIASES.get(column) not in header
+    ]
     if missing:
         error = HolderDataError(
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
@@ -179,8 +183,9 @@ def _holder(row: Any, name: str, number: int) -> tuple[Holder | None, list[Holde
         fail("must be an object of column: value pairs")
         return None, problems
     certificate = _text(row.get("certificate_number")).strip() or None
+    amount = "shares" if "shares" in row or "principal_amount" not in row else "principal_amount"
     for column in REQUIRED_COLUMNS:
-        if column not in row:
+        if column not in row and not (column == "shares" and amount in row):
             fail(f"the column {column} is missing", column, "holder.columns")
     if problems:
         return None, problems
@@ -190,14 +195,14 @@ def _holder(row: Any, name: str, number: int) -> tuple[Holder | None, list[Holde
     registration = _text(row["registration"]).strip()
     if not registration:
         fail("is empty: give the holder's name(s) as inscribed", "registration", "registration.empty")
-    shares = _shares(row["shares"], fail)
+    shares = _shares(row[amount], fail, amount)
     issue_date = _date(row["issue_date"], fail)
     if problems or shares is None or issue_date is None:
         return None, problems
     extra = {
         str(key): _text(value)
         for key, value in row.items()
-        if key not in REQUIRED_COLUMNS and key is not None
+        if key not in REQUIRED_COLUMNS and key != amount and key is not None
     }
     holder = Holder(
         certificate_number=cert_number,
@@ -216,9 +221,10 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _shares(value: Any, fail: Callable[..., None]) -> int | None:
+def _shares(value: Any, fail: Callable[..., None], column: str = "shares") -> int | None:
+    unit = "dollars" if column == "principal_amount" else "shares"
     if isinstance(value, bool):
-        fail(f"{value!r} is not a number of shares", "shares", "shares.positive")
+        fail(f"{value!r} is not a number of {unit}", column, "shares.positive")
         return None
     if isinstance(value, int):
         shares = value
@@ -230,17 +236,17 @@ def _shares(value: Any, fail: Callable[..., None]) -> int | None:
             text = text.replace(",", "")
         if not text.lstrip("-").isdigit():
             fail(
-                f"{text!r} is not a whole number of shares (e.g. 100 or 1,234,567)",
-                "shares",
+                f"{text!r} is not a whole number of {unit} (e.g. 100 or 1,234,567)",
+                column,
                 "shares.positive",
             )
             return None
         shares = int(text)
     if shares <= 0:
-        fail(f"must be a positive number of shares, not {shares}", "shares", "shares.positive")
+        fail(f"must be a positive number of {unit}, not {shares}", column, "shares.positive")
         return None
     if shares >= _MAX_SHARES:
-        fail(f"{shares} is too large a number of shares", "shares", "shares.positive")
+        fail(f"{shares} is too large a number of {unit}", column, "shares.positive")
         return None
     return shares
 

@@ -149,7 +149,7 @@ class Issuer(_Model):
 class Security(_Model):
     """The class (and series) of securities the certificates represent."""
 
-    kind: Literal["common_stock", "preferred_stock"] = Field(
+    kind: Literal["common_stock", "preferred_stock", "global_note", "definitive_note"] = Field(
         description="Kind of security; selects the default templates and rules."
     )
     title: Text = Field(description='Class and series, e.g. "Series B Cumulative Preferred Stock".')
@@ -347,23 +347,129 @@ class AssignmentWording(_Model):
 
 
 class Templates(_Model):
-    """Which layout templates draw each page."""
+    """Which layout templates draw each page; unset: the kind's defaults (stock/..., notes/...)."""
 
-    face: str = Field("stock/face", description="Template of the face (page 1).")
+    face: str | None = Field(None, description="Template of the face (page 1), e.g. stock/face.")
     reverse: str | None = Field(
-        "stock/reverse", description="Template of the reverse (page 2); null for none."
+        None, description="Template of the reverse (page 2), e.g. stock/reverse; null for none."
+    )
+    schedule: str | None = Field(
+        None,
+        description="Template of a schedule page after the reverse (global notes: "
+        "notes/schedule, the schedule of exchanges of interests); null for none.",
     )
     search_path: list[str] = Field(
         default_factory=list,
         description="Extra template folders, relative to the spec file, searched first.",
     )
 
-    @field_validator("face", "reverse")
+    @field_validator("face", "reverse", "schedule")
     @classmethod
     def _name(cls, value: str | None) -> str | None:
         if value is not None and not _TEMPLATE_NAME.match(value):
             raise ValueError(f"{value!r} is not a template name (e.g. stock/face)")
         return value
+
+
+#: Default page templates by kind of security: face, reverse, schedule.
+DEFAULT_TEMPLATES: dict[str, tuple[str, str | None, str | None]] = {
+    "common_stock": ("stock/face", "stock/reverse", None),
+    "preferred_stock": ("stock/face", "stock/reverse", None),
+    "global_note": ("notes/face", "notes/reverse", "notes/schedule"),
+    "definitive_note": ("notes/face", "notes/reverse", None),
+}
+
+
+class TermParagraph(_Model):
+    """One headed paragraph of the terms printed on a note's reverse, verbatim."""
+
+    heading: str = Field("", description='Run-in heading, e.g. "Optional Redemption."')
+    text: Text = Field(description="The paragraph, verbatim from the indenture or its summary.")
+
+
+class Note(_Model):
+    """The terms of a note (global or definitive) printed on its face and reverse."""
+
+    interest_rate: Text = Field(description='Rate as printed, e.g. "8.00%".')
+    maturity: dt.date = Field(description="Maturity date (ISO).")
+    interest_payment_dates: list[Text] = Field(
+        min_length=1, description='e.g. ["May 15", "November 15"].'
+    )
+    record_dates: list[Text] = Field(min_length=1, description='e.g. ["May 1", "November 1"].')
+    interest_from: dt.date | None = Field(
+        None, description="Date from which interest accrues, when no interest has been paid."
+    )
+    first_payment: dt.date | None = Field(None, description="First interest payment date.")
+    indenture: Text = Field(
+        description='The indenture, as the note names it: "an Indenture, dated as of May 15, '
+        '2003, as supplemented".'
+    )
+    trustee: Text = Field(description="The trustee, as it signs the certificate of authentication.")
+    denomination: int = Field(1000, gt=0, description="Smallest authorized denomination, in dollars.")
+    multiple: int = Field(1000, gt=0, description="Authorized denominations are multiples of this above the smallest.")
+    max_principal: int = Field(
+        500_000_000,
+        gt=0,
+        description="Largest principal one global certificate may carry (DTC practice; split above it).",
+    )
+    terms: list[TermParagraph] = Field(
+        default_factory=list, description="The reverse: the indenture's terms, verbatim, in order."
+    )
+
+
+class NoteWording(_Model):
+    """The fixed phrases of a note, verbatim; defaults follow the common indenture form."""
+
+    promise: str = Field(
+        "{issuer}, a {state} corporation (the \"Company\"), for value received, promises to pay to",
+        description="Start of the promise to pay; {issuer} and {state} are filled in.",
+    )
+    registered_assigns: str = "or registered assigns, the principal sum of"
+    schedule_reference: str = (
+        "or such other principal amount as may be set forth in the records of the Trustee as "
+        "reflected on the Schedule of Exchanges of Interests in the Global Note attached hereto,"
+    )
+    on_maturity: str = "on {maturity}."
+    interest: str = (
+        "Interest Payment Dates: {payment_dates}. Record Dates: {record_dates}. Reference is made to "
+        "the further provisions of this Note set forth on the reverse hereof, which shall have the "
+        "same effect as if set forth at this place."
+    )
+    witness: str = "IN WITNESS WHEREOF, the Company has caused this instrument to be duly executed."
+    authentication_title: str = "TRUSTEE'S CERTIFICATE OF AUTHENTICATION"
+    authentication: str = "This is one of the Notes referred to in the within-mentioned Indenture."
+    as_trustee: str = "as Trustee"
+    authorized_signatory: str = "Authorized Signatory"
+    assignment_title: str = "ASSIGNMENT FORM"
+    assignment: str = "To assign this Note, fill in the form below: (I) or (we) assign and transfer this Note to"
+    assignee_tin: str = "(Insert assignee's soc. sec. or tax I.D. no.)"
+    assignee_name: str = "(Print or type assignee's name, address and zip code)"
+    appoint: str = (
+        "and irrevocably appoint ______ agent to transfer this Note on the books of the Company. "
+        "The agent may substitute another to act for him."
+    )
+    your_signature: str = "Your Signature:"
+    sign_exactly: str = "(Sign exactly as your name appears on the face of this Note)"
+    option_title: str = "OPTION OF HOLDER TO ELECT PURCHASE"
+    option: str = (
+        "If you want to elect to have this Note purchased by the Company pursuant to the Change of "
+        "Control provisions of the Indenture, state the amount you elect to have purchased: $______"
+    )
+    schedule_title: str = "SCHEDULE OF EXCHANGES OF INTERESTS IN THE GLOBAL NOTE"
+    schedule_intro: str = (
+        "The following exchanges of a part of this Global Note for an interest in another Global "
+        "Note or for a Definitive Note, or exchanges of a part of another Global Note or Definitive "
+        "Note for an interest in this Global Note, have been made:"
+    )
+    schedule_columns: list[str] = Field(
+        default_factory=lambda: [
+            "Date of Exchange",
+            "Amount of decrease in Principal Amount of this Global Note",
+            "Amount of increase in Principal Amount of this Global Note",
+            "Principal Amount of this Global Note following such decrease (or increase)",
+            "Signature of authorized officer of Trustee or Custodian",
+        ]
+    )
 
 
 class Style(_Model):
@@ -390,6 +496,8 @@ class Spec(_Model):
     legends: list[Legend] = Field(default_factory=list, description="Legends, in print order.")
     face: FaceWording = Field(default_factory=FaceWording)
     reverse: AssignmentWording = Field(default_factory=AssignmentWording)
+    note: Note | None = Field(None, description="Note terms (global_note, definitive_note).")
+    note_wording: NoteWording = Field(default_factory=NoteWording)
     templates: Templates = Field(default_factory=Templates)
     style: Style = Field(default_factory=Style)
 
@@ -406,6 +514,30 @@ class Spec(_Model):
     def source(self) -> str | None:
         """The spec file's path as given to :func:`load_spec`, ``None`` for a mapping."""
         return self._source
+
+    @property
+    def is_note(self) -> bool:
+        """A global or definitive note (principal in dollars, trustee, indenture)."""
+        return self.security.kind in ("global_note", "definitive_note")
+
+    def page_templates(self) -> list[tuple[str, str]]:
+        """The pages of each certificate: (side, template), the kind's defaults where unset."""
+        defaults = dict(zip(("face", "reverse", "schedule"), DEFAULT_TEMPLATES[self.security.kind], strict=True))
+        chosen = self.templates.model_fields_set
+        out = []
+        for side in ("face", "reverse", "schedule"):
+            name = getattr(self.templates, side) if side in chosen else defaults[side]
+            if side == "face" and name is None:
+                name = defaults["face"]
+            if name is not None:
+                out.append((side, name))
+        return out
+
+    @model_validator(mode="after")
+    def _note_terms(self) -> Spec:
+        if self.is_note and self.note is None:
+            raise ValueError(f"security.kind {self.security.kind} needs the note: section (rate, maturity, trustee, ...)")
+        return self
 
     def locate(self, field: str | None = None) -> str:
         """Where *field* (``security.cusip``, ``legends[0].text``) is: ``spec.yaml, line 12: security.cusip``."""

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..model.identifiers import format_cusip
+from ..model.certificate import format_date
 from ..words import in_figures, in_words
 
 __all__ = ["FILTERS"]
@@ -45,4 +46,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "cusip": format_cusip,
     "join_and": join_and,
     "paragraphs": paragraphs,
+    "longdate": format_date,
 }

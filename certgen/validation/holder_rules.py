@@ -114,6 +114,30 @@ OFFICER_TERM = rule(
     ("ALL-007",),
 )
 
+CEDE = rule(
+    "note.cede", ERROR, _H,
+    "A global note deposited with DTC is registered in the name of Cede & Co., DTC's nominee.",
+    "DTC Letter of Representations; filed global notes ('promises to pay to CEDE & CO., or registered assigns')",
+    ("GN-001",),
+    applies="global notes",
+)
+MAX_PRINCIPAL = rule(
+    "note.max-principal", ERROR, _H,
+    "One global certificate carries at most note.max_principal (default $500,000,000); a larger issue is "
+    "split into several certificates.",
+    "DTC practice (one certificate per $500,000,000; $400,000,000 in the 2007 Letter of Representations)",
+    ("GN-004",),
+    applies="global notes",
+)
+DENOMINATION = rule(
+    "note.denomination", ERROR, _H,
+    "A definitive note's principal is an authorized denomination: note.denomination and integral multiples "
+    "of note.multiple above it.",
+    "The indenture's denominations clause (e.g. $1,000 and integral multiples thereof)",
+    ("DN-001",),
+    applies="definitive notes",
+)
+
 _LOADER_RULES: dict[str, Rule] = {
     r.id: r for r in (HOLDER_FORMAT, HOLDER_COLUMNS, NUMBER, SHARES, ISSUE_DATE, EMPTY, DUPLICATE)
 }
@@ -189,8 +213,39 @@ class HolderChecker:
                 if officer.term_ended and holder.issue_date > officer.term_ended:
                     first_late, count = self.late.get(index, (holder, 0))
                     self.late[index] = (first_late, count + 1)
+        if spec is not None and spec.note is not None:
+            out.extend(self._note(spec, holder, loc, where))
         out.extend(self._registration(holder, loc, where))
         return out
+
+    def _note(self, spec: Spec, holder: Holder, loc: str, where: dict[str, Any]) -> Iterator[Finding]:
+        note = spec.note
+        assert note is not None
+        amount = holder.shares
+        if spec.security.kind == "global_note":
+            if " ".join(holder.registration.upper().split()) not in ("CEDE & CO.", "CEDE & CO"):
+                yield CEDE.finding(
+                    f"{loc}, column registration",
+                    f"{holder.registration!r}: a global note held at DTC is registered to CEDE & CO.",
+                    field="registration",
+                    **where,
+                )
+            if amount > note.max_principal:
+                yield MAX_PRINCIPAL.finding(
+                    f"{loc}, column principal_amount",
+                    f"${amount:,} is more than one global certificate may carry (${note.max_principal:,}, "
+                    "note.max_principal): split it into several certificates",
+                    field="principal_amount",
+                    **where,
+                )
+        elif amount < note.denomination or (amount - note.denomination) % note.multiple:
+            yield DENOMINATION.finding(
+                f"{loc}, column principal_amount",
+                f"${amount:,} is not an authorized denomination (${note.denomination:,} and integral multiples "
+                f"of ${note.multiple:,} above it)",
+                field="principal_amount",
+                **where,
+            )
 
     def _registration(self, holder: Holder, loc: str, where: dict[str, Any]) -> Iterator[Finding]:
         text = holder.registration

@@ -133,6 +133,14 @@ MATCHES_HOLDERS = rule(
     ("TA-001",),
     applies="with --holders",
 )
+SCHEDULE = rule(
+    "pdf.schedule", ERROR, _P,
+    "A global note's PDF includes the Schedule of Exchanges of Interests (or of Increases and Decreases) "
+    "with its columns.",
+    "Indenture forms of global note; filed global notes",
+    ("GN-006",),
+    applies="global notes (with --spec)",
+)
 OFF_PAGE = rule(
     "pdf.off-page", ERROR, _P, "No text is printed outside the page.", "certgen: nothing clipped",
 )
@@ -142,13 +150,14 @@ OVERLAP = rule(
     "certgen: nothing overprinted",
 )
 
-_FACE = re.compile(r"CERTIF(?:IES|Y)THAT|ISTHE(?:RECORD|REGISTERED)?(?:HOLDER|OWNER)OF")
+_FACE = re.compile(r"CERTIF(?:IES|Y)THAT|ISTHE(?:RECORD|REGISTERED)?(?:HOLDER|OWNER)OF|PROMISES?TOPAYTO")
 _HOLDER = re.compile(
-    r"CERTIF(?:IES|Y)\s+THAT\s*[:,]?\s*(.*?)\s*(?:IS|ARE)\s+THE\s+(?:RECORD\s+|REGISTERED\s+)?(?:HOLDERS?|OWNERS?)\b",
+    r"CERTIF(?:IES|Y)\s+THAT\s*[:,]?\s*(.*?)\s*(?:IS|ARE)\s+THE\s+(?:RECORD\s+|REGISTERED\s+)?(?:HOLDERS?|OWNERS?)\b"
+    r"|PROMISES?\s+TO\s+PAY\s+TO\s*(.*?)\s*,?\s*OR\s+REGISTERED\s+ASSIGNS",  # a note
     re.IGNORECASE | re.DOTALL,
 )
 _CUSIP = re.compile(r"CUSIP\s*(?:NO\.?|NUMBER)?\s*:?\s*([0-9A-Z*@#]{6}(?:\s?[0-9A-Z*@#]{2}\s?[0-9A-Z*@#])?)\b")
-_FIGURES = re.compile(r"(?<![\w.$/,-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%/-]|[.,]\d)")
+_FIGURES = re.compile(r"(?<![\w./,-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%/-]|[.,]\d)")
 _DATE = re.compile(
     r"\b(?:JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)\s+\d{1,2},?\s+\d{4}\b"
     r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\bOF\s+(?:19|20)\d\d\b|\bSECTION\s+\S+|\bRULE\s+\S+",
@@ -198,7 +207,7 @@ def check_pdf(
     *holders*, when given, are the rows the certificates should print, in order."""
     per = None
     if spec is not None:
-        per = 1 + (spec.templates.reverse is not None)
+        per = len(spec.page_templates())
         if len(pages) % per:
             per = None
     certificates = split_certificates(pages, per)
@@ -252,7 +261,7 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
     face_compact = compact(face.text)
     reading = " ".join(face.reading.split())
     match = _HOLDER.search(reading)
-    holder = " ".join(match.group(1).split()) if match else None
+    holder = " ".join((match.group(1) or match.group(2) or "").split()) if match else None
     words_match = _amount_in_words(face.reading)
     # A specimen (SPECIMEN across the face, zero-filled numbers) is a form, not an issued certificate.
     specimen = "SPECIMEN" in face_compact
@@ -307,11 +316,24 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
             **_loc(name, page),
         )
 
+    if spec is not None and spec.security.kind == "global_note":
+        # The face refers to "the Schedule of Exchanges ... attached hereto": the schedule itself is a
+        # later page with the title and its Date and Signature columns.
+        schedules = [
+            text
+            for text in (compact(p.text) for p in cert.others)
+            if any(k in text for k in ("SCHEDULEOFEXCHANGES", "SCHEDULEOFINCREASESANDDECREASES"))
+            and "DATE" in text
+            and "SIGNATURE" in text
+        ]
+        if not schedules:
+            yield SCHEDULE.finding(here, "no Schedule of Exchanges of Interests in the Global Note among its pages", **at)
+
     back = cert.others[0] if cert.others else face
     back_compact = "".join(compact(p.text) for p in (cert.others or (face,)))
     bhere, bat = _where(name, back), _loc(name, back)
-    if not ("ASSIGNANDTRANSFER" in back_compact and "ATTORNEY" in back_compact and any(
-        k in back_compact for k in ("IDENTIFYINGNUMBER", "TAXPAYER", "SOCIALSECURITY")
+    if not ("ASSIGNANDTRANSFER" in back_compact and ("ATTORNEY" in back_compact or "AGENTTOTRANSFER" in back_compact) and any(
+        k in back_compact for k in ("IDENTIFYINGNUMBER", "TAXPAYER", "SOCIALSECURITY", "SOC.SEC.", "TAXI.D.")
     )):
         yield ASSIGNMENT.finding(
             bhere,
@@ -319,7 +341,10 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
             "number, 'Attorney')",
             **bat,
         )
-    if not ("MUSTCORRESPONDWITHTHENAME" in back_compact and "EVERYPARTICULAR" in back_compact):
+    if not (
+        "MUSTCORRESPONDWITHTHENAME" in back_compact and "EVERYPARTICULAR" in back_compact
+        or "SIGNEXACTLYASYOURNAMEAPPEARS" in back_compact  # the note form's wording
+    ):
         yield NOTICE.finding(
             bhere,
             "no notice that the signature 'MUST CORRESPOND WITH THE NAME AS WRITTEN UPON THE FACE … IN EVERY "

@@ -317,6 +317,54 @@ LOST = rule(
 )
 
 
+NOTE_DTC = rule(
+    "note.dtc-legend", ERROR, _S,
+    "A global note held at DTC prints the DTC legend on its face (transfer wrongful unless presented by "
+    "DTC; registered owner Cede & Co.).",
+    "DTC Letter of Representations; filed global notes",
+    ("GN-002",),
+    applies="global notes",
+)
+NOTE_GLOBAL = rule(
+    "note.global-legend", ERROR, _S,
+    "A global note prints the global-security legend: transferable only as a whole, to the depositary "
+    "or its nominee or a successor.",
+    "Indenture forms of global security; filed global notes",
+    ("GN-005",),
+    applies="global notes",
+)
+NOTE_CUSIP = rule(
+    "note.cusip", ERROR, _S,
+    "A global note deposited with DTC carries its CUSIP.",
+    "DTC Letter of Representations (the issue is identified by CUSIP); filed global notes",
+    ("GN-003",),
+    applies="global notes",
+)
+NOTE_SCHEDULE = rule(
+    "note.schedule", ERROR, _S,
+    "A global note carries the Schedule of Exchanges of Interests on which increases and decreases of "
+    "its principal amount are recorded.",
+    "Indenture forms of global note; filed global notes",
+    ("GN-006",),
+    applies="global notes",
+)
+NOTE_AUTHENTICATION = rule(
+    "note.authentication", ERROR, _S,
+    "A note carries the trustee's certificate of authentication ('This is one of the Notes referred to "
+    "in the within-mentioned Indenture', the trustee, By, Authorized Signatory).",
+    "Trust Indenture practice: a note is not valid until authenticated by the trustee",
+    ("GN-007", "DN-003"),
+    applies="notes",
+)
+NOTE_ASSIGNMENT = rule(
+    "note.assignment-form", ERROR, _S,
+    "A note's reverse carries its assignment form and the signature guarantee.",
+    "Indenture forms of note; 17 CFR 240.17Ad-15",
+    ("DN-006", "ASG-006"),
+    applies="notes",
+)
+
+
 @dataclass(frozen=True)
 class LegendText:
     """A legend of the spec with its final (expanded) text."""
@@ -362,6 +410,8 @@ def check_spec(spec: Spec, legends: list[LegendText] | None, *, form: bool) -> I
     ctx = _Context(spec, profile_for(spec.issuer.state), tuple(legends or ()), form)
     for check in _CHECKS:
         if legends is None and check in _NEED_LEGENDS:
+            continue
+        if spec.is_note and check in _STOCK_ONLY:
             continue
         yield from check(ctx)
 
@@ -675,8 +725,9 @@ def _check_legends(ctx: _Context) -> Iterator[Finding]:
     security = spec.security
     kinds = ctx.kinds()
     profile = ctx.profile
+    stock = not spec.is_note  # designations and ownership limits concern capital stock, not debt
     multi = security.kind == "preferred_stock" or len(issuer.classes) > 1 or (issuer.reit and issuer.state == "MD")
-    if multi and "designations" not in kinds:
+    if stock and multi and "designations" not in kinds:
         why = (
             "preferred stock"
             if security.kind == "preferred_stock"
@@ -692,7 +743,7 @@ def _check_legends(ctx: _Context) -> Iterator[Finding]:
         )
     ownership = kinds.get("ownership", [])
     limit = issuer.ownership_limit
-    if (issuer.reit or limit is not None) and not ownership:
+    if stock and (issuer.reit or limit is not None) and not ownership:
         why = "the issuer is a REIT" if issuer.reit else f"the charter limits ownership to {_pct(limit)}"
         yield OWNERSHIP.finding(
             ctx.loc("legends"),
@@ -780,7 +831,7 @@ def _pct(value: float | None) -> str:
 def _check_reverse(ctx: _Context) -> Iterator[Finding]:
     spec = ctx.spec
     reverse = spec.reverse
-    if spec.templates.reverse is None:
+    if "reverse" not in dict(spec.page_templates()):
         yield ASSIGNMENT.finding(
             ctx.loc("templates.reverse"),
             "no reverse: a stock certificate carries the assignment form on its reverse (set "
@@ -849,6 +900,40 @@ def _check_shares(ctx: _Context) -> Iterator[Finding]:
         )
 
 
+def _check_note(ctx: _Context) -> Iterator[Finding]:
+    spec = ctx.spec
+    if not spec.is_note:
+        return
+    words = spec.note_wording
+    if spec.security.kind == "global_note":
+        texts = [" ".join(legend.text.upper().split()) for legend in ctx.legends]
+        if not any("DEPOSITORY TRUST COMPANY" in t and "CEDE & CO." in t and "WRONGFUL" in t for t in texts):
+            yield NOTE_DTC.finding(ctx.loc("legends"), "a global note needs the DTC legend on its face: add the dtc legend (placement: face)", **ctx.at("legends"))
+        if not any("GLOBAL" in t and "DEPOSITARY" in t and "NOMINEE" in t for t in texts):
+            yield NOTE_GLOBAL.finding(ctx.loc("legends"), "a global note needs the global-security legend: add the global-security legend (placement: face)", **ctx.at("legends"))
+        if spec.security.cusip is None:
+            yield NOTE_CUSIP.finding(ctx.loc("security.cusip"), "a global note held at DTC needs its CUSIP: add security.cusip", **ctx.at("security.cusip"))
+        if "schedule" not in dict(spec.page_templates()):
+            yield NOTE_SCHEDULE.finding(
+                ctx.loc("templates.schedule"),
+                "a global note needs its Schedule of Exchanges of Interests: leave templates.schedule unset "
+                "(notes/schedule) or name a schedule template",
+                **ctx.at("templates.schedule"),
+            )
+    for key in ("authentication", "as_trustee", "authorized_signatory"):
+        if not getattr(words, key).strip():
+            yield NOTE_AUTHENTICATION.finding(ctx.loc(f"note_wording.{key}"), f"note_wording.{key} is empty: the trustee's certificate of authentication needs it", **ctx.at(f"note_wording.{key}"))
+    if "reverse" not in dict(spec.page_templates()):
+        yield NOTE_ASSIGNMENT.finding(ctx.loc("templates.reverse"), "no reverse: a note carries its assignment form and signature guarantee there", **ctx.at("templates.reverse"))
+        return
+    for key in ("assignment", "appoint", "sign_exactly"):
+        if not getattr(words, key).strip():
+            yield NOTE_ASSIGNMENT.finding(ctx.loc(f"note_wording.{key}"), f"note_wording.{key} is empty: the assignment form needs it", **ctx.at(f"note_wording.{key}"))
+    guarantee = " ".join(f"{spec.reverse.guaranteed} {spec.reverse.guarantee}".upper().split())
+    if not ("GUARANTEE" in guarantee and ("17AD-15" in guarantee or "MEDALLION" in guarantee)):
+        yield NOTE_ASSIGNMENT.finding(ctx.loc("reverse.guarantee"), "the signature guarantee must call for a medallion program guarantor (S.E.C. Rule 17Ad-15)", **ctx.at("reverse.guarantee"))
+
+
 _CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     _check_placeholders,
     _check_cusip,
@@ -859,6 +944,10 @@ _CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     _check_legends,
     _check_reverse,
     _check_shares,
+    _check_note,
 )
 
-_NEED_LEGENDS = (_check_placeholders, _check_legends, _check_reverse, _check_face)
+#: Checks of what a stock certificate prints; a note has its own (_check_note).
+_STOCK_ONLY = (_check_face, _check_signatures, _check_countersignature, _check_reverse)
+
+_NEED_LEGENDS = (_check_placeholders, _check_legends, _check_reverse, _check_face, _check_note)

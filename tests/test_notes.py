@@ -1,0 +1,154 @@
+"""Global and definitive notes: the Thornburg 8.00% Senior Notes due 2013, and their rules."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from stdnum import cusip as stdnum_cusip, isin as stdnum_isin
+
+import certgen
+from conftest import ROOT, pdf_text
+
+SAMPLE = ROOT / "samples" / "thornburg-notes-global"
+HEADER = "certificate_number,registration,principal_amount,issue_date\n"
+
+
+@pytest.fixture
+def note_data() -> dict[str, Any]:
+    return copy.deepcopy(yaml.safe_load((SAMPLE / "spec.yaml").read_text(encoding="utf-8")))
+
+
+def _write(tmp_path: Path, data: dict[str, Any], rows: str | None = None) -> tuple[Path, Path | None]:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    holders = None
+    if rows is not None:
+        holders = tmp_path / "holders.csv"
+        holders.write_text(HEADER + rows, encoding="utf-8")
+    return spec, holders
+
+
+def _definitive(data: dict[str, Any]) -> dict[str, Any]:
+    data["security"]["kind"] = "definitive_note"
+    data["legends"] = []
+    return data
+
+
+def test_global_note_identifiers_are_valid_and_agree() -> None:
+    spec = certgen.load_spec(SAMPLE / "spec.yaml")
+    assert stdnum_cusip.is_valid(spec.security.cusip)
+    assert stdnum_isin.is_valid(spec.security.isin)
+    assert spec.security.isin[2:11] == spec.security.cusip
+    assert spec.security.cusip.startswith("885218")
+
+
+def test_global_note_prints_amount_in_figures_and_words_and_the_schedule() -> None:
+    pages = [" ".join(t.split()) for t in pdf_text(certgen.render(SAMPLE / "spec.yaml", SAMPLE / "holders.csv"))]
+    face, reverse, schedule = pages
+    assert "R-1" in face and "$50,000,000" in face and "FIFTY MILLION DOLLARS" in face
+    assert "for value received, promises to pay to" in face and "or registered assigns, the principal sum of" in face
+    assert 'UNLESS THIS CERTIFICATE IS PRESENTED BY AN AUTHORIZED REPRESENTATIVE OF THE DEPOSITORY TRUST COMPANY' in face
+    assert "THIS CERTIFICATE IS ONE OF THE GLOBAL NOTES REFERRED TO IN THE INDENTURE" in face
+    assert "CUSIP 885218 AB 3" in face and "ISIN US885218AB33" in face
+    assert "TRUSTEE'S CERTIFICATE OF AUTHENTICATION" in face and "DEUTSCHE BANK TRUST COMPANY AMERICAS, as Trustee" in face
+    assert "Interest Payment Dates: May 15 and November 15. Record Dates: May 1 and November 1." in face
+    assert "SCHEDULE OF EXCHANGES OF INTERESTS IN THE GLOBAL NOTE" in schedule
+    for column in ("Date of Exchange", "Signature of authorized officer of Trustee or Custodian"):
+        assert column in schedule
+    assert "OPTION OF HOLDER TO ELECT PURCHASE" in reverse and "ASSIGNMENT FORM" in reverse
+
+
+def test_reverse_terms_are_the_prospectus_words() -> None:
+    spec = certgen.load_spec(SAMPLE / "spec.yaml")
+    seed = (ROOT / "tests" / "data" / "thornburg-notes-terms.txt").read_text(encoding="utf-8")
+    reverse = " ".join(pdf_text(certgen.render(SAMPLE / "spec.yaml"))[1].split())
+    for term in spec.note.terms:
+        assert term.text in seed, term.text[:60]  # verbatim from the prospectus
+        assert term.text in reverse, term.text[:60]
+
+
+def test_definitive_note_in_an_unauthorized_denomination_is_refused(run_cli, note_data: dict, tmp_path: Path) -> None:
+    spec, holders = _write(tmp_path, _definitive(note_data), "R-7,Jane Q. Public,\"1,500\",2004-11-26\n")
+    out = tmp_path / "note.pdf"
+    result = run_cli("render", spec, "--holders", holders, "-o", out)
+    assert result.exit_code == 1 and not out.exists()
+    [line] = result.stderr.strip().splitlines()
+    assert line == (
+        f"certgen: error: {holders}, row 2 (certificate R-7), column principal_amount: $1,500 is not an "
+        "authorized denomination ($1,000 and integral multiples of $1,000 above it) [note.denomination]"
+    )
+
+
+def test_definitive_note_renders_without_dtc_legend_or_schedule(note_data: dict, tmp_path: Path) -> None:
+    spec, holders = _write(tmp_path, _definitive(note_data), "R-7,Jane Q. Public,\"25,000\",2004-11-26\n")
+    pages = pdf_text(certgen.render(spec, holders))
+    assert len(pages) == 2
+    assert "Jane Q. Public" in pages[0] and "TWENTY-FIVE THOUSAND DOLLARS" in pages[0]
+    assert "DEPOSITORY TRUST COMPANY" not in pages[0]
+    assert certgen.validate(spec, holders).ok(strict=True)
+
+
+def test_a_note_spec_needs_its_terms(note_data: dict) -> None:
+    del note_data["note"]
+    with pytest.raises(certgen.SpecError) as info:
+        certgen.load_spec(note_data)
+    assert "needs the note: section" in str(info.value)
+
+
+def _ids(report: certgen.Report) -> set[str]:
+    return report.ids()
+
+
+def _drop_legend(data: dict, name: str) -> dict:
+    data["legends"] = [l for l in data["legends"] if l["name"] != name]
+    return data
+
+
+#: rule id -> (break the sample, rows), the sample (with its holders) passes each.
+NOTE_CASES = {
+    "note.dtc-legend": (lambda d: _drop_legend(d, "dtc"), None),
+    "note.global-legend": (lambda d: _drop_legend(d, "global-security"), None),
+    "note.cusip": (lambda d: (d["security"].pop("cusip"), d["security"].pop("isin"), d)[-1], None),
+    "note.schedule": (lambda d: (d.setdefault("templates", {}).update(schedule=None), d)[-1], None),
+    "note.authentication": (lambda d: (d.setdefault("note_wording", {}).update(authentication=""), d)[-1], None),
+    "note.assignment-form": (lambda d: (d.setdefault("note_wording", {}).update(appoint=""), d)[-1], None),
+    "note.cede": (lambda d: d, "R-1,Jane Q. Public,\"50,000,000\",2004-11-26\n"),
+    "note.max-principal": (lambda d: d, "R-1,CEDE & CO.,\"600,000,000\",2004-11-26\n"),
+    "note.denomination": (_definitive, "R-1,Jane Q. Public,\"1,500\",2004-11-26\n"),
+}
+
+
+@pytest.mark.parametrize("rule_id", sorted(NOTE_CASES))
+def test_note_rule_breaks_and_passes(rule_id: str, note_data: dict, tmp_path: Path) -> None:
+    mutate, rows = NOTE_CASES[rule_id]
+    good = certgen.validate(SAMPLE / "spec.yaml", SAMPLE / "holders.csv")
+    assert rule_id not in good.ids()
+    spec, holders = _write(tmp_path, mutate(copy.deepcopy(note_data)), rows)
+    found = [f for f in certgen.validate(spec, holders) if f.rule == rule_id]
+    assert found and found[0].severity == "error", rule_id
+    if holders is None:
+        assert found[0].location.startswith(str(spec))
+    else:
+        assert found[0].location.startswith(f"{holders}, row 2 (certificate R-1)")
+
+
+def test_pdf_schedule_rule(tmp_path: Path) -> None:
+    full = tmp_path / "gn.pdf"
+    full.write_bytes(certgen.render(SAMPLE / "spec.yaml", SAMPLE / "holders.csv"))
+    report = certgen.validate(SAMPLE / "spec.yaml", SAMPLE / "holders.csv", pdf=full)
+    assert report.ok(strict=True), [str(f) for f in report]
+    import pypdf
+
+    reader = pypdf.PdfReader(full)
+    writer = pypdf.PdfWriter()
+    for page in reader.pages[:2]:
+        writer.add_page(page)
+    cut = tmp_path / "cut.pdf"
+    with cut.open("wb") as handle:
+        writer.write(handle)
+    found = [f for f in certgen.validate(SAMPLE / "spec.yaml", pdf=cut) if f.rule == "pdf.schedule"]
+    assert [f.page for f in found] == [1]
