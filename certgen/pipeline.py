@@ -333,7 +333,7 @@ def _context_base(spec: Spec) -> dict[str, Any]:
         "face": spec.face,
         "reverse": spec.reverse,
         "note": spec.note,
-        "wording": spec.note_wording,
+        "warrant": spec.warrant,
         "style": spec.style,
         "seed": issue_seed(spec),
     }

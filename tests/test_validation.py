@@ -382,6 +382,13 @@ def test_pdf_rules_pass_on_a_good_handmade_certificate(with_spec: bool, tmp_path
     assert pdf_ids == set(), [str(f) for f in report]
 
 
+def test_ten_of_jt_ten_is_not_the_amount_in_words(tmp_path: Path) -> None:
+    pdf = tmp_path / "certs.pdf"
+    rows = [{"certificate_number": "PB 0009", "registration": "John Brown & Mary Brown JT TEN", "shares": "5", "issue_date": "2026-11-23"}]
+    pdf.write_bytes(certgen.render(SAMPLE_SPEC, rows))
+    assert not [f for f in validate(SAMPLE_SPEC, pdf=pdf) if f.rule.startswith("pdf.shares")]
+
+
 def test_pdf_readable(tmp_path: Path) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4\nthis is not really a PDF")
@@ -460,9 +467,10 @@ def test_pdf_against_holder_data(tmp_path: Path) -> None:
 
 
 def test_every_rule_is_tested() -> None:
-    from test_notes import NOTE_CASES  # the note rules' cases live with the notes
+    from test_notes import NOTE_CASES  # the note and warrant rules' cases live with those kinds
+    from test_warrants import WARRANT_CASES
 
-    tested = set(SPEC_CASES) | set(HOLDER_CASES) | set(PDF_CASES) | set(NOTE_CASES)
+    tested = set(SPEC_CASES) | set(HOLDER_CASES) | set(PDF_CASES) | set(NOTE_CASES) | set(WARRANT_CASES)
     tested |= {"pdf.readable", "pdf.holder-data", "pdf.schedule"}  # tests of their own
     assert set(RULES) == tested, f"untested: {set(RULES) - tested}; unknown: {tested - set(RULES)}"
 

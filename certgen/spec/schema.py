@@ -149,7 +149,7 @@ class Issuer(_Model):
 class Security(_Model):
     """The class (and series) of securities the certificates represent."""
 
-    kind: Literal["common_stock", "preferred_stock", "global_note", "definitive_note"] = Field(
+    kind: Literal["common_stock", "preferred_stock", "global_note", "definitive_note", "warrant"] = Field(
         description="Kind of security; selects the default templates and rules."
     )
     title: Text = Field(description='Class and series, e.g. "Series B Cumulative Preferred Stock".')
@@ -377,6 +377,7 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str | None, str | None]] = {
     "preferred_stock": ("stock/face", "stock/reverse", None),
     "global_note": ("notes/face", "notes/reverse", "notes/schedule"),
     "definitive_note": ("notes/face", "notes/reverse", None),
+    "warrant": ("warrants/face", "warrants/reverse", None),
 }
 
 
@@ -472,6 +473,86 @@ class NoteWording(_Model):
     )
 
 
+class Warrant(_Model):
+    """The terms of a warrant certificate (from the warrant agreement)."""
+
+    agent: Text = Field(description="The warrant agent, which countersigns and receives exercises.")
+    agent_office: Text = Field(description='Where warrants are exercised, e.g. "New York, New York".')
+    agreement: Text = Field(
+        description='The warrant agreement, as the certificate names it: "the Warrant Agreement, dated as '
+        'of ..., between the Company and the Warrant Agent".'
+    )
+    underlying: Text = Field(description='The security purchasable, e.g. "Common Stock, $.01 par value".')
+    shares_per_warrant: Text = Field("one", description='Shares each warrant entitles its holder to buy, in words.')
+    exercise_price: Text = Field(description='Price per share, as printed: "$25.00".')
+    exercisable_from: dt.date = Field(description="First day the warrants may be exercised.")
+    expires: dt.date = Field(description="Expiration date.")
+    expiry_time: Text = Field("5:00 p.m., New York City time", description="Time of day they expire.")
+
+
+class WarrantWording(_Model):
+    """The fixed phrases of a warrant certificate, verbatim; defaults follow the common form."""
+
+    void_after: str = "VOID AFTER {time} ON {date}"
+    certifies: str = "FOR VALUE RECEIVED, {issuer} (the \"Company\"), a {state} corporation, hereby certifies that"
+    entitled: str = (
+        "the registered holder hereof or registered assigns (the \"Holder\"), is the owner of the number of "
+        "Warrants set forth above, each of which entitles the Holder, subject to the terms and conditions "
+        "hereinafter set forth, to purchase from the Company {per} fully paid and non-assessable share(s) of "
+        "{underlying} (the \"Shares\") at any time on or after {start} and on or before {time} on {end}, at a "
+        "price of {price} per Share (the \"Exercise Price\"), upon surrender of this Warrant Certificate with "
+        "the Election to Purchase on the reverse hereof duly executed, at the office of the Warrant Agent in "
+        "{office}, and payment of the Exercise Price in lawful money of the United States of America."
+    )
+    agreement: str = (
+        "This Warrant Certificate is issued under and in accordance with {agreement}, and is subject to the "
+        "terms and provisions contained in said Warrant Agreement, to all of which terms and provisions the "
+        "Holder consents by acceptance hereof. Copies of said Warrant Agreement are on file at the office of "
+        "the Warrant Agent."
+    )
+    exchange: str = (
+        "This Warrant Certificate, with or without other Warrant Certificates, upon surrender at the office of "
+        "the Warrant Agent, may be exchanged for another Warrant Certificate or Certificates evidencing in the "
+        "aggregate a like number of Warrants. If this Warrant Certificate is exercised in part, the Holder is "
+        "entitled to receive upon surrender hereof another Warrant Certificate for the number of Warrants not "
+        "exercised. No fractional Shares will be issued upon exercise. This Warrant Certificate does not entitle "
+        "the Holder to any of the rights of a stockholder of the Company. This Warrant Certificate shall not be "
+        "valid unless countersigned by the Warrant Agent."
+    )
+    witness: str = "IN WITNESS WHEREOF, the Company has caused this Warrant Certificate to be duly executed."
+    countersigned: str = "Countersigned:"
+    as_agent: str = "as Warrant Agent"
+    election_title: str = "ELECTION TO PURCHASE"
+    election: str = (
+        "(To be executed upon exercise of Warrants.) The undersigned hereby irrevocably elects to exercise "
+        "______ of the Warrants represented by this Warrant Certificate to purchase the Shares issuable upon "
+        "their exercise, and tenders herewith payment of the Exercise Price in full in cash or by certified or "
+        "official bank check. The undersigned requests that a certificate for such Shares be registered in "
+        "the name of, and delivered to, the person below, and, if that number of Warrants is not all the "
+        "Warrants evidenced by this Warrant Certificate, that a new Warrant Certificate for the balance be "
+        "registered in the name of the undersigned and delivered to the address below."
+    )
+    tin: str = "Social security or other taxpayer identification number"
+    name_address: str = "Name and address (please print)"
+    signature_note: str = (
+        "(Signature must conform in all respects to the name of the holder as specified on the face of this "
+        "Warrant Certificate.)"
+    )
+    medallion: str = (
+        "Signature(s) must be guaranteed by an eligible guarantor institution (banks, stockbrokers, savings and "
+        "loan associations and credit unions with membership in an approved signature guarantee medallion "
+        "program), pursuant to S.E.C. Rule 17Ad-15. A notary public is not sufficient."
+    )
+    assignment_title: str = "ASSIGNMENT"
+    assignment: str = (
+        "(To be executed only upon assignment of Warrant Certificate.) For value received, the undersigned "
+        "hereby sells, assigns and transfers unto ______ the within Warrant Certificate, together with all "
+        "right, title and interest therein, and does hereby irrevocably constitute and appoint ______ attorney "
+        "to transfer said Warrant Certificate on the books of the within-named Company, with full power of "
+        "substitution in the premises."
+    )
+
+
 class Style(_Model):
     """Ink and paper."""
 
@@ -498,6 +579,8 @@ class Spec(_Model):
     reverse: AssignmentWording = Field(default_factory=AssignmentWording)
     note: Note | None = Field(None, description="Note terms (global_note, definitive_note).")
     note_wording: NoteWording = Field(default_factory=NoteWording)
+    warrant: Warrant | None = Field(None, description="Warrant terms (kind warrant).")
+    warrant_wording: WarrantWording = Field(default_factory=WarrantWording)
     templates: Templates = Field(default_factory=Templates)
     style: Style = Field(default_factory=Style)
 
@@ -537,7 +620,14 @@ class Spec(_Model):
     def _note_terms(self) -> Spec:
         if self.is_note and self.note is None:
             raise ValueError(f"security.kind {self.security.kind} needs the note: section (rate, maturity, trustee, ...)")
+        if self.security.kind == "warrant" and self.warrant is None:
+            raise ValueError("security.kind warrant needs the warrant: section (agent, exercise price, expiry, ...)")
         return self
+
+    @property
+    def is_stock(self) -> bool:
+        """A share certificate (common or preferred stock)."""
+        return self.security.kind in ("common_stock", "preferred_stock")
 
     def locate(self, field: str | None = None) -> str:
         """Where *field* (``security.cusip``, ``legends[0].text``) is: ``spec.yaml, line 12: security.cusip``."""

@@ -293,7 +293,10 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
             )
         elif not holder:
             yield HOLDER.finding(here, "the holder's name is missing after 'This Certifies that'", **at)
-        yield from _check_shares(here, at, face.reading, words_match, number)
+        # A warrant certificate states its number of warrants in figures only.
+        warrant = spec.security.kind == "warrant" if spec is not None else "WARRANTCERTIFICATE" in face_compact
+        counted = None if warrant else words_match
+        yield from _check_shares(here, at, face.reading, counted, number, words_expected=not warrant)
     elif match is None and spec is None:
         yield HOLDER.finding(
             here,
@@ -332,7 +335,7 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
     back = cert.others[0] if cert.others else face
     back_compact = "".join(compact(p.text) for p in (cert.others or (face,)))
     bhere, bat = _where(name, back), _loc(name, back)
-    if not ("ASSIGNANDTRANSFER" in back_compact and ("ATTORNEY" in back_compact or "AGENTTOTRANSFER" in back_compact) and any(
+    if not (("ASSIGNANDTRANSFER" in back_compact or "ASSIGNSANDTRANSFERS" in back_compact) and ("ATTORNEY" in back_compact or "AGENTTOTRANSFER" in back_compact) and any(
         k in back_compact for k in ("IDENTIFYINGNUMBER", "TAXPAYER", "SOCIALSECURITY", "SOC.SEC.", "TAXI.D.")
     )):
         yield ASSIGNMENT.finding(
@@ -344,6 +347,7 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
     if not (
         "MUSTCORRESPONDWITHTHENAME" in back_compact and "EVERYPARTICULAR" in back_compact
         or "SIGNEXACTLYASYOURNAMEAPPEARS" in back_compact  # the note form's wording
+        or "MUSTCONFORMINALLRESPECTSTOTHENAME" in back_compact  # the warrant form's
     ):
         yield NOTICE.finding(
             bhere,
@@ -395,11 +399,15 @@ def _certificate_number(text: str, spec: Spec | None) -> str | None:
     return found.group(1) if found else None
 
 
+_TENANCY = re.compile(r"\b(?:JT\s+TEN|TEN\s+COM|TEN\s+ENT)\b")
+
+
 def _amount_in_words(text: str) -> re.Match[str] | None:
-    """The longest run of number words on the face: the amount in words."""
+    """The longest run of number words on the face: the amount in words (TEN of JT TEN aside)."""
     best: re.Match[str] | None = None
     best_len = 0
-    for match in NUMBER_WORDS.finditer(text.upper()):
+    upper = _TENANCY.sub(lambda m: " " * len(m.group(0)), text.upper())
+    for match in NUMBER_WORDS.finditer(upper):
         tokens = [t for t in re.split(r"[\s-]+", match.group(0)) if t and t != "AND"]
         if tokens and len(tokens) > best_len and words_to_number(match.group(0)):
             best, best_len = match, len(tokens)
@@ -407,7 +415,12 @@ def _amount_in_words(text: str) -> re.Match[str] | None:
 
 
 def _check_shares(
-    here: str, at: dict[str, Any], text: str, words: re.Match[str] | None, number: str | None
+    here: str,
+    at: dict[str, Any],
+    text: str,
+    words: re.Match[str] | None,
+    number: str | None,
+    words_expected: bool = True,
 ) -> Iterator[Finding]:
     upper = _CUSIP.sub(" ", text.upper())
     upper = _DATE.sub(" ", upper)
@@ -422,7 +435,8 @@ def _check_shares(
     if not figures:
         yield SHARES.finding(here, "no number of shares in figures found on the face", **at)
     if words is None:
-        yield SHARES_WORDS.finding(here, "the number of shares is not also printed in words", **at)
+        if words_expected:
+            yield SHARES_WORDS.finding(here, "the number of shares is not also printed in words", **at)
         return
     stated = words_to_number(words.group(0))
     phrase = " ".join(words.group(0).split())

@@ -365,6 +365,39 @@ NOTE_ASSIGNMENT = rule(
 )
 
 
+WARRANT_TERMS = rule(
+    "warrant.terms", ERROR, _S,
+    "A warrant certificate states the security purchasable, the exercise price, and an exercise period "
+    "that ends after it begins.",
+    "Warrant agreement forms (number of shares, exercise price, expiration date and time)",
+    ("WT-003",),
+    applies="warrants",
+)
+WARRANT_NUMBERING = rule(
+    "warrant.numbering", WARNING, _S,
+    "Warrant certificates are numbered serially with the letter W (security.certificate_prefix).",
+    "Warrant agreement forms ('numbered serially with the letter W')",
+    ("WT-003",),
+    applies="warrants",
+)
+WARRANT_COUNTERSIGN = rule(
+    "warrant.countersignature", ERROR, _S,
+    "A warrant certificate is countersigned by the warrant agent and says it is not valid until countersigned.",
+    "Warrant agreement forms (execution and countersignature)",
+    ("WT-002",),
+    applies="warrants",
+)
+WARRANT_EXERCISE = rule(
+    "warrant.exercise-form", ERROR, _S,
+    "The reverse carries the election to purchase: warrants exercised, payment, registration and taxpayer "
+    "number for the shares, a new certificate for the balance, the signature note and a medallion guarantee "
+    "('a notary public is not sufficient').",
+    "Warrant agreement forms (form of election to purchase); 17 CFR 240.17Ad-15",
+    ("WT-004",),
+    applies="warrants",
+)
+
+
 @dataclass(frozen=True)
 class LegendText:
     """A legend of the spec with its final (expanded) text."""
@@ -411,7 +444,7 @@ def check_spec(spec: Spec, legends: list[LegendText] | None, *, form: bool) -> I
     for check in _CHECKS:
         if legends is None and check in _NEED_LEGENDS:
             continue
-        if spec.is_note and check in _STOCK_ONLY:
+        if not spec.is_stock and check in _STOCK_ONLY:
             continue
         yield from check(ctx)
 
@@ -725,7 +758,7 @@ def _check_legends(ctx: _Context) -> Iterator[Finding]:
     security = spec.security
     kinds = ctx.kinds()
     profile = ctx.profile
-    stock = not spec.is_note  # designations and ownership limits concern capital stock, not debt
+    stock = spec.is_stock  # designations and ownership limits concern share certificates
     multi = security.kind == "preferred_stock" or len(issuer.classes) > 1 or (issuer.reit and issuer.state == "MD")
     if stock and multi and "designations" not in kinds:
         why = (
@@ -934,6 +967,63 @@ def _check_note(ctx: _Context) -> Iterator[Finding]:
         yield NOTE_ASSIGNMENT.finding(ctx.loc("reverse.guarantee"), "the signature guarantee must call for a medallion program guarantor (S.E.C. Rule 17Ad-15)", **ctx.at("reverse.guarantee"))
 
 
+def _check_warrant(ctx: _Context) -> Iterator[Finding]:
+    spec = ctx.spec
+    w = spec.warrant
+    if spec.security.kind != "warrant" or w is None:
+        return
+    words = spec.warrant_wording
+    if w.expires <= w.exercisable_from:
+        yield WARRANT_TERMS.finding(
+            ctx.loc("warrant.expires"),
+            f"the warrants expire on {w.expires} but become exercisable only on {w.exercisable_from}",
+            **ctx.at("warrant.expires"),
+        )
+    if not re.search(r"\d", w.exercise_price):
+        yield WARRANT_TERMS.finding(ctx.loc("warrant.exercise_price"), f"{w.exercise_price!r} states no price", **ctx.at("warrant.exercise_price"))
+    entitled = words.entitled
+    for placeholder, what in (("{price}", "exercise price"), ("{end}", "expiration date"), ("{underlying}", "security purchasable")):
+        if placeholder not in entitled:
+            yield WARRANT_TERMS.finding(
+                ctx.loc("warrant_wording.entitled"),
+                f"warrant_wording.entitled does not print the {what} ({placeholder})",
+                **ctx.at("warrant_wording.entitled"),
+            )
+    if not spec.security.certificate_prefix.upper().startswith("W"):
+        yield WARRANT_NUMBERING.finding(
+            ctx.loc("security.certificate_prefix"),
+            f"certificate prefix {spec.security.certificate_prefix!r}: warrant certificates are numbered W-1, W-2, ...",
+            **ctx.at("security.certificate_prefix"),
+        )
+    if not words.countersigned.strip() or "valid unless countersigned" not in " ".join(words.exchange.lower().split()) and "valid until countersigned" not in " ".join(words.exchange.lower().split()):
+        yield WARRANT_COUNTERSIGN.finding(
+            ctx.loc("warrant_wording.countersigned"),
+            "the face needs the warrant agent's countersignature and the statement that the certificate is not "
+            "valid unless countersigned by the Warrant Agent",
+            **ctx.at("warrant_wording.countersigned"),
+        )
+    election = " ".join(words.election.lower().split())
+    medallion = " ".join(words.medallion.lower().split())
+    missing = [
+        what
+        for what, ok in (
+            ("the election to exercise", "elects to exercise" in election),
+            ("a new certificate for the balance", "balance" in election),
+            ("the taxpayer number", bool(words.tin.strip())),
+            ("the signature note", "name of the holder" in " ".join(words.signature_note.lower().split())),
+            ("the medallion guarantee", "medallion" in medallion or "17ad-15" in medallion),
+            ("'a notary public is not sufficient'", "notary" in medallion),
+        )
+        if not ok
+    ]
+    if missing:
+        yield WARRANT_EXERCISE.finding(
+            ctx.loc("warrant_wording.election"),
+            f"the election to purchase lacks {', '.join(missing)}",
+            **ctx.at("warrant_wording.election"),
+        )
+
+
 _CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     _check_placeholders,
     _check_cusip,
@@ -945,9 +1035,10 @@ _CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     _check_reverse,
     _check_shares,
     _check_note,
+    _check_warrant,
 )
 
-#: Checks of what a stock certificate prints; a note has its own (_check_note).
+#: Checks of what a stock certificate prints; notes and warrants have their own.
 _STOCK_ONLY = (_check_face, _check_signatures, _check_countersignature, _check_reverse)
 
 _NEED_LEGENDS = (_check_placeholders, _check_legends, _check_reverse, _check_face, _check_note)
