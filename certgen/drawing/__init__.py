@@ -19,7 +19,8 @@ from typing import BinaryIO
 from reportlab.pdfgen.canvas import Canvas
 
 from ..fonts import ensure_fonts
-from ..layout.elements import Line, Page
+from ..layout.elements import Artwork, Line, Page
+from .artwork import define_artwork, load_artwork
 from .canvas import define_tiles, draw_element, draw_lines, draw_overlay, patterns_of
 
 __all__ = ["DocumentInfo", "FilledPage", "write_pdf"]
@@ -86,6 +87,10 @@ def _write_pdf(
     c.setSubject(info.subject)
     c.setCreator(info.creator)
     define_tiles(c, [p for page in pages for element in page.static for p in patterns_of(element)])
+    for page in pages:  # the printer's artwork, once per document, before the forms that draw it
+        for element in page.static:
+            if isinstance(element, Artwork):
+                define_artwork(c, load_artwork(element.src, element.page))
     forms = []
     for index, page in enumerate(pages):
         name = f"static{index}"

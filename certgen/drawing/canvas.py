@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..fonts import string_width
 from ..layout.elements import (
+    Artwork,
     Border,
     Box,
     Element,
@@ -26,6 +27,7 @@ from ..layout.elements import (
     Signature,
     Text,
 )
+from .artwork import load_artwork
 from .ornament import Pattern, Placement, border_pattern, rosette_pattern
 
 __all__ = ["DRAW", "define_tiles", "draw_element", "draw_lines", "patterns_of"]
@@ -209,6 +211,18 @@ def draw_signature(c: Canvas, el: Signature) -> None:
     _show(c, el.x + (el.width - width) / 2, el.y - el.size - 2, el.title, el.font, el.size, el.color)
 
 
+def draw_artwork(c: Canvas, el: Artwork) -> None:
+    """The artwork page, scaled to fit its box (aspect kept, centred), from its Form XObject."""
+    art = load_artwork(el.src, el.page)
+    scale = min(el.width / art.width, el.height / art.height)
+    c.saveState()
+    c.translate(el.x + (el.width - art.width * scale) / 2, el.y + (el.height - art.height * scale) / 2)
+    c.scale(scale, scale)
+    c.translate(-art.bbox[0], -art.bbox[1])
+    c.doForm(art.name)
+    c.restoreState()
+
+
 def _pale(color: tuple[float, float, float]) -> tuple[float, float, float]:
     return tuple(v + (1 - v) * 0.55 for v in color)  # type: ignore[return-value]
 
@@ -218,6 +232,7 @@ DRAW: dict[type, Callable[[Canvas, Any], None]] = {
     Rule: draw_rule,
     Box: draw_box,
     Image: draw_image,
+    Artwork: draw_artwork,
     Border: draw_border,
     Rosette: draw_rosette,
     Seal: draw_seal,

@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import FitError, TemplateError
+from ..errors import FitError, RenderError, TemplateError
 from ..fonts import ascent_descent, is_known
 from ..units import page_size, to_points
+from ..drawing.artwork import load_artwork
 from .elements import (
     RGB,
+    Artwork,
     Border,
     Box,
     Element,
@@ -201,6 +203,16 @@ class _Context:
             path = self.base_dir / path
         if not path.is_file():
             raise ValueError(f"image file {value!r} not found")
+        return str(path)
+
+    def pdf_path(self, value: str) -> str:
+        path = Path(value)
+        if not path.is_absolute():
+            path = self.base_dir / path
+        if not path.is_file():
+            raise ValueError(f"artwork file {value!r} not found")
+        if path.read_bytes()[:5] != b"%PDF-":
+            raise ValueError(f"artwork file {value!r} is not a PDF")
         return str(path)
 
     # -- elements -----------------------------------------------------------
@@ -438,6 +450,19 @@ class _Context:
             required={"src": self.image_path, "x": to_points, "y": to_points, "width": to_points, "height": to_points},
         )
         static.append(Image(a["src"], a["x"] + dx, a["y"] + dy, a["width"], a["height"]))
+
+    def _el_artwork(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+        a = self.attrs(
+            el,
+            required={"src": self.pdf_path, "x": to_points, "y": to_points, "width": to_points, "height": to_points},
+            optional={"page": self.integer},
+        )
+        page = a.get("page", 1)
+        try:
+            load_artwork(a["src"], page)  # readable, and has that page: fail here, with the template line
+        except RenderError as exc:
+            raise self.error(el, exc.message) from None
+        static.append(Artwork(a["src"], page, a["x"] + dx, a["y"] + dy, a["width"], a["height"]))
 
     def _el_border(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
         a = self.attrs(

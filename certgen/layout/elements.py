@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "Artwork",
     "Border",
     "Box",
     "Element",
@@ -84,6 +85,18 @@ class Image:
     """A raster image (seal, facsimile signature, logo) scaled into a box."""
 
     src: str
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Artwork:
+    """A page of a PDF (the printer's engraved design) scaled into a box, kept as vector."""
+
+    src: str
+    page: int
     x: float
     y: float
     width: float
@@ -182,7 +195,7 @@ class Line:
     size: float
 
 
-Element = Text | Rule | Box | Image | Border | Rosette | Seal | Signature
+Element = Text | Rule | Box | Image | Artwork | Border | Rosette | Seal | Signature
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def _fit(field: Field, text: str, certificate: str | None) -> tuple[float, list[
         field.tracking,
     )
     if fitted is None:
-        lines = "line" if field.max_lines == 1 else f"{field.max_lines} lines"
+        lines = "one line" if field.max_lines == 1 else f"{field.max_lines} lines"
         raise FitError(
             f"{text!r} does not fit its {field.width:.0f}x{field.height:.0f}pt box in {lines} "
             f"even at {field.min_size}pt: shorten it (use standard abbreviations) or use a "

@@ -1,0 +1,132 @@
+"""A page of an existing PDF (a security printer's engraved design) as a Form XObject.
+
+pypdf reads the page; its content streams and the objects its resources
+reach (fonts, images, colour spaces, nested forms) are copied, as they are,
+into the ReportLab document being written, and the page becomes one named
+Form XObject.  The static part of each certgen page draws it once per
+document (``<artwork>``), scaled into its box: the design stays vector, is
+stored once, and costs nothing per certificate.
+
+Streams are copied still encoded (their /Filter kept), so images and fonts
+are neither decoded nor re-compressed; objects shared inside the artwork
+stay shared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf import generic as pg
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfgen.canvas import Canvas
+
+from ..errors import RenderError
+
+__all__ = ["ArtworkPage", "define_artwork", "load_artwork"]
+
+
+class ArtworkPage:
+    """One page of an artwork PDF, read once per issue."""
+
+    def __init__(self, path: str, number: int) -> None:
+        try:
+            reader = PdfReader(path)
+        except Exception as exc:  # pypdf raises several types for damaged files
+            raise RenderError(f"artwork {Path(path).name!r} is not a readable PDF ({exc})") from None
+        if not 1 <= number <= len(reader.pages):
+            raise RenderError(f"artwork {Path(path).name!r} has {len(reader.pages)} page(s), not a page {number}")
+        self.path = path
+        self.number = number
+        self.page = reader.pages[number - 1]
+        box = self.page.cropbox
+        self.bbox = (float(box.left), float(box.bottom), float(box.right), float(box.top))
+        digest = hashlib.sha256(f"{Path(path).name}|{number}".encode()).hexdigest()[:10]
+        self.name = f"artwork{digest}"  # stable across runs: output stays byte-identical
+
+    @property
+    def width(self) -> float:
+        return self.bbox[2] - self.bbox[0]
+
+    @property
+    def height(self) -> float:
+        return self.bbox[3] - self.bbox[1]
+
+
+@lru_cache(maxsize=16)
+def _load(path: str, number: int, mtime: float) -> ArtworkPage:
+    return ArtworkPage(path, number)
+
+
+def load_artwork(path: str, number: int = 1) -> ArtworkPage:
+    """The artwork page (cached per file, page and modification time)."""
+    return _load(path, number, Path(path).stat().st_mtime)
+
+
+def define_artwork(c: Canvas, artwork: ArtworkPage) -> str:
+    """Register *artwork* in the canvas's document as a Form XObject; return its form name.
+
+    Must run before the form that draws it is begun (ReportLab forms do not nest).
+    """
+    doc = c._doc
+    if doc.hasForm(artwork.name):
+        return artwork.name
+    copier = _Copier(doc)
+    page = artwork.page
+    contents = page.get_contents()
+    data = contents.get_data() if contents is not None else b""
+    resources = page.get("/Resources")
+    form_dict = pdfdoc.PDFDictionary(
+        {
+            "Type": pdfdoc.PDFName("XObject"),
+            "Subtype": pdfdoc.PDFName("Form"),
+            "FormType": 1,
+            "BBox": pdfdoc.PDFArray(list(artwork.bbox)),
+            "Matrix": pdfdoc.PDFArray([1, 0, 0, 1, 0, 0]),
+            "Resources": copier.copy(resources) if resources is not None else pdfdoc.PDFDictionary(),
+        }
+    )
+    stream = pdfdoc.PDFStream(form_dict, data, filters=[pdfdoc.PDFZCompress])
+    doc.addForm(artwork.name, stream)
+    return artwork.name
+
+
+class _Copier:
+    """Copies pypdf objects into a ReportLab document, keeping indirect objects shared."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        self.done: dict[tuple[int, int], Any] = {}
+
+    def copy(self, obj: Any) -> Any:
+        if isinstance(obj, pg.IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key not in self.done:
+                self.done[key] = None  # a cycle back to this object (e.g. /Parent) is dropped
+                converted = self.copy(obj.get_object())
+                self.done[key] = self.doc.Reference(converted) if isinstance(converted, pdfdoc.PDFObject) else converted
+            return self.done[key] if self.done[key] is not None else "null"
+        if isinstance(obj, pg.StreamObject):
+            entries = {str(k)[1:]: self.copy(v) for k, v in obj.items() if k != "/Length"}
+            raw = obj._data  # still encoded when /Filter is set: copied as it is
+            filters = None if "/Filter" in obj else [pdfdoc.PDFZCompress]
+            return pdfdoc.PDFStream(pdfdoc.PDFDictionary(entries), raw, filters=filters)
+        if isinstance(obj, pg.DictionaryObject):
+            return pdfdoc.PDFDictionary({str(k)[1:]: self.copy(v) for k, v in obj.items() if k != "/Parent"})
+        if isinstance(obj, pg.ArrayObject):
+            return pdfdoc.PDFArray([self.copy(v) for v in obj])
+        if isinstance(obj, pg.NameObject):
+            return pdfdoc.PDFName(str(obj)[1:])
+        if isinstance(obj, pg.BooleanObject):
+            return "true" if obj else "false"
+        if isinstance(obj, pg.NullObject) or obj is None:
+            return "null"
+        if isinstance(obj, (pg.FloatObject, pg.NumberObject)):
+            return float(obj) if isinstance(obj, pg.FloatObject) else int(obj)
+        if isinstance(obj, (pg.ByteStringObject, pg.TextStringObject)):
+            raw = obj.original_bytes if hasattr(obj, "original_bytes") else bytes(obj)
+            return pdfdoc.PDFString(raw, escape=1, enc="raw")
+        raise RenderError(f"artwork: cannot copy a PDF object of type {type(obj).__name__}")
