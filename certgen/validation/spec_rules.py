@@ -887,8 +887,7 @@ def _check_reverse(ctx: _Context) -> Iterator[Finding]:
             "THE CERTIFICATE IN EVERY PARTICULAR, WITHOUT ALTERATION OR ENLARGEMENT OR ANY CHANGE WHATEVER'",
             **ctx.at("reverse.notice"),
         )
-    guarantee = " ".join(f"{reverse.guaranteed} {reverse.guarantee}".upper().split())
-    if not ("GUARANTEE" in guarantee and ("17AD-15" in guarantee or "MEDALLION" in guarantee)):
+    if not _calls_for_medallion(spec):
         yield GUARANTEE.finding(
             ctx.loc("reverse.guarantee"),
             "the signature-guarantee block must call for an eligible guarantor institution in a medallion "
@@ -914,6 +913,12 @@ def _check_reverse(ctx: _Context) -> Iterator[Finding]:
             "of indemnity)",
             **ctx.at("legends"),
         )
+
+
+def _calls_for_medallion(spec: Spec) -> bool:
+    """The signature-guarantee block names a medallion program or Rule 17Ad-15."""
+    guarantee = " ".join(f"{spec.reverse.guaranteed} {spec.reverse.guarantee}".upper().split())
+    return "GUARANTEE" in guarantee and ("17AD-15" in guarantee or "MEDALLION" in guarantee)
 
 
 def _check_shares(ctx: _Context) -> Iterator[Finding]:
@@ -962,8 +967,7 @@ def _check_note(ctx: _Context) -> Iterator[Finding]:
     for key in ("assignment", "appoint", "sign_exactly"):
         if not getattr(words, key).strip():
             yield NOTE_ASSIGNMENT.finding(ctx.loc(f"note_wording.{key}"), f"note_wording.{key} is empty: the assignment form needs it", **ctx.at(f"note_wording.{key}"))
-    guarantee = " ".join(f"{spec.reverse.guaranteed} {spec.reverse.guarantee}".upper().split())
-    if not ("GUARANTEE" in guarantee and ("17AD-15" in guarantee or "MEDALLION" in guarantee)):
+    if not _calls_for_medallion(spec):
         yield NOTE_ASSIGNMENT.finding(ctx.loc("reverse.guarantee"), "the signature guarantee must call for a medallion program guarantor (S.E.C. Rule 17Ad-15)", **ctx.at("reverse.guarantee"))
 
 
