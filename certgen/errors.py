@@ -72,13 +72,14 @@ class HolderDataError(CertgenError):
         column: str | None = None,
         source: str | None = None,
         certificate: str | None = None,
+        rule: str | None = None,
     ) -> None:
         self.file = file
         self.row = row
         self.column = column
         self.certificate = certificate
         #: Id of the validation rule the row breaks (``shares.positive``), when it is one.
-        self.rule: str | None = None
+        self.rule = rule
         parts = [source or file or "holder data"]
         if row is not None:
             parts.append(f"row {row}" + (f" (certificate {certificate})" if certificate else ""))

@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import SpecError
-from .schema import Spec
+from .schema import Spec, nearest_line
 
 __all__ = ["Spec", "load_spec", "spec_json_schema"]
 
@@ -125,17 +125,9 @@ def _problem(error: Any, name: str | None, lines: dict[tuple[str | int, ...], in
         message = "must not be empty"
     elif kind == "literal_error":
         message = message.replace("Input should be", "must be")
-    line = _nearest_line(loc, lines)
+    line = nearest_line(loc, lines)
     where = f"{name}, line {line}" if name and line else name
     return SpecError(message, file=where, field=field or None)
-
-
-def _nearest_line(loc: tuple[Any, ...], lines: dict[tuple[str | int, ...], int]) -> int | None:
-    for end in range(len(loc), -1, -1):
-        key = tuple(loc[:end])
-        if key in lines:
-            return lines[key]
-    return None
 
 
 def _dotted(loc: tuple[Any, ...]) -> str:

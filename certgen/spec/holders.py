@@ -49,14 +49,13 @@ def load_holders(source: str | PathLike[str] | Iterable[Mapping[str, Any]]) -> l
     for holder in holders:
         if holder.certificate_number in seen:
             first = seen[holder.certificate_number]
-            error = HolderDataError(
+            raise HolderDataError(
                 f"certificate number {holder.certificate_number!r} is used twice "
                 f"(first at {first}): every certificate needs its own number",
                 column="certificate_number",
                 source=holder.source,
+                rule="certificate.duplicate-number",
             )
-            error.rule = "certificate.duplicate-number"
-            raise error
         seen[holder.certificate_number] = holder.source
     return holders
 
@@ -119,14 +118,13 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
         column for column in REQUIRED_COLUMNS if column not in header and AMOUNT_ALIASES.get(column) not in header
     ]
     if missing:
-        error = HolderDataError(
+        raise HolderDataError(
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"in the header row (it has: {', '.join(h for h in header if h)})",
             file=name,
             row=1,
+            rule="holder.columns",
         )
-        error.rule = "holder.columns"
-        raise error
     while True:
         row_number = reader.line_num + 1
         try:
@@ -175,9 +173,7 @@ def _holder(row: Any, name: str, number: int) -> tuple[Holder | None, list[Holde
     certificate: str | None = None
 
     def fail(message: str, column: str | None = None, rule: str = "holder.format") -> None:
-        error = HolderDataError(message, file=name, row=number, column=column, certificate=certificate)
-        error.rule = rule
-        problems.append(error)
+        problems.append(HolderDataError(message, file=name, row=number, column=column, certificate=certificate, rule=rule))
 
     if not isinstance(row, Mapping):
         fail("must be an object of column: value pairs")

@@ -53,6 +53,23 @@ US_STATES: dict[str, str] = {
 }  # fmt: skip
 
 _STATE_BY_NAME = {name.upper(): code for code, name in US_STATES.items()}
+
+
+def state_code(value: str) -> str | None:
+    """The two-letter code of a state given by code or name (``MD``, ``Maryland``); None if it is not one."""
+    key = " ".join(value.upper().split())
+    if key in US_STATES:
+        return key
+    return _STATE_BY_NAME.get(key)
+
+
+def nearest_line(path: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int]) -> int | None:
+    """The line of the spec key at *path*, or of its nearest parent that has one."""
+    for end in range(len(path), -1, -1):
+        line = lines.get(tuple(path[:end]))
+        if line is not None:
+            return line
+    return None
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$")
 
@@ -133,11 +150,9 @@ class Issuer(_Model):
     @field_validator("state")
     @classmethod
     def _state_code(cls, value: str) -> str:
-        code = value.upper()
-        if code in US_STATES:
+        code = state_code(value)
+        if code is not None:
             return code
-        if code in _STATE_BY_NAME:
-            return _STATE_BY_NAME[code]
         raise ValueError(f"{value!r} is not a US state (use a two-letter code such as MD or DE)")
 
     @property
@@ -643,8 +658,4 @@ class Spec(_Model):
         path: list[str | int] = []
         for part in re.findall(r"[^.\[\]]+|\[\d+\]", field):
             path.append(int(part[1:-1]) if part.startswith("[") else part)
-        for end in range(len(path), 0, -1):
-            line = self._lines.get(tuple(path[:end]))
-            if line is not None:
-                return line
-        return None
+        return nearest_line(tuple(path), self._lines) if path else None

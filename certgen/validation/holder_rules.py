@@ -168,12 +168,10 @@ class HolderChecker:
         self.total = 0
         self.crossed: tuple[Holder, int] | None = None
         self.late: dict[int, tuple[Holder, int]] = {}
-        self.rows = 0
 
     def check(self, holder: Holder, row: int | None = None) -> list[Finding]:
         """Findings for one well-formed row."""
         out: list[Finding] = []
-        self.rows += 1
         number = holder.certificate_number
         where: dict[str, Any] = {"file": _file(holder), "row": row, "certificate": number}
         loc = _locate(holder)

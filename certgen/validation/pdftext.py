@@ -172,7 +172,6 @@ def _content_text(glyphs: list[Glyph]) -> str:
 def _reading_text(glyphs: list[Glyph]) -> str:
     """Lines by baseline (within a third of the size), top to bottom; words by gaps."""
     upright = [g for g in glyphs if g.upright]
-    upright.sort(key=lambda g: (-round(g.y0), g.x0))
     lines: list[list[Glyph]] = []
     for glyph in sorted(upright, key=lambda g: -g.y0):
         if lines and abs(lines[-1][0].y0 - glyph.y0) <= glyph.size / 3:

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..spec.schema import US_STATES
+from ..spec.schema import state_code
 
 __all__ = [
     "LEGEND_KINDS",
@@ -133,7 +133,6 @@ _MINOR_ACT = re.compile(r"\b(UNIF\s+GIFT\s+MIN\s+ACT|UNIF\s+TRF\s+MIN\s+ACT|UGMA
 _CUST = re.compile(r"\b(CUST|CUSTODIAN)\b")
 _TOD = re.compile(r"\b(TOD|POD)\b")
 _SEPARATORS = re.compile(r"\s*(?:\n|&|\bAND\b|;)\s*")
-_STATE_NAMES = {name.upper() for name in US_STATES.values()}
 
 
 @dataclass(frozen=True)
@@ -211,5 +210,4 @@ def parse_registration(text: str) -> Registration:
 
 def is_state(text: str) -> bool:
     """A two-letter state code or a state's name (``NY``, ``New York``)."""
-    value = " ".join(text.upper().split())
-    return value in US_STATES or value in _STATE_NAMES
+    return state_code(text) is not None
