@@ -190,7 +190,8 @@ class PreparedIssue:
         """Lay out the variable fields of one certificate (``None``: the blank form, or with
         *specimen* the specimen's values: SPECIMEN and zero-filled numbers)."""
         if holder is None:
-            values: Mapping[str, str] = _BlankValues(specimen_values(self.spec) if specimen else blank_values())
+            base = specimen_values(self.spec) if specimen else blank_values()
+            values: Mapping[str, str] = _BlankValues({**base, **self.spec.form.values})
             number = None
         else:
             values = certificate_values(holder)

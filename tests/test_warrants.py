@@ -58,7 +58,7 @@ def _set(path: str, value: Any):
 #: rule id -> (mutation that breaks the sample, severity); the sample passes each.
 WARRANT_CASES = {
     "warrant.terms": (_set("warrant.expires", "2004-06-30"), "error"),
-    "warrant.numbering": (_set("security.certificate_prefix", "CSW-"), "warning"),
+    "warrant.numbering": (_set("security.certificate_prefix", "C-"), "warning"),
     "warrant.countersignature": (_set("warrant_wording.countersigned", ""), "error"),
     "warrant.exercise-form": (_set("warrant_wording.medallion", "Signatures must be guaranteed."), "error"),
 }
@@ -80,3 +80,16 @@ def test_a_warrant_spec_needs_its_terms(warrant_data: dict) -> None:
     with pytest.raises(certgen.SpecError) as info:
         certgen.load_spec(warrant_data)
     assert "needs the warrant: section" in str(info.value)
+
+
+def test_wording_may_state_the_terms_verbatim_instead_of_placeholders(warrant_data: dict) -> None:
+    w = warrant_data["warrant"]
+    verbatim = (
+        f"the registered holder hereof is entitled to purchase shares of {w['underlying']} at {w['exercise_price']} "
+        "per share on or before November 30, 2009."
+    )
+    warrant_data.setdefault("warrant_wording", {})["entitled"] = verbatim
+    assert "warrant.terms" not in certgen.validate(warrant_data).ids()
+    warrant_data["warrant_wording"]["entitled"] = verbatim.replace(w["exercise_price"], "$26.00")
+    found = [f for f in certgen.validate(warrant_data) if f.rule == "warrant.terms"]
+    assert len(found) == 1 and "exercise price ({price}, or '$25.00' as written)" in found[0].message

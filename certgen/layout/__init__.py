@@ -364,7 +364,9 @@ class _Context:
             elif child.tag == "spacer":
                 items.append(_FlowItem("spacer", child, self.attrs(child, required={"height": to_points})))
             elif child.tag == "block":
-                items.append(_FlowItem("block", child, self.attrs(child, required={"height": to_points}, optional={"name": str})))
+                items.append(
+                    _FlowItem("block", child, self.attrs(child, required={"height": to_points}, optional={"name": str, "order": self.choice("drawn", "rows")}))
+                )
             else:
                 raise self.error(child, "a <flow> holds only <para>, <spacer> and <block>")
         size = a.get("size", 10.0)
@@ -407,8 +409,12 @@ class _Context:
                 static.extend(self._place_para(lines, item.attrs, psize, x, top))
             elif item.kind == "block":
                 bottom = top - height
+                drawn: list[Element] = []
                 for child in item.element:
-                    self.element(child, static, fields, dx=x, dy=bottom)
+                    self.element(child, drawn, fields, dx=x, dy=bottom)
+                if item.attrs.get("order") == "rows":
+                    drawn = _in_rows(drawn)
+                static.extend(drawn)
             top -= height
 
     def _el_rule(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
@@ -557,6 +563,21 @@ class _Context:
                 tracking=a.get("tracking", 0.0),
             )
         )
+
+
+def _in_rows(elements: list[Element]) -> list[Element]:
+    """The elements with the text in reading order, row by row (baselines within 3pt
+    make a row), left to right; a table's text then reads as its rows do."""
+    texts = sorted((e for e in elements if isinstance(e, Text)), key=lambda t: -t.y)
+    rows: list[list[Text]] = []
+    for text in texts:
+        if rows and rows[-1][0].y - text.y <= 3.0:
+            rows[-1].append(text)
+        else:
+            rows.append([text])
+    shift = {"left": 0.0, "center": 0.5, "right": 1.0}
+    ordered = [t for row in rows for t in sorted(row, key=lambda t: t.x - shift.get(t.align, 0.0) * t.width)]
+    return [e for e in elements if not isinstance(e, Text)] + ordered
 
 
 def _para_height(lines: int, size: float, attrs: dict[str, Any]) -> float:

@@ -26,6 +26,7 @@ __all__ = [
     "Agent",
     "AssignmentWording",
     "FaceWording",
+    "FormOptions",
     "Issuer",
     "Legend",
     "Officer",
@@ -81,6 +82,19 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+class _Wording(_Model):
+    """Fixed phrases of a form.  A phrase set to ``""`` (or left empty in YAML) is a
+    part this form does not print; the template leaves it out."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_omitted(cls, value: Any, info: Any) -> Any:
+        field = cls.model_fields[info.field_name]
+        if value is None and isinstance(field.default, str):
+            return ""
+        return value
+
+
 def _not_blank(value: str | None) -> str | None:
     if value is not None and not value.strip():
         raise ValueError("must not be empty")
@@ -119,7 +133,9 @@ class Issuer(_Model):
         description="State of incorporation: two-letter code or full name (MD, Maryland)."
     )
     officers: list[Officer] = Field(
-        min_length=1, description="Officers who sign, left to right on the face."
+        default_factory=list,
+        description="Officers who sign, left to right on the face (rule signatures.count "
+        "asks for as many as the state's law).",
     )
     seal: Seal = Field(default_factory=Seal)
     ownership_limit: float | None = Field(
@@ -237,6 +253,9 @@ class Agent(_Model):
 
     name: Text = Field(description="Legal name, as printed in the countersignature block.")
     role: Text = Field("Transfer Agent and Registrar", description="Role printed under the name.")
+    location: str | None = Field(
+        None, description='Printed under the name, verbatim, e.g. "(NEW YORK, N.Y.)".'
+    )
 
 
 class Legend(_Model):
@@ -280,14 +299,29 @@ _ABBREVIATIONS = [
 ]
 
 
-class FaceWording(_Model):
-    """The fixed phrases of the face, verbatim. Defaults follow the common form."""
+class FaceWording(_Wording):
+    """The fixed phrases of the face, verbatim. Defaults follow the common form.
+
+    ``order`` sets the order in which the heading parts are drawn, which is the
+    order a reader of the PDF's text (a screen reader, text extraction, the
+    validator) meets them: put them in the order of the issuer's filed form.
+    """
 
     temporary_banner: str = (
         "Temporary Certificate - Exchangeable for Definitive Engraved Certificate "
         "When Ready for Delivery"
     )
     see_reverse: str = "SEE REVERSE FOR CERTAIN DEFINITIONS"
+    title: str | None = Field(
+        None, description='Title line under the number boxes; default: the security\'s title; "" for none.'
+    )
+    order: list[Literal["banner", "incorporated", "number", "amount", "title", "name", "see_reverse", "cusip", "transferable", "certifies", "void_after"]] | None = Field(
+        None,
+        description="Order in which the face's heading parts are drawn (and read); default: "
+        "the template's. A template draws each part it has at its own place, and ignores the others.",
+    )
+    number_label: str = "NUMBER"
+    amount_heading: str = Field("", description='Line above the amount box, e.g. "WARRANT TO PURCHASE".')
     incorporated: str | None = Field(
         None, description='Default: "INCORPORATED UNDER THE LAWS OF THE STATE OF <STATE>".'
     )
@@ -317,8 +351,10 @@ class FaceWording(_Model):
     authorized_signature: str = "Authorized Signature"
 
 
-class AssignmentWording(_Model):
+class AssignmentWording(_Wording):
     """The reverse: abbreviations table, assignment form, notice, signature guarantee."""
+
+    heading: str = Field("", description="Heading at the top of the reverse, e.g. the issuer's name.")
 
     abbreviations_intro: str = (
         "The following abbreviations, when used in the inscription on the face of this "
@@ -326,12 +362,23 @@ class AssignmentWording(_Model):
         "to applicable laws or regulations:"
     )
     abbreviations: list[Abbreviation] = Field(default_factory=lambda: list(_ABBREVIATIONS))
+    abbreviations_order: Literal["columns", "rows"] = Field(
+        "columns",
+        description="Reading order of the abbreviations table's text: each column in turn, "
+        "or row by row (as some filed forms read).",
+    )
     gift_act: str = "UNIF GIFT MIN ACT"
     gift_act_text: str = "under Uniform Gifts to Minors Act"
     transfers_act: str = "UNIF TRF MIN ACT"
     transfers_act_text: str = "under Uniform Transfers to Minors Act"
     abbreviations_outro: str = (
         "Additional abbreviations may also be used though not in the above list."
+    )
+    assignment_title: str = Field("", description='Title of the assignment form, e.g. "ASSIGNMENT".')
+    assignment_text: str = Field(
+        "",
+        description="The whole assignment as one paragraph, verbatim, blanks as ____ "
+        "(older forms); replaces the boxed form from for_value to attorney.",
     )
     for_value: str = "FOR VALUE RECEIVED,"
     hereby_assign: str = "hereby sell, assign and transfer unto"
@@ -343,11 +390,15 @@ class AssignmentWording(_Model):
         "of the capital stock represented by the within Certificate, and do hereby "
         "irrevocably constitute and appoint"
     )
+    shares_label: str = "Shares"
+    attorney_label: str = "Attorney"
     attorney: str = (
         "to transfer the said stock on the books of the within named Corporation with full "
         "power of substitution in the premises."
     )
     dated: str = "Dated"
+    witness: str = Field("", description='Witness line under the signature, e.g. "In presence of".')
+    notice_label: str = "NOTICE:"
     notice: str = (
         "THE SIGNATURE(S) TO THIS ASSIGNMENT MUST CORRESPOND WITH THE NAME(S) AS WRITTEN UPON "
         "THE FACE OF THE CERTIFICATE IN EVERY PARTICULAR, WITHOUT ALTERATION OR ENLARGEMENT "
@@ -433,13 +484,16 @@ class Note(_Model):
     )
 
 
-class NoteWording(_Model):
+class NoteWording(_Wording):
     """The fixed phrases of a note, verbatim; defaults follow the common indenture form."""
 
     promise: str = Field(
         "{issuer}, a {state} corporation (the \"Company\"), for value received, promises to pay to",
         description="Start of the promise to pay; {issuer} and {state} are filled in.",
     )
+    number_label: str = "No."
+    principal_label: str = "PRINCIPAL AMOUNT"
+    isin_label: str = "ISIN"
     registered_assigns: str = "or registered assigns, the principal sum of"
     schedule_reference: str = (
         "or such other principal amount as may be set forth in the records of the Trustee as "
@@ -505,7 +559,7 @@ class Warrant(_Model):
     expiry_time: Text = Field("5:00 p.m., New York City time", description="Time of day they expire.")
 
 
-class WarrantWording(_Model):
+class WarrantWording(_Wording):
     """The fixed phrases of a warrant certificate, verbatim; defaults follow the common form."""
 
     void_after: str = "VOID AFTER {time} ON {date}"
@@ -568,6 +622,43 @@ class WarrantWording(_Model):
     )
 
 
+class FormOptions(_Model):
+    """How the blank "form of" certificate prints (``certgen render`` without holders)."""
+
+    values: dict[str, str] = Field(
+        default_factory=dict,
+        description="What the blank form prints in the variable fields, e.g. "
+        "{certificate_number: SPECIMEN, shares: SPECIMEN}; default: nothing.",
+    )
+    excerpt: str | None = Field(
+        None,
+        description="This spec reproduces a filed form of which only part survives: say what "
+        "is missing. An excerpt prints as a form only (never with holders), and the "
+        "validator does not ask for the parts it lacks.",
+    )
+    pages: list[Literal["face", "reverse", "schedule"]] | None = Field(
+        None, description="Sides an excerpt has (default: all), e.g. [reverse]."
+    )
+
+    @field_validator("values")
+    @classmethod
+    def _known_fields(cls, value: dict[str, str]) -> dict[str, str]:
+        from ..model.certificate import CERTIFICATE_FIELDS
+
+        unknown = sorted(set(value) - set(CERTIFICATE_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown field {unknown[0]!r} (fields: {', '.join(CERTIFICATE_FIELDS)})")
+        return value
+
+    @model_validator(mode="after")
+    def _pages_of_excerpt(self) -> FormOptions:
+        if self.pages is not None and self.excerpt is None:
+            raise ValueError("pages: only an excerpt (form.excerpt) prints some sides only")
+        if self.pages is not None and not self.pages:
+            raise ValueError("pages: name at least one side")
+        return self
+
+
 class Style(_Model):
     """Ink and paper."""
 
@@ -597,6 +688,7 @@ class Spec(_Model):
     warrant: Warrant | None = Field(None, description="Warrant terms (kind warrant).")
     warrant_wording: WarrantWording = Field(default_factory=WarrantWording)
     templates: Templates = Field(default_factory=Templates)
+    form: FormOptions = Field(default_factory=FormOptions)
     style: Style = Field(default_factory=Style)
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
@@ -627,12 +719,19 @@ class Spec(_Model):
             name = getattr(self.templates, side) if side in chosen else defaults[side]
             if side == "face" and name is None:
                 name = defaults["face"]
-            if name is not None:
+            if name is not None and (self.form.pages is None or side in self.form.pages):
                 out.append((side, name))
         return out
 
+    @property
+    def is_excerpt(self) -> bool:
+        """The spec reproduces only part of a filed form (``form.excerpt``)."""
+        return self.form.excerpt is not None
+
     @model_validator(mode="after")
     def _note_terms(self) -> Spec:
+        if self.is_excerpt:
+            return self  # an excerpt gives only the terms its filed copy shows
         if self.is_note and self.note is None:
             raise ValueError(f"security.kind {self.security.kind} needs the note: section (rate, maturity, trustee, ...)")
         if self.security.kind == "warrant" and self.warrant is None:

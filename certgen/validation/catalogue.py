@@ -28,7 +28,7 @@ def _rules() -> list[Rule]:
 
 
 def rules_json() -> str:
-    """Every rule as JSON: id, severity, scope, title, reference, requirements, applies."""
+    """Every rule as JSON: id, severity, scope, title, reference, requirements, applies, part."""
     return json.dumps(
         [
             {
@@ -39,6 +39,7 @@ def rules_json() -> str:
                 "reference": r.reference,
                 "requirements": list(r.requirements),
                 "applies": r.applies,
+                "part": r.parts,
             }
             for r in _rules()
         ],
@@ -51,7 +52,7 @@ def rules_text() -> str:
     """Every rule, one block each, for a terminal."""
     out = []
     for r in _rules():
-        out.append(f"{r.id}  [{r.severity}]  {r.title}")
+        out.append(f"{r.id}  [{r.severity}{', part' if r.parts else ''}]  {r.title}")
         if r.applies:
             out.append(f"    applies: {r.applies}")
         out.append(f"    source: {r.reference}")
@@ -76,6 +77,10 @@ def rules_markdown() -> str:
         "Some rules' severity depends on the issuer's state (`issuer.state`): see *applies* and the",
         "state profiles at the end.",
         "",
+        "Rules marked *part* ask for a part of the form (a clause, a block, a legend). A spec that",
+        "reproduces only what survives of a filed form (`form.excerpt`) may lack such parts: for it,",
+        "their findings are notes (\"not in the excerpt: ...\").",
+        "",
     ]
     rules = _rules()
     for scope, heading in _SCOPES.items():
@@ -83,7 +88,7 @@ def rules_markdown() -> str:
         for r in rules:
             if r.scope == scope:
                 lines.append(
-                    f"| `{r.id}` | {r.severity} | {_cell(r.title)} | {_cell(r.applies) or 'always'} | "
+                    f"| `{r.id}` | {r.severity}{' (*part*)' if r.parts else ''} | {_cell(r.title)} | {_cell(r.applies) or 'always'} | "
                     f"{_cell(r.reference)} | {', '.join(r.requirements)} |"
                 )
         lines.append("")

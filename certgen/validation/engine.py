@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from ..errors import ValidationError
@@ -28,6 +28,7 @@ __all__ = [
     "Report",
     "Rule",
     "Severity",
+    "as_excerpt",
     "rule",
 ]
 
@@ -59,6 +60,8 @@ class Finding:
     row: int | None = None
     certificate: str | None = None
     page: int | None = None
+    #: The finding is about a part the form lacks (an excerpt may lack it).
+    missing: bool = False
 
     def __str__(self) -> str:
         return " ".join(f"{self.location}: {self.message} [{self.rule}]".split())
@@ -94,6 +97,9 @@ class Rule:
     requirements: tuple[str, ...] = ()
     #: When the rule applies, or how its severity varies (state profiles).
     applies: str = ""
+    #: The rule asks for a part of the form (a clause, a block, a legend): an
+    #: excerpt of a filed form (``form.excerpt``) may lack it, and gets a note.
+    parts: bool = False
 
     def finding(
         self,
@@ -127,13 +133,23 @@ def rule(
     reference: str,
     requirements: Iterable[str] = (),
     applies: str = "",
+    *,
+    parts: bool = False,
 ) -> Rule:
     """Define and register a rule; ids are unique and stable."""
     if id in RULES:
         raise ValueError(f"rule {id!r} is defined twice")
-    defined = Rule(id, severity, scope, title, reference, tuple(requirements), applies)
+    defined = Rule(id, severity, scope, title, reference, tuple(requirements), applies, parts)
     RULES[id] = defined
     return defined
+
+
+def as_excerpt(finding: Finding) -> Finding:
+    """*finding* as it stands for an excerpt of a filed form (``form.excerpt``): a part
+    the excerpt lacks (a rule with ``parts``, or a finding marked ``missing``) is a note."""
+    if finding.severity == INFO or not (finding.missing or RULES[finding.rule].parts):
+        return finding
+    return replace(finding, severity=INFO, message=f"not in the excerpt: {finding.message}")
 
 
 @dataclass(frozen=True)

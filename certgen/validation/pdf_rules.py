@@ -25,7 +25,7 @@ from stdnum import cusip as stdnum_cusip
 from ..model.certificate import Holder
 from ..spec.schema import Spec
 from ..words import in_figures
-from .engine import ERROR, WARNING, Finding, rule, Scope
+from .engine import ERROR, WARNING, Finding, Scope, as_excerpt, rule
 from .pdftext import Glyph, PageText
 from .text import NUMBER_WORDS, compact, words_to_number
 
@@ -49,6 +49,7 @@ TITLE = rule(
     "MBCA §6.25(b)(3); Md. Code, Corps. & Ass'ns §2-211(a)(3); Cal. Corp. Code §416",
     ("STK-002", "PRF-001"),
     applies="with --spec",
+    parts=True,
 )
 CUSIP = rule(
     "pdf.cusip", ERROR, _P,
@@ -112,18 +113,21 @@ ASSIGNMENT = rule(
     "The reverse prints the assignment form (assign and transfer unto, identifying number of assignee, attorney).",
     "UCC §8-304; filed specimen certificates",
     ("ASG-004",),
+    parts=True,
 )
 NOTICE = rule(
     "pdf.signature-notice", ERROR, _P,
     "The reverse prints the notice that the signature must correspond with the name on the face in every particular.",
     "Filed specimen certificates; historic NYSE delivery rules (rule 8)",
     ("ASG-005",),
+    parts=True,
 )
 GUARANTEE = rule(
     "pdf.signature-guarantee", ERROR, _P,
     "The reverse prints the signature-guarantee block (eligible guarantor institution, medallion program, Rule 17Ad-15).",
     "17 CFR 240.17Ad-15; UCC §8-402(a)(1)",
     ("ASG-006",),
+    parts=True,
 )
 MATCHES_HOLDERS = rule(
     "pdf.holder-data", ERROR, _P,
@@ -140,6 +144,7 @@ SCHEDULE = rule(
     "Indenture forms of global note; filed global notes",
     ("GN-006",),
     applies="global notes (with --spec)",
+    parts=True,
 )
 OFF_PAGE = rule(
     "pdf.off-page", ERROR, _P, "No text is printed outside the page.", "certgen: nothing clipped",
@@ -211,8 +216,10 @@ def check_pdf(
         if len(pages) % per:
             per = None
     certificates = split_certificates(pages, per)
+    excerpt = spec is not None and spec.is_excerpt
     for certificate in certificates:
-        yield from _check_certificate(name, certificate, spec, legends)
+        for finding in _check_certificate(name, certificate, spec, legends):
+            yield as_excerpt(finding) if excerpt else finding
     if holders is not None:
         yield from _check_against_holders(name, certificates, holders)
     for page in pages:
@@ -265,7 +272,8 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
     words_match = _amount_in_words(face.reading)
     # A specimen (SPECIMEN across the face, zero-filled numbers) is a form, not an issued certificate.
     specimen = "SPECIMEN" in face_compact
-    issued = (bool(holder) or words_match is not None) and not specimen
+    # An excerpt of a filed form prints only as a form (rule form.excerpt).
+    issued = (bool(holder) or words_match is not None) and not specimen and not (spec is not None and spec.is_excerpt)
 
     if spec is not None and compact(spec.issuer.name) not in face_compact:
         yield ISSUER.finding(here, f"the face does not print the issuer's name {spec.issuer.name!r}", **at)

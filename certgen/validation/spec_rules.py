@@ -18,8 +18,9 @@ from stdnum import cusip as stdnum_cusip
 from stdnum import isin as stdnum_isin
 from stdnum.exceptions import InvalidChecksum, ValidationError as StdnumError
 
-from ..spec.schema import Spec
-from .engine import ERROR, INFO, WARNING, Finding, rule, Scope
+from ..model.certificate import format_date
+from ..spec.schema import US_STATES, Spec
+from .engine import ERROR, INFO, WARNING, Finding, Scope, as_excerpt, rule
 from .profiles import StateProfile, profile_for
 from .text import legend_kinds, percentages
 
@@ -39,6 +40,13 @@ PLACEHOLDER = rule(
     "17 CFR 240.17Ad-9(a) (certificate detail must be accurate); a certificate states facts, not blanks",
     ("ALL-001",),
     applies="placeholders: always; blanks: issued certificates",
+)
+EXCERPT = rule(
+    "form.excerpt", ERROR, _S,
+    "An excerpt of a filed form (form.excerpt) prints only as the blank form: it lacks parts "
+    "an issued certificate needs, so it never issues certificates.",
+    "certgen: an excerpt reproduces a partial filing, not a complete certificate",
+    applies="issued certificates",
 )
 LAYOUT = rule(
     "layout.template", ERROR, _S,
@@ -71,6 +79,7 @@ CUSIP_MISSING = rule(
     "Filed specimen certificates (CUSIP printed on the face, e.g. 'CUSIP 949475 10 7')",
     ("ALL-012",),
     applies="issued certificates only",
+    parts=True,
 )
 ISIN_FORMAT = rule(
     "isin.format", ERROR, _S,
@@ -101,7 +110,7 @@ JURISDICTION = rule(
 )
 SERIES = rule(
     "security.series", WARNING, _S,
-    "Preferred stock is designated by class and series ('Series B Cumulative Preferred Stock').",
+    "Preferred stock is designated by class and series ('Series B Cumulative Preferred Stock'), or by its dividend rate ('8% Cumulative Preferred Stock').",
     "MBCA §6.25(b)(3); N.Y. Bus. Corp. Law §508(c)",
     ("PRF-001",),
     applies="preferred stock",
@@ -112,12 +121,14 @@ PAR_VALUE = rule(
     "Filed specimen certificates; NRS 78.235 (Nevada, secondary source)",
     ("STK-003",),
     applies="error for Nevada issuers; warning elsewhere",
+    parts=True,
 )
 FULLY_PAID = rule(
     "face.fully-paid", WARNING, _S,
     "The shares clause says the shares are fully paid and non-assessable.",
     "Filed specimen certificates; Cal. Corp. Code §418(a)(2) where shares are assessable",
     ("STK-004",),
+    parts=True,
 )
 TRANSFER_CLAUSE = rule(
     "face.transfer-clause", WARNING, _S,
@@ -125,6 +136,7 @@ TRANSFER_CLAUSE = rule(
     "certificate properly endorsed.",
     "Filed specimen certificates (SEC Exhibit 4.1)",
     ("STK-005",),
+    parts=True,
 )
 SEE_REVERSE = rule(
     "face.see-reverse", WARNING, _S,
@@ -132,6 +144,7 @@ SEE_REVERSE = rule(
     "DEFINITIONS').",
     "Filed specimen certificates; Cal. Corp. Code §174 (reverse only with a reference on the face)",
     ("ALL-014", "REIT-003"),
+    parts=True,
 )
 WITNESS = rule(
     "face.witness", WARNING, _S,
@@ -139,18 +152,21 @@ WITNESS = rule(
     "signatures of its duly authorized officers'.",
     "Filed specimen certificates (SEC Exhibit 4.1)",
     ("STK-006",),
+    parts=True,
 )
 DATED = rule(
     "face.dated", WARNING, _S,
     "The face has a 'Dated' line for the issue date.",
     "Filed specimen certificates; indentures (notes dated the date of authentication)",
     ("ALL-013",),
+    parts=True,
 )
 TRANSFERABLE_IN = rule(
     "face.transferable-in", WARNING, _S,
     "A certificate countersigned by a transfer agent names the city where it is transferable.",
     "Filed specimen certificates ('THIS CERTIFICATE IS TRANSFERABLE IN NEW YORK, NEW YORK')",
     ("STK-007",),
+    parts=True,
 )
 SIGNERS = rule(
     "signatures.count", ERROR, _S,
@@ -160,6 +176,7 @@ SIGNERS = rule(
     "Md. Code, Corps. & Ass'ns §2-212",
     ("ALL-005",),
     applies="per issuer.state profile",
+    parts=True,
 )
 TITLES = rule(
     "signatures.titles", ERROR, _S,
@@ -185,6 +202,7 @@ COUNTERSIGN = rule(
     "UCC §8-205; filed specimen certificates",
     ("ALL-009",),
     applies="when the spec names a transfer_agent",
+    parts=True,
 )
 NOT_VALID_UNTIL = rule(
     "countersignature.validity", ERROR, _S,
@@ -193,12 +211,14 @@ NOT_VALID_UNTIL = rule(
     "UCC §8-205; filed specimen certificates",
     ("ALL-009",),
     applies="when the spec names a transfer_agent",
+    parts=True,
 )
 NO_AGENT = rule(
     "countersignature.agent", WARNING, _S,
     "A stock certificate is countersigned by a transfer agent and registrar.",
     "Transfer agent practice; N.Y. Bus. Corp. Law §508(a) (facsimiles)",
     ("ALL-009",),
+    parts=True,
 )
 DESIGNATIONS = rule(
     "legend.designations", ERROR, _S,
@@ -208,6 +228,7 @@ DESIGNATIONS = rule(
     "§508(b); Cal. Corp. Code §417",
     ("ALL-011", "PRF-002", "REIT-002"),
     applies="preferred stock, issuer.classes with more than one class, Maryland REITs",
+    parts=True,
 )
 OWNERSHIP = rule(
     "legend.ownership", ERROR, _S,
@@ -288,6 +309,7 @@ ASSIGNMENT = rule(
     "unto', the assignee's identifying-number box, name and address, shares, attorney, date.",
     "UCC §8-304 (endorsement); filed specimen certificates",
     ("ASG-004",),
+    parts=True,
 )
 NOTICE = rule(
     "reverse.signature-notice", ERROR, _S,
@@ -295,6 +317,7 @@ NOTICE = rule(
     "face in every particular, without alteration or enlargement or any change whatever.",
     "Filed specimen certificates; historic NYSE delivery rules (rule 8)",
     ("ASG-005",),
+    parts=True,
 )
 GUARANTEE = rule(
     "reverse.signature-guarantee", ERROR, _S,
@@ -302,18 +325,21 @@ GUARANTEE = rule(
     "program (SEC Rule 17Ad-15).",
     "17 CFR 240.17Ad-15; UCC §8-402(a)(1)",
     ("ASG-006",),
+    parts=True,
 )
 ABBREVIATIONS = rule(
     "reverse.abbreviations", WARNING, _S,
     "The reverse explains the abbreviations: TEN COM, TEN ENT, JT TEN, UNIF GIFT MIN ACT, UNIF TRF MIN ACT.",
     "Filed specimen certificates; Fla. Stat. §717.12406 (statutory meanings)",
     ("ASG-001",),
+    parts=True,
 )
 LOST = rule(
     "reverse.lost-certificate", WARNING, _S,
     "The reverse says a lost certificate is replaced only against a bond of indemnity.",
     "UCC §8-405; Md. Code, Corps. & Ass'ns §2-213; filed specimen certificates",
     ("ASG-008",),
+    parts=True,
 )
 
 
@@ -324,6 +350,7 @@ NOTE_DTC = rule(
     "DTC Letter of Representations; filed global notes",
     ("GN-002",),
     applies="global notes",
+    parts=True,
 )
 NOTE_GLOBAL = rule(
     "note.global-legend", ERROR, _S,
@@ -332,6 +359,7 @@ NOTE_GLOBAL = rule(
     "Indenture forms of global security; filed global notes",
     ("GN-005",),
     applies="global notes",
+    parts=True,
 )
 NOTE_CUSIP = rule(
     "note.cusip", ERROR, _S,
@@ -339,6 +367,7 @@ NOTE_CUSIP = rule(
     "DTC Letter of Representations (the issue is identified by CUSIP); filed global notes",
     ("GN-003",),
     applies="global notes",
+    parts=True,
 )
 NOTE_SCHEDULE = rule(
     "note.schedule", ERROR, _S,
@@ -347,6 +376,7 @@ NOTE_SCHEDULE = rule(
     "Indenture forms of global note; filed global notes",
     ("GN-006",),
     applies="global notes",
+    parts=True,
 )
 NOTE_AUTHENTICATION = rule(
     "note.authentication", ERROR, _S,
@@ -355,6 +385,7 @@ NOTE_AUTHENTICATION = rule(
     "Trust Indenture practice: a note is not valid until authenticated by the trustee",
     ("GN-007", "DN-003"),
     applies="notes",
+    parts=True,
 )
 NOTE_ASSIGNMENT = rule(
     "note.assignment-form", ERROR, _S,
@@ -362,6 +393,7 @@ NOTE_ASSIGNMENT = rule(
     "Indenture forms of note; 17 CFR 240.17Ad-15",
     ("DN-006", "ASG-006"),
     applies="notes",
+    parts=True,
 )
 
 
@@ -386,6 +418,7 @@ WARRANT_COUNTERSIGN = rule(
     "Warrant agreement forms (execution and countersignature)",
     ("WT-002",),
     applies="warrants",
+    parts=True,
 )
 WARRANT_EXERCISE = rule(
     "warrant.exercise-form", ERROR, _S,
@@ -395,6 +428,7 @@ WARRANT_EXERCISE = rule(
     "Warrant agreement forms (form of election to purchase); 17 CFR 240.17Ad-15",
     ("WT-004",),
     applies="warrants",
+    parts=True,
 )
 
 
@@ -446,7 +480,9 @@ def check_spec(spec: Spec, legends: list[LegendText] | None, *, form: bool) -> I
             continue
         if not spec.is_stock and check in _STOCK_ONLY:
             continue
-        yield from check(ctx)
+        for finding in check(ctx):
+            # An excerpt reproduces what survives of a filed form: a part it lacks is noted.
+            yield as_excerpt(finding) if spec.is_excerpt else finding
 
 
 # -- checks ----------------------------------------------------------------------------------
@@ -596,21 +632,25 @@ def _check_face(ctx: _Context) -> Iterator[Finding]:
     if not incorporated.strip():
         yield JURISDICTION.finding(
             ctx.loc("face.incorporated"),
-            f"the face does not state the state of incorporation: print 'INCORPORATED UNDER THE LAWS OF "
+            missing=True,
+            message=f"the face does not state the state of incorporation: print 'INCORPORATED UNDER THE LAWS OF "
             f"THE STATE OF {state.upper()}' ({profile.jurisdiction_law})",
             severity=ERROR if profile.jurisdiction_required else WARNING,
             reference=profile.jurisdiction_law,
             **ctx.at("face.incorporated"),
         )
     elif state.upper() not in incorporated.upper():
+        named = any(name.upper() in incorporated.upper() for name in US_STATES.values())
         yield JURISDICTION.finding(
             ctx.loc("face.incorporated"),
             f"{incorporated!r} does not name {state}, the issuer's state (issuer.state: "
             f"{spec.issuer.state}): make them agree",
+            missing=not named,
             **ctx.at("face.incorporated"),
         )
     security = spec.security
-    if security.kind == "preferred_stock" and not re.search(r"\b(SERIES|CLASS)\b", security.title.upper()):
+    # A preferred class is designated by its series or class, or by its dividend rate ("8% Cumulative").
+    if security.kind == "preferred_stock" and not re.search(r"\b(SERIES|CLASS)\b|\d%", security.title.upper()):
         yield SERIES.finding(
             ctx.loc("security.title"),
             f"{security.title!r} names no series or class: preferred stock is designated by its "
@@ -643,7 +683,8 @@ def _check_face(ctx: _Context) -> Iterator[Finding]:
             "Corporation … upon surrender of this Certificate properly endorsed')",
             **ctx.at("face.transfer_clause"),
         )
-    if not ("WITNESS" in face.witness_clause.upper() and "SIGNATURE" in face.witness_clause.upper()):
+    witness = face.witness_clause.upper()
+    if not ("WITNESS" in witness and ("SIGNATURE" in witness or "SIGNED" in witness)):
         yield WITNESS.finding(
             ctx.loc("face.witness_clause"),
             "the face does not attest the officers' signatures ('WITNESS the facsimile signatures of its duly "
@@ -985,15 +1026,22 @@ def _check_warrant(ctx: _Context) -> Iterator[Finding]:
         )
     if not re.search(r"\d", w.exercise_price):
         yield WARRANT_TERMS.finding(ctx.loc("warrant.exercise_price"), f"{w.exercise_price!r} states no price", **ctx.at("warrant.exercise_price"))
-    entitled = words.entitled
-    for placeholder, what in (("{price}", "exercise price"), ("{end}", "expiration date"), ("{underlying}", "security purchasable")):
-        if placeholder not in entitled:
+    entitled = " ".join(words.entitled.split())
+    stated = (
+        ("{price}", w.exercise_price, "exercise price"),
+        ("{end}", format_date(w.expires), "expiration date"),
+        ("{underlying}", w.underlying, "security purchasable"),
+    )
+    for placeholder, value, what in stated:
+        # The wording prints the term through its placeholder, or states it verbatim.
+        if placeholder not in entitled and value.lower() not in entitled.lower():
             yield WARRANT_TERMS.finding(
                 ctx.loc("warrant_wording.entitled"),
-                f"warrant_wording.entitled does not print the {what} ({placeholder})",
+                f"warrant_wording.entitled does not print the {what} ({placeholder}, or {value!r} as written)",
+                missing=not entitled,
                 **ctx.at("warrant_wording.entitled"),
             )
-    if not spec.security.certificate_prefix.upper().startswith("W"):
+    if "W" not in spec.security.certificate_prefix.upper():
         yield WARRANT_NUMBERING.finding(
             ctx.loc("security.certificate_prefix"),
             f"certificate prefix {spec.security.certificate_prefix!r}: warrant certificates are numbered W-1, W-2, ...",
@@ -1028,7 +1076,18 @@ def _check_warrant(ctx: _Context) -> Iterator[Finding]:
         )
 
 
+def _check_excerpt(ctx: _Context) -> Iterator[Finding]:
+    if ctx.spec.is_excerpt and not ctx.form:
+        yield EXCERPT.finding(
+            ctx.loc("form.excerpt"),
+            "this spec is an excerpt of a filed form and prints only as the blank form: "
+            "render it without holders, or complete the form and remove form.excerpt",
+            **ctx.at("form.excerpt"),
+        )
+
+
 _CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
+    _check_excerpt,
     _check_placeholders,
     _check_cusip,
     _check_isin,
