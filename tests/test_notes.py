@@ -116,6 +116,10 @@ NOTE_CASES = {
     "note.schedule": (lambda d: (d.setdefault("templates", {}).update(schedule=None), d)[-1], None),
     "note.authentication": (lambda d: (d.setdefault("note_wording", {}).update(authentication=""), d)[-1], None),
     "note.assignment-form": (lambda d: (d.setdefault("note_wording", {}).update(appoint=""), d)[-1], None),
+    "note.private-placement": (
+        lambda d: (d["security"].update(restricted=True), d["legends"].append({"name": "securities-act", "template": "securities-act", "placement": "reverse"}), d)[-1],
+        None,
+    ),
     "note.cede": (lambda d: d, "R-1,Jane Q. Public,\"50,000,000\",2004-11-26\n"),
     "note.max-principal": (lambda d: d, "R-1,CEDE & CO.,\"600,000,000\",2004-11-26\n"),
     "note.denomination": (_definitive, "R-1,Jane Q. Public,\"1,500\",2004-11-26\n"),

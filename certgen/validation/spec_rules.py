@@ -369,6 +369,15 @@ NOTE_CUSIP = rule(
     applies="global notes",
     parts=True,
 )
+NOTE_PRIVATE_PLACEMENT = rule(
+    "note.private-placement", ERROR, _S,
+    "Restricted notes (sold under Rule 144A or Regulation S) print the private placement legend: "
+    "who may hold them (qualified institutional buyers, non-U.S. persons offshore) and how they may be resold.",
+    "17 CFR 230.144A(d)(2) (notice of the resale exemption); indenture forms of restricted global notes",
+    ("GN-008", "DN-005"),
+    applies="notes with security.restricted",
+    parts=True,
+)
 NOTE_SCHEDULE = rule(
     "note.schedule", ERROR, _S,
     "A global note carries the Schedule of Exchanges of Interests on which increases and decreases of "
@@ -998,6 +1007,15 @@ def _check_note(ctx: _Context) -> Iterator[Finding]:
                 "a global note needs its Schedule of Exchanges of Interests: leave templates.schedule unset "
                 "(notes/schedule) or name a schedule template",
                 **ctx.at("templates.schedule"),
+            )
+    if spec.security.restricted:
+        texts = [" ".join(legend.text.upper().split()) for legend in ctx.legends]
+        if not any("144A" in t or "REGULATION S" in t for t in texts):
+            yield NOTE_PRIVATE_PLACEMENT.finding(
+                ctx.loc("legends"),
+                "restricted notes need the private placement legend (Rule 144A / Regulation S resale "
+                "restrictions): add the rule-144a legend (placement: face), or the indenture's legend as text",
+                **ctx.at("legends"),
             )
     for key in ("authentication", "as_trustee", "authorized_signatory"):
         if not getattr(words, key).strip():
