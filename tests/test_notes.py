@@ -156,3 +156,17 @@ def test_pdf_schedule_rule(tmp_path: Path) -> None:
         writer.write(handle)
     found = [f for f in certgen.validate(SAMPLE / "spec.yaml", pdf=cut) if f.rule == "pdf.schedule"]
     assert [f.page for f in found] == [1]
+
+
+def test_run_in_headings_are_italic_and_read_before_their_paragraph() -> None:
+    from certgen.layout.elements import Text
+
+    issue = certgen.prepare(SAMPLE / "spec.yaml")
+    texts = [e for e in issue.pages[1].static if isinstance(e, Text) and e.role == "term-6"]
+    heading, first = texts[0], texts[1]
+    assert heading.text == "Optional Redemption." and heading.font == "garamond-italic"
+    assert first.font == "garamond" and first.y == heading.y
+    assert first.x >= heading.x + heading.width  # the first line starts after the heading
+    assert max(t.x + t.width for t in texts[1:]) <= 62 + 488 + 0.01  # and every line stays in the column
+    reverse = " ".join(pdf_text(certgen.render(SAMPLE / "spec.yaml"))[1].split())
+    assert "Optional Redemption. At any time on or after May 15, 2008" in reverse

@@ -285,6 +285,8 @@ class _Context:
             "leading": self.number,
             "indent": to_points,
             "space-after": to_points,
+            "lead-in": str,
+            "lead-in-font": self.font,
         }
 
     def _el_para(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
@@ -309,7 +311,8 @@ class _Context:
         static.extend(self._place_para(lines, a, candidate, a["x"] + dx, a["y"] + dy))
 
     def _para_lines(self, el: ET.Element, a: dict[str, Any], size: float) -> list[str] | None:
-        return break_lines(_text_of(el), a.get("font", "garamond"), size, a["width"] - a.get("indent", 0.0), a.get("tracking", 0.0))
+        font = a.get("font", "garamond")
+        return break_lines(_text_of(el), font, size, a["width"] - a.get("indent", 0.0), a.get("tracking", 0.0), _lead_in_width(a, size))
 
     def _place_para(self, lines: list[str], a: dict[str, Any], size: float, x: float, top: float) -> list[Text]:
         font = a.get("font", "garamond")
@@ -321,17 +324,36 @@ class _Context:
         indent = a.get("indent", 0.0)
         width = a["width"] - indent
         out = []
+        lead_in = a.get("lead-in", "")
+        first = _lead_in_width(a, size)
+        if lead_in:
+            # The run-in heading, in its own face, before the first line (and read before it).
+            lead_font = a.get("lead-in-font", font)
+            out.append(
+                Text(
+                    x=x + indent,
+                    y=baseline,
+                    text=lead_in,
+                    font=lead_font,
+                    size=size,
+                    color=a.get("color", self.default_color),
+                    tracking=tracking,
+                    width=text_width(lead_in, lead_font, size, tracking),
+                    role=a.get("name", ""),
+                )
+            )
         for index, line in enumerate(lines):
             line_width = text_width(line, font, size, tracking)
+            shift = first if index == 0 else 0.0
             word_space = 0.0
             if align == "justify" and index < len(lines) - 1 and line.count(" "):
-                word_space = (width - line_width) / line.count(" ")
+                word_space = (width - shift - line_width) / line.count(" ")
             if align == "center":
                 lx, text_align = x + indent + width / 2, "center"
             elif align == "right":
                 lx, text_align = x + indent + width, "right"
             else:
-                lx, text_align = x + indent, "left"
+                lx, text_align = x + indent + shift, "left"
             out.append(
                 Text(
                     x=lx,
@@ -563,6 +585,15 @@ class _Context:
                 tracking=a.get("tracking", 0.0),
             )
         )
+
+
+def _lead_in_width(a: dict[str, Any], size: float) -> float:
+    """Room the first line leaves for a run-in heading (its width and a space)."""
+    lead_in = a.get("lead-in", "")
+    if not lead_in:
+        return 0.0
+    font = a.get("lead-in-font", a.get("font", "garamond"))
+    return text_width(lead_in, font, size, a.get("tracking", 0.0)) + text_width(" ", a.get("font", "garamond"), size)
 
 
 def _in_rows(elements: list[Element]) -> list[Element]:

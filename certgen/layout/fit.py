@@ -22,11 +22,12 @@ def text_width(text: str, font: str, size: float, tracking: float = 0.0) -> floa
 
 
 def break_lines(
-    text: str, font: str, size: float, width: float, tracking: float = 0.0
+    text: str, font: str, size: float, width: float, tracking: float = 0.0, first_indent: float = 0.0
 ) -> list[str] | None:
     """Break *text* into lines no wider than *width*, greedily, at spaces.
 
-    Line breaks in *text* are kept.  Returns ``None`` when a single word is
+    Line breaks in *text* are kept.  The first line is *first_indent* shorter
+    (room for a run-in heading).  Returns ``None`` when a single word is
     wider than the line: the text cannot be set at this size.
     """
     lines: list[str] = []
@@ -36,20 +37,22 @@ def break_lines(
         if not words:
             lines.append("")
             continue
+        limit = width - (first_indent if not lines else 0.0)
         current = words[0]
         current_width = text_width(current, font, size, tracking)
-        if current_width > width:
+        if current_width > limit:
             return None
         for word in words[1:]:
             word_width = text_width(word, font, size, tracking)
             if word_width > width:
                 return None
-            if current_width + tracking + space + word_width <= width:
+            if current_width + tracking + space + word_width <= limit:
                 current += " " + word
                 current_width += tracking + space + word_width
             else:
                 lines.append(current)
                 current, current_width = word, word_width
+                limit = width
         lines.append(current)
     return lines
 
