@@ -93,3 +93,11 @@ def test_wording_may_state_the_terms_verbatim_instead_of_placeholders(warrant_da
     warrant_data["warrant_wording"]["entitled"] = verbatim.replace(w["exercise_price"], "$26.00")
     found = [f for f in certgen.validate(warrant_data) if f.rule == "warrant.terms"]
     assert len(found) == 1 and "exercise price ({price}, or '$25.00' as written)" in found[0].message
+
+
+def test_a_warrant_excerpt_needs_its_terms_too(warrant_data: dict) -> None:
+    """Only a note's excerpt may leave out its terms (the note templates do without them)."""
+    del warrant_data["warrant"]
+    warrant_data["form"] = {"excerpt": "The copy has the face only."}
+    with pytest.raises(certgen.SpecError, match="needs the warrant: section"):
+        certgen.load_spec(warrant_data)

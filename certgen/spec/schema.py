@@ -730,9 +730,9 @@ class Spec(_Model):
 
     @model_validator(mode="after")
     def _note_terms(self) -> Spec:
-        if self.is_excerpt:
-            return self  # an excerpt gives only the terms its filed copy shows
-        if self.is_note and self.note is None:
+        # An excerpt of a note gives only the terms its filed copy shows (the note templates
+        # leave out the parts that need the others).
+        if self.is_note and self.note is None and not self.is_excerpt:
             raise ValueError(f"security.kind {self.security.kind} needs the note: section (rate, maturity, trustee, ...)")
         if self.security.kind == "warrant" and self.warrant is None:
             raise ValueError("security.kind warrant needs the warrant: section (agent, exercise price, expiry, ...)")

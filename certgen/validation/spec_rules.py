@@ -641,9 +641,9 @@ def _check_face(ctx: _Context) -> Iterator[Finding]:
     if not incorporated.strip():
         yield JURISDICTION.finding(
             ctx.loc("face.incorporated"),
-            missing=True,
-            message=f"the face does not state the state of incorporation: print 'INCORPORATED UNDER THE LAWS OF "
+            f"the face does not state the state of incorporation: print 'INCORPORATED UNDER THE LAWS OF "
             f"THE STATE OF {state.upper()}' ({profile.jurisdiction_law})",
+            missing=True,
             severity=ERROR if profile.jurisdiction_required else WARNING,
             reference=profile.jurisdiction_law,
             **ctx.at("face.incorporated"),
@@ -993,8 +993,8 @@ def _check_note(ctx: _Context) -> Iterator[Finding]:
     if not spec.is_note:
         return
     words = spec.note_wording
+    texts = [" ".join(legend.text.upper().split()) for legend in ctx.legends]
     if spec.security.kind == "global_note":
-        texts = [" ".join(legend.text.upper().split()) for legend in ctx.legends]
         if not any("DEPOSITORY TRUST COMPANY" in t and "CEDE & CO." in t and "WRONGFUL" in t for t in texts):
             yield NOTE_DTC.finding(ctx.loc("legends"), "a global note needs the DTC legend on its face: add the dtc legend (placement: face)", **ctx.at("legends"))
         if not any("GLOBAL" in t and "DEPOSITARY" in t and "NOMINEE" in t for t in texts):
@@ -1009,7 +1009,6 @@ def _check_note(ctx: _Context) -> Iterator[Finding]:
                 **ctx.at("templates.schedule"),
             )
     if spec.security.restricted:
-        texts = [" ".join(legend.text.upper().split()) for legend in ctx.legends]
         if not any("144A" in t or "REGULATION S" in t for t in texts):
             yield NOTE_PRIVATE_PLACEMENT.finding(
                 ctx.loc("legends"),
