@@ -104,3 +104,41 @@ def test_field_unknown_placeholder() -> None:
 def test_field_braces_that_are_not_placeholders_print_as_they_are() -> None:
     lines = fill_field(_field(text="{registration} {x-1} {"), {"registration": "A"})
     assert [line.text for line in lines] == ["A {x-1} {"]
+
+
+CHOOSE = """<choose>
+  <option name="narrow">
+    <text x="0" y="10" width="{w1}" size="20" min-size="12" name="title">A LONG TITLE</text>
+    <field name="f" x="0" y="40" width="50" height="12">{{registration}}</field>
+  </option>
+  <option name="wide">
+    <text x="0" y="100" width="{w2}" size="20" min-size="12" name="title">A LONG TITLE</text>
+    <field name="f" x="0" y="140" width="50" height="12">{{registration}}</field>
+  </option>
+</choose>"""
+
+
+def test_choose_takes_the_first_option_whose_text_fits() -> None:
+    first = layout_page(page(CHOOSE.format(w1=400, w2=400)), template="t")
+    second = layout_page(page(CHOOSE.format(w1=20, w2=400)), template="t")
+    assert [(e.y, e.size) for e in first.static] == [(10, 20)]
+    assert [(e.y, e.size) for e in second.static] == [(100, 20)]  # nothing of the first option is left
+    assert [f.y for f in first.fields] == [40] and [f.y for f in second.fields] == [140]
+
+
+def test_choose_with_no_option_that_fits_reports_the_last_one() -> None:
+    with pytest.raises(FitError, match=r"field title: .A LONG TITLE. does not fit 30pt even at 12"):
+        layout_page(page(CHOOSE.format(w1=20, w2=30)), template="t")
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("<choose/>", "a <choose> holds one or more <option> elements"),
+        ('<choose><option/><text x="0" y="0">a</text></choose>', "a <choose> holds one or more <option> elements"),
+        ('<option><text x="0" y="0">a</text></option>', "an <option> belongs inside a <choose>"),
+    ],
+)
+def test_choose_structure_errors(body: str, message: str) -> None:
+    with pytest.raises(TemplateError, match=message):
+        layout_page(page(body), template="t")

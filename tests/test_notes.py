@@ -170,3 +170,51 @@ def test_run_in_headings_are_italic_and_read_before_their_paragraph() -> None:
     assert max(t.x + t.width for t in texts[1:]) <= 62 + 488 + 0.01  # and every line stays in the column
     reverse = " ".join(pdf_text(certgen.render(SAMPLE / "spec.yaml"))[1].split())
     assert "Optional Redemption. At any time on or after May 15, 2008" in reverse
+
+
+RESTRICTED = ROOT / "samples" / "thornburg-notes-144a"
+
+
+def _face_texts(spec: Path) -> dict[str, list[Any]]:
+    from certgen.layout.elements import Text
+
+    texts: dict[str, list[Any]] = {}
+    for element in certgen.prepare(spec).pages[0].static:
+        if isinstance(element, Text):
+            texts.setdefault(element.role, []).append(element)
+    return texts
+
+
+def test_a_144a_global_note_has_its_own_valid_identifiers() -> None:
+    restricted = certgen.load_spec(RESTRICTED / "spec.yaml").security
+    registered = certgen.load_spec(SAMPLE / "spec.yaml").security
+    assert restricted.restricted and stdnum_cusip.is_valid(restricted.cusip) and stdnum_isin.is_valid(restricted.isin)
+    assert restricted.isin[2:11] == restricted.cusip
+    assert restricted.cusip[:6] == registered.cusip[:6] and restricted.cusip != registered.cusip  # GN-003
+
+
+def test_a_144a_global_note_face_makes_room_for_its_legends() -> None:
+    usual = _face_texts(SAMPLE / "spec.yaml")
+    roomy = _face_texts(RESTRICTED / "spec.yaml")
+    legends = [t for role, texts in roomy.items() if role.startswith("legend:") for t in texts]
+    assert {t.role for t in legends} == {"legend:rule-144a", "legend:global-security", "legend:dtc"}
+    assert min(t.size for t in legends) >= 7  # LOOK: legends 7-8.5pt
+    name = roomy["issuer-name"][0]
+    assert usual["issuer-name"][0].y == 548 and name.y == 548 - 88  # the body moved down
+    assert min(t.y - 0.25 * t.size for t in legends) > name.y + 0.75 * name.size  # and clears the legends
+    # The officers sign beside the trustee's certificate, not over it.
+    box_top = roomy["authentication-title"][0].y + 14
+    assert roomy["dated"][0].y - 3 > box_top and roomy["witness"][0].y > roomy["dated"][0].y + 10
+    assert roomy["interest"][-1].y - 3 > roomy["witness"][0].y + 10
+    face = " ".join(pdf_text(certgen.render(RESTRICTED / "spec.yaml"))[0].split())
+    assert face.startswith("THIS NOTE HAS NOT BEEN REGISTERED UNDER THE SECURITIES ACT OF 1933")
+    assert face.index("QUALIFIED INSTITUTIONAL BUYER") < face.index("UNLESS THIS CERTIFICATE IS PRESENTED") < face.index("THORNBURG MORTGAGE, INC. 8.00% SENIOR NOTES DUE 2013")
+
+
+def test_face_legends_too_long_for_either_arrangement_are_refused(run_cli, note_data: dict, tmp_path: Path) -> None:
+    note_data["legends"].append({"name": "extra", "text": "AN EXTRA LEGEND OF MANY WORDS. " * 120, "placement": "face"})
+    spec, _ = _write(tmp_path, note_data)
+    result = run_cli("render", spec, "-o", tmp_path / "out.pdf")
+    assert result.exit_code == 1 and not (tmp_path / "out.pdf").exists()
+    assert "field face-legends: the text of this frame needs more than its 238pt height even at 6.5pt" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -439,6 +439,39 @@ class _Context:
                 static.extend(drawn)
             top -= height
 
+    def _el_choose(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+        """The first of its ``<option>`` layouts whose text fits.
+
+        A template gives a page's usual arrangement first and roomier ones
+        after (say, a taller legend frame with the body pushed down): the
+        page takes the first option in which every paragraph and flow fits
+        at or above its min-size.  When none fits, the last option's
+        :class:`FitError` is raised: it is the roomiest, so its message says
+        what is still too long.
+        """
+        options = list(el)
+        if not options or any(child.tag != "option" for child in options):
+            raise self.error(el, "a <choose> holds one or more <option> elements and nothing else")
+        error: FitError | None = None
+        for option in options:
+            self.attrs(option, optional={"name": str})
+            tried_static: list[Element] = []
+            tried_fields: list[Field] = []
+            try:
+                for child in option:
+                    self.element(child, tried_static, tried_fields, dx, dy)
+            except FitError as exc:
+                error = exc
+                continue
+            static.extend(tried_static)
+            fields.extend(tried_fields)
+            return
+        assert error is not None
+        raise error
+
+    def _el_option(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+        raise self.error(el, "an <option> belongs inside a <choose>")
+
     def _el_rule(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
         a = self.attrs(
             el,
