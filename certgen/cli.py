@@ -13,11 +13,12 @@ import re
 import sys
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__
-from .errors import CertgenError, RenderError
+from .errors import CertgenError, RenderError, ValidationError
 from .pipeline import atomic_output, prepare
 from .spec import load_spec, spec_json_schema
 from .spec.holders import load_holders
@@ -144,6 +145,224 @@ def _print_report(report: Report, strict: bool) -> None:
             click.echo(click.style(f"        {line}", dim=True))
     verdict = "fails" if not report.ok(strict) else "passes"
     click.echo(f"{report.summary()}: {verdict}" + (" (--strict)" if strict else ""))
+
+
+def _offset(value: str | None) -> tuple[float, float]:
+    if not value:
+        return (0.0, 0.0)
+    parts = value.replace(" ", "").split(",")
+    try:
+        x, y = (float(p) for p in parts)
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: give X,Y in millimetres, e.g. 1.5,-0.8", param_hint="--offset") from None
+    return (x, y)
+
+
+@cli.command()
+@click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--holders", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Holder data (.csv, .json, .jsonl). Without a certificate_number column, numbers are allocated by the register.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder: print files, manifest.json, control report (and the register, by default).")
+@click.option("--register", "register_url", help="Register: an SQLAlchemy URL (postgresql+psycopg://...) or SQLite file. Default: OUT/register.sqlite.")
+@click.option("--chunk-size", default=500, show_default=True, type=click.IntRange(min=1), help="Certificates per print file.")
+@click.option("--order", type=click.Choice(["duplex", "simplex"]), default="duplex", show_default=True, help="duplex: face then reverse of each sheet; simplex: all faces, then all reverses.")
+@click.option("--crop-marks", is_flag=True, help="A quarter-inch margin with crop marks round each page.")
+@click.option("--banner", is_flag=True, help="A job banner page at the start of each file.")
+@click.option("--overlay", is_flag=True, help="Print only the variable fields, for pre-printed security paper.")
+@click.option("--offset", "offset", metavar="X,Y", help="Calibration offset in mm (x right, y up), measured with certgen calibrate.")
+@click.option("--number-width", default=6, show_default=True, type=click.IntRange(0, 12), help="Digits of an allocated certificate number (PB-000123).")
+@click.option("--workers", type=click.IntRange(min=1), help="Rendering processes. Default: the number of cores.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
+def batch(
+    spec: Path,
+    holders: Path,
+    out: Path,
+    register_url: str | None,
+    chunk_size: int,
+    order: str,
+    crop_marks: bool,
+    banner: bool,
+    overlay: bool,
+    offset: str | None,
+    number_width: int,
+    workers: int | None,
+    as_json: bool,
+) -> None:
+    """Print a run of certificates into OUT, every number recorded in the register.
+
+    Killed at any point, the same command finishes the job; rerun on a finished
+    job, it changes nothing.
+    """
+    import json
+    import time
+
+    from .batch import BatchOptions, render_batch
+
+    options = BatchOptions(
+        chunk_size=chunk_size,
+        order=order,
+        crop_marks=crop_marks,
+        banner=banner,
+        overlay=overlay,
+        offset_mm=_offset(offset),
+        number_width=number_width,
+    )
+    started = time.monotonic()
+    with _progress(as_json) as progress:
+        try:
+            result = render_batch(spec, holders, out, register=register_url, options=options, workers=workers, progress=progress)
+        except ValidationError as exc:
+            for finding in exc.findings:  # every bad row, one line each
+                click.echo(f"certgen: error: {finding}", err=True)
+            click.echo(f"certgen: error: {len(exc.findings)} error{'s' if len(exc.findings) != 1 else ''}: nothing printed", err=True)
+            sys.exit(1)
+    seconds = time.monotonic() - started
+    if as_json:
+        click.echo(json.dumps({**result.as_dict(), "seconds": round(seconds, 3)}, indent=1))
+        return
+    if result.already_done:
+        click.echo(f"batch {result.batch} is already finished: {result.certificates} certificates in {result.files} files in {result.output_dir}; nothing changed", err=True)
+        return
+    click.echo(
+        f"batch {result.batch}: {result.certificates} certificates ({result.first_number} to {result.last_number}) "
+        f"in {result.files} files in {result.output_dir}; {result.written} written"
+        + (f", {result.adopted} recorded after an interruption" if result.adopted else "")
+        + f" ({seconds:.1f} s)",
+        err=True,
+    )
+
+
+class _progress:
+    """A progress bar on a terminal (certificates per second, time left), plain log lines elsewhere."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Any:
+        if self.quiet:
+            return None
+        if sys.stderr.isatty():
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+            self.bar = Progress(
+                TextColumn("printing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]}"),
+                TimeRemainingColumn(),
+                transient=True,
+            )
+            self.bar.__enter__()
+            self.task = None
+            started = [0.0]
+
+            def update(done: int, total: int, name: str) -> None:
+                import time
+
+                if self.task is None:
+                    started[0] = time.monotonic()
+                    self.task = self.bar.add_task("print", total=total, rate="")
+                elapsed = max(time.monotonic() - started[0], 1e-6)
+                self.bar.update(self.task, completed=done, rate=f"{done / elapsed:,.0f} cert/s")
+
+            return update
+
+        def log(done: int, total: int, name: str) -> None:
+            click.echo(f"certgen: wrote {name} ({done}/{total} certificates)", err=True)
+
+        return log
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
+@cli.group(name="register")
+def register_group() -> None:
+    """Read and change the certificate register (list, void, spoil, cancel, export)."""
+
+
+_REGISTER_OPTION = click.option(
+    "--register", "register_url", required=True, help="The register: an SQLAlchemy URL or an SQLite file (OUT/register.sqlite)."
+)
+_SECURITY_OPTION = click.option("--security", help="The security's CUSIP (or issuer|title), when the register holds several.")
+
+
+@register_group.command(name="list")
+@_REGISTER_OPTION
+@_SECURITY_OPTION
+@click.option("--state", type=click.Choice(["pending", "issued", "voided", "spoiled", "cancelled"]))
+@click.option("--batch", "batch_id", type=int)
+def register_list(register_url: str, security: str | None, state: str | None, batch_id: int | None) -> None:
+    """One line per certificate: security, number, state, amount, registration, file and page."""
+    from .register import Register
+
+    with Register(register_url) as reg:
+        for record in reg.records(security=security, state=state, batch=batch_id):
+            click.echo(
+                "\t".join(
+                    [record.security, record.number, record.state, str(record.amount), record.registration.replace("\n", " / "),
+                     f"{record.file or ''}:{record.page or ''}"]
+                )
+            )
+
+
+def _change(action: str) -> Any:
+    @register_group.command(name=action)
+    @_REGISTER_OPTION
+    @_SECURITY_OPTION
+    @click.option("--note", help="Why (kept in the register).")
+    @click.argument("numbers", nargs=-1, required=True)
+    def command(register_url: str, security: str | None, note: str | None, numbers: tuple[str, ...]) -> None:
+        from .register import Register
+
+        with Register(register_url) as reg:
+            count = reg.change(action, list(numbers), security=security, note=note)
+        target = {"void": "voided", "spoil": "spoiled", "cancel": "cancelled"}[action]
+        click.echo(f"{count} certificate{'s' if count != 1 else ''} {target}", err=True)
+
+    command.__doc__ = {
+        "void": "Void certificates (pending or issued) by number: the numbers stay used.",
+        "spoil": "Mark issued certificates spoiled (a misprinted sheet): the numbers stay used.",
+        "cancel": "Cancel issued certificates (surrendered on transfer).",
+    }[action]
+    return command
+
+
+for _action in ("void", "spoil", "cancel"):
+    _change(_action)
+
+
+@register_group.command(name="export")
+@_REGISTER_OPTION
+@_SECURITY_OPTION
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+def register_export(register_url: str, security: str | None, fmt: str, output: Path | None) -> None:
+    """Every certificate of the register with all its fields, as CSV or JSON."""
+    import csv
+    import io
+    import json
+
+    from .register import Register
+
+    with Register(register_url) as reg:
+        rows = [r.as_dict() for r in reg.records(security=security)]
+    if fmt == "json":
+        text = json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
+    else:
+        buffer = io.StringIO(newline="")
+        columns = ["security", "number", "state", "registration", "amount", "batch", "file", "page", "sha256", "note", "created_at", "updated_at"]
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buffer.getvalue()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        with atomic_output(output) as stream:
+            stream.write(text.encode("utf-8"))
 
 
 @cli.command()

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from . import __version__
-from .drawing import DocumentInfo, FilledPage, write_pdf
+from .drawing import DocumentInfo, FilledPage, PrintOptions, write_pdf
 from .errors import CertgenError, RenderError, SpecError
 from .layout import layout_page
 from .layout.elements import Page, Text
@@ -210,12 +210,21 @@ class PreparedIssue:
             out.append(filled)
         return out
 
-    def write(self, target: BinaryIO, holders: Iterable[Holder] | None = None, *, specimen: bool = False) -> int:
+    def write(
+        self,
+        target: BinaryIO,
+        holders: Iterable[Holder] | None = None,
+        *,
+        specimen: bool = False,
+        options: PrintOptions | None = None,
+    ) -> int:
         """Write one PDF: the blank form (no holders), or one certificate per holder.
 
         :param specimen: print SPECIMEN across each face; without holders, one
             specimen certificate with zero-filled numbers (what issuers file
             with exchanges); with holders, proofs that cannot pass as originals.
+        :param options: print-file layout (the batch printer's order, banner,
+            crop marks, overlay mode); ``None``: each certificate's pages in turn.
         :returns: the number of certificates written.
         """
         if holders is None:
@@ -223,7 +232,7 @@ class PreparedIssue:
         else:
             certificates = (self.fill(holder) for holder in self._checked(holders))
         overlay = SPECIMEN if specimen else None
-        count = write_pdf(self.pages, certificates, target, self.info, overlay=overlay)
+        count = write_pdf(self.pages, certificates, target, self.info, overlay=overlay, options=options)
         if holders is not None and count == 0:
             raise RenderError("the holder data has no rows: nothing to print")
         return count

@@ -21,9 +21,9 @@ from reportlab.pdfgen.canvas import Canvas
 from ..fonts import ensure_fonts
 from ..layout.elements import Artwork, Line, Page
 from .artwork import define_artwork, load_artwork
-from .canvas import define_tiles, draw_element, draw_lines, draw_overlay, patterns_of
+from .canvas import define_tiles, draw_banner, draw_crop_marks, draw_element, draw_lines, draw_overlay, patterns_of
 
-__all__ = ["DocumentInfo", "FilledPage", "write_pdf"]
+__all__ = ["DocumentInfo", "FilledPage", "PrintOptions", "print_sequence", "write_pdf"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,56 @@ _WRITE_LOCK = threading.Lock()
 #: The fields of one page of one certificate, laid out: (field index, lines) pairs.
 FilledPage = Sequence[tuple[int, list[Line]]]
 
+#: Room around the trimmed page for crop marks, in points (a quarter inch).
+BLEED = 18.0
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """How a print file lays its certificates out on the printer's sheets.
+
+    :param order: ``duplex``: each certificate's pages in turn, padded with a
+        blank page to an even count so every certificate starts on the front
+        of a sheet; ``simplex``: every certificate's first page, then every
+        second page, in the same order (the stack is turned and fed again).
+    :param banner: lines of a job banner page printed first (its back left
+        blank in duplex).
+    :param crop_marks: the sheet is a quarter inch larger all round, with crop
+        marks at the corners of the page (its TrimBox).
+    :param fields_only: overlay mode, for pre-printed security paper: only the
+        variable fields are printed, none of the static art or text.
+    :param offset: overlay calibration, in points: added to every field's
+        position (positive x to the right, positive y up).
+    """
+
+    order: str = "duplex"
+    banner: tuple[str, ...] = ()
+    crop_marks: bool = False
+    fields_only: bool = False
+    offset: tuple[float, float] = (0.0, 0.0)
+
+
+def print_sequence(count: int, sides: int, options: PrintOptions) -> list[tuple[int, int] | None]:
+    """The pages of a print file in order: ``(certificate, side)``, or ``None`` for a blank or banner page.
+
+    The banner (when there is one) is the first entry, as ``None``.
+    """
+    out: list[tuple[int, int] | None] = []
+    duplex = options.order == "duplex"
+    if options.banner:
+        out.append(None)
+        if duplex:
+            out.append(None)
+    if duplex:
+        for cert in range(count):
+            out.extend((cert, side) for side in range(sides))
+            if sides % 2:
+                out.append(None)
+    else:
+        for side in range(sides):
+            out.extend((cert, side) for cert in range(count))
+    return out
+
 
 def write_pdf(
     pages: Sequence[Page],
@@ -52,16 +102,19 @@ def write_pdf(
     target: BinaryIO,
     info: DocumentInfo,
     overlay: str | None = None,
+    options: PrintOptions | None = None,
 ) -> int:
     """Write one PDF holding every certificate, each on ``len(pages)`` pages.
 
     :param certificates: per certificate, one :data:`FilledPage` per page.
     :param overlay: a word printed large across each face, over everything (SPECIMEN).
+    :param options: print-file layout (order, banner, crop marks, overlay
+        mode); without it, each certificate's pages in turn, nothing added.
     :returns: the number of certificates written.
     """
     ensure_fonts()
     with _WRITE_LOCK:
-        return _write_pdf(pages, certificates, target, info, overlay)
+        return _write_pdf(pages, certificates, target, info, overlay, options)
 
 
 def _write_pdf(
@@ -70,13 +123,15 @@ def _write_pdf(
     target: BinaryIO,
     info: DocumentInfo,
     overlay: str | None,
+    options: PrintOptions | None,
 ) -> int:
     first_w, first_h = pages[0].width, pages[0].height
+    margin = BLEED if options is not None and options.crop_marks else 0.0
     # The initial font is one of ours: ReportLab's default (Helvetica) would add a
     # non-embedded font to every page's resources.
     c = Canvas(
         target,
-        pagesize=(first_w, first_h),
+        pagesize=(first_w + 2 * margin, first_h + 2 * margin),
         invariant=1,
         pageCompression=1,
         initialFontName="garamond",
@@ -86,32 +141,61 @@ def _write_pdf(
     c.setAuthor(info.author)
     c.setSubject(info.subject)
     c.setCreator(info.creator)
-    define_tiles(c, [p for page in pages for element in page.static for p in patterns_of(element)])
-    for page in pages:  # the printer's artwork, once per document, before the forms that draw it
-        for element in page.static:
-            if isinstance(element, Artwork):
-                define_artwork(c, load_artwork(element.src, element.page))
-    forms = []
-    for index, page in enumerate(pages):
-        name = f"static{index}"
-        c.beginForm(name, 0, 0, page.width, page.height)
-        for element in page.static:
-            draw_element(c, element)
-        c.endForm()
-        forms.append(name)
-    count = 0
-    for filled_pages in certificates:
-        for side, (page, form, filled) in enumerate(zip(pages, forms, filled_pages, strict=True)):
-            c.setPageSize((page.width, page.height))
-            c.doForm(form)
-            for field_index, lines in filled:
-                if lines:
-                    field = page.fields[field_index]
-                    draw_lines(c, lines, field.font, field.color, field.tracking)
-            if overlay and side == 0:
-                # On the page, not in a form: its transparency (ExtGState) must be a page resource.
-                draw_overlay(c, overlay, page.width, page.height)
+    forms: list[str | None] = [None] * len(pages)
+    if options is None or not options.fields_only:
+        define_tiles(c, [p for page in pages for element in page.static for p in patterns_of(element)])
+        for page in pages:  # the printer's artwork, once per document, before the forms that draw it
+            for element in page.static:
+                if isinstance(element, Artwork):
+                    define_artwork(c, load_artwork(element.src, element.page))
+        for index, page in enumerate(pages):
+            name = f"static{index}"
+            c.beginForm(name, 0, 0, page.width, page.height)
+            for element in page.static:
+                draw_element(c, element)
+            c.endForm()
+            forms[index] = name
+    if options is None:
+        count = 0
+        for filled_pages in certificates:
+            for side, (page, filled) in enumerate(zip(pages, filled_pages, strict=True)):
+                _draw_page(c, page, forms[side], filled, overlay if side == 0 else None)
+            count += 1
+        c.save()
+        return count
+    batch = list(certificates)
+    for entry in print_sequence(len(batch), len(pages), options):
+        page = pages[0] if entry is None else pages[entry[1]]
+        c.setPageSize((page.width + 2 * margin, page.height + 2 * margin))
+        if margin:
+            c.setTrimBox((margin, margin, margin + page.width, margin + page.height))
+            draw_crop_marks(c, page.width, page.height, margin)
+            c.translate(margin, margin)
+        if entry is None:
+            if options.banner and c.getPageNumber() == 1:
+                draw_banner(c, options.banner, page.width, page.height)
             c.showPage()
-        count += 1
+            continue
+        cert, side = entry
+        if options.offset != (0.0, 0.0):
+            c.translate(*options.offset)
+        _draw_page(c, page, forms[side], batch[cert][side], overlay if side == 0 else None, show=False)
+        c.showPage()
     c.save()
-    return count
+    return len(batch)
+
+
+def _draw_page(c: Canvas, page: Page, form: str | None, filled: FilledPage, overlay: str | None, show: bool = True) -> None:
+    if show:
+        c.setPageSize((page.width, page.height))
+    if form is not None:
+        c.doForm(form)
+    for field_index, lines in filled:
+        if lines:
+            field = page.fields[field_index]
+            draw_lines(c, lines, field.font, field.color, field.tracking)
+    if overlay:
+        # On the page, not in a form: its transparency (ExtGState) must be a page resource.
+        draw_overlay(c, overlay, page.width, page.height)
+    if show:
+        c.showPage()

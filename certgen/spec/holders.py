@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import HolderDataError
 from ..model.certificate import Holder
 
-__all__ = ["REQUIRED_COLUMNS", "iter_holders", "load_holders", "scan_holders"]
+__all__ = ["REQUIRED_COLUMNS", "gives_numbers", "iter_holders", "load_holders", "scan_holders"]
 
 #: Columns every holder file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = ("certificate_number", "registration", "shares", "issue_date")
@@ -71,12 +71,18 @@ def iter_holders(source: str | PathLike[str] | Iterable[Mapping[str, Any]]) -> I
 
 def scan_holders(
     source: str | PathLike[str] | Iterable[Mapping[str, Any]],
+    *,
+    numbered: bool = True,
 ) -> Iterator[tuple[int, Holder | None, list[HolderDataError]]]:
     """Yield ``(row number, holder or None, problems)`` for every row, bad ones included.
 
     What the validator reads: every problem of every row, each a
     :class:`HolderDataError` whose ``rule`` names the rule it breaks.  A file
     that cannot be read at all still raises :class:`HolderDataError`.
+
+    :param numbered: ``False`` when the certificate numbers are allocated by
+        the register (the batch printer): the file has no
+        ``certificate_number`` column, and each holder's number is ``""``.
     """
     if isinstance(source, (str, PathLike)):
         path = Path(source)
@@ -93,7 +99,7 @@ def scan_holders(
         except OSError as exc:
             raise HolderDataError(f"cannot read the file ({exc.strerror})", file=name) from None
         if suffix == ".csv":
-            rows: Iterable[tuple[int, Any]] = _csv_rows(text, name)
+            rows: Iterable[tuple[int, Any]] = _csv_rows(text, name, numbered)
         elif suffix == ".json":
             rows = _json_rows(text, name)
         else:
@@ -102,11 +108,28 @@ def scan_holders(
         name = "holder data"
         rows = enumerate(source, start=1)
     for row_number, row in rows:
-        holder, problems = _holder(row, name, row_number)
+        holder, problems = _holder(row, name, row_number, numbered)
         yield row_number, holder, problems
 
 
-def _csv_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
+def gives_numbers(path: str | PathLike[str]) -> bool:
+    """Whether a holder file numbers its certificates: a ``certificate_number``
+    column in the CSV header, or a number in the first JSON row.  A file that
+    cannot be read says yes, so that reading it reports the problem."""
+    try:
+        suffix = Path(path).suffix.lower()
+        if suffix == ".csv":
+            text = Path(path).read_text(encoding="utf-8-sig")
+            header = next(csv.reader(io.StringIO(text, newline="")), [])
+            return "certificate_number" in header
+        for _, row in (_json_rows if suffix == ".json" else _jsonl_rows)(Path(path).read_text(encoding="utf-8-sig"), str(path)):
+            return not isinstance(row, Mapping) or bool(_text(row.get("certificate_number")).strip())
+        return True
+    except (OSError, UnicodeDecodeError, csv.Error, HolderDataError):
+        return True
+
+
+def _csv_rows(text: str, name: str, numbered: bool = True) -> Iterator[tuple[int, Any]]:
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         header = reader.fieldnames
@@ -115,7 +138,9 @@ def _csv_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
     if not header:
         raise HolderDataError("the file is empty: it needs a header row", file=name)
     missing = [
-        column for column in REQUIRED_COLUMNS if column not in header and AMOUNT_ALIASES.get(column) not in header
+        column
+        for column in REQUIRED_COLUMNS
+        if column not in header and AMOUNT_ALIASES.get(column) not in header and (numbered or column != "certificate_number")
     ]
     if missing:
         raise HolderDataError(
@@ -167,7 +192,7 @@ def _jsonl_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
             raise HolderDataError(f"not valid JSON ({exc.msg})", file=name, row=number) from None
 
 
-def _holder(row: Any, name: str, number: int) -> tuple[Holder | None, list[HolderDataError]]:
+def _holder(row: Any, name: str, number: int, numbered: bool = True) -> tuple[Holder | None, list[HolderDataError]]:
     problems: list[HolderDataError] = []
 
     certificate: str | None = None
@@ -181,12 +206,22 @@ def _holder(row: Any, name: str, number: int) -> tuple[Holder | None, list[Holde
     certificate = _text(row.get("certificate_number")).strip() or None
     amount = "shares" if "shares" in row or "principal_amount" not in row else "principal_amount"
     for column in REQUIRED_COLUMNS:
+        if column == "certificate_number" and not numbered:
+            continue
         if column not in row and not (column == "shares" and amount in row):
             fail(f"the column {column} is missing", column, "holder.columns")
     if problems:
         return None, problems
-    cert_number = _text(row["certificate_number"]).strip()
-    if not cert_number:
+    cert_number = _text(row.get("certificate_number")).strip()
+    if not numbered:
+        if cert_number:
+            fail(
+                "gives a certificate number, but the numbers of this file are allocated by the register: "
+                "give every row a number, or none",
+                "certificate_number",
+                "certificate.number",
+            )
+    elif not cert_number:
         fail("is empty: every certificate needs a number", "certificate_number", "certificate.number")
     registration = _text(row["registration"]).strip()
     if not registration:

@@ -97,9 +97,21 @@ def check_holders(
 ) -> Iterator[Finding]:
     """Findings for every holder row (streamed); *issue* (a PreparedIssue) adds the fit checks;
     well-formed rows are appended to *collect* when given."""
+    yield from check_rows(spec, _rows(holders), issue=issue, collect=collect)
+
+
+def check_rows(
+    spec: Spec | None,
+    rows: Iterable[tuple[int | None, Holder | None, list[HolderDataError]]],
+    *,
+    issue: Any = None,
+    collect: list[Holder] | None = None,
+) -> Iterator[Finding]:
+    """:func:`check_holders` for rows already read (``(row, holder, problems)``, as
+    :func:`~certgen.spec.holders.scan_holders` yields them)."""
     checker = HolderChecker(spec)
     try:
-        for row, holder, problems in _rows(holders):
+        for row, holder, problems in rows:
             for problem in problems:
                 yield loader_finding(problem)
             if holder is None:

@@ -1,0 +1,462 @@
+"""Batch printing for transfer agents: a run of certificates, accounted for in the register.
+
+``render_batch(spec, holders, out)`` prints every row of a holder file into
+chunked print files in *out*, with ``manifest.json`` and a control report,
+and records every certificate number in the register (SQLite in *out* by
+default).  The steps:
+
+1. **check**: the spec and the whole holder file are validated first, every
+   bad row listed; numbers given by the file must not be in the register;
+2. **plan** (one transaction): the numbers are allocated (or taken from the
+   file) and reserved as *pending*, each with its file and page;
+3. **print**: each file is rendered (in worker processes), written to a
+   temporary name, fsynced and renamed; the transaction that records the file
+   marks its certificates *issued*;
+4. **close**: ``manifest.json``, ``control.csv`` and ``control.pdf`` are
+   written from the register, and the batch is marked done.
+
+Killed at any point, the same call (or command) finishes the job: the job is
+found in the register by its key (spec, holder file and print options), its
+numbers are the ones reserved, files already recorded are kept, and a file
+written but not recorded is recorded if its bytes are what the job prints
+(rendering is deterministic).  Rerunning a finished job changes nothing.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, replace
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import CertgenError, RenderError, ValidationError
+from ..model.certificate import Holder
+from ..pipeline import PreparedIssue, atomic_output, prepare
+from ..register import Register, RegisterError, format_number
+from ..spec import load_spec
+from ..spec.holders import gives_numbers, scan_holders
+from ..spec.schema import Spec
+from ..validation import ERROR, check_rows, spec_findings
+from .outputs import BatchSummary, write_control_report, write_manifest
+from .plan import BatchOptions, Chunk, chunks, job_key, page_numbers, sha256_of
+
+__all__ = ["BatchOptions", "BatchResult", "Progress", "render_batch"]
+
+#: Called after each file: (certificates done, certificates in all, file name).
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch run did."""
+
+    batch: int
+    output_dir: Path
+    register: str
+    certificates: int
+    files: int
+    #: Files written by this call (0 when rerunning a finished job).
+    written: int
+    #: Files found written but not yet recorded (after a crash), recorded without rewriting.
+    adopted: int
+    #: The job was already finished: nothing was changed.
+    already_done: bool
+    first_number: str
+    last_number: str
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["output_dir"] = str(self.output_dir)
+        return out
+
+
+def render_batch(
+    spec: str | PathLike[str],
+    holders: str | PathLike[str],
+    out: str | PathLike[str],
+    *,
+    register: str | PathLike[str] | None = None,
+    options: BatchOptions | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """Print a run of certificates into *out*, recording each in the register (see the module docs).
+
+    :param spec: the spec file.
+    :param holders: the holder file (CSV, JSON, JSONL).  Without a
+        ``certificate_number`` column, numbers are allocated from the
+        register's sequence for the security (``PB-000123``).
+    :param out: the output folder (created if needed); one job per folder.
+    :param register: an SQLAlchemy URL or SQLite file; default ``out/register.sqlite``.
+    :param workers: rendering processes; default the number of cores, 1 renders in this process.
+    :raises ValidationError: the spec or a holder row breaks a rule (every finding attached).
+    :raises RegisterError: a number is already in the register, or the register refuses a change.
+    :raises CertgenError: any other bad input; nothing is printed.
+    """
+    options = options or BatchOptions()
+    spec_path, holders_path, out_dir = Path(spec), Path(holders), Path(out)
+    for path, what in ((spec_path, "spec"), (holders_path, "holder file")):
+        if not path.is_file():
+            raise CertgenError(f"the {what} does not exist", str(path))
+    loaded = load_spec(spec_path)
+    issue = prepare(loaded)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(f"cannot create the output folder ({exc.strerror})", str(out_dir)) from None
+    out_dir = out_dir.resolve()
+    key = job_key(spec_path, holders_path, options, __version__)
+    with Register(register if register is not None else out_dir / "register.sqlite") as reg:
+        job = _Job(reg, loaded, issue, spec_path, holders_path, out_dir, options, key)
+        return job.run(workers or os.cpu_count() or 1, progress)
+
+
+class _Job:
+    def __init__(
+        self,
+        reg: Register,
+        spec: Spec,
+        issue: PreparedIssue,
+        spec_path: Path,
+        holders_path: Path,
+        out_dir: Path,
+        options: BatchOptions,
+        key: str,
+    ) -> None:
+        self.reg = reg
+        self.spec = spec
+        self.issue = issue
+        self.spec_path = spec_path
+        self.holders_path = holders_path
+        self.out_dir = out_dir
+        self.options = options
+        self.key = key
+        self.numbered = gives_numbers(holders_path)
+        security = spec.security
+        self.security_key = security.cusip or f"{spec.issuer.name}|{security.title}"
+
+    # -- the steps ----------------------------------------------------------------
+
+    def run(self, workers: int, progress: Progress | None) -> BatchResult:
+        with self.reg.transaction() as conn:
+            batch = self.reg.find_batch(conn, self.key)
+        if batch is None:
+            self._refuse_other_jobs()
+            batch = self._plan()
+        batch_id = int(batch["id"])
+        self._remove_stale_temporaries()
+        with self.reg.transaction() as conn:
+            numbers = self.reg.batch_numbers(conn, batch_id)
+            recorded = self.reg.recorded_files(conn, batch_id)
+        plan = chunks(len(numbers), self.options.chunk_size)
+        if batch["state"] == "done":
+            self._check_recorded(plan, recorded)
+            return self._result(batch_id, numbers, plan, written=0, adopted=0, done=True)
+        self._check_recorded([c for c in plan if c.name in recorded], recorded)
+        todo = [c for c in plan if c.name not in recorded]
+        written = adopted = 0
+        done = sum(c.count for c in plan if c.name in recorded)
+        for chunk, outcome in self._print(todo, numbers, batch_id, workers):
+            name, digest, size, pages, was_written = outcome
+            with self.reg.transaction() as conn:
+                self.reg.record_file(conn, batch_id, name, digest, size, pages, numbers[chunk.start : chunk.stop])
+            written += was_written
+            adopted += not was_written
+            done += chunk.count
+            if progress is not None:
+                progress(done, len(numbers), name)
+        self._close(batch_id, numbers)
+        return self._result(batch_id, numbers, plan, written=written, adopted=adopted, done=False)
+
+    def _remove_stale_temporaries(self) -> None:
+        """Temporary files a killed run left (never renamed, so never part of the job)."""
+        pattern = re.compile(r"\.(certificates-\d+\.pdf|manifest\.json|control\.csv|control\.pdf)\.[0-9a-f]{12}\.tmp")
+        for path in self.out_dir.glob(".*.tmp"):
+            if pattern.fullmatch(path.name):
+                path.unlink(missing_ok=True)
+
+    def _refuse_other_jobs(self) -> None:
+        """A new job needs an output folder that holds no other job's files."""
+        leftovers = sorted(p.name for p in self.out_dir.glob("certificates-*.pdf")) + sorted(
+            p.name for p in self.out_dir.glob("manifest.json")
+        )
+        if leftovers:
+            raise RenderError(
+                f"the output folder holds another job's files ({', '.join(leftovers[:3])}"
+                f"{', ...' if len(leftovers) > 3 else ''}): the spec, the holder file or the print options "
+                "differ from that job's; rerun with that job's files to finish it, or give a new --out folder",
+                str(self.out_dir),
+            )
+
+    def _rows(self) -> Iterator[tuple[int, Holder | None, list[Any]]]:
+        return scan_holders(self.holders_path, numbered=self.numbered)
+
+    def _plan(self) -> dict[str, Any]:
+        """Check every row, then reserve the numbers in one transaction."""
+        spec = self.spec
+        security = spec.security
+        errors = [f for f in spec_findings(spec, form=False) if f.severity == ERROR]
+        if errors:
+            raise ValidationError(errors)
+        with self.reg.transaction() as conn:
+            security_id = self.reg.security_id(conn, self.security_key, spec.issuer.name, security.title, security.certificate_prefix)
+            next_number = self._next_number(conn, security_id)
+        entries: list[tuple[str, str, int]] = []
+        sources: dict[str, str] = {}
+
+        def numbered_rows() -> Iterator[tuple[int | None, Holder | None, list[Any]]]:
+            for row, holder, problems in self._rows():
+                if holder is not None:
+                    if not self.numbered:
+                        number = format_number(security.certificate_prefix, next_number + len(entries), self.options.number_width)
+                        holder = replace(holder, certificate_number=number)
+                    entries.append((holder.certificate_number, holder.registration, holder.shares))
+                    sources[holder.certificate_number] = holder.source or ""
+                yield row, holder, problems
+
+        findings = [f for f in check_rows(spec, numbered_rows(), issue=self.issue) if f.severity == ERROR]
+        if findings:
+            raise ValidationError(findings)
+        if not entries:
+            raise RenderError("the holder data has no rows: nothing to print", str(self.holders_path))
+        sides = len(self.issue.pages)
+        plan = chunks(len(entries), self.options.chunk_size)
+        with self.reg.transaction() as conn:
+            security_id = self.reg.security_id(conn, self.security_key, spec.issuer.name, security.title, security.certificate_prefix)
+            if self.numbered:
+                taken = self.reg.used(conn, security_id, (e[0] for e in entries))
+                if taken:
+                    listed = [f"{n} ({state}, {sources.get(n, '?')})" for n, state in list(taken.items())[:5]]
+                    more = f" and {len(taken) - 5} more" if len(taken) > 5 else ""
+                    raise RegisterError(
+                        f"{len(taken)} certificate number{'s are' if len(taken) > 1 else ' is'} already in the register: "
+                        f"{'; '.join(listed)}{more}. A number is never used twice: give these rows new numbers, "
+                        "or leave out the certificate_number column to have numbers allocated",
+                        register=self.reg.name,
+                    )
+            else:
+                allocated = self.reg.allocate(conn, security_id, len(entries), self.options.number_width)
+                entries = [(n, e[1], e[2]) for n, e in zip(allocated, entries)]
+            batch_id = self.reg.add_batch(
+                conn,
+                security_id=security_id,
+                job_key=self.key,
+                output_dir=str(self.out_dir),
+                spec_file=str(self.spec_path),
+                holders_file=str(self.holders_path),
+                certificates=len(entries),
+                files=len(plan),
+            )
+            rows = []
+            for chunk in plan:
+                _, pages = page_numbers(chunk.count, sides, self.options.print_options(("banner",)))
+                for offset in range(chunk.count):
+                    number, registration, amount = entries[chunk.start + offset]
+                    rows.append((number, registration, amount, chunk.name, pages[offset][0]))
+            self.reg.reserve(conn, security_id, batch_id, rows)
+            batch = self.reg.find_batch(conn, self.key)
+        assert batch is not None
+        return batch
+
+    def _next_number(self, conn: Any, security_id: int) -> int:
+        from sqlalchemy import select
+
+        from ..register import securities
+
+        return int(conn.execute(select(securities.c.next_number).where(securities.c.id == security_id)).scalar_one())
+
+    def _check_recorded(self, plan: Sequence[Chunk], recorded: dict[str, dict[str, Any]]) -> None:
+        """Files the register records must be on disk with their recorded digests."""
+        for chunk in plan:
+            entry = recorded.get(chunk.name)
+            path = self.out_dir / chunk.name
+            if entry is None:
+                raise RenderError(f"{chunk.name} is not recorded in the register: the job was changed", str(self.out_dir))
+            if not path.is_file():
+                raise RenderError(
+                    f"{chunk.name} is recorded in the register but missing: restore it from the job's copy "
+                    "(its SHA-256 is in the register), or void the batch",
+                    str(self.out_dir),
+                )
+            if sha256_of(path.read_bytes()) != entry["sha256"]:
+                raise RenderError(
+                    f"{chunk.name} differs from what the register recorded (SHA-256 {entry['sha256'][:16]}…): "
+                    "the file was changed after printing; restore it, or void the batch",
+                    str(self.out_dir),
+                )
+
+    def _print(
+        self, todo: Sequence[Chunk], numbers: Sequence[str], batch_id: int, workers: int
+    ) -> Iterator[tuple[Chunk, tuple[str, str, int, int, bool]]]:
+        """Render the files still to print, yielding each as it is finished (in print order)."""
+        tasks = self._tasks(todo, numbers, batch_id)
+        if workers <= 1 or len(todo) <= 1:
+            issue = replace(self.issue, validated=False)
+            for chunk, task in tasks:
+                yield chunk, _render_file(issue, task)
+            return
+        context = multiprocessing.get_context("spawn")
+        with cf.ProcessPoolExecutor(
+            max_workers=min(workers, len(todo)), mp_context=context, initializer=_init_worker, initargs=(str(self.spec_path),)
+        ) as pool:
+            pending: list[tuple[Chunk, cf.Future[tuple[str, str, int, int, bool]]]] = []
+            for chunk, task in tasks:
+                pending.append((chunk, pool.submit(_render_in_worker, task)))
+                while len(pending) >= 2 * workers:
+                    done_chunk, future = pending.pop(0)
+                    yield done_chunk, future.result()
+            for done_chunk, future in pending:
+                yield done_chunk, future.result()
+
+    def _tasks(self, todo: Sequence[Chunk], numbers: Sequence[str], batch_id: int) -> Iterator[tuple[Chunk, _Task]]:
+        """Each file's holders, read again from the holder file (memory stays flat), with their numbers."""
+        wanted = {c.index: c for c in todo}
+        size = self.options.chunk_size
+        current: list[Holder] = []
+        index = 0
+        position = 0
+        total_files = len(chunks(len(numbers), size))
+        for _, holder, problems in self._rows():
+            if problems or holder is None or position >= len(numbers):
+                raise RenderError("the holder file changed while the job was printing: rerun it", str(self.holders_path))
+            if index in wanted:
+                current.append(replace(holder, certificate_number=numbers[position]) if not self.numbered else holder)
+            position += 1
+            if position % size == 0 or position == len(numbers):
+                if index in wanted:
+                    chunk = wanted[index]
+                    yield chunk, self._task(chunk, current, batch_id, total_files)
+                current = []
+                index += 1
+        if position != len(numbers):
+            raise RenderError("the holder file changed while the job was printing: rerun it", str(self.holders_path))
+
+    def _task(self, chunk: Chunk, holders: list[Holder], batch_id: int, total_files: int) -> _Task:
+        spec = self.spec
+        banner = (
+            f"{spec.issuer.name} — {spec.security.title}",
+            f"CUSIP {spec.security.cusip}" if spec.security.cusip else "",
+            f"Batch {batch_id}, file {chunk.index + 1} of {total_files}: {chunk.name}",
+            f"Certificates {holders[0].certificate_number} to {holders[-1].certificate_number} ({len(holders)})",
+            f"Order: {self.options.order}" + (", overlay on security paper" if self.options.overlay else ""),
+            f"certgen {__version__}",
+        )
+        return _Task(
+            path=str(self.out_dir / chunk.name),
+            holders=holders,
+            print_options=self.options.print_options(tuple(line for line in banner if line)),
+        )
+
+    def _close(self, batch_id: int, numbers: Sequence[str]) -> None:
+        """The manifest and control report from the register, then the batch is done."""
+        summary = self._summary(batch_id)
+        sides = len(self.issue.pages)
+        pages: dict[str, list[int]] = {}
+        for chunk in chunks(len(numbers), self.options.chunk_size):
+            _, numbers_pages = page_numbers(chunk.count, sides, self.options.print_options(("banner",)))
+            for offset, page_list in enumerate(numbers_pages):
+                pages[numbers[chunk.start + offset]] = page_list
+        write_manifest(self.out_dir / "manifest.json", summary, pages)
+        write_control_report(self.out_dir, summary)
+        with self.reg.transaction() as conn:
+            self.reg.finish_batch(conn, batch_id)
+
+    def _summary(self, batch_id: int) -> BatchSummary:
+        with self.reg.transaction() as conn:
+            batch = self.reg.find_batch(conn, self.key)
+            recorded = self.reg.recorded_files(conn, batch_id)
+        assert batch is not None
+        records = list(self.reg.records(batch=batch_id))
+        created = batch["created_at"]
+        if isinstance(created, dt.datetime) and created.tzinfo is None:
+            created = created.replace(tzinfo=dt.timezone.utc)
+        return BatchSummary(
+            batch=batch_id,
+            security=self.security_key,
+            issuer=self.spec.issuer.name,
+            title=self.spec.security.title,
+            unit=self.spec.security.unit,
+            job_key=self.key,
+            spec_file=str(self.spec_path),
+            holders_file=str(self.holders_path),
+            created_at=created.isoformat() if isinstance(created, dt.datetime) else str(created),
+            options=asdict(self.options),
+            files=[recorded[name] for name in sorted(recorded)],
+            certificates=records,
+        )
+
+    def _result(self, batch_id: int, numbers: Sequence[str], plan: Sequence[Chunk], *, written: int, adopted: int, done: bool) -> BatchResult:
+        return BatchResult(
+            batch=batch_id,
+            output_dir=self.out_dir,
+            register=self.reg.name,
+            certificates=len(numbers),
+            files=len(plan),
+            written=written,
+            adopted=adopted,
+            already_done=done,
+            first_number=numbers[0] if numbers else "",
+            last_number=numbers[-1] if numbers else "",
+        )
+
+
+@dataclass(frozen=True)
+class _Task:
+    path: str
+    holders: list[Holder]
+    print_options: Any
+
+
+def _render_file(issue: PreparedIssue, task: _Task) -> tuple[str, str, int, int, bool]:
+    """Render one print file; write it (temporary name, fsync, rename) unless the same bytes are there.
+
+    :returns: (name, SHA-256, bytes, pages, whether it was written).
+    """
+    import io
+
+    buffer = io.BytesIO()
+    issue.write(buffer, task.holders, options=task.print_options)
+    data = buffer.getvalue()
+    digest = sha256_of(data)
+    path = Path(task.path)
+    pages, _ = page_numbers(len(task.holders), len(issue.pages), task.print_options)
+    if path.is_file() and sha256_of(path.read_bytes()) == digest:
+        return path.name, digest, len(data), pages, False
+    with atomic_output(path) as stream:
+        stream.write(data)
+    _fsync_dir(path.parent)
+    return path.name, digest, len(data), pages, True
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable: fsync the folder that holds the file."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+_WORKER_ISSUE: PreparedIssue | None = None
+
+
+def _init_worker(spec_path: str) -> None:
+    global _WORKER_ISSUE
+    _WORKER_ISSUE = replace(prepare(spec_path), validated=False)
+
+
+def _render_in_worker(task: _Task) -> tuple[str, str, int, int, bool]:
+    assert _WORKER_ISSUE is not None
+    return _render_file(_WORKER_ISSUE, task)

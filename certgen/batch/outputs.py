@@ -1,0 +1,168 @@
+"""What a batch leaves beside its print files: ``manifest.json`` and the control report.
+
+Both are made from the register's record of the batch (not from the run's
+memory), so a resumed run writes the same bytes as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.pdfgen.canvas import Canvas
+
+from ..fonts import ensure_fonts
+from ..pipeline import atomic_output
+from ..register import CertificateRecord
+from ..words import in_figures
+
+__all__ = ["BatchSummary", "write_control_report", "write_manifest"]
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """The figures of a batch that the manifest and control report give."""
+
+    batch: int
+    security: str
+    issuer: str
+    title: str
+    unit: str
+    job_key: str
+    spec_file: str
+    holders_file: str
+    created_at: str
+    options: dict[str, Any]
+    files: Sequence[dict[str, Any]]
+    certificates: Sequence[CertificateRecord]
+
+    @property
+    def issued(self) -> list[CertificateRecord]:
+        return [c for c in self.certificates if c.state == "issued"]
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for record in self.certificates:
+            out[record.state] = out.get(record.state, 0) + 1
+        return out
+
+
+def write_manifest(path: Path, summary: BatchSummary, pages: dict[str, list[int]]) -> None:
+    """``manifest.json``: the job, every file with its SHA-256, every certificate with its file and pages."""
+    data = {
+        "manifest": 1,
+        "batch": summary.batch,
+        "security": summary.security,
+        "issuer": summary.issuer,
+        "title": summary.title,
+        "job_key": summary.job_key,
+        "spec": summary.spec_file,
+        "holders": summary.holders_file,
+        "created_at": summary.created_at,
+        "options": summary.options,
+        "files": [
+            {
+                "name": f["name"],
+                "sha256": f["sha256"],
+                "bytes": f["bytes"],
+                "pages": f["pages"],
+                "certificates": f["certificates"],
+            }
+            for f in summary.files
+        ],
+        "certificates": [
+            {
+                "number": c.number,
+                "registration": c.registration,
+                "shares": c.amount,
+                "state": c.state,
+                "file": c.file,
+                "pages": pages.get(c.number, []),
+            }
+            for c in summary.certificates
+        ],
+    }
+    text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    with atomic_output(path) as stream:
+        stream.write(text.encode("utf-8"))
+
+
+def control_rows(summary: BatchSummary) -> list[tuple[str, str]]:
+    """The control report's items, in order."""
+    issued = summary.issued
+    counts = summary.counts()
+    voids = [c.number for c in summary.certificates if c.state in ("voided", "spoiled")]
+    return [
+        ("security", summary.security),
+        ("issuer", summary.issuer),
+        ("title", summary.title),
+        ("batch", str(summary.batch)),
+        ("certificates", str(len(summary.certificates))),
+        ("issued", str(counts.get("issued", 0))),
+        ("voided", str(counts.get("voided", 0))),
+        ("spoiled", str(counts.get("spoiled", 0))),
+        ("cancelled", str(counts.get("cancelled", 0))),
+        (f"total {summary.unit.lower()}", in_figures(sum(c.amount for c in issued))),
+        ("first number", issued[0].number if issued else ""),
+        ("last number", issued[-1].number if issued else ""),
+        ("files", str(len(summary.files))),
+        ("voids", " ".join(voids)),
+    ]
+
+
+def write_control_report(folder: Path, summary: BatchSummary) -> None:
+    """``control.csv`` and ``control.pdf`` (one page): counts, total, first and last numbers, voids."""
+    rows = control_rows(summary)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["item", "value"])
+    writer.writerows(rows)
+    with atomic_output(folder / "control.csv") as stream:
+        stream.write(buffer.getvalue().encode("utf-8"))
+    ensure_fonts()
+    pdf = io.BytesIO()
+    c = Canvas(pdf, pagesize=(612, 792), invariant=1, pageCompression=1, initialFontName="garamond")
+    c.setTitle(f"Control report, batch {summary.batch}")
+    c.setFont("oldstandard-bold", 16)
+    c.drawString(72, 720, "Certificate control report")
+    c.setFont("garamond", 10)
+    c.drawString(72, 702, f"{summary.issuer} — {summary.title}")
+    y = 670
+    for item, value in rows:
+        c.setFont("garamond-sc", 10)
+        c.drawString(72, y, item)
+        c.setFont("garamond", 10)
+        text = value if len(value) <= 90 else value[:87] + "..."
+        c.drawString(220, y, text)
+        y -= 18
+    c.setFont("garamond", 8)
+    files = ", ".join(f"{f['name']} ({f['sha256'][:16]}…)" for f in summary.files[:12])
+    if len(summary.files) > 12:
+        files += f", and {len(summary.files) - 12} more (manifest.json)"
+    lines = _wrap(f"Files: {files}", 120)
+    for line in lines[:12]:
+        c.drawString(72, y - 10, line)
+        y -= 11
+    c.showPage()
+    c.save()
+    with atomic_output(folder / "control.pdf") as stream:
+        stream.write(pdf.getvalue())
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    return lines

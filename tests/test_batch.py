@@ -1,0 +1,243 @@
+"""Batch printing: print files, manifest, control report, the register, refusals, resume."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pypdf
+import pytest
+import sqlalchemy as sa
+
+import certgen
+from certgen.batch import BatchOptions, render_batch
+from certgen.register import Register, RegisterError, format_number
+from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text
+
+HEADER = "registration,shares,issue_date\n"
+
+
+def holders_file(folder: Path, count: int, *, numbered: bool = False, name: str = "holders.csv", start: int = 1) -> Path:
+    """*count* holders of the Series B sample; numbered PB 0001... when *numbered*."""
+    lines = [("certificate_number," if numbered else "") + HEADER.strip()]
+    for i in range(start, start + count):
+        number = f"PB {i:04d}," if numbered else ""
+        lines.append(f'{number}"HOLDER {i} & CO.",{100 * i},2026-11-23')
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
+    """The register: the default SQLite file in the output folder, or a PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def _register(url: str | None, out: Path) -> Register:
+    return Register(url if url is not None else out / "register.sqlite")
+
+
+def test_batch_writes_chunks_manifest_control_report_and_register(tmp_path: Path, register_url: str | None) -> None:
+    out = tmp_path / "out"
+    holders = holders_file(tmp_path, 7, numbered=True)
+    result = render_batch(SAMPLE_SPEC, holders, out, register=register_url, options=BatchOptions(chunk_size=3), workers=1)
+    assert (result.certificates, result.files, result.written) == (7, 3, 3)
+    assert sorted(p.name for p in out.glob("certificates-*.pdf")) == [f"certificates-000{i}.pdf" for i in (1, 2, 3)]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        data = (out / entry["name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["bytes"]
+        assert len(pypdf.PdfReader(io.BytesIO(data)).pages) == entry["pages"]
+    assert [c["number"] for c in manifest["certificates"]] == [f"PB {i:04d}" for i in range(1, 8)]
+    # Each certificate's pages hold its own number and registration (duplex: face, reverse).
+    third = manifest["certificates"][4]
+    assert (third["file"], third["pages"]) == ("certificates-0002.pdf", [3, 4])
+    face = pdf_text((out / "certificates-0002.pdf").read_bytes())[2]
+    assert "PB 0005" in face and "HOLDER 5 & CO." in face
+    control = dict(csv.reader(io.StringIO((out / "control.csv").read_text(encoding="utf-8"))))
+    assert control["certificates"] == "7" and control["issued"] == "7"
+    assert control["total shares"] == "2,800" and (control["first number"], control["last number"]) == ("PB 0001", "PB 0007")
+    assert "Certificate control report" in pdf_text((out / "control.pdf").read_bytes())[0]
+    with _register(register_url, out) as reg:
+        records = list(reg.records())
+    assert [r.state for r in records] == ["issued"] * 7
+    digests = {e["name"]: e["sha256"] for e in manifest["files"]}
+    assert all(r.sha256 == digests[r.file] for r in records)
+
+
+def test_numbers_are_allocated_from_the_register_and_never_reused(tmp_path: Path, register_url: str | None) -> None:
+    register = register_url or str(tmp_path / "shared.sqlite")
+    first = render_batch(SAMPLE_SPEC, holders_file(tmp_path, 3), tmp_path / "one", register=register, workers=1)
+    assert (first.first_number, first.last_number) == ("PB-000001", "PB-000003")
+    with Register(register) as reg:
+        reg.change("void", ["PB-000003"], note="not delivered")
+    second = render_batch(
+        SAMPLE_SPEC, holders_file(tmp_path, 2, name="more.csv", start=4), tmp_path / "two", register=register, workers=1
+    )
+    assert (second.first_number, second.last_number) == ("PB-000004", "PB-000005")  # the voided number stays used
+    with Register(register) as reg:
+        states = {r.number: r.state for r in reg.records()}
+    assert states == {
+        "PB-000001": "issued", "PB-000002": "issued", "PB-000003": "voided", "PB-000004": "issued", "PB-000005": "issued"
+    }
+    face = pdf_text((tmp_path / "two" / "certificates-0001.pdf").read_bytes())[0]
+    assert "PB-000004" in face
+
+
+def test_a_number_already_in_the_register_is_refused_before_anything_is_written(tmp_path: Path, register_url: str | None) -> None:
+    register = register_url or str(tmp_path / "shared.sqlite")
+    render_batch(SAMPLE_SPEC, holders_file(tmp_path, 2, numbered=True), tmp_path / "one", register=register, workers=1)
+    again = holders_file(tmp_path, 2, numbered=True, name="again.csv", start=2)  # PB 0002 is taken
+    with pytest.raises(RegisterError, match=r"1 certificate number is already in the register: PB 0002 \(issued, .*again.csv, row 2\)"):
+        render_batch(SAMPLE_SPEC, again, tmp_path / "two", register=register, workers=1)
+    assert not list((tmp_path / "two").glob("*.pdf")) and not (tmp_path / "two" / "manifest.json").exists()
+    with Register(register) as reg:
+        assert [r.number for r in reg.records()] == ["PB 0001", "PB 0002"]
+
+
+def test_register_change_rules(tmp_path: Path, register_url: str | None) -> None:
+    out = tmp_path / "out"
+    render_batch(SAMPLE_SPEC, holders_file(tmp_path, 3, numbered=True), out, register=register_url, workers=1)
+    with _register(register_url, out) as reg:
+        assert reg.change("spoil", ["PB 0001"], note="jammed") == 1
+        assert reg.change("cancel", ["PB 0002"]) == 1
+        with pytest.raises(RegisterError, match="certificate PB 0001: is spoiled: only a certificate that is issued can be cancelled"):
+            reg.change("cancel", ["PB 0001"])
+        with pytest.raises(RegisterError, match="certificate PB 0009: is not in the register"):
+            reg.change("void", ["PB 0003", "PB 0009"])
+        states = {r.number: (r.state, r.note) for r in reg.records()}
+    # All or none: PB 0003 was not voided with the unknown PB 0009.
+    assert states == {"PB 0001": ("spoiled", "jammed"), "PB 0002": ("cancelled", None), "PB 0003": ("issued", None)}
+
+
+def test_the_register_refuses_a_duplicate_number_at_the_database(tmp_path: Path, register_url: str | None) -> None:
+    out = tmp_path / "out"
+    render_batch(SAMPLE_SPEC, holders_file(tmp_path, 1, numbered=True), out, register=register_url, workers=1)
+    with _register(register_url, out) as reg:
+        with pytest.raises(RegisterError, match="would use a certificate number twice"):
+            with reg.transaction() as conn:
+                reg.reserve(conn, 1, 1, [("PB 0001", "X", 1, "f.pdf", 1)])
+
+
+def test_a_bad_holder_file_is_refused_as_a_whole_every_bad_row_listed(tmp_path: Path, run_cli: Any) -> None:
+    holders = tmp_path / "holders.csv"
+    holders.write_text(
+        "certificate_number,registration,shares,issue_date\n"
+        "PB 0001,A,100,2026-11-23\n"
+        "PB 0002,B,-5,2026-11-23\n"
+        "PB 0001,C,100,2026-11-23\n"
+        "PB 0004,D,100,23/11/2026\n",
+        encoding="utf-8",
+    )
+    result = run_cli("batch", SAMPLE_SPEC, "--holders", holders, "--out", tmp_path / "out", "--workers", "1")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert any("row 3" in line and "column shares" in line for line in lines)
+    assert any("row 4" in line and "used twice" in line for line in lines)
+    assert any("row 5" in line and "issue_date" in line for line in lines)
+    assert lines[-1] == "certgen: error: 3 errors: nothing printed"
+    assert not list((tmp_path / "out").glob("certificates-*")) and not (tmp_path / "out" / "manifest.json").exists()
+    with Register(tmp_path / "out" / "register.sqlite") as reg:
+        assert list(reg.records()) == []
+
+
+def test_rerunning_a_finished_job_changes_nothing(tmp_path: Path, run_cli: Any) -> None:
+    out = tmp_path / "out"
+    holders = holders_file(tmp_path, 4)
+    args = ("batch", SAMPLE_SPEC, "--holders", holders, "--out", out, "--chunk-size", "2", "--workers", "1")
+    assert run_cli(*args).exit_code == 0
+    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir() if p.suffix != ".sqlite" and not p.name.startswith("register")}
+    again = run_cli(*args, "--json")
+    assert again.exit_code == 0
+    summary = json.loads(again.stdout)
+    assert summary["already_done"] is True and summary["written"] == 0 and summary["certificates"] == 4
+    after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir() if p.suffix != ".sqlite" and not p.name.startswith("register")}
+    assert after == before
+
+
+def test_a_file_written_but_not_recorded_is_adopted_not_rewritten(tmp_path: Path) -> None:
+    """The crash window between a file's rename and the transaction that records it."""
+    out = tmp_path / "out"
+    holders = holders_file(tmp_path, 4)
+    render_batch(SAMPLE_SPEC, holders, out, options=BatchOptions(chunk_size=2), workers=1)
+    last = out / "certificates-0002.pdf"
+    stamp = last.stat().st_mtime_ns
+    engine = sa.create_engine(f"sqlite:///{out / 'register.sqlite'}")
+    with engine.begin() as conn:  # as if killed before the record of the second file
+        conn.execute(sa.text("DELETE FROM files WHERE name = 'certificates-0002.pdf'"))
+        conn.execute(sa.text("UPDATE certificates SET state = 'pending', sha256 = NULL WHERE file = 'certificates-0002.pdf'"))
+        conn.execute(sa.text("UPDATE batches SET state = 'printing'"))
+    engine.dispose()
+    (out / "manifest.json").unlink()
+    result = render_batch(SAMPLE_SPEC, holders, out, options=BatchOptions(chunk_size=2), workers=1)
+    assert (result.written, result.adopted) == (0, 1)
+    assert last.stat().st_mtime_ns == stamp
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [c["state"] for c in manifest["certificates"]] == ["issued"] * 4
+
+
+def test_a_changed_print_file_is_reported_not_overwritten(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    holders = holders_file(tmp_path, 2)
+    render_batch(SAMPLE_SPEC, holders, out, options=BatchOptions(chunk_size=1), workers=1)
+    (out / "certificates-0001.pdf").write_bytes(b"%PDF-1.4 tampered")
+    with pytest.raises(certgen.RenderError, match="certificates-0001.pdf differs from what the register recorded"):
+        render_batch(SAMPLE_SPEC, holders, out, options=BatchOptions(chunk_size=1), workers=1)
+    assert (out / "certificates-0001.pdf").read_bytes() == b"%PDF-1.4 tampered"
+
+
+def test_another_job_in_the_same_folder_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    render_batch(SAMPLE_SPEC, holders_file(tmp_path, 2), out, workers=1)
+    other = holders_file(tmp_path, 3, name="other.csv", start=10)
+    with pytest.raises(certgen.RenderError, match="the output folder holds another job's files"):
+        render_batch(SAMPLE_SPEC, other, out, workers=1)
+
+
+def test_print_order_banner_and_crop_marks(tmp_path: Path) -> None:
+    holders = holders_file(tmp_path, 3)
+    duplex = render_batch(SAMPLE_SPEC, holders, tmp_path / "d", options=BatchOptions(banner=True), workers=1)
+    simplex = render_batch(
+        SAMPLE_SPEC, holders, tmp_path / "s", options=BatchOptions(order="simplex", crop_marks=True), workers=1
+    )
+    assert duplex.files == simplex.files == 1
+    d = pdf_text((tmp_path / "d" / "certificates-0001.pdf").read_bytes())
+    assert "Batch 1, file 1 of 1" in d[0] and d[1].strip() == ""  # banner and its blank back
+    assert ["PB-00000" + str(i) in d[2 + 2 * (i - 1)] for i in (1, 2, 3)] == [True] * 3
+    reader = pypdf.PdfReader(tmp_path / "s" / "certificates-0001.pdf")
+    texts = [page.extract_text() for page in reader.pages]
+    assert len(texts) == 6
+    assert all(f"PB-00000{i}" in texts[i - 1] for i in (1, 2, 3))  # all faces first
+    assert all("ASSIGNMENT" in t.upper() or "FOR VALUE RECEIVED" in t.upper() for t in texts[3:])
+    page = reader.pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == (792 + 36, 612 + 36)
+    assert [float(v) for v in page.trimbox] == [18, 18, 18 + 792, 18 + 612]
+    manifest = json.loads((tmp_path / "s" / "manifest.json").read_text(encoding="utf-8"))
+    assert [c["pages"] for c in manifest["certificates"]] == [[1, 4], [2, 5], [3, 6]]
+
+
+def test_worker_processes_give_the_same_files(tmp_path: Path) -> None:
+    holders = holders_file(tmp_path, 6)
+    render_batch(SAMPLE_SPEC, holders, tmp_path / "one", options=BatchOptions(chunk_size=2), workers=1)
+    render_batch(SAMPLE_SPEC, holders, tmp_path / "two", options=BatchOptions(chunk_size=2), workers=2)
+    for name in ("certificates-0001.pdf", "certificates-0002.pdf", "certificates-0003.pdf"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+
+
+def test_format_number() -> None:
+    assert format_number("PB", 123) == "PB-000123"
+    assert format_number("R-", 7, 0) == "R-7"
+    assert format_number("TMR ", 42, 4) == "TMR 0042"
+    assert format_number("", 5, 3) == "005"
+
+
+def test_sample_holder_file_runs_as_a_batch(tmp_path: Path) -> None:
+    result = render_batch(SAMPLE_SPEC, SAMPLE_HOLDERS, tmp_path / "out", workers=1)
+    assert (result.first_number, result.certificates) == ("PB 0001", 4)
