@@ -22,7 +22,7 @@ __version__ = "0.1.0"
 
 from collections.abc import Iterable, Mapping
 from os import PathLike
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
     CertgenError as CertgenError,
@@ -53,6 +53,12 @@ from .words import in_figures as in_figures, in_words as in_words
 
 __all__ = [
     "RULES",
+    "BatchOptions",
+    "BatchResult",
+    "Register",
+    "RegisterError",
+    "open_register",
+    "render_batch",
     "CertgenError",
     "Finding",
     "FitError",
@@ -78,6 +84,30 @@ __all__ = [
     "spec_json_schema",
     "validate",
 ]
+
+
+# The batch printer and the register load SQLAlchemy: imported when first used.
+_LAZY = {
+    "BatchOptions": "batch",
+    "BatchResult": "batch",
+    "render_batch": "batch",
+    "Register": "register",
+    "RegisterError": "register",
+    "open_register": "register",
+}
+
+if TYPE_CHECKING:
+    from .batch import BatchOptions as BatchOptions, BatchResult as BatchResult, render_batch as render_batch
+    from .register import Register as Register, RegisterError as RegisterError, open_register as open_register
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'certgen' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f".{module}", __name__), name)
 
 
 def render(

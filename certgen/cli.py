@@ -278,6 +278,30 @@ class _progress:
             self.bar.__exit__(*exc)
 
 
+@cli.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The calibration sheet PDF.")
+@click.option("--spec", "spec", type=click.Path(dir_okay=False, path_type=Path), help="Outline this spec's variable fields, one page per certificate page, at its page size.")
+@click.option("--paper", default="letter", show_default=True, help="Paper without --spec: letter, a4, legal, certificate.")
+@click.option("--orientation", type=click.Choice(["portrait", "landscape"]), default="portrait", show_default=True)
+@click.option("--offset", "offset", metavar="X,Y", help="A trial offset in mm, applied to the sheet (as --overlay --offset applies it).")
+def calibrate(output: Path, spec: Path | None, paper: str, orientation: str, offset: str | None) -> None:
+    """Print a ruled test sheet to measure the printer's offset for overlay printing.
+
+    Print it as the run will be printed, measure the lower-left crosshair from the
+    paper's edges, and give the difference from 20 mm to certgen batch --offset.
+    """
+    from .batch.calibrate import calibration_sheet
+
+    pages = prepare(load_spec(spec), validate=False).pages if spec is not None else None
+    try:
+        data = calibration_sheet(pages, paper=paper, orientation=orientation, offset_mm=_offset(offset))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--paper") from None
+    with atomic_output(output) as stream:
+        stream.write(data)
+    click.echo(f"wrote {output} (calibration sheet)", err=True)
+
+
 @cli.group(name="register")
 def register_group() -> None:
     """Read and change the certificate register (list, void, spoil, cancel, export)."""

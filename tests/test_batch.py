@@ -241,3 +241,55 @@ def test_format_number() -> None:
 def test_sample_holder_file_runs_as_a_batch(tmp_path: Path) -> None:
     result = render_batch(SAMPLE_SPEC, SAMPLE_HOLDERS, tmp_path / "out", workers=1)
     assert (result.first_number, result.certificates) == ("PB 0001", 4)
+
+
+def _glyph_runs(path: Path) -> list[list[tuple[str, float, float]]]:
+    from certgen.validation.pdftext import read_pdf
+
+    return [[(g.text, g.x0, g.y0) for g in page.glyphs] for page in read_pdf(path)]
+
+
+def test_overlay_prints_only_the_variable_fields_moved_by_the_calibration_offset(tmp_path: Path) -> None:
+    holders = holders_file(tmp_path, 2, numbered=True)
+    render_batch(SAMPLE_SPEC, holders, tmp_path / "plain", options=BatchOptions(overlay=True), workers=1)
+    render_batch(SAMPLE_SPEC, holders, tmp_path / "moved", options=BatchOptions(overlay=True, offset_mm=(2.5, -1.5)), workers=1)
+    plain = tmp_path / "plain" / "certificates-0001.pdf"
+    # Only the fields: the words each certificate's fields print, nothing of the static design.
+    issue = certgen.prepare(SAMPLE_SPEC)
+    expected = []
+    for holder in certgen.load_holders(holders):
+        for side in issue.fill(holder):
+            expected.append(sorted("".join(line.text.split()) for _, lines in side for line in lines))
+    pages = pdf_text(plain.read_bytes())
+    assert len(pages) == 4 and pages[1].strip() == "" and pages[3].strip() == ""  # reverses: no fields
+    got = [sorted("".join(line.split()) for line in page.splitlines() if line.strip()) for page in pages]
+    assert ["".join(g) for g in got] == ["".join(e) for e in expected]
+    reader = pypdf.PdfReader(plain)
+    assert all("/XObject" not in page["/Resources"] for page in reader.pages)  # no static art forms
+    # The offset moves every glyph by exactly 2.5 mm right and 1.5 mm down.
+    before, after = _glyph_runs(plain), _glyph_runs(tmp_path / "moved" / "certificates-0001.pdf")
+    assert [len(p) for p in before] == [len(p) for p in after] and sum(len(p) for p in before) > 40
+    for page_before, page_after in zip(before, after):
+        for (text, x0, y0), (text2, x1, y1) in zip(page_before, page_after):
+            assert text == text2
+            assert x1 - x0 == pytest.approx(2.5 * 72 / 25.4, abs=0.01)
+            assert y1 - y0 == pytest.approx(-1.5 * 72 / 25.4, abs=0.01)
+
+
+def test_calibration_sheet(tmp_path: Path, run_cli: Any) -> None:
+    from certgen.validation.pdftext import read_pdf
+
+    plain, moved = tmp_path / "cal.pdf", tmp_path / "moved.pdf"
+    assert run_cli("calibrate", "-o", plain, "--spec", SAMPLE_SPEC).exit_code == 0
+    assert run_cli("calibrate", "-o", moved, "--spec", SAMPLE_SPEC, "--offset", "1,-2").exit_code == 0
+    pages = read_pdf(plain)
+    assert len(pages) == 3  # instructions, face, reverse
+    assert "Measure the centre of the lower-left crosshair" in pages[0].text
+    assert all(name in pages[1].text for name in ("certificate_number", "registration", "shares_words"))
+    reader = pypdf.PdfReader(plain)
+    assert (float(reader.pages[1].mediabox.width), float(reader.pages[1].mediabox.height)) == (792, 612)
+    first = [g for g in pages[1].glyphs if g.text == "r"][0]
+    shifted = [g for g in read_pdf(moved)[1].glyphs if g.text == "r"][0]
+    assert (shifted.x0 - first.x0, shifted.y0 - first.y0) == pytest.approx((72 / 25.4, -2 * 72 / 25.4), abs=0.01)
+    bad = run_cli("calibrate", "-o", tmp_path / "x.pdf", "--offset", "1;2")
+    assert bad.exit_code == 2 and "give X,Y in millimetres" in bad.stderr and not (tmp_path / "x.pdf").exists()
