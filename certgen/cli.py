@@ -269,7 +269,7 @@ class _progress:
             return update
 
         def log(done: int, total: int, name: str) -> None:
-            click.echo(f"certgen: wrote {name} ({done}/{total} certificates)", err=True)
+            click.echo(f"certgen: rendered {name} ({done}/{total} certificates)", err=True)
 
         return log
 

@@ -209,7 +209,8 @@ def test_print_order_banner_and_crop_marks(tmp_path: Path) -> None:
     )
     assert duplex.files == simplex.files == 1
     d = pdf_text((tmp_path / "d" / "certificates-0001.pdf").read_bytes())
-    assert "Batch 1, file 1 of 1" in d[0] and d[1].strip() == ""  # banner and its blank back
+    assert f"Job {_job_key(tmp_path / 'd')[:12]}, file 1 of 1: certificates-0001.pdf" in d[0]  # the banner
+    assert "Certificates PB-000001 to PB-000003 (3)" in d[0] and d[1].strip() == ""  # and its blank back
     assert ["PB-00000" + str(i) in d[2 + 2 * (i - 1)] for i in (1, 2, 3)] == [True] * 3
     reader = pypdf.PdfReader(tmp_path / "s" / "certificates-0001.pdf")
     texts = [page.extract_text() for page in reader.pages]
@@ -221,6 +222,10 @@ def test_print_order_banner_and_crop_marks(tmp_path: Path) -> None:
     assert [float(v) for v in page.trimbox] == [18, 18, 18 + 792, 18 + 612]
     manifest = json.loads((tmp_path / "s" / "manifest.json").read_text(encoding="utf-8"))
     assert [c["pages"] for c in manifest["certificates"]] == [[1, 4], [2, 5], [3, 6]]
+
+
+def _job_key(out: Path) -> str:
+    return str(json.loads((out / "manifest.json").read_text(encoding="utf-8"))["job_key"])
 
 
 def test_worker_processes_give_the_same_files(tmp_path: Path) -> None:
@@ -293,3 +298,20 @@ def test_calibration_sheet(tmp_path: Path, run_cli: Any) -> None:
     assert (shifted.x0 - first.x0, shifted.y0 - first.y0) == pytest.approx((72 / 25.4, -2 * 72 / 25.4), abs=0.01)
     bad = run_cli("calibrate", "-o", tmp_path / "x.pdf", "--offset", "1;2")
     assert bad.exit_code == 2 and "give X,Y in millimetres" in bad.stderr and not (tmp_path / "x.pdf").exists()
+
+
+def test_names_that_do_not_fit_are_all_listed_and_nothing_is_left(tmp_path: Path, run_cli: Any) -> None:
+    too_long = "W" * 400
+    rows = [f'"HOLDER {i}",100,2026-11-23' if i not in (3, 8) else f'"{too_long}",100,2026-11-23' for i in range(1, 10)]
+    holders = tmp_path / "holders.csv"
+    holders.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("batch", SAMPLE_SPEC, "--holders", holders, "--out", out, "--chunk-size", "2", "--workers", "2")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.strip().splitlines() if line.startswith("certgen: error:")]
+    assert len(lines) == 3 and all("does not fit" in line and "field registration" in line for line in lines[:2])
+    assert "row 4" in lines[0] and "row 9" in lines[1]  # rows 3 and 8 of holders: CSV rows 4 and 9
+    assert lines[-1] == "certgen: error: 2 errors: nothing printed"
+    assert [p.name for p in out.iterdir() if not p.name.startswith("register.sqlite")] == []  # no PDF, no temporary
+    with Register(out / "register.sqlite") as reg:
+        assert list(reg.records()) == []

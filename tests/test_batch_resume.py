@@ -91,11 +91,30 @@ def _full_run_seconds(tmp_path: Path) -> float:
     return time.monotonic() - started
 
 
+def _spawned_workers() -> set[int]:
+    """PIDs of multiprocessing worker processes on this machine."""
+    found = set()
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if b"multiprocessing.spawn" in (proc / "cmdline").read_bytes():
+                    found.add(int(proc.name))
+            except OSError:
+                pass
+    return found
+
+
 @pytest.mark.slow
 def test_killed_batches_resume_consistently(tmp_path: Path) -> None:
+    before = _spawned_workers()
     full = _full_run_seconds(tmp_path)
     for seed in range(TRIALS):
         _trial(tmp_path, seed, None, full)
+    # The workers of killed runs (every fourth trial runs two) die with their batch process.
+    deadline = time.monotonic() + 10
+    while _spawned_workers() - before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _spawned_workers() - before == set()
 
 
 @pytest.mark.slow

@@ -26,24 +26,27 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import io
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterator, Sequence
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import CertgenError, RenderError, ValidationError
+from ..errors import CertgenError, HolderDataError, RenderError, ValidationError
 from ..model.certificate import Holder
 from ..pipeline import PreparedIssue, atomic_output, prepare
 from ..register import Register, RegisterError, format_number
 from ..spec import load_spec
-from ..spec.holders import gives_numbers, scan_holders
+from ..spec.holders import count_rows, gives_numbers, scan_holders
 from ..spec.schema import Spec
-from ..validation import ERROR, check_rows, spec_findings
+from ..validation import ERROR, fit_findings, spec_findings
+from ..validation.holder_rules import HolderChecker, loader_finding
 from .outputs import BatchSummary, write_control_report, write_manifest
 from .plan import BatchOptions, Chunk, chunks, job_key, page_numbers, sha256_of
 
@@ -147,33 +150,49 @@ class _Job:
     def run(self, workers: int, progress: Progress | None) -> BatchResult:
         with self.reg.transaction() as conn:
             batch = self.reg.find_batch(conn, self.key)
-        if batch is None:
-            self._refuse_other_jobs()
-            batch = self._plan()
-        batch_id = int(batch["id"])
         self._remove_stale_temporaries()
-        with self.reg.transaction() as conn:
-            numbers = self.reg.batch_numbers(conn, batch_id)
-            recorded = self.reg.recorded_files(conn, batch_id)
-        plan = chunks(len(numbers), self.options.chunk_size)
-        if batch["state"] == "done":
-            self._check_recorded(plan, recorded)
-            return self._result(batch_id, numbers, plan, written=0, adopted=0, done=True)
-        self._check_recorded([c for c in plan if c.name in recorded], recorded)
-        todo = [c for c in plan if c.name not in recorded]
-        written = adopted = 0
-        done = sum(c.count for c in plan if c.name in recorded)
-        for chunk, outcome in self._print(todo, numbers, batch_id, workers):
-            name, digest, size, pages, was_written = outcome
+        with _Renderer(self.issue, self.spec_path, workers) as renderer:
+            written = adopted = 0
+            if batch is None:
+                self._refuse_other_jobs()
+                batch, rendered = self._plan(renderer, progress)
+                batch_id = int(batch["id"])
+                with self.reg.transaction() as conn:
+                    numbers = self.reg.batch_numbers(conn, batch_id)
+                for chunk, outcome in rendered:
+                    w, a = self._publish(batch_id, chunk, outcome, numbers)
+                    written, adopted = written + w, adopted + a
+            batch_id = int(batch["id"])
             with self.reg.transaction() as conn:
-                self.reg.record_file(conn, batch_id, name, digest, size, pages, numbers[chunk.start : chunk.stop])
-            written += was_written
-            adopted += not was_written
-            done += chunk.count
-            if progress is not None:
-                progress(done, len(numbers), name)
+                numbers = self.reg.batch_numbers(conn, batch_id)
+                recorded = self.reg.recorded_files(conn, batch_id)
+            plan = chunks(len(numbers), self.options.chunk_size)
+            if batch["state"] == "done":
+                self._check_recorded(plan, recorded)
+                return self._result(batch_id, numbers, plan, written=0, adopted=0, done=True)
+            self._check_recorded([c for c in plan if c.name in recorded], recorded)
+            todo = [c for c in plan if c.name not in recorded]
+            done = sum(c.count for c in plan if c.name in recorded)
+            for chunk, outcome in renderer.run(self._tasks(todo, numbers, len(plan))):
+                if outcome.findings:  # the spec or the templates changed under a reserved batch
+                    raise ValidationError(outcome.findings)
+                w, a = self._publish(batch_id, chunk, outcome, numbers)
+                written, adopted = written + w, adopted + a
+                done += chunk.count
+                if progress is not None:
+                    progress(done, len(numbers), chunk.name)
         self._close(batch_id, numbers)
         return self._result(batch_id, numbers, plan, written=written, adopted=adopted, done=False)
+
+    def _publish(self, batch_id: int, chunk: Chunk, outcome: _Rendered, numbers: Sequence[str]) -> tuple[int, int]:
+        """Give a rendered file its name and record it, its certificates issued, in one transaction."""
+        final = self.out_dir / chunk.name
+        if outcome.temporary is not None:
+            os.replace(outcome.temporary, final)
+            _fsync_dir(self.out_dir)
+        with self.reg.transaction() as conn:
+            self.reg.record_file(conn, batch_id, chunk.name, outcome.sha256, outcome.size, outcome.pages, numbers[chunk.start : chunk.stop])
+        return (1, 0) if outcome.temporary is not None else (0, 1)
 
     def _remove_stale_temporaries(self) -> None:
         """Temporary files a killed run left (never renamed, so never part of the job)."""
@@ -198,8 +217,13 @@ class _Job:
     def _rows(self) -> Iterator[tuple[int, Holder | None, list[Any]]]:
         return scan_holders(self.holders_path, numbered=self.numbered)
 
-    def _plan(self) -> dict[str, Any]:
-        """Check every row, then reserve the numbers in one transaction."""
+    def _plan(self, renderer: _Renderer, progress: Progress | None) -> tuple[dict[str, Any], list[tuple[Chunk, _Rendered]]]:
+        """Check every row while its file is rendered to a temporary name, then reserve the numbers.
+
+        The holder rules run here as the rows are read; the fit of each row's
+        fields is checked by rendering it (in the workers).  With any error the
+        temporary files are deleted and nothing is reserved or published.
+        """
         spec = self.spec
         security = spec.security
         errors = [f for f in spec_findings(spec, form=False) if f.severity == ERROR]
@@ -208,28 +232,73 @@ class _Job:
         with self.reg.transaction() as conn:
             security_id = self.reg.security_id(conn, self.security_key, spec.issuer.name, security.title, security.certificate_prefix)
             next_number = self._next_number(conn, security_id)
+        total = count_rows(self.holders_path)
+        files = max(1, -(-total // self.options.chunk_size))
         entries: list[tuple[str, str, int]] = []
         sources: dict[str, str] = {}
+        findings: list[Any] = []
+        checker = HolderChecker(spec)
 
-        def numbered_rows() -> Iterator[tuple[int | None, Holder | None, list[Any]]]:
-            for row, holder, problems in self._rows():
-                if holder is not None:
+        def tasks() -> Iterator[tuple[Chunk, _Task]]:
+            current: list[Holder] = []
+            index = 0
+            try:
+                for row, holder, problems in self._rows():
+                    findings.extend(loader_finding(p) for p in problems)
+                    if holder is None:
+                        continue
                     if not self.numbered:
                         number = format_number(security.certificate_prefix, next_number + len(entries), self.options.number_width)
                         holder = replace(holder, certificate_number=number)
+                    findings.extend(f for f in checker.check(holder, row) if f.severity == ERROR)
                     entries.append((holder.certificate_number, holder.registration, holder.shares))
                     sources[holder.certificate_number] = holder.source or ""
-                yield row, holder, problems
+                    current.append(holder)
+                    if len(current) == self.options.chunk_size:
+                        chunk = Chunk(index, len(entries) - len(current), len(entries))
+                        yield chunk, self._task(chunk, current, files)
+                        current, index = [], index + 1
+            except HolderDataError as exc:
+                findings.append(loader_finding(exc))
+            if current:
+                chunk = Chunk(index, len(entries) - len(current), len(entries))
+                yield chunk, self._task(chunk, current, files)
 
-        findings = [f for f in check_rows(spec, numbered_rows(), issue=self.issue) if f.severity == ERROR]
-        if findings:
-            raise ValidationError(findings)
-        if not entries:
-            raise RenderError("the holder data has no rows: nothing to print", str(self.holders_path))
+        rendered: list[tuple[Chunk, _Rendered]] = []
+        try:
+            for chunk, outcome in renderer.run(tasks()):
+                rendered.append((chunk, outcome))
+                findings.extend(outcome.findings)
+                if progress is not None and not outcome.findings:
+                    progress(chunk.stop, total, chunk.name)
+            findings.extend(f for f in checker.finish() if f.severity == ERROR)
+            if findings:
+                raise ValidationError(sorted(findings, key=lambda f: (f.row or 0, f.rule)))
+            if not entries:
+                raise RenderError("the holder data has no rows: nothing to print", str(self.holders_path))
+            batch = self._reserve(security_id, entries, sources)
+        except BaseException:
+            for _, outcome in rendered:
+                if outcome.temporary is not None:
+                    Path(outcome.temporary).unlink(missing_ok=True)
+            raise
+        with self.reg.transaction() as conn:
+            numbers = self.reg.batch_numbers(conn, int(batch["id"]))
+        if numbers != [e[0] for e in entries]:
+            # Another print station allocated numbers meanwhile: these files carry the wrong
+            # ones.  Drop them; the batch prints from its reserved numbers (as on resume).
+            for _, outcome in rendered:
+                if outcome.temporary is not None:
+                    Path(outcome.temporary).unlink(missing_ok=True)
+            rendered = []
+        return batch, rendered
+
+    def _reserve(self, security_id: int, entries: list[tuple[str, str, int]], sources: dict[str, str]) -> dict[str, Any]:
+        """The register transaction of a new batch: numbers allocated or checked, then reserved."""
+        spec = self.spec
         sides = len(self.issue.pages)
         plan = chunks(len(entries), self.options.chunk_size)
         with self.reg.transaction() as conn:
-            security_id = self.reg.security_id(conn, self.security_key, spec.issuer.name, security.title, security.certificate_prefix)
             if self.numbered:
                 taken = self.reg.used(conn, security_id, (e[0] for e in entries))
                 if taken:
@@ -262,7 +331,7 @@ class _Job:
                     rows.append((number, registration, amount, chunk.name, pages[offset][0]))
             self.reg.reserve(conn, security_id, batch_id, rows)
             batch = self.reg.find_batch(conn, self.key)
-        assert batch is not None
+        assert batch is not None and spec is not None
         return batch
 
     def _next_number(self, conn: Any, security_id: int) -> int:
@@ -292,37 +361,14 @@ class _Job:
                     str(self.out_dir),
                 )
 
-    def _print(
-        self, todo: Sequence[Chunk], numbers: Sequence[str], batch_id: int, workers: int
-    ) -> Iterator[tuple[Chunk, tuple[str, str, int, int, bool]]]:
-        """Render the files still to print, yielding each as it is finished (in print order)."""
-        tasks = self._tasks(todo, numbers, batch_id)
-        if workers <= 1 or len(todo) <= 1:
-            issue = replace(self.issue, validated=False)
-            for chunk, task in tasks:
-                yield chunk, _render_file(issue, task)
-            return
-        context = multiprocessing.get_context("spawn")
-        with cf.ProcessPoolExecutor(
-            max_workers=min(workers, len(todo)), mp_context=context, initializer=_init_worker, initargs=(str(self.spec_path),)
-        ) as pool:
-            pending: list[tuple[Chunk, cf.Future[tuple[str, str, int, int, bool]]]] = []
-            for chunk, task in tasks:
-                pending.append((chunk, pool.submit(_render_in_worker, task)))
-                while len(pending) >= 2 * workers:
-                    done_chunk, future = pending.pop(0)
-                    yield done_chunk, future.result()
-            for done_chunk, future in pending:
-                yield done_chunk, future.result()
-
-    def _tasks(self, todo: Sequence[Chunk], numbers: Sequence[str], batch_id: int) -> Iterator[tuple[Chunk, _Task]]:
-        """Each file's holders, read again from the holder file (memory stays flat), with their numbers."""
+    def _tasks(self, todo: Sequence[Chunk], numbers: Sequence[str], files: int) -> Iterator[tuple[Chunk, _Task]]:
+        """Each file still to print with its holders, read again from the holder file (memory
+        stays flat), with their reserved numbers."""
         wanted = {c.index: c for c in todo}
         size = self.options.chunk_size
         current: list[Holder] = []
         index = 0
         position = 0
-        total_files = len(chunks(len(numbers), size))
         for _, holder, problems in self._rows():
             if problems or holder is None or position >= len(numbers):
                 raise RenderError("the holder file changed while the job was printing: rerun it", str(self.holders_path))
@@ -332,18 +378,18 @@ class _Job:
             if position % size == 0 or position == len(numbers):
                 if index in wanted:
                     chunk = wanted[index]
-                    yield chunk, self._task(chunk, current, batch_id, total_files)
+                    yield chunk, self._task(chunk, current, files)
                 current = []
                 index += 1
         if position != len(numbers):
             raise RenderError("the holder file changed while the job was printing: rerun it", str(self.holders_path))
 
-    def _task(self, chunk: Chunk, holders: list[Holder], batch_id: int, total_files: int) -> _Task:
+    def _task(self, chunk: Chunk, holders: list[Holder], files: int) -> _Task:
         spec = self.spec
         banner = (
             f"{spec.issuer.name} — {spec.security.title}",
             f"CUSIP {spec.security.cusip}" if spec.security.cusip else "",
-            f"Batch {batch_id}, file {chunk.index + 1} of {total_files}: {chunk.name}",
+            f"Job {self.key[:12]}, file {chunk.index + 1} of {files}: {chunk.name}",
             f"Certificates {holders[0].certificate_number} to {holders[-1].certificate_number} ({len(holders)})",
             f"Order: {self.options.order}" + (", overlay on security paper" if self.options.overlay else ""),
             f"certgen {__version__}",
@@ -414,25 +460,45 @@ class _Task:
     print_options: Any
 
 
-def _render_file(issue: PreparedIssue, task: _Task) -> tuple[str, str, int, int, bool]:
-    """Render one print file; write it (temporary name, fsync, rename) unless the same bytes are there.
+@dataclass(frozen=True)
+class _Rendered:
+    """A rendered print file: at a temporary name (None: the same bytes are already at its name),
+    or the findings of rows whose fields do not fit (then no file)."""
 
-    :returns: (name, SHA-256, bytes, pages, whether it was written).
+    temporary: str | None
+    sha256: str
+    size: int
+    pages: int
+    findings: list[Any]
+
+
+def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
+    """Render one print file to a temporary name beside its final one (fsynced).
+
+    A row whose fields do not fit fails the file: every such row of it is
+    reported, and nothing is written.
     """
-    import io
-
     buffer = io.BytesIO()
-    issue.write(buffer, task.holders, options=task.print_options)
+    try:
+        issue.write(buffer, task.holders, options=task.print_options)
+    except CertgenError:
+        findings = [f for holder in task.holders for f in fit_findings(issue, holder)]
+        if not findings:
+            raise
+        return _Rendered(None, "", 0, 0, findings)
     data = buffer.getvalue()
     digest = sha256_of(data)
     path = Path(task.path)
     pages, _ = page_numbers(len(task.holders), len(issue.pages), task.print_options)
     if path.is_file() and sha256_of(path.read_bytes()) == digest:
-        return path.name, digest, len(data), pages, False
-    with atomic_output(path) as stream:
+        return _Rendered(None, digest, len(data), pages, [])
+    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    with os.fdopen(fd, "wb") as stream:
         stream.write(data)
-    _fsync_dir(path.parent)
-    return path.name, digest, len(data), pages, True
+        stream.flush()
+        os.fsync(stream.fileno())
+    return _Rendered(str(temporary), digest, len(data), pages, [])
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -449,14 +515,92 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+class _Renderer:
+    """Renders print files in this process (one worker) or in a pool of worker processes.
+
+    Workers are forked where the platform allows (they inherit the prepared
+    issue), else spawned (each prepares it once).  Results come back in
+    submission order; at most two files per worker are in flight, so memory
+    stays flat.  Workers die with the batch process, even on SIGKILL.
+    """
+
+    def __init__(self, issue: PreparedIssue, spec_path: Path, workers: int) -> None:
+        self.issue = replace(issue, validated=False)
+        self.spec_path = spec_path
+        self.workers = workers
+        self.pool: cf.ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _start(self) -> cf.ProcessPoolExecutor:
+        global _WORKER_ISSUE
+        if self.pool is None:
+            if "fork" in multiprocessing.get_all_start_methods():
+                _WORKER_ISSUE = self.issue
+                context = multiprocessing.get_context("fork")
+                initargs: tuple[Any, ...] = (None, os.getpid())
+            else:
+                context = multiprocessing.get_context("spawn")
+                initargs = (str(self.spec_path), os.getpid())
+            self.pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker, initargs=initargs)
+        return self.pool
+
+    def run(self, tasks: Iterable[tuple[Chunk, _Task]]) -> Iterator[tuple[Chunk, _Rendered]]:
+        if self.workers <= 1:
+            for chunk, task in tasks:
+                yield chunk, _render_file(self.issue, task)
+            return
+        pending: list[tuple[Chunk, cf.Future[_Rendered]]] = []
+        for chunk, task in tasks:
+            pending.append((chunk, self._start().submit(_render_in_worker, task)))
+            while len(pending) >= 2 * self.workers:
+                done_chunk, future = pending.pop(0)
+                yield done_chunk, future.result()
+        for done_chunk, future in pending:
+            yield done_chunk, future.result()
+
+
 _WORKER_ISSUE: PreparedIssue | None = None
 
 
-def _init_worker(spec_path: str) -> None:
+def _init_worker(spec_path: str | None, parent: int) -> None:
     global _WORKER_ISSUE
-    _WORKER_ISSUE = replace(prepare(spec_path), validated=False)
+    _die_with_parent(parent)
+    if spec_path is not None:
+        _WORKER_ISSUE = replace(prepare(spec_path), validated=False)
 
 
-def _render_in_worker(task: _Task) -> tuple[str, str, int, int, bool]:
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the batch process does, even killed with SIGKILL (no orphans left
+    rendering or waiting): the kernel signals it (Linux), or a watcher thread sees the parent gone."""
+    import signal
+    import threading
+    import time
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0 and os.getppid() == parent:  # PR_SET_PDEATHSIG
+            return
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the batch process died while this worker started
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _render_in_worker(task: _Task) -> _Rendered:
     assert _WORKER_ISSUE is not None
     return _render_file(_WORKER_ISSUE, task)

@@ -69,6 +69,24 @@ def check_field(field: Field, values: Mapping[str, str], certificate: str | None
 
 
 def _fit(field: Field, text: str, certificate: str | None) -> tuple[float, list[str]]:
+    fitted = _fit_cached(field, text)
+    if fitted is None:
+        lines = "one line" if field.max_lines == 1 else f"{field.max_lines} lines"
+        raise FitError(
+            f"{text!r} does not fit its {field.width:.0f}x{field.height:.0f}pt box in {lines} "
+            f"even at {field.min_size}pt: shorten it (use standard abbreviations) or use a "
+            "template with a larger box",
+            field=field.name,
+            certificate=certificate,
+        )
+    size, lines_text = fitted
+    return size, list(lines_text)
+
+
+@lru_cache(maxsize=4096)
+def _fit_cached(field: Field, text: str) -> tuple[float, tuple[str, ...]] | None:
+    """The fit of a field's text; the same texts recur (dates, amounts, and each row is fitted
+    twice: by validation, then to print)."""
     fitted = fit_lines(
         text,
         field.font,
@@ -79,16 +97,7 @@ def _fit(field: Field, text: str, certificate: str | None) -> tuple[float, list[
         field.leading,
         field.tracking,
     )
-    if fitted is None:
-        lines = "one line" if field.max_lines == 1 else f"{field.max_lines} lines"
-        raise FitError(
-            f"{text!r} does not fit its {field.width:.0f}x{field.height:.0f}pt box in {lines} "
-            f"even at {field.min_size}pt: shorten it (use standard abbreviations) or use a "
-            "template with a larger box",
-            field=field.name,
-            certificate=certificate,
-        )
-    return fitted
+    return None if fitted is None else (fitted[0], tuple(fitted[1]))
 
 
 def placeholders(text: str) -> list[str]:

@@ -84,15 +84,54 @@ def fit_lines(
     A text fits when it breaks into at most *max_lines* lines of at most
     *width*, and ``lines * size * leading`` is at most *height*.
     Returns ``None`` when it fits at no size.
+
+    Widths are measured once, at size 1, and scaled: advance widths are
+    proportional to the size (the per-certificate path tries up to a few
+    dozen sizes per field).
     """
     single = " ".join(text.split()) if "\n" not in text else None
+    unit_single = string_width(single, font, 1.0) if single is not None else 0.0
+    extra = tracking * (len(single) - 1) if single and tracking else 0.0
+    paragraphs: list[list[tuple[str, float]]] | None = None
     for size in sizes:
-        if single is not None and text_width(single, font, size, tracking) <= width - 1e-3:
+        if single is not None and unit_single * size + extra <= width - 1e-3:
             lines: list[str] | None = [single]  # what greedy breaking gives, measured once
         else:
-            lines = break_lines(text, font, size, width, tracking)
+            if paragraphs is None:
+                paragraphs = [[(word, string_width(word, font, 1.0)) for word in p.split()] for p in text.split("\n")]
+            lines = _break_scaled(paragraphs, string_width(" ", font, 1.0), size, width, tracking, max_lines)
         if lines is None or len(lines) > max_lines:
             continue
         if len(lines) * size * leading <= height + 1e-6 or len(lines) == 1 and size <= height:
             return size, lines
     return None
+
+
+def _break_scaled(
+    paragraphs: list[list[tuple[str, float]]], unit_space: float, size: float, width: float, tracking: float, max_lines: int
+) -> list[str] | None:
+    """:func:`break_lines` over words measured at size 1; stops early past *max_lines*."""
+    lines: list[str] = []
+    space = unit_space * size + tracking
+    for words in paragraphs:
+        if not words:
+            lines.append("")
+            continue
+        current, unit = words[0]
+        current_width = unit * size + (tracking * (len(current) - 1) if tracking else 0.0)
+        if current_width > width:
+            return None
+        for word, unit in words[1:]:
+            word_width = unit * size + (tracking * (len(word) - 1) if tracking else 0.0)
+            if word_width > width:
+                return None
+            if current_width + tracking + space + word_width <= width:
+                current += " " + word
+                current_width += tracking + space + word_width
+            else:
+                lines.append(current)
+                if len(lines) > max_lines:
+                    return lines
+                current, current_width = word, word_width
+        lines.append(current)
+    return lines

@@ -61,15 +61,17 @@ def format_date(value: dt.date) -> str:
 def certificate_values(holder: Holder) -> dict[str, str]:
     """The strings a certificate's variable fields print for *holder*."""
     values = {key: str(value) for key, value in holder.extra.items()}
+    figures = in_figures(holder.shares)
+    words = in_words(holder.shares)
     values.update(
         certificate_number=holder.certificate_number,
         registration=holder.registration,
-        shares=in_figures(holder.shares),
-        shares_words=in_words(holder.shares),
+        shares=figures,
+        shares_words=words,
         issue_date=format_date(holder.issue_date),
         issue_date_iso=holder.issue_date.isoformat(),
-        principal=f"${in_figures(holder.shares)}",
-        principal_words=f"{in_words(holder.shares)} DOLLARS",
+        principal=f"${figures}",
+        principal_words=f"{words} DOLLARS",
     )
     return values
 

@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import HolderDataError
 from ..model.certificate import Holder
 
-__all__ = ["REQUIRED_COLUMNS", "gives_numbers", "iter_holders", "load_holders", "scan_holders"]
+__all__ = ["REQUIRED_COLUMNS", "count_rows", "gives_numbers", "iter_holders", "load_holders", "scan_holders"]
 
 #: Columns every holder file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = ("certificate_number", "registration", "shares", "issue_date")
@@ -127,6 +127,23 @@ def gives_numbers(path: str | PathLike[str]) -> bool:
         return True
     except (OSError, UnicodeDecodeError, csv.Error, HolderDataError):
         return True
+
+
+def count_rows(path: str | PathLike[str]) -> int:
+    """How many rows a holder file has (blank lines not counted), without checking them."""
+    try:
+        suffix = Path(path).suffix.lower()
+        text = Path(path).read_text(encoding="utf-8-sig")
+        if suffix == ".csv":
+            return max(0, sum(1 for row in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in row)) - 1)
+        if suffix == ".jsonl":
+            return sum(1 for line in text.splitlines() if line.strip())
+        data = json.loads(text)
+        if isinstance(data, dict):
+            data = data.get("holders", [])
+        return len(data) if isinstance(data, list) else 0
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError):
+        return 0
 
 
 def _csv_rows(text: str, name: str, numbered: bool = True) -> Iterator[tuple[int, Any]]:

@@ -120,22 +120,33 @@ def check_rows(
                 collect.append(holder)
             yield from checker.check(holder, row)
             if issue is not None:
-                try:
-                    issue.check_fit(holder)
-                except FitError as exc:
-                    yield FITS.finding(
-                        f"{holder.source or 'holder data'} (certificate {holder.certificate_number}), field {exc.field}",
-                        exc.message,
-                        file=holder.source.rsplit(", row ", 1)[0] if holder.source else None,
-                        row=row,
-                        certificate=holder.certificate_number,
-                        field=exc.field,
-                    )
-                except CertgenError as exc:
-                    yield FITS.finding(str(exc.where or holder.source), exc.message, row=row, certificate=holder.certificate_number)
+                yield from fit_findings(issue, holder, row)
     except HolderDataError as exc:
         yield loader_finding(exc)
     yield from checker.finish()
+
+
+def fit_findings(issue: Any, holder: Holder, row: int | None = None) -> list[Finding]:
+    """The fit finding of one holder's certificate on a prepared issue (none when every field fits)."""
+    if row is None and holder.source and ", row " in holder.source:
+        tail = holder.source.rsplit(", row ", 1)[1]
+        row = int(tail) if tail.isdigit() else None
+    try:
+        issue.check_fit(holder)
+    except FitError as exc:
+        return [
+            FITS.finding(
+                f"{holder.source or 'holder data'} (certificate {holder.certificate_number}), field {exc.field}",
+                exc.message,
+                file=holder.source.rsplit(", row ", 1)[0] if holder.source else None,
+                row=row,
+                certificate=holder.certificate_number,
+                field=exc.field,
+            )
+        ]
+    except CertgenError as exc:
+        return [FITS.finding(str(exc.where or holder.source), exc.message, row=row, certificate=holder.certificate_number)]
+    return []
 
 
 def _rows(holders: HolderSource) -> Iterator[tuple[int | None, Holder | None, list[HolderDataError]]]:
