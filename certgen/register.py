@@ -28,13 +28,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -55,6 +56,7 @@ from .errors import CertgenError
 
 __all__ = [
     "STATES",
+    "BatchEntry",
     "CertificateRecord",
     "Register",
     "RegisterError",
@@ -138,6 +140,9 @@ certificates = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("security_id", "number", name="uq_certificate_number"),
+    # The batch printer marks a file's certificates issued, and reads a batch in print order.
+    Index("ix_certificates_batch_file", "batch_id", "file"),
+    Index("ix_certificates_batch_seq", "batch_id", "seq"),
 )
 
 
@@ -148,6 +153,16 @@ class RegisterError(CertgenError):
         self.number = number
         where = ", ".join(part for part in (register, f"certificate {number}" if number else None) if part) or None
         super().__init__(message, where)
+
+
+class BatchEntry(NamedTuple):
+    """A certificate of a batch, as the manifest and control report give it."""
+
+    number: str
+    registration: str
+    amount: int
+    state: str
+    file: str | None
 
 
 @dataclass(frozen=True)
@@ -282,36 +297,44 @@ class Register:
         conn: Connection,
         security_id: int,
         batch_id: int,
-        rows: Sequence[tuple[str, str, int, str, int]],
+        rows: Iterable[tuple[str, str, int, str, int]],
     ) -> None:
         """Record a batch's numbers as pending: ``(number, registration, amount, file, page)`` in print order.
 
         The sequence moves past any given number of the form prefix + digits, so
-        allocation never offers it again.
+        allocation never offers it again.  Rows are inserted a thousand at a
+        time (memory stays flat on a long run).
         """
         now = _now()
-        values = [
-            {
-                "security_id": security_id,
-                "number": number,
-                "state": "pending",
-                "registration": registration,
-                "amount": amount,
-                "batch_id": batch_id,
-                "seq": seq,
-                "file": file,
-                "page": page,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for seq, (number, registration, amount, file, page) in enumerate(rows)
-        ]
-        for start in range(0, len(values), 1000):
-            conn.execute(certificates.insert(), values[start : start + 1000])
         prefix, next_number = conn.execute(
             select(securities.c.prefix, securities.c.next_number).where(securities.c.id == security_id)
         ).one()
-        highest = max((v for v in (_sequence_value(prefix, r[0]) for r in rows) if v is not None), default=0)
+        highest = 0
+        batch: list[dict[str, Any]] = []
+        for seq, (number, registration, amount, file, page) in enumerate(rows):
+            value = _sequence_value(prefix, number)
+            if value is not None and value > highest:
+                highest = value
+            batch.append(
+                {
+                    "security_id": security_id,
+                    "number": number,
+                    "state": "pending",
+                    "registration": registration,
+                    "amount": amount,
+                    "batch_id": batch_id,
+                    "seq": seq,
+                    "file": file,
+                    "page": page,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            if len(batch) == 1000:
+                conn.execute(certificates.insert(), batch)
+                batch = []
+        if batch:
+            conn.execute(certificates.insert(), batch)
         if highest >= next_number:
             conn.execute(update(securities).where(securities.c.id == security_id).values(next_number=highest + 1))
 
@@ -403,6 +426,16 @@ class Register:
                 created_at=_utc(r["created_at"]),
                 updated_at=_utc(r["updated_at"]),
             )
+
+    def batch_entries(self, batch_id: int) -> list[BatchEntry]:
+        """A batch's certificates in print order (a light query: the manifest of a long run reads them all)."""
+        query = (
+            select(certificates.c.number, certificates.c.registration, certificates.c.amount, certificates.c.state, certificates.c.file)
+            .where(certificates.c.batch_id == batch_id)
+            .order_by(certificates.c.seq)
+        )
+        with self._connect() as conn:
+            return [BatchEntry(r[0], r[1], int(r[2]), r[3], r[4]) for r in conn.execute(query)]
 
     def security_keys(self) -> list[str]:
         with self._connect() as conn:

@@ -235,7 +235,6 @@ class _Job:
         total = count_rows(self.holders_path)
         files = max(1, -(-total // self.options.chunk_size))
         entries: list[tuple[str, str, int]] = []
-        sources: dict[str, str] = {}
         findings: list[Any] = []
         checker = HolderChecker(spec)
 
@@ -252,7 +251,6 @@ class _Job:
                         holder = replace(holder, certificate_number=number)
                     findings.extend(f for f in checker.check(holder, row) if f.severity == ERROR)
                     entries.append((holder.certificate_number, holder.registration, holder.shares))
-                    sources[holder.certificate_number] = holder.source or ""
                     current.append(holder)
                     if len(current) == self.options.chunk_size:
                         chunk = Chunk(index, len(entries) - len(current), len(entries))
@@ -276,7 +274,7 @@ class _Job:
                 raise ValidationError(sorted(findings, key=lambda f: (f.row or 0, f.rule)))
             if not entries:
                 raise RenderError("the holder data has no rows: nothing to print", str(self.holders_path))
-            batch = self._reserve(security_id, entries, sources)
+            batch = self._reserve(security_id, entries)
         except BaseException:
             for _, outcome in rendered:
                 if outcome.temporary is not None:
@@ -293,7 +291,7 @@ class _Job:
             rendered = []
         return batch, rendered
 
-    def _reserve(self, security_id: int, entries: list[tuple[str, str, int]], sources: dict[str, str]) -> dict[str, Any]:
+    def _reserve(self, security_id: int, entries: list[tuple[str, str, int]]) -> dict[str, Any]:
         """The register transaction of a new batch: numbers allocated or checked, then reserved."""
         spec = self.spec
         sides = len(self.issue.pages)
@@ -302,7 +300,9 @@ class _Job:
             if self.numbered:
                 taken = self.reg.used(conn, security_id, (e[0] for e in entries))
                 if taken:
-                    listed = [f"{n} ({state}, {sources.get(n, '?')})" for n, state in list(taken.items())[:5]]
+                    shown = dict(list(taken.items())[:5])
+                    sources = {h.certificate_number: h.source for _, h, _ in self._rows() if h is not None and h.certificate_number in shown}
+                    listed = [f"{n} ({state}, {sources.get(n, '?')})" for n, state in shown.items()]
                     more = f" and {len(taken) - 5} more" if len(taken) > 5 else ""
                     raise RegisterError(
                         f"{len(taken)} certificate number{'s are' if len(taken) > 1 else ' is'} already in the register: "
@@ -323,13 +323,14 @@ class _Job:
                 certificates=len(entries),
                 files=len(plan),
             )
-            rows = []
-            for chunk in plan:
-                _, pages = page_numbers(chunk.count, sides, self.options.print_options(("banner",)))
-                for offset in range(chunk.count):
-                    number, registration, amount = entries[chunk.start + offset]
-                    rows.append((number, registration, amount, chunk.name, pages[offset][0]))
-            self.reg.reserve(conn, security_id, batch_id, rows)
+            def rows() -> Iterator[tuple[str, str, int, str, int]]:
+                for chunk in plan:
+                    _, pages = page_numbers(chunk.count, sides, self.options.print_options(("banner",)))
+                    for offset in range(chunk.count):
+                        number, registration, amount = entries[chunk.start + offset]
+                        yield number, registration, amount, chunk.name, pages[offset][0]
+
+            self.reg.reserve(conn, security_id, batch_id, rows())
             batch = self.reg.find_batch(conn, self.key)
         assert batch is not None and spec is not None
         return batch
@@ -365,6 +366,8 @@ class _Job:
         """Each file still to print with its holders, read again from the holder file (memory
         stays flat), with their reserved numbers."""
         wanted = {c.index: c for c in todo}
+        if not wanted:
+            return
         size = self.options.chunk_size
         current: list[Holder] = []
         index = 0
@@ -404,11 +407,15 @@ class _Job:
         """The manifest and control report from the register, then the batch is done."""
         summary = self._summary(batch_id)
         sides = len(self.issue.pages)
-        pages: dict[str, list[int]] = {}
-        for chunk in chunks(len(numbers), self.options.chunk_size):
-            _, numbers_pages = page_numbers(chunk.count, sides, self.options.print_options(("banner",)))
-            for offset, page_list in enumerate(numbers_pages):
-                pages[numbers[chunk.start + offset]] = page_list
+        size = self.options.chunk_size
+        layouts: dict[int, list[list[int]]] = {}
+
+        def pages(index: int) -> list[int]:
+            count = min(size, len(numbers) - index // size * size)
+            if count not in layouts:
+                layouts[count] = page_numbers(count, sides, self.options.print_options(("banner",)))[1]
+            return layouts[count][index % size]
+
         write_manifest(self.out_dir / "manifest.json", summary, pages)
         write_control_report(self.out_dir, summary)
         with self.reg.transaction() as conn:
@@ -419,7 +426,7 @@ class _Job:
             batch = self.reg.find_batch(conn, self.key)
             recorded = self.reg.recorded_files(conn, batch_id)
         assert batch is not None
-        records = list(self.reg.records(batch=batch_id))
+        records = self.reg.batch_entries(batch_id)
         created = batch["created_at"]
         if isinstance(created, dt.datetime) and created.tzinfo is None:
             created = created.replace(tzinfo=dt.timezone.utc)
