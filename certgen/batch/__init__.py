@@ -151,6 +151,14 @@ class _Job:
         with self.reg.transaction() as conn:
             batch = self.reg.find_batch(conn, self.key)
         self._remove_stale_temporaries()
+        try:
+            return self._run(batch, workers, progress)
+        except BaseException:
+            # Files rendered but not published (in flight when the run failed) are not part of the job.
+            self._remove_stale_temporaries()
+            raise
+
+    def _run(self, batch: dict[str, Any] | None, workers: int, progress: Progress | None) -> BatchResult:
         with _Renderer(self.issue, self.spec_path, workers) as renderer:
             written = adopted = 0
             if batch is None:
