@@ -315,3 +315,37 @@ def test_names_that_do_not_fit_are_all_listed_and_nothing_is_left(tmp_path: Path
     assert [p.name for p in out.iterdir() if not p.name.startswith("register.sqlite")] == []  # no PDF, no temporary
     with Register(out / "register.sqlite") as reg:
         assert list(reg.records()) == []
+
+
+def test_register_commands(tmp_path: Path, run_cli: Any) -> None:
+    out = tmp_path / "out"
+    holders = tmp_path / "holders.jsonl"  # JSON rows without numbers: numbers are allocated
+    holders.write_text(
+        "\n".join(json.dumps({"registration": f"HOLDER {i}", "shares": 10 * i, "issue_date": "2026-11-23"}) for i in (1, 2, 3)) + "\n",
+        encoding="utf-8",
+    )
+    assert run_cli("batch", SAMPLE_SPEC, "--holders", holders, "--out", out, "--workers", "1").exit_code == 0
+    register = out / "register.sqlite"
+    listed = run_cli("register", "list", "--register", register)
+    assert listed.exit_code == 0
+    assert [line.split("\t")[1:4] for line in listed.stdout.splitlines()] == [
+        ["PB-000001", "issued", "10"], ["PB-000002", "issued", "20"], ["PB-000003", "issued", "30"]
+    ]
+    spoiled = run_cli("register", "spoil", "--register", register, "--note", "misfeed", "PB-000002")
+    assert spoiled.exit_code == 0 and "1 certificate spoiled" in spoiled.stderr
+    refused = run_cli("register", "cancel", "--register", register, "PB-000002")
+    assert refused.exit_code == 1 and refused.stderr.strip().endswith("is spoiled: only a certificate that is issued can be cancelled")
+    unknown = run_cli("register", "void", "--register", register, "--security", "000000000", "PB-000001")
+    assert unknown.exit_code == 1 and "holds no security '000000000' (it has: 885218305)" in unknown.stderr
+    exported = run_cli("register", "export", "--register", register, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(exported.stdout)))
+    assert [(r["number"], r["state"], r["note"]) for r in rows] == [
+        ("PB-000001", "issued", ""), ("PB-000002", "spoiled", "misfeed"), ("PB-000003", "issued", "")
+    ]
+    assert all(len(r["sha256"]) == 64 and r["file"] == "certificates-0001.pdf" for r in rows)
+    as_json = json.loads(run_cli("register", "export", "--register", register, "--format", "json").stdout)
+    assert [r["state"] for r in as_json] == ["issued", "spoiled", "issued"]
+    only = run_cli("register", "list", "--register", register, "--state", "spoiled")
+    assert [line.split("\t")[1] for line in only.stdout.splitlines()] == ["PB-000002"]
+    missing = run_cli("register", "list", "--register", tmp_path / "nowhere" / "r.sqlite")
+    assert missing.exit_code == 1 and "does not exist" in missing.stderr
