@@ -1,0 +1,374 @@
+"""TrueType fonts embedded as CID fonts (Type0, Identity-H), subset per document in microseconds.
+
+ReportLab subsets a TrueType font for each document by reading the font file
+again and keeps the ``name`` table and hinting programs: about 22 KiB per
+face per document, and a large share of writing a one-certificate PDF.  Here
+a font is read once per process (:meth:`FontProgram.load`), its glyph
+records kept with their hinting instructions removed, and a document's subset
+is assembled from the glyphs it uses:
+
+- glyph ids are kept (``CIDToGIDMap /Identity``), so text is encoded as glyph
+  ids, the same in every document: a content stream written once per issue
+  stays valid whatever else a document prints;
+- the subset holds only ``head``, ``hhea``, ``maxp``, ``hmtx``, ``loca`` and
+  ``glyf`` (what a CIDFontType2 program needs, PDF 1.7 §9.9); unused glyphs
+  are empty, which compresses to almost nothing;
+- composite glyphs bring their components; ``.notdef`` is always kept.
+
+Text extraction uses the ToUnicode CMap written beside the font
+(:func:`to_unicode_cmap`).  Hinting matters little on a certificate printed at
+600 dpi or more; its removal is what keeps the subset small.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import sys
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+from itertools import accumulate
+
+__all__ = ["FontProgram", "subset_tag", "to_unicode_cmap"]
+
+# Composite glyph flags (TrueType 'glyf').
+_ARG_1_AND_2_ARE_WORDS = 0x0001
+_WE_HAVE_A_SCALE = 0x0008
+_MORE_COMPONENTS = 0x0020
+_WE_HAVE_AN_X_AND_Y_SCALE = 0x0040
+_WE_HAVE_A_TWO_BY_TWO = 0x0080
+_WE_HAVE_INSTRUCTIONS = 0x0100
+
+#: Fonts are big-endian; arrays of a little-endian machine are swapped to and from them.
+_LITTLE = sys.byteorder == "little"
+
+
+@dataclass(frozen=True)
+class FontProgram:
+    """One TrueType font, parsed once: what subsets and PDF font dictionaries are made of."""
+
+    #: PostScript name, e.g. ``EBGaramond12-Regular``.
+    name: str
+    units_per_em: int
+    bbox: tuple[int, int, int, int]
+    ascent: int
+    descent: int
+    cap_height: int
+    italic_angle: float
+    #: Unicode code point → glyph id.
+    cmap: dict[int, int]
+    #: Advance width of each glyph, in font units.
+    advances: tuple[int, ...]
+    #: Left side bearing of each glyph, in font units.
+    bearings: tuple[int, ...]
+    #: Each glyph's 'glyf' record, instructions removed, padded to 4 bytes (b"" for an empty glyph).
+    glyphs: tuple[bytes, ...]
+    #: Components of each composite glyph.
+    components: dict[int, tuple[int, ...]]
+    head: bytes
+    hhea: bytes
+    maxp: bytes
+
+    @staticmethod
+    @lru_cache(maxsize=None)
+    def load(path: str) -> FontProgram:
+        """Parse the font at *path* (cached per process)."""
+        from fontTools.ttLib import TTFont
+
+        with TTFont(path, lazy=True) as font:
+            return FontProgram._parse(font)
+
+    @staticmethod
+    def _parse(font: Any) -> FontProgram:
+        raw = {tag: font.reader[tag] for tag in ("head", "hhea", "maxp", "hmtx", "loca", "glyf")}
+        head, hhea, maxp = raw["head"], raw["hhea"], raw["maxp"]
+        units = struct.unpack(">H", head[18:20])[0]
+        bbox = struct.unpack(">4h", head[36:44])
+        long_loca = struct.unpack(">h", head[50:52])[0] == 1
+        count = struct.unpack(">H", maxp[4:6])[0]
+        metrics = struct.unpack(">H", hhea[34:36])[0]
+        loca = array("I" if long_loca else "H", raw["loca"][: (count + 1) * (4 if long_loca else 2)])
+        if _LITTLE:  # little-endian machine: the font is big-endian
+            loca.byteswap()
+        offsets = [o if long_loca else o * 2 for o in loca]
+        glyf = raw["glyf"]
+        hmtx = raw["hmtx"]
+        advances: list[int] = []
+        bearings: list[int] = []
+        for gid in range(count):
+            if gid < metrics:
+                advance, bearing = struct.unpack_from(">Hh", hmtx, 4 * gid)
+            else:
+                advance = advances[-1]
+                (bearing,) = struct.unpack_from(">h", hmtx, 4 * metrics + 2 * (gid - metrics))
+            advances.append(advance)
+            bearings.append(bearing)
+        glyphs: list[bytes] = []
+        components: dict[int, tuple[int, ...]] = {}
+        for gid in range(count):
+            data = glyf[offsets[gid] : offsets[gid + 1]]
+            record, parts = _without_instructions(data)
+            if parts:
+                components[gid] = parts
+            glyphs.append(record + b"\0" * (-len(record) % 4))
+        os2 = font["OS/2"] if "OS/2" in font else None
+        post = font["post"]
+        ascent = getattr(os2, "sTypoAscender", None) or struct.unpack(">h", hhea[4:6])[0]
+        descent = getattr(os2, "sTypoDescender", None) or struct.unpack(">h", hhea[6:8])[0]
+        cap_height = getattr(os2, "sCapHeight", 0) or ascent
+        name = font["name"].getDebugName(6) or font["name"].getDebugName(4) or "Font"
+        order = {glyph: index for index, glyph in enumerate(font.getGlyphOrder())}
+        cmap = {code: order[glyph] for code, glyph in (font.getBestCmap() or {}).items() if glyph in order}
+        return FontProgram(
+            name="".join(ch for ch in name if ch.isalnum() or ch in "-_"),
+            units_per_em=units,
+            bbox=bbox,  # type: ignore[arg-type]
+            ascent=int(ascent),
+            descent=int(descent),
+            cap_height=int(cap_height),
+            italic_angle=float(post.italicAngle),
+            cmap=cmap,
+            advances=tuple(advances),
+            bearings=tuple(bearings),
+            glyphs=tuple(glyphs),
+            components=components,
+            head=head,
+            hhea=hhea,
+            maxp=maxp,
+        )
+
+    def glyph_ids(self, text: str) -> list[int]:
+        """The glyph of each character (0, ``.notdef``, for a character the font lacks)."""
+        cmap = self.cmap
+        return [cmap.get(ord(ch), 0) for ch in text]
+
+    def encode(self, text: str) -> bytes:
+        """*text* as a PDF string operand under Identity-H: two bytes per glyph id, in hex."""
+        return b"<" + "".join(f"{gid:04X}" for gid in self.glyph_ids(text)).encode("ascii") + b">"
+
+    def width(self, gid: int) -> float:
+        """Advance width of a glyph in PDF glyph space (1000 units per em)."""
+        return self.advances[gid] * 1000 / self.units_per_em
+
+    def closure(self, gids: Iterable[int]) -> set[int]:
+        """The glyphs and, for composites, their components (recursively), with ``.notdef``."""
+        keep = {0}
+        todo = list(gids)
+        while todo:
+            gid = todo.pop()
+            if gid in keep or gid >= len(self.glyphs):
+                continue
+            keep.add(gid)
+            todo.extend(self.components.get(gid, ()))
+        return keep
+
+    def subset(self, gids: Iterable[int]) -> bytes:
+        """A TrueType font program holding *gids* (and their components) at their own ids.
+
+        Deterministic: the same glyphs give the same bytes.
+        """
+        keep = self.closure(gids)
+        count = len(self.glyphs)
+        records = [self.glyphs[gid] if gid in keep else b"" for gid in range(count)]
+        loca = array("I", accumulate((len(r) for r in records), initial=0))
+        hmtx = array("h", [0]) * (2 * count)
+        for gid in keep:
+            hmtx[2 * gid] = self.advances[gid] - 65536 if self.advances[gid] > 32767 else self.advances[gid]
+            hmtx[2 * gid + 1] = self.bearings[gid]
+        if _LITTLE:
+            loca.byteswap()
+            hmtx.byteswap()
+        head = bytearray(self.head)
+        head[8:12] = b"\0\0\0\0"  # checkSumAdjustment, set below
+        head[50:52] = struct.pack(">h", 1)  # long loca offsets
+        hhea = bytearray(self.hhea)
+        hhea[34:36] = struct.pack(">H", count)  # every glyph has its own advance
+        tables = {
+            b"glyf": b"".join(records),
+            b"head": bytes(head),
+            b"hhea": bytes(hhea),
+            b"hmtx": hmtx.tobytes(),
+            b"loca": loca.tobytes(),
+            b"maxp": self.maxp,
+        }
+        font, offsets = _sfnt(tables)
+        adjustment = (0xB1B0AFBA - _checksum(font)) & 0xFFFFFFFF
+        at = offsets[b"head"] + 8
+        return font[:at] + struct.pack(">I", adjustment) + font[at + 4 :]
+
+    def widths_array(self, gids: Iterable[int]) -> str:
+        """The CIDFont's ``/W`` array for *gids*: runs of consecutive ids share one entry."""
+        parts: list[str] = []
+        run: list[int] = []
+        for gid in sorted(set(gids)):
+            if run and gid != run[-1] + 1:
+                parts.append(_w_entry(self, run))
+                run = []
+            run.append(gid)
+        if run:
+            parts.append(_w_entry(self, run))
+        return "[" + " ".join(parts) + "]"
+
+
+def _w_entry(font: FontProgram, run: list[int]) -> str:
+    return f"{run[0]} [" + " ".join(_number(font.width(g)) for g in run) + "]"
+
+
+def _number(value: float) -> str:
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _without_instructions(data: bytes) -> tuple[bytes, tuple[int, ...]]:
+    """A glyph record without its hinting instructions, and its components if composite."""
+    if len(data) < 10:
+        return b"", ()
+    (contours,) = struct.unpack(">h", data[:2])
+    if contours >= 0:
+        at = 10 + 2 * contours
+        points = struct.unpack(">H", data[at - 2 : at])[0] + 1 if contours else 0
+        (length,) = struct.unpack(">H", data[at : at + 2])
+        rest = data[at + 2 + length :]
+        return data[:at] + b"\0\0" + rest[: _outline_length(rest, points)], ()
+    out = bytearray(data)
+    parts: list[int] = []
+    at = 10
+    while True:
+        flags, gid = struct.unpack(">HH", data[at : at + 4])
+        parts.append(gid)
+        flags_at = at
+        at += 4 + (4 if flags & _ARG_1_AND_2_ARE_WORDS else 2)
+        if flags & _WE_HAVE_A_SCALE:
+            at += 2
+        elif flags & _WE_HAVE_AN_X_AND_Y_SCALE:
+            at += 4
+        elif flags & _WE_HAVE_A_TWO_BY_TWO:
+            at += 8
+        if flags & _WE_HAVE_INSTRUCTIONS:
+            out[flags_at : flags_at + 2] = struct.pack(">H", flags & ~_WE_HAVE_INSTRUCTIONS)
+        if not flags & _MORE_COMPONENTS:
+            break
+    return bytes(out[:at]), tuple(parts)
+
+
+def _outline_length(data: bytes, points: int) -> int:
+    """Bytes of a simple glyph's flags and coordinates (what follows its instructions), padding excluded."""
+    at = 0
+    x_bytes = y_bytes = 0
+    seen = 0
+    while seen < points:
+        flag = data[at]
+        at += 1
+        repeat = 1
+        if flag & 0x08:
+            repeat += data[at]
+            at += 1
+        x_bytes += repeat * (1 if flag & 0x02 else 0 if flag & 0x10 else 2)
+        y_bytes += repeat * (1 if flag & 0x04 else 0 if flag & 0x20 else 2)
+        seen += repeat
+    return at + x_bytes + y_bytes
+
+
+def _checksum(data: bytes) -> int:
+    padded = data + b"\0" * (-len(data) % 4)
+    words = array("I", padded)
+    if _LITTLE:
+        words.byteswap()
+    return sum(words) & 0xFFFFFFFF
+
+
+def _sfnt(tables: dict[bytes, bytes]) -> tuple[bytes, dict[bytes, int]]:
+    """An sfnt (TrueType) file from its tables, in tag order, each padded to 4 bytes; and each table's offset."""
+    tags = sorted(tables)
+    count = len(tags)
+    power = 1
+    while power * 2 <= count:
+        power *= 2
+    header = struct.pack(">IHHHH", 0x00010000, count, power * 16, power.bit_length() - 1, count * 16 - power * 16)
+    offset = 12 + 16 * count
+    directory = b""
+    body = b""
+    offsets = {}
+    for tag in tags:
+        data = tables[tag]
+        offsets[tag] = offset + len(body)
+        directory += struct.pack(">4sIII", tag, _checksum(data), offsets[tag], len(data))
+        body += data + b"\0" * (-len(data) % 4)
+    return header + directory + body, offsets
+
+
+def subset_tag(font: FontProgram, gids: Iterable[int]) -> str:
+    """The six capital letters before a subset's name (``ABCDEF+EBGaramond12-Regular``), from its glyphs:
+    the same subset always gets the same tag (reproducible output)."""
+    digest = hashlib.sha256((font.name + ",".join(map(str, sorted(set(gids))))).encode()).digest()
+    return "".join(chr(65 + b % 26) for b in digest[:6])
+
+
+def to_unicode_cmap(font: FontProgram, text: str) -> bytes:
+    """A ToUnicode CMap mapping the glyphs of *text* back to its characters (for text extraction)."""
+    pairs: dict[int, str] = {}
+    for ch, gid in zip(text, font.glyph_ids(text)):
+        if gid and gid not in pairs:
+            pairs[gid] = ch
+    lines = []
+    items = sorted(pairs.items())
+    for start in range(0, len(items), 100):  # at most 100 entries per bfchar block
+        block = items[start : start + 100]
+        lines.append(f"{len(block)} beginbfchar")
+        for gid, ch in block:
+            code = ch.encode("utf-16-be").hex().upper()
+            lines.append(f"<{gid:04X}> <{code}>")
+        lines.append("endbfchar")
+    return (
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+        "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+        "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+        + "\n".join(lines)
+        + "\nendcmap\nCMapName currentdict /CMapResource defineresource pop\nend\nend\n"
+    ).encode("ascii")
+
+
+def type0_objects(font: FontProgram, text: str, first: int) -> dict[int, bytes]:
+    """The PDF objects of a Type0 font holding the glyphs of *text*, numbered from *first*.
+
+    Object *first* is the font dictionary that pages name in their resources;
+    the others are its CIDFont, font descriptor, font program (FontFile2,
+    Flate) and ToUnicode CMap (Flate).
+    """
+    import zlib
+
+    gids = font.closure(font.glyph_ids(text))
+    tag = subset_tag(font, gids)
+    base = f"{tag}+{font.name}"
+    program = font.subset(gids)
+    packed = zlib.compress(program, 6)
+    cmap = zlib.compress(to_unicode_cmap(font, text), 6)
+    scale = 1000 / font.units_per_em
+    bbox = " ".join(_number(v * scale) for v in font.bbox)
+    flags = 32 | (64 if font.italic_angle else 0)  # nonsymbolic; italic
+    n = first
+    return {
+        n: (
+            f"<< /Type /Font /Subtype /Type0 /BaseFont /{base} /Encoding /Identity-H "
+            f"/DescendantFonts [{n + 1} 0 R] /ToUnicode {n + 4} 0 R >>"
+        ).encode(),
+        n + 1: (
+            f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{base} "
+            f"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
+            f"/FontDescriptor {n + 2} 0 R /CIDToGIDMap /Identity /DW 1000 /W {font.widths_array(gids)} >>"
+        ).encode(),
+        n + 2: (
+            f"<< /Type /FontDescriptor /FontName /{base} /Flags {flags} /FontBBox [{bbox}] "
+            f"/ItalicAngle {_number(font.italic_angle)} /Ascent {_number(font.ascent * scale)} "
+            f"/Descent {_number(font.descent * scale)} /CapHeight {_number(font.cap_height * scale)} "
+            f"/StemV 80 /FontFile2 {n + 3} 0 R >>"
+        ).encode(),
+        n + 3: f"<< /Length {len(packed)} /Length1 {len(program)} /Filter /FlateDecode >>\nstream\n".encode()
+        + packed
+        + b"\nendstream",
+        n + 4: f"<< /Length {len(cmap)} /Filter /FlateDecode >>\nstream\n".encode() + cmap + b"\nendstream",
+    }
