@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from . import __version__
+from .drawing import PrintOptions
 from .errors import CertgenError, RenderError, ValidationError
 from .pipeline import atomic_output, prepare
 from .spec import load_spec, spec_json_schema
@@ -95,8 +96,9 @@ def render(spec: Path, output_arg: str, holders: Path | None, specimen: bool) ->
     # Every file goes to a temporary name, renamed only once all are written:
     # a failure on any certificate leaves none behind.
     with ExitStack() as stack:
+        each = None if specimen else PrintOptions(order="pages")  # the static part encoded once, reused by every file
         for holder, name in zip(rows, names):
-            issue.write(stack.enter_context(atomic_output(output / f"{name}.pdf")), [holder], specimen=specimen)
+            issue.write(stack.enter_context(atomic_output(output / f"{name}.pdf")), [holder], specimen=specimen, options=each)
     click.echo(f"wrote {len(names)} certificate PDFs to {output}", err=True)
 
 

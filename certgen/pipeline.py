@@ -21,7 +21,7 @@ import logging
 import os
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -173,6 +173,8 @@ class PreparedIssue:
     info: DocumentInfo
     #: Holder rows are checked by the validation rules as they are written.
     validated: bool = True
+    #: Per-issue encodings made on first use (the static shell of print files).
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def check_fit(self, holder: Holder) -> None:
         """Raise :class:`FitError` if a field of *holder*'s certificate does not fit (validation)."""
@@ -232,10 +234,25 @@ class PreparedIssue:
         else:
             certificates = (self.fill(holder) for holder in self._checked(holders))
         overlay = SPECIMEN if specimen else None
-        count = write_pdf(self.pages, certificates, target, self.info, overlay=overlay, options=options)
+        if options is not None and overlay is None:
+            # Print files: the static part encoded once per issue, the pages written directly.
+            from .drawing.writer import write_print_file
+
+            count = write_print_file(self.pages, self.static_shell(), certificates, target, self.info, options)
+        else:
+            count = write_pdf(self.pages, certificates, target, self.info, overlay=overlay, options=options)
         if holders is not None and count == 0:
             raise RenderError("the holder data has no rows: nothing to print")
         return count
+
+    def static_shell(self) -> Any:
+        """The static part of the issue's pages, drawn and encoded once (for print files)."""
+        shell = self._cache.get("shell")
+        if shell is None:
+            from .drawing import static_shell
+
+            shell = self._cache["shell"] = static_shell(self.pages, self.info)
+        return shell
 
     def render(self, holders: Iterable[Holder] | None = None, *, specimen: bool = False) -> bytes:
         """The PDF as bytes: the blank form, or one certificate per holder (see :meth:`write`)."""
@@ -246,8 +263,11 @@ class PreparedIssue:
     def render_each(self, holders: Iterable[Holder]) -> Iterator[RenderedCertificate]:
         """One PDF per certificate, yielded as it is made (memory stays flat)."""
         unchecked = replace(self, validated=False)
+        pages = PrintOptions(order="pages")
         for holder in self._checked(holders):
-            yield RenderedCertificate(holder, unchecked.render([holder]))
+            buffer = io.BytesIO()
+            unchecked.write(buffer, [holder], options=pages)  # the static part encoded once, reused
+            yield RenderedCertificate(holder, buffer.getvalue())
 
     def _checked(self, holders: Iterable[Holder]) -> Iterator[Holder]:
         """The holders, each checked by the validation rules before it is drawn.

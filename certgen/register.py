@@ -298,43 +298,40 @@ class Register:
         security_id: int,
         batch_id: int,
         rows: Iterable[tuple[str, str, int, str, int]],
+        *,
+        check_sequence: bool = True,
     ) -> None:
         """Record a batch's numbers as pending: ``(number, registration, amount, file, page)`` in print order.
 
         The sequence moves past any given number of the form prefix + digits, so
-        allocation never offers it again.  Rows are inserted a thousand at a
+        allocation never offers it again (*check_sequence* False: the numbers
+        were allocated from the sequence).  Rows are inserted a thousand at a
         time (memory stays flat on a long run).
         """
         now = _now()
         prefix, next_number = conn.execute(
             select(securities.c.prefix, securities.c.next_number).where(securities.c.id == security_id)
         ).one()
+        # The driver's executemany, with the timestamp converted once: SQLAlchemy's per-row
+        # parameter processing was most of a long run's register time.
+        convert = certificates.c.created_at.type.bind_processor(conn.dialect)
+        stamp = convert(now) if convert else now
+        columns = ("security_id", "number", "state", "registration", "amount", "batch_id", "seq", "file", "page", "created_at", "updated_at")
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        sql = f"INSERT INTO certificates ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
         highest = 0
-        batch: list[dict[str, Any]] = []
+        batch: list[tuple[Any, ...]] = []
         for seq, (number, registration, amount, file, page) in enumerate(rows):
-            value = _sequence_value(prefix, number)
-            if value is not None and value > highest:
-                highest = value
-            batch.append(
-                {
-                    "security_id": security_id,
-                    "number": number,
-                    "state": "pending",
-                    "registration": registration,
-                    "amount": amount,
-                    "batch_id": batch_id,
-                    "seq": seq,
-                    "file": file,
-                    "page": page,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
+            if check_sequence:
+                value = _sequence_value(prefix, number)
+                if value is not None and value > highest:
+                    highest = value
+            batch.append((security_id, number, "pending", registration, amount, batch_id, seq, file, page, stamp, stamp))
             if len(batch) == 1000:
-                conn.execute(certificates.insert(), batch)
+                conn.exec_driver_sql(sql, batch)
                 batch = []
         if batch:
-            conn.execute(certificates.insert(), batch)
+            conn.exec_driver_sql(sql, batch)
         if highest >= next_number:
             conn.execute(update(securities).where(securities.c.id == security_id).values(next_number=highest + 1))
 

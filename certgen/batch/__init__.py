@@ -167,9 +167,7 @@ class _Job:
                 batch_id = int(batch["id"])
                 with self.reg.transaction() as conn:
                     numbers = self.reg.batch_numbers(conn, batch_id)
-                for chunk, outcome in rendered:
-                    w, a = self._publish(batch_id, chunk, outcome, numbers)
-                    written, adopted = written + w, adopted + a
+                written, adopted = self._publish_all(batch_id, rendered, numbers)
             batch_id = int(batch["id"])
             with self.reg.transaction() as conn:
                 numbers = self.reg.batch_numbers(conn, batch_id)
@@ -191,6 +189,22 @@ class _Job:
                     progress(done, len(numbers), chunk.name)
         self._close(batch_id, numbers)
         return self._result(batch_id, numbers, plan, written=written, adopted=adopted, done=False)
+
+    def _publish_all(self, batch_id: int, rendered: Sequence[tuple[Chunk, _Rendered]], numbers: Sequence[str]) -> tuple[int, int]:
+        """Give a new batch's rendered files their names, then record them all, their certificates
+        issued, in one transaction (one commit instead of one a file).  Killed in between, the
+        rerun finds the files unrecorded and adopts them (their bytes are what the job prints)."""
+        for chunk, outcome in rendered:
+            if outcome.temporary is not None:
+                os.replace(outcome.temporary, self.out_dir / chunk.name)
+        _fsync_dir(self.out_dir)
+        with self.reg.transaction() as conn:
+            for chunk, outcome in rendered:
+                self.reg.record_file(
+                    conn, batch_id, chunk.name, outcome.sha256, outcome.size, outcome.pages, numbers[chunk.start : chunk.stop]
+                )
+        written = sum(outcome.temporary is not None for _, outcome in rendered)
+        return written, len(rendered) - written
 
     def _publish(self, batch_id: int, chunk: Chunk, outcome: _Rendered, numbers: Sequence[str]) -> tuple[int, int]:
         """Give a rendered file its name and record it, its certificates issued, in one transaction."""
@@ -256,8 +270,8 @@ class _Job:
                         continue
                     if not self.numbered:
                         number = format_number(security.certificate_prefix, next_number + len(entries), self.options.number_width)
-                        holder = replace(holder, certificate_number=number)
-                    findings.extend(f for f in checker.check(holder, row) if f.severity == ERROR)
+                        holder = _numbered(holder, number)
+                    findings.extend(f for f in checker.check_run(holder, row) if f.severity == ERROR)  # the rest: in the workers
                     entries.append((holder.certificate_number, holder.registration, holder.shares))
                     current.append(holder)
                     if len(current) == self.options.chunk_size:
@@ -338,7 +352,7 @@ class _Job:
                         number, registration, amount = entries[chunk.start + offset]
                         yield number, registration, amount, chunk.name, pages[offset][0]
 
-            self.reg.reserve(conn, security_id, batch_id, rows())
+            self.reg.reserve(conn, security_id, batch_id, rows(), check_sequence=self.numbered)
             batch = self.reg.find_batch(conn, self.key)
         assert batch is not None and spec is not None
         return batch
@@ -384,7 +398,7 @@ class _Job:
             if problems or holder is None or position >= len(numbers):
                 raise RenderError("the holder file changed while the job was printing: rerun it", str(self.holders_path))
             if index in wanted:
-                current.append(replace(holder, certificate_number=numbers[position]) if not self.numbered else holder)
+                current.append(_numbered(holder, numbers[position]) if not self.numbered else holder)
             position += 1
             if position % size == 0 or position == len(numbers):
                 if index in wanted:
@@ -493,6 +507,12 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
     A row whose fields do not fit fails the file: every such row of it is
     reported, and nothing is written.
     """
+    checker = HolderChecker(issue.spec)
+    row_findings = [
+        f for holder in task.holders for f in checker.check_row(holder, _row_of(holder)) if f.severity == ERROR
+    ]
+    if row_findings:
+        return _Rendered(None, "", 0, 0, row_findings)
     buffer = io.BytesIO()
     try:
         issue.write(buffer, task.holders, options=task.print_options)
@@ -514,6 +534,17 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
         stream.flush()
         os.fsync(stream.fileno())
     return _Rendered(str(temporary), digest, len(data), pages, [])
+
+
+def _numbered(holder: Holder, number: str) -> Holder:
+    """The holder with its allocated number (dataclasses.replace, without its cost on a long run)."""
+    return Holder(number, holder.registration, holder.shares, holder.issue_date, holder.extra, holder.source)
+
+
+def _row_of(holder: Holder) -> int | None:
+    """The holder's row number, from its source (``holders.csv, row 7``)."""
+    tail = (holder.source or "").rsplit(", row ", 1)
+    return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else None
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -556,6 +587,7 @@ class _Renderer:
         global _WORKER_ISSUE
         if self.pool is None:
             if "fork" in multiprocessing.get_all_start_methods():
+                self.issue.static_shell()  # encoded once, here: the forked workers inherit it
                 _WORKER_ISSUE = self.issue
                 context = multiprocessing.get_context("fork")
                 initargs: tuple[Any, ...] = (None, os.getpid())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from reportlab.pdfgen.canvas import Canvas
 
@@ -23,7 +23,7 @@ from ..layout.elements import Artwork, Line, Page
 from .artwork import define_artwork, load_artwork
 from .canvas import define_tiles, draw_banner, draw_crop_marks, draw_element, draw_lines, draw_overlay, patterns_of
 
-__all__ = ["DocumentInfo", "FilledPage", "PrintOptions", "print_sequence", "write_pdf"]
+__all__ = ["DocumentInfo", "FilledPage", "PrintOptions", "print_sequence", "static_shell", "write_pdf"]
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,9 @@ class PrintOptions:
     :param order: ``duplex``: each certificate's pages in turn, padded with a
         blank page to an even count so every certificate starts on the front
         of a sheet; ``simplex``: every certificate's first page, then every
-        second page, in the same order (the stack is turned and fed again).
+        second page, in the same order (the stack is turned and fed again);
+        ``pages``: each certificate's pages in turn, nothing added (a file per
+        certificate, an archive).
     :param banner: lines of a job banner page printed first (its back left
         blank in duplex).
     :param crop_marks: the sheet is a quarter inch larger all round, with crop
@@ -85,10 +87,10 @@ def print_sequence(count: int, sides: int, options: PrintOptions) -> list[tuple[
         out.append(None)
         if duplex:
             out.append(None)
-    if duplex:
+    if duplex or options.order == "pages":
         for cert in range(count):
             out.extend((cert, side) for side in range(sides))
-            if sides % 2:
+            if sides % 2 and duplex:
                 out.append(None)
     else:
         for side in range(sides):
@@ -199,3 +201,14 @@ def _draw_page(c: Canvas, page: Page, form: str | None, filled: FilledPage, over
         draw_overlay(c, overlay, page.width, page.height)
     if show:
         c.showPage()
+
+
+def static_shell(pages: Sequence[Page], info: DocumentInfo) -> Any:
+    """The issue's static part drawn once by ReportLab and kept encoded (:class:`~certgen.drawing.writer.StaticShell`)."""
+    import io
+
+    from .writer import StaticShell
+
+    buffer = io.BytesIO()
+    write_pdf(pages, [[[] for _ in pages]], buffer, info)
+    return StaticShell.build(pages, buffer.getvalue())

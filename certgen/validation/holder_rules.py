@@ -170,7 +170,12 @@ class HolderChecker:
         self.late: dict[int, tuple[Holder, int]] = {}
 
     def check(self, holder: Holder, row: int | None = None) -> list[Finding]:
-        """Findings for one well-formed row."""
+        """Findings for one well-formed row: :meth:`check_run` and :meth:`check_row`."""
+        return self.check_run(holder, row) + self.check_row(holder, row)
+
+    def check_run(self, holder: Holder, row: int | None = None) -> list[Finding]:
+        """The findings that depend on the rows before this one (duplicate numbers); keeps the
+        running totals that :meth:`finish` reports on."""
         out: list[Finding] = []
         number = holder.certificate_number
         where: dict[str, Any] = {"file": _file(holder), "row": row, "certificate": number}
@@ -190,6 +195,27 @@ class HolderChecker:
             self.seen[number] = holder.source or number
         spec = self.spec
         if spec is not None:
+            authorized = spec.security.authorized_shares
+            if authorized is not None:
+                self.total += holder.shares
+                available = authorized - (spec.security.outstanding_shares or 0)
+                if self.crossed is None and self.total > available:
+                    self.crossed = (holder, row or 0)
+            for index, officer in enumerate(spec.issuer.officers):
+                if officer.term_ended and holder.issue_date > officer.term_ended:
+                    first_late, count = self.late.get(index, (holder, 0))
+                    self.late[index] = (first_late, count + 1)
+        return out
+
+    def check_row(self, holder: Holder, row: int | None = None) -> list[Finding]:
+        """The findings of one row on its own (prefix, denomination, registration): they keep no
+        state, so a batch checks them in its worker processes."""
+        out: list[Finding] = []
+        number = holder.certificate_number
+        where: dict[str, Any] = {"file": _file(holder), "row": row, "certificate": number}
+        loc = _locate(holder)
+        spec = self.spec
+        if spec is not None:
             prefix = spec.security.certificate_prefix
             if prefix and not number.upper().startswith(prefix.upper()):
                 out.append(
@@ -201,18 +227,8 @@ class HolderChecker:
                         **where,
                     )
                 )
-            authorized = spec.security.authorized_shares
-            if authorized is not None:
-                self.total += holder.shares
-                available = authorized - (spec.security.outstanding_shares or 0)
-                if self.crossed is None and self.total > available:
-                    self.crossed = (holder, row or 0)
-            for index, officer in enumerate(spec.issuer.officers):
-                if officer.term_ended and holder.issue_date > officer.term_ended:
-                    first_late, count = self.late.get(index, (holder, 0))
-                    self.late[index] = (first_late, count + 1)
-        if spec is not None and spec.note is not None:
-            out.extend(self._note(spec, holder, loc, where))
+            if spec.note is not None:
+                out.extend(self._note(spec, holder, loc, where))
         out.extend(self._registration(holder, loc, where))
         return out
 
