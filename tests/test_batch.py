@@ -348,3 +348,15 @@ def test_register_commands(tmp_path: Path, run_cli: Any) -> None:
     assert [line.split("\t")[1] for line in only.stdout.splitlines()] == ["PB-000002"]
     missing = run_cli("register", "list", "--register", tmp_path / "nowhere" / "r.sqlite")
     assert missing.exit_code == 1 and "does not exist" in missing.stderr
+
+
+def test_a_print_file_with_banner_and_crop_marks_validates(tmp_path: Path) -> None:
+    from certgen.batch import BANNER_MARK
+    from certgen.validation.text import compact
+
+    out = tmp_path / "out"
+    render_batch(SAMPLE_SPEC, SAMPLE_HOLDERS, out, options=BatchOptions(banner=True, crop_marks=True), workers=1)
+    assert compact(BANNER_MARK) == "JOBBANNERPAGE,NOTACERTIFICATE"
+    report = certgen.validate(SAMPLE_SPEC, SAMPLE_HOLDERS, pdf=out / "certificates-0001.pdf")
+    assert report.ok(), [str(f) for f in report.errors]
+    assert BANNER_MARK in pdf_text((out / "certificates-0001.pdf").read_bytes())[0]

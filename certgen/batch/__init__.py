@@ -50,7 +50,10 @@ from ..validation.holder_rules import HolderChecker, loader_finding
 from .outputs import BatchSummary, write_control_report, write_manifest
 from .plan import BatchOptions, Chunk, chunks, job_key, page_numbers, sha256_of
 
-__all__ = ["BatchOptions", "BatchResult", "Progress", "render_batch"]
+__all__ = ["BANNER_MARK", "BatchOptions", "BatchResult", "Progress", "render_batch"]
+
+#: Printed on every job banner page; certgen validate --pdf leaves such pages out.
+BANNER_MARK = "job banner page, not a certificate"
 
 #: Called after each file: (certificates done, certificates in all, file name).
 Progress = Callable[[int, int, str], None]
@@ -417,7 +420,7 @@ class _Job:
             f"Job {self.key[:12]}, file {chunk.index + 1} of {files}: {chunk.name}",
             f"Certificates {holders[0].certificate_number} to {holders[-1].certificate_number} ({len(holders)})",
             f"Order: {self.options.order}" + (", overlay on security paper" if self.options.overlay else ""),
-            f"certgen {__version__}",
+            f"certgen {__version__}: {BANNER_MARK}",
         )
         return _Task(
             path=str(self.out_dir / chunk.name),

@@ -168,6 +168,7 @@ _DATE = re.compile(
     r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\bOF\s+(?:19|20)\d\d\b|\bSECTION\s+\S+|\bRULE\s+\S+",
     re.IGNORECASE,
 )
+_BANNER = "JOBBANNERPAGE,NOTACERTIFICATE"  # compact(certgen.batch.BANNER_MARK)
 _TITLES = ("PRESIDENT", "SECRETARY", "TREASURER", "CHAIRMAN", "CHAIR", "CHIEF EXECUTIVE OFFICER", "CHIEF FINANCIAL OFFICER")
 
 
@@ -210,6 +211,9 @@ def check_pdf(
 ) -> Iterator[Finding]:
     """Findings for a PDF's pages; *legends* are the spec's (name, text, placement);
     *holders*, when given, are the rows the certificates should print, in order."""
+    # A print file's job banner and the blank pages that keep duplex sheets aligned are no
+    # part of any certificate.
+    pages = [p for p in pages if p.glyphs and _BANNER not in compact(p.text)]
     per = None
     if spec is not None:
         per = len(spec.page_templates())
