@@ -32,7 +32,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,7 @@ from ..model.certificate import Holder
 from ..pipeline import PreparedIssue, atomic_output, prepare
 from ..register import Register, RegisterError, format_number
 from ..spec import load_spec
-from ..spec.holders import count_rows, gives_numbers, scan_holders
+from ..spec.holders import count_rows, gives_numbers, parse_row, read_rows, scan_holders
 from ..spec.schema import Spec
 from ..validation import ERROR, fit_findings, spec_findings
 from ..validation.holder_rules import HolderChecker, loader_finding
@@ -264,34 +264,37 @@ class _Job:
         checker = HolderChecker(spec)
 
         def tasks() -> Iterator[tuple[Chunk, _Task]]:
-            current: list[Holder] = []
+            """Raw rows, numbered; the workers parse them (the main process only reads)."""
+            current: list[tuple[int, Any, str | None]] = []
             index = 0
+            count = 0
             try:
-                for row, holder, problems in self._rows():
-                    findings.extend(loader_finding(p) for p in problems)
-                    if holder is None:
-                        continue
+                name, rows = read_rows(self.holders_path, numbered=self.numbered)
+                for row, raw in rows:
+                    number = None
                     if not self.numbered:
-                        number = format_number(security.certificate_prefix, next_number + len(entries), self.options.number_width)
-                        holder = _numbered(holder, number)
-                    findings.extend(f for f in checker.check_run(holder, row) if f.severity == ERROR)  # the rest: in the workers
-                    entries.append((holder.certificate_number, holder.registration, holder.shares))
-                    current.append(holder)
+                        number = format_number(security.certificate_prefix, next_number + count, self.options.number_width)
+                    current.append((row, raw, number))
+                    count += 1
                     if len(current) == self.options.chunk_size:
-                        chunk = Chunk(index, len(entries) - len(current), len(entries))
-                        yield chunk, self._task(chunk, current, files)
+                        chunk = Chunk(index, count - len(current), count)
+                        yield chunk, self._task(chunk, files, rows=current, source=name)
                         current, index = [], index + 1
             except HolderDataError as exc:
                 findings.append(loader_finding(exc))
             if current:
-                chunk = Chunk(index, len(entries) - len(current), len(entries))
-                yield chunk, self._task(chunk, current, files)
+                chunk = Chunk(index, count - len(current), count)
+                yield chunk, self._task(chunk, files, rows=current, source=name)
 
         rendered: list[tuple[Chunk, _Rendered]] = []
         try:
             for chunk, outcome in renderer.run(tasks()):
                 rendered.append((chunk, outcome))
                 findings.extend(outcome.findings)
+                for number, registration, shares, issued, source in outcome.entries:
+                    holder = Holder(number, registration, shares, issued, {}, source)
+                    findings.extend(f for f in checker.check_run(holder, _row_of(holder)) if f.severity == ERROR)
+                    entries.append((number, registration, shares))
                 if progress is not None and not outcome.findings:
                     progress(chunk.stop, total, chunk.name)
             findings.extend(f for f in checker.finish() if f.severity == ERROR)
@@ -406,25 +409,37 @@ class _Job:
             if position % size == 0 or position == len(numbers):
                 if index in wanted:
                     chunk = wanted[index]
-                    yield chunk, self._task(chunk, current, files)
+                    yield chunk, self._task(chunk, files, holders=current)
                 current = []
                 index += 1
         if position != len(numbers):
             raise RenderError("the holder file changed while the job was printing: rerun it", str(self.holders_path))
 
-    def _task(self, chunk: Chunk, holders: list[Holder], files: int) -> _Task:
+    def _task(
+        self,
+        chunk: Chunk,
+        files: int,
+        *,
+        holders: list[Holder] | None = None,
+        rows: list[tuple[int, Any, str | None]] | None = None,
+        source: str = "",
+    ) -> _Task:
+        """One file's work: its holders (parsed), or its raw rows to parse in the worker."""
         spec = self.spec
         banner = (
             f"{spec.issuer.name} — {spec.security.title}",
             f"CUSIP {spec.security.cusip}" if spec.security.cusip else "",
             f"Job {self.key[:12]}, file {chunk.index + 1} of {files}: {chunk.name}",
-            f"Certificates {holders[0].certificate_number} to {holders[-1].certificate_number} ({len(holders)})",
+            f"Certificates {_FIRST} to {_LAST} ({_COUNT})",
             f"Order: {self.options.order}" + (", overlay on security paper" if self.options.overlay else ""),
             f"certgen {__version__}: {BANNER_MARK}",
         )
         return _Task(
             path=str(self.out_dir / chunk.name),
             holders=holders,
+            rows=rows,
+            source=source,
+            numbered=self.numbered,
             print_options=self.options.print_options(tuple(line for line in banner if line)),
         )
 
@@ -485,10 +500,20 @@ class _Job:
         )
 
 
+#: Banner placeholders, filled in the worker once the file's rows are parsed.
+_FIRST, _LAST, _COUNT = "\x00first\x00", "\x00last\x00", "\x00count\x00"
+
+
 @dataclass(frozen=True)
 class _Task:
     path: str
-    holders: list[Holder]
+    #: The file's holders, parsed (a resumed batch) ...
+    holders: list[Holder] | None
+    #: ... or its raw rows: (row number, mapping, allocated number or None).
+    rows: list[tuple[int, Any, str | None]] | None
+    #: The holder file's name, for messages.
+    source: str
+    numbered: bool
     print_options: Any
 
 
@@ -502,6 +527,8 @@ class _Rendered:
     size: int
     pages: int
     findings: list[Any]
+    #: Each parsed row: (number, registration, amount, issue date, source), for the run-wide rules.
+    entries: list[tuple[str, str, int, Any, str | None]] = field(default_factory=list)
 
 
 def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
@@ -510,33 +537,51 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
     A row whose fields do not fit fails the file: every such row of it is
     reported, and nothing is written.
     """
+    findings: list[Any] = []
+    if task.rows is not None:
+        holders = []
+        for row, raw, number in task.rows:
+            holder, problems = parse_row(raw, task.source, row, task.numbered)
+            findings.extend(loader_finding(p) for p in problems)
+            if holder is not None:
+                holders.append(_numbered(holder, number) if number is not None else holder)
+    else:
+        holders = list(task.holders or ())
+    entries = [(h.certificate_number, h.registration, h.shares, h.issue_date, h.source) for h in holders]
     checker = HolderChecker(issue.spec)
-    row_findings = [
-        f for holder in task.holders for f in checker.check_row(holder, _row_of(holder)) if f.severity == ERROR
-    ]
-    if row_findings:
-        return _Rendered(None, "", 0, 0, row_findings)
+    findings.extend(f for holder in holders for f in checker.check_row(holder, _row_of(holder)) if f.severity == ERROR)
+    if findings or not holders:
+        return _Rendered(None, "", 0, 0, findings, entries)
+    options = task.print_options
+    if options.banner:
+        fill = {_FIRST: holders[0].certificate_number, _LAST: holders[-1].certificate_number, _COUNT: str(len(holders))}
+        lines = []
+        for line in options.banner:
+            for token, value in fill.items():
+                line = line.replace(token, value)
+            lines.append(line)
+        options = replace(options, banner=tuple(lines))
     buffer = io.BytesIO()
     try:
-        issue.write(buffer, task.holders, options=task.print_options)
+        issue.write(buffer, holders, options=options)
     except CertgenError:
-        findings = [f for holder in task.holders for f in fit_findings(issue, holder)]
+        findings = [f for holder in holders for f in fit_findings(issue, holder)]
         if not findings:
             raise
-        return _Rendered(None, "", 0, 0, findings)
+        return _Rendered(None, "", 0, 0, findings, entries)
     data = buffer.getvalue()
     digest = sha256_of(data)
     path = Path(task.path)
-    pages, _ = page_numbers(len(task.holders), len(issue.pages), task.print_options)
+    pages, _ = page_numbers(len(holders), len(issue.pages), options)
     if path.is_file() and sha256_of(path.read_bytes()) == digest:
-        return _Rendered(None, digest, len(data), pages, [])
+        return _Rendered(None, digest, len(data), pages, [], entries)
     temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     with os.fdopen(fd, "wb") as stream:
         stream.write(data)
         stream.flush()
         os.fsync(stream.fileno())
-    return _Rendered(str(temporary), digest, len(data), pages, [])
+    return _Rendered(str(temporary), digest, len(data), pages, [], entries)
 
 
 def _numbered(holder: Holder, number: str) -> Holder:

@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import HolderDataError
 from ..model.certificate import Holder
 
-__all__ = ["REQUIRED_COLUMNS", "count_rows", "gives_numbers", "iter_holders", "load_holders", "scan_holders"]
+__all__ = ["REQUIRED_COLUMNS", "count_rows", "gives_numbers", "iter_holders", "load_holders", "parse_row", "read_rows", "scan_holders"]
 
 #: Columns every holder file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = ("certificate_number", "registration", "shares", "issue_date")
@@ -84,6 +84,21 @@ def scan_holders(
         the register (the batch printer): the file has no
         ``certificate_number`` column, and each holder's number is ``""``.
     """
+    name, rows = read_rows(source, numbered=numbered)
+    for row_number, row in rows:
+        holder, problems = parse_row(row, name, row_number, numbered)
+        yield row_number, holder, problems
+
+
+def read_rows(
+    source: str | PathLike[str] | Iterable[Mapping[str, Any]], *, numbered: bool = True
+) -> tuple[str, Iterator[tuple[int, Any]]]:
+    """The holder data's name for messages, and its rows unparsed: ``(row number, mapping)``.
+
+    The file is opened (and a CSV header checked) here; the rows are read
+    as the iterator is consumed.  :func:`parse_row` makes each a :class:`Holder`
+    (the batch printer does that in its worker processes).
+    """
     if isinstance(source, (str, PathLike)):
         path = Path(source)
         name = str(source)
@@ -107,9 +122,12 @@ def scan_holders(
     else:
         name = "holder data"
         rows = enumerate(source, start=1)
-    for row_number, row in rows:
-        holder, problems = _holder(row, name, row_number, numbered)
-        yield row_number, holder, problems
+    return name, iter(rows)
+
+
+def parse_row(row: Any, name: str, number: int, numbered: bool = True) -> tuple[Holder | None, list[HolderDataError]]:
+    """One row of holder data as a :class:`Holder`, or ``None`` with the row's problems."""
+    return _holder(row, name, number, numbered)
 
 
 def gives_numbers(path: str | PathLike[str]) -> bool:
