@@ -30,31 +30,8 @@ def break_lines(
     (room for a run-in heading).  Returns ``None`` when a single word is
     wider than the line: the text cannot be set at this size.
     """
-    lines: list[str] = []
-    space = text_width(" ", font, size) + tracking
-    for paragraph in text.split("\n"):
-        words = paragraph.split()
-        if not words:
-            lines.append("")
-            continue
-        limit = width - (first_indent if not lines else 0.0)
-        current = words[0]
-        current_width = text_width(current, font, size, tracking)
-        if current_width > limit:
-            return None
-        for word in words[1:]:
-            word_width = text_width(word, font, size, tracking)
-            if word_width > width:
-                return None
-            if current_width + tracking + space + word_width <= limit:
-                current += " " + word
-                current_width += tracking + space + word_width
-            else:
-                lines.append(current)
-                current, current_width = word, word_width
-                limit = width
-        lines.append(current)
-    return lines
+    paragraphs = [[(word, string_width(word, font, 1.0)) for word in p.split()] for p in text.split("\n")]
+    return _break_scaled(paragraphs, string_width(" ", font, 1.0), size, width, tracking, None, first_indent)
 
 
 def sizes_between(size: float, min_size: float, step: float = 0.25) -> list[float]:
@@ -108,30 +85,39 @@ def fit_lines(
 
 
 def _break_scaled(
-    paragraphs: list[list[tuple[str, float]]], unit_space: float, size: float, width: float, tracking: float, max_lines: int
+    paragraphs: list[list[tuple[str, float]]],
+    unit_space: float,
+    size: float,
+    width: float,
+    tracking: float,
+    max_lines: int | None,
+    first_indent: float = 0.0,
 ) -> list[str] | None:
-    """:func:`break_lines` over words measured at size 1; stops early past *max_lines*."""
+    """Greedy line breaking over words measured at size 1 (widths scale with the size);
+    stops early once there are more than *max_lines* lines."""
     lines: list[str] = []
     space = unit_space * size + tracking
     for words in paragraphs:
         if not words:
             lines.append("")
             continue
+        limit = width - (first_indent if not lines else 0.0)
         current, unit = words[0]
         current_width = unit * size + (tracking * (len(current) - 1) if tracking else 0.0)
-        if current_width > width:
+        if current_width > limit:
             return None
         for word, unit in words[1:]:
             word_width = unit * size + (tracking * (len(word) - 1) if tracking else 0.0)
             if word_width > width:
                 return None
-            if current_width + tracking + space + word_width <= width:
+            if current_width + tracking + space + word_width <= limit:
                 current += " " + word
                 current_width += tracking + space + word_width
             else:
                 lines.append(current)
-                if len(lines) > max_lines:
+                if max_lines is not None and len(lines) > max_lines:
                     return lines
                 current, current_width = word, word_width
+                limit = width
         lines.append(current)
     return lines
