@@ -21,7 +21,7 @@ import logging
 import os
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field as dataclass_field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -174,7 +174,7 @@ class PreparedIssue:
     #: Holder rows are checked by the validation rules as they are written.
     validated: bool = True
     #: Per-issue encodings made on first use (the static shell of print files).
-    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    _cache: dict[str, Any] = dataclass_field(default_factory=dict, compare=False, repr=False)
 
     def check_fit(self, holder: Holder) -> None:
         """Raise :class:`FitError` if a field of *holder*'s certificate does not fit (validation)."""
@@ -226,21 +226,23 @@ class PreparedIssue:
             specimen certificate with zero-filled numbers (what issuers file
             with exchanges); with holders, proofs that cannot pass as originals.
         :param options: print-file layout (the batch printer's order, banner,
-            crop marks, overlay mode); ``None``: each certificate's pages in turn.
+            crop marks, overlay mode; not with *specimen*); ``None``: each
+            certificate's pages in turn.
         :returns: the number of certificates written.
         """
         if holders is None:
             certificates: Iterable[list[FilledPage]] = [self.fill(None, specimen=specimen)]
         else:
             certificates = (self.fill(holder) for holder in self._checked(holders))
-        overlay = SPECIMEN if specimen else None
-        if options is not None and overlay is None:
+        if options is not None:
+            if specimen:
+                raise ValueError("specimens are not print files: write them without print options")
             # Print files: the static part encoded once per issue, the pages written directly.
             from .drawing.writer import write_print_file
 
             count = write_print_file(self.pages, self.static_shell(), certificates, target, self.info, options)
         else:
-            count = write_pdf(self.pages, certificates, target, self.info, overlay=overlay, options=options)
+            count = write_pdf(self.pages, certificates, target, self.info, overlay=SPECIMEN if specimen else None)
         if holders is not None and count == 0:
             raise RenderError("the holder data has no rows: nothing to print")
         return count

@@ -262,6 +262,10 @@ class Register:
         )
         return int(result.inserted_primary_key[0])
 
+    def next_number(self, conn: Connection, security_id: int) -> int:
+        """The number the security's sequence allocates next."""
+        return int(conn.execute(select(securities.c.next_number).where(securities.c.id == security_id)).scalar_one())
+
     def allocate(self, conn: Connection, security_id: int, count: int, width: int = 6) -> list[str]:
         """Take the next *count* numbers of the security's sequence (inside the caller's transaction)."""
         row = conn.execute(
@@ -519,11 +523,8 @@ class _Transaction:
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         try:
             self._ctx.__exit__(exc_type, exc, tb)
-        except IntegrityError as error:
-            raise RegisterError(
-                f"refused a change that would use a certificate number twice ({_reason(error)})",
-                register=self.register.name,
-            ) from None
+        except IntegrityError as error:  # at commit
+            exc = error
         if isinstance(exc, IntegrityError):
             raise RegisterError(
                 f"refused a change that would use a certificate number twice ({_reason(exc)})",

@@ -40,10 +40,10 @@ from typing import Any
 from .. import __version__
 from ..errors import CertgenError, HolderDataError, RenderError, ValidationError
 from ..model.certificate import Holder
-from ..pipeline import PreparedIssue, atomic_output, prepare
+from ..pipeline import PreparedIssue, prepare
 from ..register import Register, RegisterError, format_number
 from ..spec import load_spec
-from ..spec.holders import count_rows, gives_numbers, parse_row, read_rows, scan_holders
+from ..spec.holders import count_rows, gives_numbers, parse_row, read_rows, scan_holders, source_row
 from ..spec.schema import Spec
 from ..validation import ERROR, fit_findings, spec_findings
 from ..validation.holder_rules import HolderChecker, loader_finding
@@ -145,6 +145,7 @@ class _Job:
         self.options = options
         self.key = key
         self.numbered = gives_numbers(holders_path)
+        self._layouts: dict[int, list[list[int]]] = {}
         security = spec.security
         self.security_key = security.cusip or f"{spec.issuer.name}|{security.title}"
 
@@ -163,17 +164,21 @@ class _Job:
 
     def _run(self, batch: dict[str, Any] | None, workers: int, progress: Progress | None) -> BatchResult:
         with _Renderer(self.issue, self.spec_path, workers) as renderer:
-            written = adopted = 0
+            rendered: Sequence[tuple[Chunk, _Rendered]] = []
+            expected: list[str] = []
             if batch is None:
                 self._refuse_other_jobs()
-                batch, rendered = self._plan(renderer, progress)
-                batch_id = int(batch["id"])
-                with self.reg.transaction() as conn:
-                    numbers = self.reg.batch_numbers(conn, batch_id)
-                written, adopted = self._publish_all(batch_id, rendered, numbers)
+                batch, rendered, expected = self._plan(renderer, progress)
             batch_id = int(batch["id"])
             with self.reg.transaction() as conn:
                 numbers = self.reg.batch_numbers(conn, batch_id)
+            if rendered and numbers != expected:
+                # Another print station allocated numbers meanwhile: these files carry the wrong
+                # ones.  Drop them; the batch prints from its reserved numbers (as on resume).
+                _discard(rendered)
+                rendered = []
+            written, adopted = self._publish(batch_id, rendered, numbers)
+            with self.reg.transaction() as conn:
                 recorded = self.reg.recorded_files(conn, batch_id)
             plan = chunks(len(numbers), self.options.chunk_size)
             if batch["state"] == "done":
@@ -185,7 +190,7 @@ class _Job:
             for chunk, outcome in renderer.run(self._tasks(todo, numbers, len(plan))):
                 if outcome.findings:  # the spec or the templates changed under a reserved batch
                     raise ValidationError(outcome.findings)
-                w, a = self._publish(batch_id, chunk, outcome, numbers)
+                w, a = self._publish(batch_id, [(chunk, outcome)], numbers)
                 written, adopted = written + w, adopted + a
                 done += chunk.count
                 if progress is not None:
@@ -193,10 +198,13 @@ class _Job:
         self._close(batch_id, numbers)
         return self._result(batch_id, numbers, plan, written=written, adopted=adopted, done=False)
 
-    def _publish_all(self, batch_id: int, rendered: Sequence[tuple[Chunk, _Rendered]], numbers: Sequence[str]) -> tuple[int, int]:
-        """Give a new batch's rendered files their names, then record them all, their certificates
-        issued, in one transaction (one commit instead of one a file).  Killed in between, the
-        rerun finds the files unrecorded and adopts them (their bytes are what the job prints)."""
+    def _publish(self, batch_id: int, rendered: Sequence[tuple[Chunk, _Rendered]], numbers: Sequence[str]) -> tuple[int, int]:
+        """Give rendered files their names, then record them, their certificates issued, in one
+        transaction (a new batch publishes all its files at once: one commit, not one a file).
+        Killed in between, the rerun finds the files unrecorded and adopts them (their bytes
+        are what the job prints).  Returns how many were written and how many adopted."""
+        if not rendered:
+            return 0, 0
         for chunk, outcome in rendered:
             if outcome.temporary is not None:
                 os.replace(outcome.temporary, self.out_dir / chunk.name)
@@ -208,16 +216,6 @@ class _Job:
                 )
         written = sum(outcome.temporary is not None for _, outcome in rendered)
         return written, len(rendered) - written
-
-    def _publish(self, batch_id: int, chunk: Chunk, outcome: _Rendered, numbers: Sequence[str]) -> tuple[int, int]:
-        """Give a rendered file its name and record it, its certificates issued, in one transaction."""
-        final = self.out_dir / chunk.name
-        if outcome.temporary is not None:
-            os.replace(outcome.temporary, final)
-            _fsync_dir(self.out_dir)
-        with self.reg.transaction() as conn:
-            self.reg.record_file(conn, batch_id, chunk.name, outcome.sha256, outcome.size, outcome.pages, numbers[chunk.start : chunk.stop])
-        return (1, 0) if outcome.temporary is not None else (0, 1)
 
     def _remove_stale_temporaries(self) -> None:
         """Temporary files a killed run left (never renamed, so never part of the job)."""
@@ -242,8 +240,12 @@ class _Job:
     def _rows(self) -> Iterator[tuple[int, Holder | None, list[Any]]]:
         return scan_holders(self.holders_path, numbered=self.numbered)
 
-    def _plan(self, renderer: _Renderer, progress: Progress | None) -> tuple[dict[str, Any], list[tuple[Chunk, _Rendered]]]:
+    def _plan(
+        self, renderer: _Renderer, progress: Progress | None
+    ) -> tuple[dict[str, Any], list[tuple[Chunk, _Rendered]], list[str]]:
         """Check every row while its file is rendered to a temporary name, then reserve the numbers.
+
+        Returns the new batch, its rendered files and the numbers they print.
 
         The holder rules run here as the rows are read; the fit of each row's
         fields is checked by rendering it (in the workers).  With any error the
@@ -256,7 +258,7 @@ class _Job:
             raise ValidationError(errors)
         with self.reg.transaction() as conn:
             security_id = self.reg.security_id(conn, self.security_key, spec.issuer.name, security.title, security.certificate_prefix)
-            next_number = self._next_number(conn, security_id)
+            next_number = self.reg.next_number(conn, security_id)
         total = count_rows(self.holders_path)
         files = max(1, -(-total // self.options.chunk_size))
         entries: list[tuple[str, str, int]] = []
@@ -293,7 +295,7 @@ class _Job:
                 findings.extend(outcome.findings)
                 for number, registration, shares, issued, source in outcome.entries:
                     holder = Holder(number, registration, shares, issued, {}, source)
-                    findings.extend(f for f in checker.check_run(holder, _row_of(holder)) if f.severity == ERROR)
+                    findings.extend(f for f in checker.check_run(holder, source_row(holder)) if f.severity == ERROR)
                     entries.append((number, registration, shares))
                 if progress is not None and not outcome.findings:
                     progress(chunk.stop, total, chunk.name)
@@ -304,25 +306,12 @@ class _Job:
                 raise RenderError("the holder data has no rows: nothing to print", str(self.holders_path))
             batch = self._reserve(security_id, entries)
         except BaseException:
-            for _, outcome in rendered:
-                if outcome.temporary is not None:
-                    Path(outcome.temporary).unlink(missing_ok=True)
+            _discard(rendered)
             raise
-        with self.reg.transaction() as conn:
-            numbers = self.reg.batch_numbers(conn, int(batch["id"]))
-        if numbers != [e[0] for e in entries]:
-            # Another print station allocated numbers meanwhile: these files carry the wrong
-            # ones.  Drop them; the batch prints from its reserved numbers (as on resume).
-            for _, outcome in rendered:
-                if outcome.temporary is not None:
-                    Path(outcome.temporary).unlink(missing_ok=True)
-            rendered = []
-        return batch, rendered
+        return batch, rendered, [e[0] for e in entries]
 
     def _reserve(self, security_id: int, entries: list[tuple[str, str, int]]) -> dict[str, Any]:
         """The register transaction of a new batch: numbers allocated or checked, then reserved."""
-        spec = self.spec
-        sides = len(self.issue.pages)
         plan = chunks(len(entries), self.options.chunk_size)
         with self.reg.transaction() as conn:
             if self.numbered:
@@ -353,22 +342,15 @@ class _Job:
             )
             def rows() -> Iterator[tuple[str, str, int, str, int]]:
                 for chunk in plan:
-                    _, pages = page_numbers(chunk.count, sides, self.options.print_options(("banner",)))
+                    pages = self._pages(chunk.count)
                     for offset in range(chunk.count):
                         number, registration, amount = entries[chunk.start + offset]
                         yield number, registration, amount, chunk.name, pages[offset][0]
 
             self.reg.reserve(conn, security_id, batch_id, rows(), check_sequence=self.numbered)
             batch = self.reg.find_batch(conn, self.key)
-        assert batch is not None and spec is not None
+        assert batch is not None
         return batch
-
-    def _next_number(self, conn: Any, security_id: int) -> int:
-        from sqlalchemy import select
-
-        from ..register import securities
-
-        return int(conn.execute(select(securities.c.next_number).where(securities.c.id == security_id)).scalar_one())
 
     def _check_recorded(self, plan: Sequence[Chunk], recorded: dict[str, dict[str, Any]]) -> None:
         """Files the register records must be on disk with their recorded digests."""
@@ -446,20 +428,23 @@ class _Job:
     def _close(self, batch_id: int, numbers: Sequence[str]) -> None:
         """The manifest and control report from the register, then the batch is done."""
         summary = self._summary(batch_id)
-        sides = len(self.issue.pages)
         size = self.options.chunk_size
-        layouts: dict[int, list[list[int]]] = {}
 
         def pages(index: int) -> list[int]:
-            count = min(size, len(numbers) - index // size * size)
-            if count not in layouts:
-                layouts[count] = page_numbers(count, sides, self.options.print_options(("banner",)))[1]
-            return layouts[count][index % size]
+            return self._pages(min(size, len(numbers) - index // size * size))[index % size]
 
         write_manifest(self.out_dir / "manifest.json", summary, pages)
         write_control_report(self.out_dir, summary)
         with self.reg.transaction() as conn:
             self.reg.finish_batch(conn, batch_id)
+
+    def _pages(self, count: int) -> list[list[int]]:
+        """Each certificate's page numbers in a file of *count* certificates (the same for every
+        full file: computed once per size)."""
+        if count not in self._layouts:
+            banner = ("banner",)  # a banner's text does not move the pages
+            self._layouts[count] = page_numbers(count, len(self.issue.pages), self.options.print_options(banner))[1]
+        return self._layouts[count]
 
     def _summary(self, batch_id: int) -> BatchSummary:
         with self.reg.transaction() as conn:
@@ -549,7 +534,7 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
         holders = list(task.holders or ())
     entries = [(h.certificate_number, h.registration, h.shares, h.issue_date, h.source) for h in holders]
     checker = HolderChecker(issue.spec)
-    findings.extend(f for holder in holders for f in checker.check_row(holder, _row_of(holder)) if f.severity == ERROR)
+    findings.extend(f for holder in holders for f in checker.check_row(holder, source_row(holder)) if f.severity == ERROR)
     if findings or not holders:
         return _Rendered(None, "", 0, 0, findings, entries)
     options = task.print_options
@@ -589,10 +574,11 @@ def _numbered(holder: Holder, number: str) -> Holder:
     return Holder(number, holder.registration, holder.shares, holder.issue_date, holder.extra, holder.source)
 
 
-def _row_of(holder: Holder) -> int | None:
-    """The holder's row number, from its source (``holders.csv, row 7``)."""
-    tail = (holder.source or "").rsplit(", row ", 1)
-    return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else None
+def _discard(rendered: Iterable[tuple[Chunk, _Rendered]]) -> None:
+    """Delete rendered files not published."""
+    for _, outcome in rendered:
+        if outcome.temporary is not None:
+            Path(outcome.temporary).unlink(missing_ok=True)
 
 
 def _fsync_dir(folder: Path) -> None:

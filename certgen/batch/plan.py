@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -109,5 +108,5 @@ def job_key(spec_file: Path, holders_file: Path, options: BatchOptions, version:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def sha256_of(data: bytes | Sequence[int]) -> str:
-    return hashlib.sha256(bytes(data)).hexdigest()
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

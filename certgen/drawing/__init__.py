@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from ..fonts import ensure_fonts
 from ..layout.elements import Artwork, Line, Page
 from .artwork import define_artwork, load_artwork
-from .canvas import define_tiles, draw_banner, draw_crop_marks, draw_element, draw_lines, draw_overlay, patterns_of
+from .canvas import define_tiles, draw_element, draw_lines, draw_overlay, patterns_of
 
 __all__ = ["DocumentInfo", "FilledPage", "PrintOptions", "print_sequence", "static_shell", "write_pdf"]
 
@@ -104,19 +104,19 @@ def write_pdf(
     target: BinaryIO,
     info: DocumentInfo,
     overlay: str | None = None,
-    options: PrintOptions | None = None,
 ) -> int:
     """Write one PDF holding every certificate, each on ``len(pages)`` pages.
 
+    Print files (banner, order, crop marks, overlay mode) are written by
+    :mod:`certgen.drawing.writer` from the static part this draws once.
+
     :param certificates: per certificate, one :data:`FilledPage` per page.
     :param overlay: a word printed large across each face, over everything (SPECIMEN).
-    :param options: print-file layout (order, banner, crop marks, overlay
-        mode); without it, each certificate's pages in turn, nothing added.
     :returns: the number of certificates written.
     """
     ensure_fonts()
     with _WRITE_LOCK:
-        return _write_pdf(pages, certificates, target, info, overlay, options)
+        return _write_pdf(pages, certificates, target, info, overlay)
 
 
 def _write_pdf(
@@ -125,15 +125,13 @@ def _write_pdf(
     target: BinaryIO,
     info: DocumentInfo,
     overlay: str | None,
-    options: PrintOptions | None,
 ) -> int:
     first_w, first_h = pages[0].width, pages[0].height
-    margin = BLEED if options is not None and options.crop_marks else 0.0
     # The initial font is one of ours: ReportLab's default (Helvetica) would add a
     # non-embedded font to every page's resources.
     c = Canvas(
         target,
-        pagesize=(first_w + 2 * margin, first_h + 2 * margin),
+        pagesize=(first_w, first_h),
         invariant=1,
         pageCompression=1,
         initialFontName="garamond",
@@ -143,64 +141,35 @@ def _write_pdf(
     c.setAuthor(info.author)
     c.setSubject(info.subject)
     c.setCreator(info.creator)
-    forms: list[str | None] = [None] * len(pages)
-    if options is None or not options.fields_only:
-        define_tiles(c, [p for page in pages for element in page.static for p in patterns_of(element)])
-        for page in pages:  # the printer's artwork, once per document, before the forms that draw it
-            for element in page.static:
-                if isinstance(element, Artwork):
-                    define_artwork(c, load_artwork(element.src, element.page))
-        for index, page in enumerate(pages):
-            name = f"static{index}"
-            c.beginForm(name, 0, 0, page.width, page.height)
-            for element in page.static:
-                draw_element(c, element)
-            c.endForm()
-            forms[index] = name
-    if options is None:
-        count = 0
-        for filled_pages in certificates:
-            for side, (page, filled) in enumerate(zip(pages, filled_pages, strict=True)):
-                _draw_page(c, page, forms[side], filled, overlay if side == 0 else None)
-            count += 1
-        c.save()
-        return count
-    batch = list(certificates)
-    for entry in print_sequence(len(batch), len(pages), options):
-        page = pages[0] if entry is None else pages[entry[1]]
-        c.setPageSize((page.width + 2 * margin, page.height + 2 * margin))
-        if margin:
-            c.setTrimBox((margin, margin, margin + page.width, margin + page.height))
-            draw_crop_marks(c, page.width, page.height, margin)
-            c.translate(margin, margin)
-        if entry is None:
-            if options.banner and c.getPageNumber() == 1:
-                draw_banner(c, options.banner, page.width, page.height)
+    define_tiles(c, [p for page in pages for element in page.static for p in patterns_of(element)])
+    for page in pages:  # the printer's artwork, once per document, before the forms that draw it
+        for element in page.static:
+            if isinstance(element, Artwork):
+                define_artwork(c, load_artwork(element.src, element.page))
+    forms = []
+    for index, page in enumerate(pages):
+        name = f"static{index}"
+        c.beginForm(name, 0, 0, page.width, page.height)
+        for element in page.static:
+            draw_element(c, element)
+        c.endForm()
+        forms.append(name)
+    count = 0
+    for filled_pages in certificates:
+        for side, (page, form, filled) in enumerate(zip(pages, forms, filled_pages, strict=True)):
+            c.setPageSize((page.width, page.height))
+            c.doForm(form)
+            for field_index, lines in filled:
+                if lines:
+                    field = page.fields[field_index]
+                    draw_lines(c, lines, field.font, field.color, field.tracking)
+            if overlay and side == 0:
+                # On the page, not in a form: its transparency (ExtGState) must be a page resource.
+                draw_overlay(c, overlay, page.width, page.height)
             c.showPage()
-            continue
-        cert, side = entry
-        if options.offset != (0.0, 0.0):
-            c.translate(*options.offset)
-        _draw_page(c, page, forms[side], batch[cert][side], overlay if side == 0 else None, show=False)
-        c.showPage()
+        count += 1
     c.save()
-    return len(batch)
-
-
-def _draw_page(c: Canvas, page: Page, form: str | None, filled: FilledPage, overlay: str | None, show: bool = True) -> None:
-    if show:
-        c.setPageSize((page.width, page.height))
-    if form is not None:
-        c.doForm(form)
-    for field_index, lines in filled:
-        if lines:
-            field = page.fields[field_index]
-            draw_lines(c, lines, field.font, field.color, field.tracking)
-    if overlay:
-        # On the page, not in a form: its transparency (ExtGState) must be a page resource.
-        draw_overlay(c, overlay, page.width, page.height)
-    if show:
-        c.showPage()
+    return count
 
 
 def static_shell(pages: Sequence[Page], info: DocumentInfo) -> Any:

@@ -281,27 +281,3 @@ def draw_lines(c: Canvas, lines: list[Line], font: str, color: tuple[float, floa
         t.setTextOrigin(line.x, line.y)
         t.textOut(line.text)
     c.drawText(t)
-
-
-def draw_crop_marks(c: Canvas, width: float, height: float, margin: float) -> None:
-    """Crop marks at the corners of the trimmed page, which sits *margin* in from the sheet's edges."""
-    gap, length = 3.0, margin - 6.0
-    c.saveState()
-    c.setStrokeColorRGB(0, 0, 0)
-    c.setLineWidth(0.25)
-    for x in (margin, margin + width):
-        for y in (margin, margin + height):
-            out_x = -1 if x == margin else 1
-            out_y = -1 if y == margin else 1
-            c.line(x + out_x * gap, y, x + out_x * (gap + length), y)
-            c.line(x, y + out_y * gap, x, y + out_y * (gap + length))
-    c.restoreState()
-
-
-def draw_banner(c: Canvas, lines: tuple[str, ...], width: float, height: float) -> None:
-    """The job banner: its lines in a column at the top of the page, the first large."""
-    y = height - 90
-    for index, line in enumerate(lines):
-        size = 18.0 if index == 0 else 11.0
-        _show(c, 72, y, line, "oldstandard-bold" if index == 0 else "garamond", size, (0, 0, 0))
-        y -= size * 1.6

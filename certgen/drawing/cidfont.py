@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import Any
 from itertools import accumulate
 
-__all__ = ["FontProgram", "subset_tag", "to_unicode_cmap"]
+__all__ = ["FontProgram", "pdf_number", "subset_tag", "to_unicode_cmap", "type0_objects"]
 
 # Composite glyph flags (TrueType 'glyf').
 _ARG_1_AND_2_ARE_WORDS = 0x0001
@@ -214,12 +214,13 @@ class FontProgram:
 
 
 def _w_entry(font: FontProgram, run: list[int]) -> str:
-    return f"{run[0]} [" + " ".join(_number(font.width(g)) for g in run) + "]"
+    return f"{run[0]} [" + " ".join(pdf_number(font.width(g)) for g in run) + "]"
 
 
-def _number(value: float) -> str:
+def pdf_number(value: float) -> str:
+    """A number as a PDF operand: at most three decimals, no trailing zeros (``12.5``, ``0``)."""
     text = f"{value:.3f}".rstrip("0").rstrip(".")
-    return text or "0"
+    return "0" if text in ("", "-0") else text
 
 
 def _without_instructions(data: bytes) -> tuple[bytes, tuple[int, ...]]:
@@ -348,7 +349,7 @@ def type0_objects(font: FontProgram, text: str, first: int) -> dict[int, bytes]:
     packed = zlib.compress(program, 6)
     cmap = zlib.compress(to_unicode_cmap(font, text), 6)
     scale = 1000 / font.units_per_em
-    bbox = " ".join(_number(v * scale) for v in font.bbox)
+    bbox = " ".join(pdf_number(v * scale) for v in font.bbox)
     flags = 32 | (64 if font.italic_angle else 0)  # nonsymbolic; italic
     n = first
     return {
@@ -363,8 +364,8 @@ def type0_objects(font: FontProgram, text: str, first: int) -> dict[int, bytes]:
         ).encode(),
         n + 2: (
             f"<< /Type /FontDescriptor /FontName /{base} /Flags {flags} /FontBBox [{bbox}] "
-            f"/ItalicAngle {_number(font.italic_angle)} /Ascent {_number(font.ascent * scale)} "
-            f"/Descent {_number(font.descent * scale)} /CapHeight {_number(font.cap_height * scale)} "
+            f"/ItalicAngle {pdf_number(font.italic_angle)} /Ascent {pdf_number(font.ascent * scale)} "
+            f"/Descent {pdf_number(font.descent * scale)} /CapHeight {pdf_number(font.cap_height * scale)} "
             f"/StemV 80 /FontFile2 {n + 3} 0 R >>"
         ).encode(),
         n + 3: f"<< /Length {len(packed)} /Length1 {len(program)} /Filter /FlateDecode >>\nstream\n".encode()

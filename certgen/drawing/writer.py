@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 from ..layout.elements import Page
 from ..resources import font_path
 from ..fonts import FONTS
-from .cidfont import FontProgram, type0_objects
+from .cidfont import FontProgram, pdf_number as _n, type0_objects
 
 __all__ = ["StaticShell", "write_print_file"]
 
@@ -105,11 +105,6 @@ def _font(key: str) -> _Font:
     return _FONTS[key]
 
 
-def _n(value: float) -> str:
-    text = f"{value:.3f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
 class _Content:
     """One page's content stream, as PDF operators."""
 
@@ -155,7 +150,7 @@ def write_print_file(
             content.ops.append(_crop_marks(page.width, page.height, margin))
         content.ops.append(f"q 1 0 0 1 {_n(margin + options.offset[0] if entry else margin)} {_n(margin + options.offset[1] if entry else margin)} cm")
         if entry is None:
-            if options.banner and not contents:  # the banner page (as drawing.canvas.draw_banner)
+            if options.banner and not contents:  # the banner page
                 y = page.height - 90
                 for index, line in enumerate(options.banner):
                     size = 18.0 if index == 0 else 11.0

@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import HolderDataError
 from ..model.certificate import Holder
 
-__all__ = ["REQUIRED_COLUMNS", "count_rows", "gives_numbers", "iter_holders", "load_holders", "parse_row", "read_rows", "scan_holders"]
+__all__ = ["REQUIRED_COLUMNS", "count_rows", "gives_numbers", "iter_holders", "load_holders", "parse_row", "read_rows", "scan_holders", "source_row"]
 
 #: Columns every holder file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = ("certificate_number", "registration", "shares", "issue_date")
@@ -128,6 +128,12 @@ def read_rows(
 def parse_row(row: Any, name: str, number: int, numbered: bool = True) -> tuple[Holder | None, list[HolderDataError]]:
     """One row of holder data as a :class:`Holder`, or ``None`` with the row's problems."""
     return _holder(row, name, number, numbered)
+
+
+def source_row(holder: Holder) -> int | None:
+    """The row number in a holder's ``source`` (``holders.csv, row 7`` → 7), as :func:`read_rows` numbers rows."""
+    tail = (holder.source or "").rsplit(", row ", 1)
+    return int(tail[1]) if len(tail) == 2 and tail[1].isdigit() else None
 
 
 def gives_numbers(path: str | PathLike[str]) -> bool:

@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import CertgenError, FitError, HolderDataError, SpecError
 from ..model.certificate import Holder
 from ..spec import load_spec
-from ..spec.holders import scan_holders
+from ..spec.holders import scan_holders, source_row
 from ..spec.schema import Spec
 from .engine import ERROR, INFO, RULES, WARNING, Finding, Report, Rule, Severity
 from .holder_rules import FITS, HolderChecker, loader_finding
@@ -128,9 +128,8 @@ def check_rows(
 
 def fit_findings(issue: Any, holder: Holder, row: int | None = None) -> list[Finding]:
     """The fit finding of one holder's certificate on a prepared issue (none when every field fits)."""
-    if row is None and holder.source and ", row " in holder.source:
-        tail = holder.source.rsplit(", row ", 1)[1]
-        row = int(tail) if tail.isdigit() else None
+    if row is None:
+        row = source_row(holder)
     try:
         issue.check_fit(holder)
     except FitError as exc:
