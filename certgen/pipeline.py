@@ -21,7 +21,8 @@ import logging
 import os
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field as dataclass_field, replace
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from os import PathLike
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -35,7 +36,6 @@ from .layout.fields import check_field, fill_field
 from .model.certificate import Holder, blank_values, certificate_values, specimen_values
 from .spec import load_spec
 from .spec.schema import Spec
-from .templating.filters import paragraphs
 from .templating import (
     LAYOUT_SUFFIX,
     LEGEND_SUFFIX,
@@ -44,6 +44,7 @@ from .templating import (
     environment,
     expand,
 )
+from .templating.filters import paragraphs
 
 __all__ = ["PreparedIssue", "RenderedCertificate", "prepare", "resolve_legends"]
 
@@ -234,21 +235,24 @@ class PreparedIssue:
             certificates: Iterable[list[FilledPage]] = [self.fill(None, specimen=specimen)]
         else:
             certificates = (self.fill(holder) for holder in self._checked(holders))
-        if options is not None:
-            if specimen:
-                raise ValueError("specimens are not print files: write them without print options")
-            # Print files: the static part encoded once per issue, the pages written directly.
-            from .drawing.writer import write_print_file
-
-            count = write_print_file(self.pages, self.static_shell(), certificates, target, self.info, options)
-        else:
-            count = write_pdf(self.pages, certificates, target, self.info, overlay=SPECIMEN if specimen else None)
+        if options is not None and specimen:
+            raise ValueError("specimens are not print files: write them without print options")
+        # The static part is encoded once per issue; the pages are written directly.
+        count = write_pdf(
+            self.pages,
+            self.static_shell(),
+            certificates,
+            target,
+            self.info,
+            options or PrintOptions(order="pages"),
+            overlay=SPECIMEN if specimen else None,
+        )
         if holders is not None and count == 0:
             raise RenderError("the holder data has no rows: nothing to print")
         return count
 
     def static_shell(self) -> Any:
-        """The static part of the issue's pages, drawn and encoded once (for print files)."""
+        """The static part of the issue's pages, drawn and encoded once."""
         shell = self._cache.get("shell")
         if shell is None:
             from .drawing import static_shell

@@ -62,7 +62,7 @@ def test_a_subset_holds_only_its_glyphs_and_their_components() -> None:
 def test_type0_font_text_extracts_and_renders(tmp_path: Path) -> None:
     font = FontProgram.load(str(ROOT / "fonts" / "EBGaramond12-Regular.ttf"))
     objects = type0_objects(font, TEXT, 5)
-    content = b"BT /F1 14 Tf 1 0 0 1 40 100 Tm " + font.encode(TEXT) + b" Tj ET"
+    content = b"BT /F1 14 Tf 1 0 0 1 40 100 Tm " + font.encode(TEXT).encode("latin-1") + b" Tj ET"
     objects.update(
         {
             1: b"<< /Type /Catalog /Pages 2 0 R >>",
@@ -97,5 +97,11 @@ def test_type0_font_text_extracts_and_renders(tmp_path: Path) -> None:
 
 def test_to_unicode_maps_each_glyph_once() -> None:
     font = FontProgram.load(str(ROOT / "fonts" / "OldStandard-Bold.ttf"))
+    a, b, c = font.glyph_ids("ABC")
+    assert (b, c) == (a + 1, a + 2)  # the font's capitals are in order
+    # Consecutive glyphs for consecutive characters: one range.
     cmap = to_unicode_cmap(font, "AAB")
-    assert cmap.count(b"beginbfchar") == 1 and b"2 beginbfchar" in cmap
+    assert b"beginbfchar" not in cmap and f"1 beginbfrange\n<{a:04X}> <{b:04X}> <0041>\nendbfrange".encode() in cmap
+    # Otherwise one entry per glyph.
+    cmap = to_unicode_cmap(font, "CAA")
+    assert b"beginbfrange" not in cmap and f"2 beginbfchar\n<{a:04X}> <0041>\n<{c:04X}> <0043>\nendbfchar".encode() in cmap

@@ -1,27 +1,29 @@
-"""Draw laid-out pages into a PDF with ReportLab.
+"""Draw laid-out pages into PDF.
 
 In: the issue's laid-out pages (face, reverse) and, per certificate, the
 lines of its filled fields.  Out: PDF bytes written to a binary stream.
 
-Each page's static elements are drawn once per document into a PDF Form
-XObject and every certificate's page places it with one ``Do`` operator; the
-per-certificate path draws only the variable fields.  Documents are written
-in ReportLab's invariant mode, so the same input gives the same bytes.
+Each page's static elements are drawn once per issue by ReportLab into a PDF
+Form XObject (:func:`static_shell`), kept encoded; every document copies
+those objects and each certificate's page places its form with one ``Do``
+operator, then sets only the variable fields (:mod:`certgen.drawing.writer`).
+All text, static and variable, is set in certgen's CID fonts
+(:mod:`certgen.drawing.textops`), each document embedding one subset per face.
+The same input gives the same bytes.
 """
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from reportlab.pdfgen.canvas import Canvas
-
 from ..fonts import ensure_fonts
 from ..layout.elements import Artwork, Line, Page
 from .artwork import define_artwork, load_artwork
-from .canvas import define_tiles, draw_element, draw_lines, draw_overlay, patterns_of
+from .canvas import ShellCanvas, define_tiles, draw_element, patterns_of
 
 __all__ = ["DocumentInfo", "FilledPage", "PrintOptions", "print_sequence", "static_shell", "write_pdf"]
 
@@ -36,11 +38,9 @@ class DocumentInfo:
     creator: str = "certgen"
 
 
-# ReportLab's TrueType subsetting reads the font file through state shared by
-# every document (TTFontFile's read position), so two documents saved at once
-# corrupt each other's subsets.  Writing is CPU-bound Python under the GIL, so
-# serialising it costs no parallelism; batch runs use processes.
-_WRITE_LOCK = threading.Lock()
+# The static part is drawn with ReportLab's module-wide settings changed (no
+# ASCII85 for its streams), so drawing it is serialised; it happens once per issue.
+_SHELL_LOCK = threading.Lock()
 
 #: The fields of one page of one certificate, laid out: (field index, lines) pairs.
 FilledPage = Sequence[tuple[int, list[Line]]]
@@ -100,84 +100,67 @@ def print_sequence(count: int, sides: int, options: PrintOptions) -> list[tuple[
 
 def write_pdf(
     pages: Sequence[Page],
+    shell: Any,
     certificates: Iterable[Sequence[FilledPage]],
     target: BinaryIO,
     info: DocumentInfo,
+    options: PrintOptions = PrintOptions(order="pages"),
     overlay: str | None = None,
 ) -> int:
     """Write one PDF holding every certificate, each on ``len(pages)`` pages.
 
-    Print files (banner, order, crop marks, overlay mode) are written by
-    :mod:`certgen.drawing.writer` from the static part this draws once.
-
+    :param shell: the issue's static part (:func:`static_shell`), placed under the fields.
     :param certificates: per certificate, one :data:`FilledPage` per page.
+    :param options: the print file's layout; by default each certificate's pages in turn.
     :param overlay: a word printed large across each face, over everything (SPECIMEN).
     :returns: the number of certificates written.
     """
+    from .writer import write_print_file
+
+    return write_print_file(pages, shell, certificates, target, info, options, overlay)
+
+
+def static_shell(pages: Sequence[Page], info: DocumentInfo) -> Any:
+    """The issue's static part drawn once by ReportLab and kept encoded (:class:`~certgen.drawing.writer.StaticShell`).
+
+    Each page's static elements become one Form XObject (their ornament tiles
+    and artwork forms defined first, once); text is set in certgen's CID fonts.
+    """
+    from reportlab import rl_config
+
+    from .writer import StaticShell
+
+    buffer = io.BytesIO()
+    with _SHELL_LOCK:
+        a85 = rl_config.useA85
+        rl_config.useA85 = 0  # binary streams: ASCII85 makes them a quarter larger, for 7-bit channels nobody uses
+        try:
+            c = _draw_shell(pages, info, buffer)
+        finally:
+            rl_config.useA85 = a85
+    return StaticShell.build(pages, buffer.getvalue(), c.text_use)
+
+
+def _draw_shell(pages: Sequence[Page], info: DocumentInfo, buffer: BinaryIO) -> ShellCanvas:
     ensure_fonts()
-    with _WRITE_LOCK:
-        return _write_pdf(pages, certificates, target, info, overlay)
-
-
-def _write_pdf(
-    pages: Sequence[Page],
-    certificates: Iterable[Sequence[FilledPage]],
-    target: BinaryIO,
-    info: DocumentInfo,
-    overlay: str | None,
-) -> int:
-    first_w, first_h = pages[0].width, pages[0].height
-    # The initial font is one of ours: ReportLab's default (Helvetica) would add a
-    # non-embedded font to every page's resources.
-    c = Canvas(
-        target,
-        pagesize=(first_w, first_h),
-        invariant=1,
-        pageCompression=1,
-        initialFontName="garamond",
-        initialFontSize=10,
-    )
+    # A TrueType initial font, so that ReportLab starts no stream by selecting a
+    # font of its own (the shell's text names certgen's fonts itself).
+    c = ShellCanvas(buffer, pagesize=(pages[0].width, pages[0].height), invariant=1, pageCompression=1, initialFontName="garamond")
     c.setTitle(info.title)
-    c.setAuthor(info.author)
-    c.setSubject(info.subject)
-    c.setCreator(info.creator)
     define_tiles(c, [p for page in pages for element in page.static for p in patterns_of(element)])
-    for page in pages:  # the printer's artwork, once per document, before the forms that draw it
+    for page in pages:  # the printer's artwork, once, before the forms that draw it
         for element in page.static:
             if isinstance(element, Artwork):
                 define_artwork(c, load_artwork(element.src, element.page))
-    forms = []
     for index, page in enumerate(pages):
         name = f"static{index}"
         c.beginForm(name, 0, 0, page.width, page.height)
         for element in page.static:
             draw_element(c, element)
         c.endForm()
-        forms.append(name)
-    count = 0
-    for filled_pages in certificates:
-        for side, (page, form, filled) in enumerate(zip(pages, forms, filled_pages, strict=True)):
-            c.setPageSize((page.width, page.height))
-            c.doForm(form)
-            for field_index, lines in filled:
-                if lines:
-                    field = page.fields[field_index]
-                    draw_lines(c, lines, field.font, field.color, field.tracking)
-            if overlay and side == 0:
-                # On the page, not in a form: its transparency (ExtGState) must be a page resource.
-                draw_overlay(c, overlay, page.width, page.height)
-            c.showPage()
-        count += 1
+    for index, page in enumerate(pages):
+        c.setPageSize((page.width, page.height))
+        c.doForm(f"static{index}")
+        c.showPage()
     c.save()
-    return count
-
-
-def static_shell(pages: Sequence[Page], info: DocumentInfo) -> Any:
-    """The issue's static part drawn once by ReportLab and kept encoded (:class:`~certgen.drawing.writer.StaticShell`)."""
-    import io
-
-    from .writer import StaticShell
-
-    buffer = io.BytesIO()
-    write_pdf(pages, [[[] for _ in pages]], buffer, info)
-    return StaticShell.build(pages, buffer.getvalue())
+    return c

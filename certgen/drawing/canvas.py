@@ -20,7 +20,6 @@ from ..layout.elements import (
     Box,
     Element,
     Image,
-    Line,
     Rosette,
     Rule,
     Seal,
@@ -28,9 +27,23 @@ from ..layout.elements import (
     Text,
 )
 from .artwork import load_artwork
-from .ornament import Pattern, Placement, border_pattern, rosette_pattern
+from .cidfont import pdf_number
+from .ornament import Pattern, Placement, border_pattern, circle_path, rosette_pattern
+from .textops import TextUse, show
 
-__all__ = ["DRAW", "define_tiles", "draw_element", "draw_lines", "patterns_of"]
+__all__ = ["DRAW", "ShellCanvas", "define_tiles", "draw_element", "patterns_of"]
+
+
+class ShellCanvas(Canvas):
+    """A canvas whose text is set in certgen's CID fonts (:mod:`certgen.drawing.textops`).
+
+    It draws an issue's static part once; :attr:`text_use` says which
+    characters each face must hold in every document that places it.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.text_use = TextUse()
 
 
 def _show(
@@ -45,6 +58,10 @@ def _show(
     word_space: float = 0.0,
 ) -> None:
     """One run of text at (x, y); *color* None keeps the current fill colour."""
+    if isinstance(c, ShellCanvas):
+        c.addLiteral(show(c.text_use, font, size, x, y, text, color, tracking, word_space))
+        return
+    # A plain ReportLab canvas (the hand-written reference benchmark): ReportLab's own fonts.
     t = c.beginText(x, y)
     t.setFont(font, size)
     if color is not None:
@@ -129,7 +146,7 @@ def draw_pattern(c: Canvas, pattern: Pattern) -> None:
     for step in pattern.steps:
         if isinstance(step, Placement):
             a, b, cc, d, e, f = step.matrix
-            c.addLiteral(f"q {a:.5f} {b:.5f} {cc:.5f} {d:.5f} {e:.3f} {f:.3f} cm")
+            c.addLiteral(f"q {pdf_number(a)} {pdf_number(b)} {pdf_number(cc)} {pdf_number(d)} {pdf_number(e)} {pdf_number(f)} cm")
             c.doForm(step.tile)
             c.addLiteral("Q")
         else:
@@ -155,15 +172,13 @@ def draw_seal(c: Canvas, el: Seal) -> None:
     c.setLineWidth(0.5)
     c.circle(el.cx, el.cy, el.r * 0.93)
     c.circle(el.cx, el.cy, el.r * 0.70)
-    # Serrations on the outer rim, as an embossed seal has.
+    # Serrations on the outer rim, as an embossed seal has: 96 radial strokes 0.4 pt wide,
+    # drawn as one dashed circle as wide as the rim (butt-capped dashes are radial).
     teeth = 96
-    c.setLineWidth(0.4)
-    path = c.beginPath()
-    for i in range(teeth):
-        a = 2 * math.pi * i / teeth
-        path.moveTo(el.cx + el.r * 0.93 * math.cos(a), el.cy + el.r * 0.93 * math.sin(a))
-        path.lineTo(el.cx + el.r * math.cos(a), el.cy + el.r * math.sin(a))
-    c.drawPath(path, stroke=1, fill=0)
+    mid = el.r * 0.965
+    gap = 2 * math.pi * mid / teeth - 0.4
+    c.addLiteral(f"q {pdf_number(el.r * 0.07)} w 0 J [0.4 {pdf_number(gap)}] 0.2 d")
+    c.addLiteral(circle_path(el.cx, el.cy, mid) + " S Q")
     # Rim text, clockwise, centred on the top; spread evenly round the whole rim.
     size = el.r * 0.165
     radius = el.r * 0.765
@@ -243,41 +258,3 @@ DRAW: dict[type, Callable[[Canvas, Any], None]] = {
 def draw_element(c: Canvas, element: Element) -> None:
     """Draw one static element."""
     DRAW[type(element)](c, element)
-
-
-def draw_overlay(c: Canvas, word: str, width: float, height: float) -> None:
-    """*word* in large open capitals along the page's diagonal, translucent red, over the face."""
-    angle = math.degrees(math.atan2(height, width))
-    diagonal = math.hypot(width, height)
-    font = "oldstandard-bold"
-    size = min(0.62 * diagonal / max(string_width(word, font, 1.0), 1e-6), height * 0.3)
-    c.saveState()
-    c.translate(width / 2, height / 2)
-    c.rotate(angle)
-    c.setFillColorRGB(0.78, 0.1, 0.1)
-    c.setStrokeColorRGB(0.78, 0.1, 0.1)
-    c.setFillAlpha(0.22)
-    c.setStrokeAlpha(0.6)
-    c.setLineWidth(1.2)
-    t = c.beginText()
-    t.setTextRenderMode(2)  # fill and stroke
-    t.setFont(font, size)
-    t.setCharSpace(0)
-    t.setWordSpace(0)
-    t.setTextOrigin(-string_width(word, font, size) / 2, -size * 0.35)
-    t.textOut(word)
-    c.drawText(t)
-    c.restoreState()
-
-
-def draw_lines(c: Canvas, lines: list[Line], font: str, color: tuple[float, float, float], tracking: float) -> None:
-    """Draw the lines of one filled field (the per-certificate path)."""
-    t = c.beginText()
-    t.setFillColorRGB(*color)
-    t.setCharSpace(tracking)
-    t.setWordSpace(0)
-    for line in lines:
-        t.setFont(font, line.size)
-        t.setTextOrigin(line.x, line.y)
-        t.textOut(line.text)
-    c.drawText(t)

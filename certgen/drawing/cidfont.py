@@ -32,7 +32,7 @@ from functools import lru_cache
 from typing import Any
 from itertools import accumulate
 
-__all__ = ["FontProgram", "pdf_number", "subset_tag", "to_unicode_cmap", "type0_objects"]
+__all__ = ["FONT_OBJECTS", "FontProgram", "pdf_number", "subset_tag", "to_unicode_cmap", "type0_objects"]
 
 # Composite glyph flags (TrueType 'glyf').
 _ARG_1_AND_2_ARE_WORDS = 0x0001
@@ -41,6 +41,14 @@ _MORE_COMPONENTS = 0x0020
 _WE_HAVE_AN_X_AND_Y_SCALE = 0x0040
 _WE_HAVE_A_TWO_BY_TWO = 0x0080
 _WE_HAVE_INSTRUCTIONS = 0x0100
+
+#: Characters a literal string escapes: its delimiters, the escape itself, CR (which a reader
+#: would take for a line end and turn into LF), and the bytes ReportLab's stream encoding
+#: (PDFDocEncoding) has no character for, written in octal (static text is drawn by ReportLab).
+_LITERAL_ESCAPES = str.maketrans(
+    {"\\": "\\\\", "(": "\\(", ")": "\\)", "\r": "\\r"}
+    | {chr(b): f"\\{b:03o}" for b in (*range(24, 32), *range(128, 161))}
+)
 
 #: Fonts are big-endian; arrays of a little-endian machine are swapped to and from them.
 _LITTLE = sys.byteorder == "little"
@@ -145,9 +153,14 @@ class FontProgram:
         cmap = self.cmap
         return [cmap.get(ord(ch), 0) for ch in text]
 
-    def encode(self, text: str) -> bytes:
-        """*text* as a PDF string operand under Identity-H: two bytes per glyph id, in hex."""
-        return b"<" + "".join(f"{gid:04X}" for gid in self.glyph_ids(text)).encode("ascii") + b">"
+    def encode(self, text: str) -> str:
+        """*text* as a PDF string operand under Identity-H: two bytes per glyph id, as a literal
+        string of Latin-1 characters (write the content stream as Latin-1).
+
+        Binary rather than hex: half the bytes, and it compresses better.
+        """
+        raw = "".join(chr(gid >> 8) + chr(gid & 0xFF) for gid in self.glyph_ids(text))
+        return "(" + raw.translate(_LITERAL_ESCAPES) + ")"
 
     def width(self, gid: int) -> float:
         """Advance width of a glyph in PDF glyph space (1000 units per em)."""
@@ -309,20 +322,37 @@ def subset_tag(font: FontProgram, gids: Iterable[int]) -> str:
 
 
 def to_unicode_cmap(font: FontProgram, text: str) -> bytes:
-    """A ToUnicode CMap mapping the glyphs of *text* back to its characters (for text extraction)."""
+    """A ToUnicode CMap mapping the glyphs of *text* back to its characters (for text extraction).
+
+    Runs of consecutive glyphs for consecutive characters (``A``..``Z`` in most
+    fonts) are one ``bfrange`` entry each.
+    """
     pairs: dict[int, str] = {}
     for ch, gid in zip(text, font.glyph_ids(text)):
         if gid and gid not in pairs:
             pairs[gid] = ch
+    runs: list[list[tuple[int, int]]] = []
+    for gid, ch in sorted(pairs.items()):
+        code = ord(ch)
+        last = runs[-1][-1] if runs else None
+        # A range stays within one high byte of both codes, and in the Basic Multilingual Plane.
+        if last and gid == last[0] + 1 and code == last[1] + 1 and gid & 0xFF and code & 0xFF and code <= 0xFFFF:
+            runs[-1].append((gid, code))
+        else:
+            runs.append([(gid, code)])
+    singles: list[tuple[int, int]] = [run[0] for run in runs if len(run) == 1]
+    ranges: list[tuple[int, int, int]] = [(run[0][0], run[-1][0], run[0][1]) for run in runs if len(run) > 1]
     lines = []
-    items = sorted(pairs.items())
-    for start in range(0, len(items), 100):  # at most 100 entries per bfchar block
-        block = items[start : start + 100]
+    for start in range(0, len(singles), 100):  # at most 100 entries per block
+        block = singles[start : start + 100]
         lines.append(f"{len(block)} beginbfchar")
-        for gid, ch in block:
-            code = ch.encode("utf-16-be").hex().upper()
-            lines.append(f"<{gid:04X}> <{code}>")
+        lines.extend(f"<{gid:04X}> <{chr(code).encode('utf-16-be').hex().upper()}>" for gid, code in block)
         lines.append("endbfchar")
+    for start in range(0, len(ranges), 100):
+        spans = ranges[start : start + 100]
+        lines.append(f"{len(spans)} beginbfrange")
+        lines.extend(f"<{first:04X}> <{last:04X}> <{code:04X}>" for first, last, code in spans)
+        lines.append("endbfrange")
     return (
         "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
         "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
@@ -331,6 +361,10 @@ def to_unicode_cmap(font: FontProgram, text: str) -> bytes:
         + "\n".join(lines)
         + "\nendcmap\nCMapName currentdict /CMapResource defineresource pop\nend\nend\n"
     ).encode("ascii")
+
+
+#: How many objects :func:`type0_objects` makes.
+FONT_OBJECTS = 5
 
 
 def type0_objects(font: FontProgram, text: str, first: int) -> dict[int, bytes]:

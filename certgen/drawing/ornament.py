@@ -10,7 +10,8 @@ transformation matrices that place them.  A border of several thousand
 strokes costs a few kilobytes.
 
 Curves are cubic Béziers built from the curves' analytic derivatives
-(Hermite interpolation), so they stay smooth at any zoom.  Everything here
+(Hermite interpolation), so they stay smooth at any zoom, with as few
+segments as keep them within :data:`TOLERANCE` of the true curve.  Everything here
 is deterministic: the same element gives the same operators; another seed
 gives other wave counts and phases.
 """
@@ -26,7 +27,7 @@ from functools import lru_cache
 
 from ..layout.elements import RGB, Border, Rosette
 
-__all__ = ["Pattern", "Placement", "Tile", "border_pattern", "rosette_pattern"]
+__all__ = ["Pattern", "Placement", "Tile", "border_pattern", "circle_path", "rosette_pattern"]
 
 Point = tuple[float, float]
 Matrix = tuple[float, float, float, float, float, float]
@@ -66,8 +67,41 @@ def _fmt(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def _bezier(f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, segments: int, close: bool = False) -> str:
-    """Cubic Bézier path through f(t) on [t0, t1], tangents from df (Hermite)."""
+#: How far a drawn curve may stray from the true one, in points (0.007 mm: a tenth of the
+#: finest engraved line, far inside any press's registration).
+TOLERANCE = 0.02
+
+
+def _segments(f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float) -> int:
+    """The fewest Hermite segments (growing by an eighth, from 4) that keep within :data:`TOLERANCE`."""
+    n = 4
+    while n < 4096 and _deviation(f, df, t0, t1, n) > TOLERANCE:
+        n = max(n + 1, round(n * 1.125))
+    return n
+
+
+def _deviation(f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, n: int) -> float:
+    """The largest distance, sampled at each segment's quarter points, between the curve and its Béziers."""
+    h = (t1 - t0) / n
+    worst = 0.0
+    for i in range(n):
+        a = t0 + i * h
+        (x0, y0), (x3, y3) = f(a), f(a + h)
+        (dx0, dy0), (dx3, dy3) = df(a), df(a + h)
+        x1, y1, x2, y2 = x0 + dx0 * h / 3, y0 + dy0 * h / 3, x3 - dx3 * h / 3, y3 - dy3 * h / 3
+        for s in (0.25, 0.5, 0.75):
+            u = 1 - s
+            bx = u * u * u * x0 + 3 * u * u * s * x1 + 3 * u * s * s * x2 + s * s * s * x3
+            by = u * u * u * y0 + 3 * u * u * s * y1 + 3 * u * s * s * y2 + s * s * s * y3
+            tx, ty = f(a + s * h)
+            worst = max(worst, math.hypot(bx - tx, by - ty))
+    return worst
+
+
+def _bezier(f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, close: bool = False) -> str:
+    """Cubic Bézier path through f(t) on [t0, t1], tangents from df (Hermite), as few
+    segments as stay within :data:`TOLERANCE` of the curve."""
+    segments = _segments(f, df, t0, t1)
     h = (t1 - t0) / segments
     x, y = f(t0)
     parts = [f"{_fmt(x)} {_fmt(y)} m"]
@@ -126,10 +160,8 @@ def border_pattern(border: Border) -> Pattern:
 
     tiles: dict[str, Tile] = {}
 
-    def wave_tile(length: float) -> tuple[str, float, int]:
+    def wave_tile(wavelength: float) -> str:
         """One period of every strand of the band, horizontal, centred on y = 0."""
-        periods = max(1, round(length / (band * waves_per_band)))
-        wavelength = length / periods
         k = 2 * math.pi / wavelength
         name = f"gw{_key('wave', border, round(wavelength, 4))}"
         parts = [_stroke(border.color, border.line_width)]
@@ -144,7 +176,7 @@ def border_pattern(border: Border) -> Pattern:
                 a = k * t + a0
                 return (1.0, amplitude * k * (0.78 * math.cos(a) + 0.22 * lace * math.cos(lace * a - phase)))
 
-            parts.append(_bezier(main, dmain, 0, wavelength, 8 * lace))
+            parts.append(_bezier(main, dmain, 0, wavelength))
         parts.append(_stroke(light, border.line_width * 0.8))
         for strand in range(strands):
             a0 = phase + 2 * math.pi * (strand + 0.5) / strands
@@ -155,27 +187,36 @@ def border_pattern(border: Border) -> Pattern:
             def dfine(t: float, a0: float = a0) -> Point:
                 return (1.0, amplitude * 0.45 * 2 * k * math.cos(2 * k * t + a0))
 
-            parts.append(_bezier(fine, dfine, 0, wavelength, 16))
+            parts.append(_bezier(fine, dfine, 0, wavelength))
         tiles[name] = Tile(name, (-2.0, -band / 2, wavelength + 2.0, band / 2), " ".join(parts))
-        return name, wavelength, periods
+        return name
 
     # The four sides, between the corner squares: (start, vertical?, length).
-    # Each side is a whole number of periods, so the tiles meet end to end.
+    # Each side is a whole number of periods, so the tiles meet end to end.  One
+    # tile serves all four: made for the long sides, it is stretched along the
+    # short ones by the little (a few per cent) that makes their periods whole.
     sides = (
         ((x0 + band, y0 + h - band / 2), False, w - 2 * band),
         ((x0 + band, y0 + band / 2), False, w - 2 * band),
         ((x0 + band / 2, y0 + band), True, h - 2 * band),
         ((x0 + w - band / 2, y0 + band), True, h - 2 * band),
     )
+    def periods_of(length: float) -> int:
+        return max(1, round(length / (band * waves_per_band)))
+
+    tile_wavelength = (w - 2 * band) / periods_of(w - 2 * band)
+    wave = wave_tile(tile_wavelength)
     for (sx, sy), vertical, length in sides:
-        tile, wavelength, periods = wave_tile(length)
+        periods = periods_of(length)
+        wavelength = length / periods
+        stretch = wavelength / tile_wavelength
         for period in range(periods):
             t = period * wavelength
             if vertical:  # the horizontal tile turned by 90 degrees
-                matrix: Matrix = (0.0, 1.0, -1.0, 0.0, sx, sy + t)
+                matrix: Matrix = (0.0, stretch, -1.0, 0.0, sx, sy + t)
             else:
-                matrix = (1.0, 0.0, 0.0, 1.0, sx + t, sy)
-            steps.append(Placement(tile, matrix))
+                matrix = (stretch, 0.0, 0.0, 1.0, sx + t, sy)
+            steps.append(Placement(wave, matrix))
     corner_tiles: list[Tile] = []
     for cx, cy in (
         (x0 + band / 2, y0 + band / 2),
@@ -230,8 +271,8 @@ def rosette_pattern(rosette: Rosette) -> Pattern:
 
     key = _key("rosette", r, petals, copies, star, rosette.color, rosette.line_width)
     bbox = (-r * 1.05, -r * 1.05, r * 1.05, r * 1.05)
-    ring_tile = Tile(f"gr{key}", bbox, _bezier(ring, dring, 0, 2 * math.pi, petals * 4, close=True))
-    star_tile = Tile(f"gs{key}", bbox, _bezier(trochoid, dtrochoid, 0, 2 * math.pi, int(star * ratio * 3) + 24, close=True))
+    ring_tile = Tile(f"gr{key}", bbox, _bezier(ring, dring, 0, 2 * math.pi, close=True))
+    star_tile = Tile(f"gs{key}", bbox, _bezier(trochoid, dtrochoid, 0, 2 * math.pi, close=True))
     steps: list[Step] = ["q", _stroke(rosette.color, rosette.line_width)]
     for tile, count, spread in ((ring_tile, copies, math.pi / petals), (star_tile, 3, 2 * math.pi / star)):
         for i in range(count):
@@ -245,11 +286,16 @@ def rosette_pattern(rosette: Rosette) -> Pattern:
 
 
 def _circle(cx: float, cy: float, r: float) -> str:
+    return circle_path(cx, cy, r) + " S"
+
+
+def circle_path(cx: float, cy: float, r: float) -> str:
+    """A circle as four Béziers, from its rightmost point, counter-clockwise (not painted)."""
     k = 0.5523 * r
     return (
         f"{_fmt(cx + r)} {_fmt(cy)} m "
         f"{_fmt(cx + r)} {_fmt(cy + k)} {_fmt(cx + k)} {_fmt(cy + r)} {_fmt(cx)} {_fmt(cy + r)} c "
         f"{_fmt(cx - k)} {_fmt(cy + r)} {_fmt(cx - r)} {_fmt(cy + k)} {_fmt(cx - r)} {_fmt(cy)} c "
         f"{_fmt(cx - r)} {_fmt(cy - k)} {_fmt(cx - k)} {_fmt(cy - r)} {_fmt(cx)} {_fmt(cy - r)} c "
-        f"{_fmt(cx + k)} {_fmt(cy - r)} {_fmt(cx + r)} {_fmt(cy - k)} {_fmt(cx + r)} {_fmt(cy)} c S"
+        f"{_fmt(cx + k)} {_fmt(cy - r)} {_fmt(cx + r)} {_fmt(cy - k)} {_fmt(cx + r)} {_fmt(cy)} c"
     )

@@ -18,15 +18,18 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, BinaryIO
 
+from ..fonts import FONTS, string_width
 from ..layout.elements import Page
-from ..resources import font_path
-from ..fonts import FONTS
-from .cidfont import FontProgram, pdf_number as _n, type0_objects
+from .cidfont import FONT_OBJECTS, type0_objects
+from .cidfont import pdf_number as _n
+from .textops import TextUse, face, show
 
 __all__ = ["StaticShell", "write_print_file"]
 
@@ -39,88 +42,83 @@ class StaticShell:
     objects: dict[int, bytes]
     #: Per page: the name and object number of its static form.
     forms: tuple[tuple[str, int], ...]
-    #: Per page: its resources dictionary as PDF source, without the variable fonts.
+    #: Per page: its resources dictionary as PDF source, without fonts.
     resources: tuple[str, ...]
+    #: The characters the static text sets in each face.
+    text: TextUse
+    #: Object number of the fonts dictionary the forms name (``/V1`` ...): each file writes its own.
+    fonts_object: int
 
     @staticmethod
-    def build(pages: Sequence[Page], shell_pdf: bytes) -> StaticShell:
-        """The shell from a ReportLab PDF whose page *k* draws only the static form of page *k*."""
+    def build(pages: Sequence[Page], shell_pdf: bytes, text: TextUse) -> StaticShell:
+        """The shell from a ReportLab PDF whose page *k* draws only the static form of page *k*
+        and whose text was set by :func:`~certgen.drawing.textops.show` (using *text*)."""
         import pypdf
+        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
         reader = pypdf.PdfReader(io.BytesIO(shell_pdf))
-        root = reader.trailer.raw_get("/Root")
-        drop = {root.idnum, root.get_object().raw_get("/Pages").idnum}
-        if "/Info" in reader.trailer:
-            drop.add(reader.trailer.raw_get("/Info").idnum)
         forms: list[tuple[str, int]] = []
         resources: list[str] = []
         for page in reader.pages:
-            drop.add(page.indirect_reference.idnum)
-            contents = page.raw_get("/Contents")
-            for ref in contents.get_object() if isinstance(contents.get_object(), list) else [contents]:
-                drop.add(ref.idnum)
             res = page["/Resources"]
             name = f"/FormXob.static{len(forms)}"
             forms.append((name, res["/XObject"].raw_get(name).idnum))
             parts = []
             for key, value in res.items():
                 if key in ("/Font", "/ProcSet"):
-                    continue  # the shell's pages draw no text of their own; certgen's fonts are added per file
+                    continue  # fonts are added per file
                 buffer = io.BytesIO()
                 value.write_to_stream(buffer)
                 parts.append(f"{key} {buffer.getvalue().decode('latin-1')}")
             resources.append(" ".join(parts))
+        # Keep what the static forms use, but not ReportLab's fonts: the fonts dictionary
+        # the forms name (ReportLab's, one for the document) is certgen's in every file.
+        # (Artwork forms keep their own fonts.)
+        fonts_object = 0
+        first_form = reader.get_object(forms[0][1]) if forms else None
+        if first_form is not None and isinstance(first_form["/Resources"].raw_get("/Font"), IndirectObject):
+            fonts_object = first_form["/Resources"].raw_get("/Font").idnum
+        keep: set[int] = {fonts_object}
+        todo: list[Any] = [IndirectObject(number, 0, reader) for _, number in forms]
+        while todo:
+            item = todo.pop()
+            if isinstance(item, IndirectObject):
+                if item.idnum in keep:
+                    continue
+                keep.add(item.idnum)
+                item = item.get_object()
+            if isinstance(item, DictionaryObject):
+                todo.extend(item.values())
+            elif isinstance(item, ArrayObject):
+                todo.extend(item)
+        keep.discard(fonts_object)
         objects: dict[int, bytes] = {}
-        for number, offset in reader.xref[0].items():
-            if number in drop or not offset:
-                continue
+        for number in sorted(keep):
+            offset = reader.xref[0][number]
             head = f"{number} 0 obj".encode()
             start = shell_pdf.index(head, offset) + len(head)
             end = shell_pdf.index(b"endobj", start)
             objects[number] = shell_pdf[start:end].strip(b"\r\n")
-        return StaticShell(objects, tuple(forms), tuple(resources))
-
-
-@dataclass(frozen=True)
-class _Font:
-    key: str
-    resource: str
-    program: FontProgram
-
-
-def _fonts() -> dict[str, _Font]:
-    return {
-        key: _Font(key, f"/V{index}", FontProgram.load(str(font_path(filename))))
-        for index, (key, filename) in enumerate(sorted(FONTS.items()), start=1)
-    }
-
-
-_FONTS: dict[str, _Font] | None = None
-
-
-def _font(key: str) -> _Font:
-    global _FONTS
-    if _FONTS is None:
-        _FONTS = _fonts()
-    return _FONTS[key]
+        if not fonts_object:
+            fonts_object = max(objects, default=0) + 1
+        return StaticShell(objects, tuple(forms), tuple(resources), text, fonts_object)
 
 
 class _Content:
     """One page's content stream, as PDF operators."""
 
-    def __init__(self) -> None:
+    def __init__(self, use: TextUse) -> None:
         self.ops: list[str] = []
-        self.fonts: set[str] = set()
+        self.use = use
 
-    def text(self, font: str, size: float, x: float, y: float, text: str, color: tuple[float, float, float], tracking: float, used: dict[str, list[str]]) -> None:
-        f = _font(font)
-        self.fonts.add(font)
-        used.setdefault(font, []).append(text)
-        # Tc and Tw outlive BT/ET: set both every time.
-        self.ops.append(
-            f"BT {_n(color[0])} {_n(color[1])} {_n(color[2])} rg {_n(tracking)} Tc 0 Tw {f.resource} {_n(size)} Tf "
-            f"1 0 0 1 {_n(x)} {_n(y)} Tm {f.program.encode(text).decode('ascii')} Tj ET"
-        )
+    def text(self, font: str, size: float, x: float, y: float, text: str, color: tuple[float, float, float], tracking: float) -> None:
+        self.ops.append(show(self.use, font, size, x, y, text, color, tracking))
+
+
+@lru_cache(maxsize=64)
+def _font_objects(key: str, text: str, first: int) -> dict[int, bytes]:
+    """A face's font objects for a file, cached: most files of an issue set the same characters."""
+    return type0_objects(face(key).program, text, first)
 
 
 def write_print_file(
@@ -130,22 +128,26 @@ def write_print_file(
     target: BinaryIO,
     info: Any,
     options: Any,
+    overlay: str | None = None,
 ) -> int:
-    """Write a print file: the certificates' pages in the order *options* gives (see
+    """Write a PDF: the certificates' pages in the order *options* gives (see
     :class:`~certgen.drawing.PrintOptions`), the shell's static forms under the fields.
 
+    :param overlay: a word printed large across each face, over everything (SPECIMEN).
     :returns: the number of certificates written.
     """
     from . import BLEED, print_sequence
 
     batch = list(certificates)
     margin = BLEED if options.crop_marks else 0.0
-    used: dict[str, list[str]] = {}
+    use = TextUse()
+    if not options.fields_only:
+        use.update(shell.text)
     contents: list[tuple[int, Page, _Content]] = []
     for entry in print_sequence(len(batch), len(pages), options):
         side = 0 if entry is None else entry[1]
         page = pages[side]
-        content = _Content()
+        content = _Content(use)
         if margin:
             content.ops.append(_crop_marks(page.width, page.height, margin))
         content.ops.append(f"q 1 0 0 1 {_n(margin + options.offset[0] if entry else margin)} {_n(margin + options.offset[1] if entry else margin)} cm")
@@ -154,7 +156,7 @@ def write_print_file(
                 y = page.height - 90
                 for index, line in enumerate(options.banner):
                     size = 18.0 if index == 0 else 11.0
-                    content.text("oldstandard-bold" if index == 0 else "garamond", size, 72, y, line, (0, 0, 0), 0.0, used)
+                    content.text("oldstandard-bold" if index == 0 else "garamond", size, 72, y, line, (0, 0, 0), 0.0)
                     y -= size * 1.6
         else:
             cert, side = entry
@@ -165,44 +167,40 @@ def write_print_file(
                     continue
                 field = page.fields[field_index]
                 for line in lines:
-                    content.text(field.font, line.size, line.x, line.y, line.text, field.color, field.tracking, used)
+                    content.text(field.font, line.size, line.x, line.y, line.text, field.color, field.tracking)
+            if overlay and side == 0:
+                content.ops.append(_specimen(use, overlay, page.width, page.height))
         content.ops.append("Q")
         contents.append((side, page, content))
 
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets: dict[int, int] = {}
-
-    def put(number: int, body: bytes) -> None:
-        offsets[number] = out.tell()
-        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
-
+    out = _PdfFile()
     static = {} if options.fields_only else shell.objects
     for number in sorted(static):
-        put(number, static[number])
-    next_number = max(shell.objects, default=0) + 1
-    font_refs: dict[str, int] = {}
-    for key in sorted(used):
-        objects = type0_objects(_font(key).program, "".join(used[key]), next_number)
-        font_refs[key] = next_number
-        for number in sorted(objects):
-            put(number, objects[number])
-        next_number = max(objects) + 1
-    pages_number = next_number
-    next_number += 1
+        out.put(number, static[number])
+    # Each face's objects have fixed numbers, so a face's encoded objects can be reused by the next file.
+    first_font = max(max(shell.objects, default=0), shell.fonts_object) + 1
+    faces = sorted(FONTS)
+    refs = []
+    for key in sorted(use.chars):
+        number = first_font + FONT_OBJECTS * faces.index(key)
+        for n, body in sorted(_font_objects(key, use.text(key), number).items()):
+            out.put(n, body)
+        refs.append(f"{face(key).resource} {number} 0 R")
+    out.put(shell.fonts_object, f"<< {' '.join(refs)} >>".encode())
+    pages_number = first_font + FONT_OBJECTS * len(faces)
+    next_number = pages_number + 1
     kids: list[int] = []
     for side, page, content in contents:
         stream = zlib.compress(" ".join(content.ops).encode("latin-1"), 6)
-        put(next_number, f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream")
-        fonts = " ".join(f"{_font(k).resource} {font_refs[k]} 0 R" for k in sorted(content.fonts))
-        resources = []
+        out.put(next_number, f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream")
+        resources = [f"/Font {shell.fonts_object} 0 R"]
         if not options.fields_only and content.ops and shell.resources[side]:
             resources.append(shell.resources[side])
-        if fonts:
-            resources.append(f"/Font << {fonts} >>")
+        if overlay and side == 0:
+            resources.append(f"/ExtGState << {_SPECIMEN_STATE} >>")
         box = f"[0 0 {_n(page.width + 2 * margin)} {_n(page.height + 2 * margin)}]"
         trim = f" /TrimBox [{_n(margin)} {_n(margin)} {_n(margin + page.width)} {_n(margin + page.height)}]" if margin else ""
-        put(
+        out.put(
             next_number + 1,
             (
                 f"<< /Type /Page /Parent {pages_number} 0 R /MediaBox {box}{trim} "
@@ -211,24 +209,103 @@ def write_print_file(
         )
         kids.append(next_number + 1)
         next_number += 2
-    put(pages_number, f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode())
+    out.put(pages_number, f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode())
     catalog = next_number
-    put(catalog, f"<< /Type /Catalog /Pages {pages_number} 0 R >>".encode())
-    info_number = catalog + 1
-    put(info_number, _info(info))
-    xref = out.tell()
-    size = info_number + 1
-    lines = [f"xref\n0 {size}\n0000000000 65535 f \n"]
-    for number in range(1, size):
-        lines.append(f"{offsets[number]:010d} 00000 n \n" if number in offsets else "0000000000 65535 f \n")
-    out.write("".join(lines).encode("ascii"))
-    digest = hashlib.md5(out.getbuffer(), usedforsecurity=False).hexdigest()
-    out.write(
-        f"trailer\n<< /Size {size} /Root {catalog} 0 R /Info {info_number} 0 R /ID [<{digest}> <{digest}>] >>\n"
-        f"startxref\n{xref}\n%%EOF\n".encode("ascii")
-    )
-    target.write(out.getbuffer())
+    out.put(catalog, f"<< /Type /Catalog /Pages {pages_number} 0 R >>".encode())
+    out.put(catalog + 1, _info(info))
+    out.finish(target, catalog + 2, root=catalog, info=catalog + 1)
     return len(batch)
+
+
+class _PdfFile:
+    """A PDF 1.5+ file being written: streams in the file, every other object packed into
+    compressed object streams, and a cross-reference stream (PDF 1.7 §7.5.7, §7.5.8).
+
+    Dictionaries (fonts, pages) are a third of a small certificate file when
+    written plainly, and mostly repetition; packed, they compress like the
+    content streams do.
+    """
+
+    #: Objects per object stream (a reader decompresses a whole stream to reach one object).
+    PACK = 400
+
+    def __init__(self) -> None:
+        self.out = io.BytesIO()
+        self.out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        self.offsets: dict[int, int] = {}
+        self.packed: dict[int, bytes] = {}
+
+    def put(self, number: int, body: bytes) -> None:
+        """Object *number*: *body* is a stream (``... endstream``) or any other object."""
+        if body.endswith(b"endstream"):
+            self.offsets[number] = self.out.tell()
+            self.out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+        else:
+            self.packed[number] = body
+
+    def finish(self, target: BinaryIO, first_free: int, root: int, info: int) -> None:
+        where: dict[int, tuple[int, int]] = {}  # packed object → (its object stream, index)
+        numbers = sorted(self.packed)
+        next_number = first_free
+        for start in range(0, len(numbers), self.PACK):
+            group = numbers[start : start + self.PACK]
+            header, bodies, at = [], [], 0
+            for index, number in enumerate(group):
+                header.append(f"{number} {at}")
+                bodies.append(self.packed[number])
+                at += len(self.packed[number]) + 1
+                where[number] = (next_number, index)
+            head = " ".join(header).encode() + b"\n"
+            data = zlib.compress(head + b"\n".join(bodies), 6)
+            self.put(
+                next_number,
+                f"<< /Type /ObjStm /N {len(group)} /First {len(head)} /Length {len(data)} /Filter /FlateDecode >>\nstream\n".encode()
+                + data
+                + b"\nendstream",
+            )
+            next_number += 1
+        xref = next_number
+        self.offsets[xref] = self.out.tell()
+        size = xref + 1
+        wide = max(4, (self.offsets[xref].bit_length() + 7) // 8)  # bytes of an offset
+        free = b"\0" + bytes(wide) + b"\xff\xff"
+        rows = bytearray(free)  # object 0
+        for number in range(1, size):
+            if number in self.offsets:
+                rows += b"\1" + self.offsets[number].to_bytes(wide, "big") + b"\0\0"
+            elif number in where:
+                stream, index = where[number]
+                rows += b"\2" + stream.to_bytes(wide, "big") + index.to_bytes(2, "big")
+            else:
+                rows += free
+        data = zlib.compress(bytes(rows), 6)
+        digest = hashlib.md5(self.out.getbuffer(), usedforsecurity=False).hexdigest()
+        self.out.write(
+            f"{xref} 0 obj\n<< /Type /XRef /Size {size} /W [1 {wide} 2] /Root {root} 0 R /Info {info} 0 R "
+            f"/ID [<{digest}> <{digest}>] /Length {len(data)} /Filter /FlateDecode >>\nstream\n".encode()
+            + data
+            + f"\nendstream\nendobj\nstartxref\n{self.offsets[xref]}\n%%EOF\n".encode()
+        )
+        target.write(self.out.getbuffer())
+
+
+#: The specimen word's transparency: a quarter-strength fill, a firmer outline.
+_SPECIMEN_STATE = "/Specimen << /Type /ExtGState /ca 0.22 /CA 0.6 >>"
+
+
+def _specimen(use: TextUse, word: str, width: float, height: float) -> str:
+    """*word* in large open capitals along the page's diagonal, translucent red, over the face."""
+    angle = math.atan2(height, width)
+    diagonal = math.hypot(width, height)
+    font = "oldstandard-bold"
+    size = min(0.62 * diagonal / max(string_width(word, font, 1.0), 1e-6), height * 0.3)
+    cos, sin = math.cos(angle), math.sin(angle)
+    return (
+        f"q {_n(cos)} {_n(sin)} {_n(-sin)} {_n(cos)} {_n(width / 2)} {_n(height / 2)} cm "
+        f"/Specimen gs 0.78 0.1 0.1 RG 1.2 w 2 Tr "
+        + show(use, font, size, -string_width(word, font, size) / 2, -size * 0.35, word, (0.78, 0.1, 0.1))
+        + " Q"
+    )
 
 
 def _crop_marks(width: float, height: float, margin: float) -> str:
