@@ -29,7 +29,7 @@ from ..layout.elements import (
 from .artwork import load_artwork
 from .cidfont import pdf_number
 from .ornament import Pattern, Placement, border_pattern, circle_path, rosette_pattern
-from .textops import TextUse, show
+from .textops import TextUse, show, show_each
 
 __all__ = ["DRAW", "ShellCanvas", "define_tiles", "draw_element", "patterns_of"]
 
@@ -191,15 +191,24 @@ def draw_seal(c: Canvas, el: Seal) -> None:
         spacing = 0.0
     name_extent = sum(widths[: len(el.text)]) / radius + spacing * (len(el.text) - 1)
     angle = math.pi / 2 + name_extent / 2
+    placed: list[tuple[tuple[float, ...], str]] = []
     for ch, w in zip(text, widths):
         step = w / radius
         mid = angle - step / 2
-        c.saveState()
-        c.translate(el.cx + radius * math.cos(mid), el.cy + radius * math.sin(mid))
-        c.rotate(math.degrees(mid) - 90)
-        _show(c, -string_width(ch, el.font, size) / 2, 0, ch, el.font, size)
-        c.restoreState()
+        # The letter upright on the rim: turned by mid - 90°, centred on its point of the circle.
+        cos, sin = math.sin(mid), -math.cos(mid)
+        half = string_width(ch, el.font, size) / 2
+        x, y = el.cx + radius * math.cos(mid), el.cy + radius * math.sin(mid)
+        placed.append(((cos, sin, -sin, cos, x - half * cos, y - half * sin), ch))
         angle -= step + spacing
+    if isinstance(c, ShellCanvas):
+        c.addLiteral(show_each(c.text_use, el.font, size, placed))
+    else:
+        for (a, b, cc, d, e, f), ch in placed:
+            c.saveState()
+            c.transform(a, b, cc, d, e, f)
+            _show(c, 0, 0, ch, el.font, size)
+            c.restoreState()
     # Inner lines, centred, at most the inner circle's width.
     if el.inner:
         lead = el.r * 0.17

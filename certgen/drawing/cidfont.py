@@ -179,14 +179,17 @@ class FontProgram:
         return keep
 
     def subset(self, gids: Iterable[int]) -> bytes:
-        """A TrueType font program holding *gids* (and their components) at their own ids.
+        """A TrueType font program holding *gids* (and their components) at their own ids
+        (the others empty; none after the last one kept).
 
         Deterministic: the same glyphs give the same bytes.
         """
         keep = self.closure(gids)
-        count = len(self.glyphs)
+        count = max(keep) + 1  # the glyphs after the last one kept are left out altogether
         records = [self.glyphs[gid] if gid in keep else b"" for gid in range(count)]
-        loca = array("I", accumulate((len(r) for r in records), initial=0))
+        offsets = list(accumulate((len(r) for r in records), initial=0))
+        short = offsets[-1] < 0x20000  # records are padded to 4 bytes: offsets / 2 fit in 16 bits
+        loca = array("H", [o // 2 for o in offsets]) if short else array("I", offsets)
         hmtx = array("h", [0]) * (2 * count)
         for gid in keep:
             hmtx[2 * gid] = self.advances[gid] - 65536 if self.advances[gid] > 32767 else self.advances[gid]
@@ -196,20 +199,22 @@ class FontProgram:
             hmtx.byteswap()
         head = bytearray(self.head)
         head[8:12] = b"\0\0\0\0"  # checkSumAdjustment, set below
-        head[50:52] = struct.pack(">h", 1)  # long loca offsets
+        head[50:52] = struct.pack(">h", 0 if short else 1)  # loca format
         hhea = bytearray(self.hhea)
         hhea[34:36] = struct.pack(">H", count)  # every glyph has its own advance
+        maxp = bytearray(self.maxp)
+        maxp[4:6] = struct.pack(">H", count)
         tables = {
             b"glyf": b"".join(records),
             b"head": bytes(head),
             b"hhea": bytes(hhea),
             b"hmtx": hmtx.tobytes(),
             b"loca": loca.tobytes(),
-            b"maxp": self.maxp,
+            b"maxp": bytes(maxp),
         }
-        font, offsets = _sfnt(tables)
+        font, table_offsets = _sfnt(tables)
         adjustment = (0xB1B0AFBA - _checksum(font)) & 0xFFFFFFFF
-        at = offsets[b"head"] + 8
+        at = table_offsets[b"head"] + 8
         return font[:at] + struct.pack(">I", adjustment) + font[at + 4 :]
 
     def widths_array(self, gids: Iterable[int]) -> str:

@@ -19,7 +19,7 @@ from ..resources import font_path
 from .cidfont import FontProgram
 from .cidfont import pdf_number as _n
 
-__all__ = ["Face", "TextUse", "face", "show"]
+__all__ = ["Face", "TextUse", "face", "sharing_face", "show", "show_each"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,25 @@ class TextUse:
         return "".join(sorted(self.chars.get(key, ())))
 
 
+@lru_cache(maxsize=None)
+def _same_glyph(key: str, other: str, char: str) -> bool:
+    a, b = face(key).program, face(other).program
+    ga, gb = a.cmap.get(ord(char), 0), b.cmap.get(ord(char), 0)
+    return bool(ga and gb) and a.glyphs[ga] == b.glyphs[gb] and a.advances[ga] == b.advances[gb] and a.units_per_em == b.units_per_em
+
+
+def sharing_face(key: str, text: str) -> str:
+    """The face to set *text* of face *key* in: the first face, in name order and before
+    *key*, whose glyphs for every character of *text* are *key*'s own; else *key*."""
+    chars = set(text)
+    for other in sorted(FONTS):
+        if other == key:
+            break
+        if all(_same_glyph(key, other, ch) for ch in chars):
+            return other
+    return key
+
+
 def show(
     use: TextUse,
     key: str,
@@ -73,11 +92,13 @@ def show(
     space.  (``Tw`` applies only to one-byte codes, so under Identity-H the
     spaces are widened by ``TJ`` adjustments.)
     """
+    key = sharing_face(key, text)
     f = face(key)
     use.add(key, text)
     program = f.program
     if word_space and " " in text:
-        adjust = _n(-word_space * 1000 / size)
+        # In thousandths of the type size: a tenth of one is 0.001 pt at 10 pt, finer than any press.
+        adjust = _n(round(-word_space * 1000 / size, 1))
         words = text.split(" ")
         parts = [program.encode(word + " ") + " " + adjust for word in words[:-1]]
         parts.append(program.encode(words[-1]))
@@ -87,3 +108,16 @@ def show(
     fill = "" if color is None else f"{_n(color[0])} {_n(color[1])} {_n(color[2])} rg "
     # Tc outlives BT/ET: set it every time.
     return f"BT {fill}{_n(tracking)} Tc {f.resource} {_n(size)} Tf 1 0 0 1 {_n(x)} {_n(y)} Tm {shown} ET"
+
+
+def show_each(use: TextUse, key: str, size: float, placed: list[tuple[tuple[float, ...], str]]) -> str:
+    """Characters each placed by its own text matrix (letters round a seal's rim), as one
+    text object in the current fill colour; *placed* is (``Tm`` matrix, character) pairs."""
+    key = sharing_face(key, "".join(ch for _, ch in placed))
+    f = face(key)
+    parts = [f"BT 0 Tc {f.resource} {_n(size)} Tf"]
+    for matrix, ch in placed:
+        use.add(key, ch)
+        parts.append(f"{' '.join(_n(v) for v in matrix)} Tm {f.program.encode(ch)} Tj")
+    parts.append("ET")
+    return " ".join(parts)

@@ -94,6 +94,10 @@ class StaticShell:
         keep.discard(fonts_object)
         objects: dict[int, bytes] = {}
         for number in sorted(keep):
+            compact = _compact_form(reader.get_object(number), fonts_object)
+            if compact is not None:
+                objects[number] = compact
+                continue
             offset = reader.xref[0][number]
             head = f"{number} 0 obj".encode()
             start = shell_pdf.index(head, offset) + len(head)
@@ -102,6 +106,45 @@ class StaticShell:
         if not fonts_object:
             fonts_object = max(objects, default=0) + 1
         return StaticShell(objects, tuple(forms), tuple(resources), text, fonts_object)
+
+
+def _compact_form(obj: Any, fonts_object: int) -> bytes | None:
+    """A Form XObject of the shell rewritten without what says nothing: the default
+    ``/FormType`` and ``/Matrix``, the obsolete ``/ProcSet``, and the fonts of a form that
+    sets no text (ReportLab gives every form all of them).  ``None`` for any other object.
+
+    Each file carries every form of the issue, so their dictionaries are worth a few lines.
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+
+    if not isinstance(obj, StreamObject) or obj.get("/Subtype") != "/Form":
+        return None
+    filters = obj.get("/Filter")
+    if isinstance(filters, ArrayObject):
+        filters = filters[0] if len(filters) == 1 else None
+    if filters != "/FlateDecode":
+        return None
+    sets_text = b" Tf" in obj.get_data()
+    parts = []
+    for key, value in obj.items():
+        if key in ("/Length", "/Filter") or (key == "/FormType" and value == 1):
+            continue
+        if key == "/Matrix" and [float(v) for v in value] == [1, 0, 0, 1, 0, 0]:
+            continue
+        if key == "/Resources":
+            value = DictionaryObject(
+                {
+                    NameObject(k): v
+                    for k, v in value.items()
+                    if k != "/ProcSet" and not (k == "/Font" and not sets_text and isinstance(v, IndirectObject) and v.idnum == fonts_object)
+                }
+            )
+        buffer = io.BytesIO()
+        value.write_to_stream(buffer)
+        parts.append(f"{key} {buffer.getvalue().decode('latin-1')}")
+    data = obj._data  # still encoded (Flate)
+    head = " ".join(parts) + f" /Filter /FlateDecode /Length {len(data)}"
+    return f"<< {head} >>\nstream\n".encode("latin-1") + data + b"\nendstream"
 
 
 class _Content:
@@ -322,7 +365,10 @@ def _crop_marks(width: float, height: float, margin: float) -> str:
 
 
 def _pdf_text(value: str) -> str:
-    """A PDF text string: UTF-16BE with BOM, in hex (any character, no escaping)."""
+    """A PDF text string: printable ASCII as a literal string, anything else as UTF-16BE
+    with a byte order mark, in hex."""
+    if value.isascii() and value.isprintable():
+        return "(" + value.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ")"
     return "<FEFF" + value.encode("utf-16-be").hex().upper() + ">"
 
 
