@@ -29,8 +29,8 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 from itertools import accumulate
+from typing import Any
 
 __all__ = ["FONT_OBJECTS", "FontProgram", "pdf_number", "subset_tag", "to_unicode_cmap", "type0_objects"]
 
