@@ -318,7 +318,7 @@ class Register:
         ).one()
         # The driver's executemany, with the timestamp converted once: SQLAlchemy's per-row
         # parameter processing was most of a long run's register time.
-        convert = certificates.c.created_at.type.bind_processor(conn.dialect)
+        convert = certificates.c.created_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         stamp = convert(now) if convert else now
         columns = ("security_id", "number", "state", "registration", "amount", "batch_id", "seq", "file", "page", "created_at", "updated_at")
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"

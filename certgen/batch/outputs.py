@@ -113,10 +113,14 @@ def write_manifest(path: Path, summary: BatchSummary, pages: Callable[[int], lis
                 stream.write(json.dumps(value, ensure_ascii=False).encode("utf-8") + end)
         stream.write(b' "certificates": [\n')
         count = len(summary.certificates)
+        encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps makes one a call
+        lines: list[str] = []
         for index, item in enumerate(certificates):
-            line = "  " + json.dumps(item, ensure_ascii=False) + (",\n" if index < count - 1 else "\n")
-            stream.write(line.encode("utf-8"))
-        stream.write(b" ]\n}\n")
+            lines.append("  " + encode(item) + (",\n" if index < count - 1 else "\n"))
+            if len(lines) == 1000:
+                stream.write("".join(lines).encode("utf-8"))
+                lines = []
+        stream.write("".join(lines).encode("utf-8") + b" ]\n}\n")
 
 
 def control_rows(summary: BatchSummary) -> list[tuple[str, str]]:

@@ -3,9 +3,9 @@
 ReportLab subsets a TrueType font for each document by reading the font file
 again and keeps the ``name`` table and hinting programs: about 22 KiB per
 face per document, and a large share of writing a one-certificate PDF.  Here
-a font is read once per process (:meth:`FontProgram.load`), its glyph
-records kept with their hinting instructions removed, and a document's subset
-is assembled from the glyphs it uses:
+a font is read once per process (:meth:`FontProgram.load`), each glyph
+record taken, without its hinting instructions, when first used, and a
+document's subset is assembled from the glyphs it uses:
 
 - glyph ids are kept (``CIDToGIDMap /Identity``), so text is encoded as glyph
   ids, the same in every document: a content stream written once per issue
@@ -26,7 +26,7 @@ import hashlib
 import struct
 import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -54,6 +54,52 @@ _LITERAL_ESCAPES = str.maketrans(
 _LITTLE = sys.byteorder == "little"
 
 
+class GlyphTable:
+    """A font's glyph records, each read (and its hinting removed) the first time it is asked for:
+    a document uses a few dozen of a face's thousands of glyphs."""
+
+    def __init__(self, glyf: bytes, offsets: list[int]) -> None:
+        self._glyf = glyf
+        self._offsets = offsets
+        self._records: dict[int, tuple[bytes, tuple[int, ...]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __getitem__(self, gid: int) -> bytes:
+        """The glyph's record without instructions, padded to 4 bytes (b"" for an empty glyph)."""
+        return self.record(gid)[0]
+
+    def record(self, gid: int) -> tuple[bytes, tuple[int, ...]]:
+        """The glyph's record and its components (none unless composite)."""
+        found = self._records.get(gid)
+        if found is None:
+            if not 0 <= gid < len(self):
+                raise IndexError(gid)
+            record, parts = _without_instructions(self._glyf[self._offsets[gid] : self._offsets[gid + 1]])
+            found = self._records[gid] = (record + b"\0" * (-len(record) % 4), parts)
+        return found
+
+
+class _Components(Mapping[int, tuple[int, ...]]):
+    """Glyph id → components, for the composite glyphs of a :class:`GlyphTable`."""
+
+    def __init__(self, glyphs: GlyphTable) -> None:
+        self._glyphs = glyphs
+
+    def __getitem__(self, gid: int) -> tuple[int, ...]:
+        parts = self._glyphs.record(gid)[1] if isinstance(gid, int) and 0 <= gid < len(self._glyphs) else ()
+        if not parts:
+            raise KeyError(gid)
+        return parts
+
+    def __iter__(self) -> Iterator[int]:
+        return (gid for gid in range(len(self._glyphs)) if self._glyphs.record(gid)[1])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
 @dataclass(frozen=True)
 class FontProgram:
     """One TrueType font, parsed once: what subsets and PDF font dictionaries are made of."""
@@ -73,9 +119,9 @@ class FontProgram:
     #: Left side bearing of each glyph, in font units.
     bearings: tuple[int, ...]
     #: Each glyph's 'glyf' record, instructions removed, padded to 4 bytes (b"" for an empty glyph).
-    glyphs: tuple[bytes, ...]
+    glyphs: GlyphTable
     #: Components of each composite glyph.
-    components: dict[int, tuple[int, ...]]
+    components: Mapping[int, tuple[int, ...]]
     head: bytes
     hhea: bytes
     maxp: bytes
@@ -102,7 +148,6 @@ class FontProgram:
         if _LITTLE:  # little-endian machine: the font is big-endian
             loca.byteswap()
         offsets = [o if long_loca else o * 2 for o in loca]
-        glyf = raw["glyf"]
         hmtx = raw["hmtx"]
         advances: list[int] = []
         bearings: list[int] = []
@@ -114,14 +159,7 @@ class FontProgram:
                 (bearing,) = struct.unpack_from(">h", hmtx, 4 * metrics + 2 * (gid - metrics))
             advances.append(advance)
             bearings.append(bearing)
-        glyphs: list[bytes] = []
-        components: dict[int, tuple[int, ...]] = {}
-        for gid in range(count):
-            data = glyf[offsets[gid] : offsets[gid + 1]]
-            record, parts = _without_instructions(data)
-            if parts:
-                components[gid] = parts
-            glyphs.append(record + b"\0" * (-len(record) % 4))
+        glyphs = GlyphTable(raw["glyf"], offsets)
         os2 = font["OS/2"] if "OS/2" in font else None
         post = font["post"]
         ascent = getattr(os2, "sTypoAscender", None) or struct.unpack(">h", hhea[4:6])[0]
@@ -141,8 +179,8 @@ class FontProgram:
             cmap=cmap,
             advances=tuple(advances),
             bearings=tuple(bearings),
-            glyphs=tuple(glyphs),
-            components=components,
+            glyphs=glyphs,
+            components=_Components(glyphs),
             head=head,
             hhea=hhea,
             maxp=maxp,
