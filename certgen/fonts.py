@@ -1,12 +1,14 @@
-"""The bundled fonts: registration with ReportLab and text measurement.
+"""The bundled fonts: text measurement, and registration with ReportLab where it draws text.
 
 certgen ships open-licensed TrueType fonts in ``fonts/`` (licences beside
 them) and embeds subsets of them in every PDF, so a certificate prints the
 same everywhere.  Templates name fonts by the names in :data:`FONTS`.
 
-Registration happens once per process, under a lock, the first time a font
-is needed; everything after that only reads ReportLab's font tables, which
-is safe from several threads.
+Text is measured from the fonts' own advance widths
+(:class:`~certgen.drawing.cidfont.FontProgram`, read once per process).
+ReportLab draws text only in the control report, the calibration sheet and
+the hand-written benchmark; it registers the fonts once per process, under a
+lock, when first asked (:func:`ensure_fonts`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from functools import lru_cache
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
+from .drawing.cidfont import FontProgram
 from .resources import font_path
 
 __all__ = ["FONTS", "ascent_descent", "ensure_fonts", "is_known", "string_width"]
@@ -56,19 +59,25 @@ def is_known(name: str) -> bool:
 
 
 def string_width(text: str, font: str, size: float) -> float:
-    """Width of *text* in points when set in *font* at *size*."""
+    """Width of *text* in points when set in *font* at *size* (advance widths, no kerning)."""
     return _unit_width(text, font) * size
 
 
 @lru_cache(maxsize=65536)
 def _unit_width(text: str, font: str) -> float:
-    ensure_fonts()
-    return pdfmetrics.stringWidth(text, font, 1.0)
+    program = _program(font)
+    advances, cmap = program.advances, program.cmap
+    return sum(advances[cmap.get(ord(ch), 0)] for ch in text) / program.units_per_em
 
 
 @lru_cache(maxsize=64)
 def ascent_descent(font: str, size: float) -> tuple[float, float]:
     """Ascent (positive) and descent (negative) of *font* at *size*, in points."""
-    ensure_fonts()
-    ascent, descent = pdfmetrics.getAscentDescent(font, size)
-    return float(ascent), float(descent)
+    program = _program(font)
+    return program.ascent / program.units_per_em * size, program.descent / program.units_per_em * size
+
+
+def _program(font: str) -> FontProgram:
+    """The font's metrics and glyphs, read once per process (certgen's own reader: measuring
+    text needs no ReportLab font registration)."""
+    return FontProgram.load(str(font_path(FONTS[font])))

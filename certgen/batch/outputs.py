@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportlab.pdfgen.canvas import Canvas
-
-from ..fonts import ensure_fonts
+from .. import __version__
+from ..drawing import DocumentInfo
+from ..drawing.writer import TextRun, write_text_page
 from ..pipeline import atomic_output
 from ..register import BatchEntry
 from ..words import in_figures
@@ -155,32 +155,24 @@ def write_control_report(folder: Path, summary: BatchSummary) -> None:
     writer.writerows(rows)
     with atomic_output(folder / "control.csv") as stream:
         stream.write(buffer.getvalue().encode("utf-8"))
-    ensure_fonts()
-    pdf = io.BytesIO()
-    c = Canvas(pdf, pagesize=(612, 792), invariant=1, pageCompression=1, initialFontName="garamond")
-    c.setTitle(f"Control report, batch {summary.batch}")
-    c.setFont("oldstandard-bold", 16)
-    c.drawString(72, 720, "Certificate control report")
-    c.setFont("garamond", 10)
-    c.drawString(72, 702, f"{summary.issuer} — {summary.title}")
+    runs = [
+        TextRun("oldstandard-bold", 16, 72, 720, "Certificate control report"),
+        TextRun("garamond", 10, 72, 702, f"{summary.issuer} — {summary.title}"),
+    ]
     y = 670
     for item, value in rows:
-        c.setFont("garamond-sc", 10)
-        c.drawString(72, y, item)
-        c.setFont("garamond", 10)
-        text = value if len(value) <= 90 else value[:87] + "..."
-        c.drawString(220, y, text)
+        runs.append(TextRun("garamond-sc", 10, 72, y, item))
+        runs.append(TextRun("garamond", 10, 220, y, value if len(value) <= 90 else value[:87] + "..."))
         y -= 18
-    c.setFont("garamond", 8)
     files = ", ".join(f"{f['name']} ({f['sha256'][:16]}…)" for f in summary.files[:12])
     if len(summary.files) > 12:
         files += f", and {len(summary.files) - 12} more (manifest.json)"
-    lines = _wrap(f"Files: {files}", 120)
-    for line in lines[:12]:
-        c.drawString(72, y - 10, line)
+    for line in _wrap(f"Files: {files}", 120)[:12]:
+        runs.append(TextRun("garamond", 8, 72, y - 10, line))
         y -= 11
-    c.showPage()
-    c.save()
+    pdf = io.BytesIO()
+    info = DocumentInfo(title=f"Control report, batch {summary.batch}", author=summary.issuer, creator=f"certgen {__version__}")
+    write_text_page(pdf, 612, 792, runs, info)
     with atomic_output(folder / "control.pdf") as stream:
         stream.write(pdf.getvalue())
 

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from ..fonts import ensure_fonts
 from ..layout.elements import Artwork, Line, Page
 from .artwork import define_artwork, load_artwork
 from .canvas import ShellCanvas, define_tiles, draw_element, patterns_of
@@ -142,10 +141,7 @@ def static_shell(pages: Sequence[Page], info: DocumentInfo) -> Any:
 
 
 def _draw_shell(pages: Sequence[Page], info: DocumentInfo, buffer: BinaryIO) -> ShellCanvas:
-    ensure_fonts()
-    # A TrueType initial font, so that ReportLab starts no stream by selecting a
-    # font of its own (the shell's text names certgen's fonts itself).
-    c = ShellCanvas(buffer, pagesize=(pages[0].width, pages[0].height), invariant=1, pageCompression=1, initialFontName="garamond")
+    c = ShellCanvas(buffer, pagesize=(pages[0].width, pages[0].height), invariant=1, pageCompression=1)
     c.setTitle(info.title)
     define_tiles(c, [p for page in pages for element in page.static for p in patterns_of(element)])
     for page in pages:  # the printer's artwork, once, before the forms that draw it

@@ -45,6 +45,12 @@ class ShellCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self.text_use = TextUse()
 
+    def _make_preamble(self) -> None:
+        # ReportLab starts every page and form by selecting its initial font (a standard
+        # font, added to the document's fonts); the shell's text names certgen's fonts itself.
+        super()._make_preamble()
+        self._preamble = "1 0 0 1 0 0 cm" if self.bottomup else self._preamble
+
 
 def _show(
     c: Canvas,

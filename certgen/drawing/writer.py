@@ -31,7 +31,7 @@ from .cidfont import FONT_OBJECTS, type0_objects
 from .cidfont import pdf_number as _n
 from .textops import TextUse, face, show
 
-__all__ = ["StaticShell", "write_print_file"]
+__all__ = ["StaticShell", "TextRun", "write_print_file", "write_text_page"]
 
 
 @dataclass(frozen=True)
@@ -258,6 +258,45 @@ def write_print_file(
     out.put(catalog + 1, _info(info))
     out.finish(target, catalog + 2, root=catalog, info=catalog + 1)
     return len(batch)
+
+
+@dataclass(frozen=True)
+class TextRun:
+    """A line of text on a plain page: face, size, position (points from the bottom left)."""
+
+    font: str
+    size: float
+    x: float
+    y: float
+    text: str
+
+
+def write_text_page(target: BinaryIO, width: float, height: float, runs: Sequence[TextRun], info: Any) -> None:
+    """A one-page PDF of lines of text in certgen's fonts (reports that go with a print run)."""
+    use = TextUse()
+    ops = " ".join(show(use, run.font, run.size, run.x, run.y, run.text, (0.0, 0.0, 0.0)) for run in runs)
+    out = _PdfFile()
+    refs = []
+    number = 1
+    for key in sorted(use.chars):
+        out_objects = _font_objects(key, use.text(key), number)
+        for n, body in sorted(out_objects.items()):
+            out.put(n, body)
+        refs.append(f"{face(key).resource} {number} 0 R")
+        number += FONT_OBJECTS
+    stream = zlib.compress(ops.encode("latin-1"), 6)
+    out.put(number, f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream")
+    out.put(
+        number + 1,
+        (
+            f"<< /Type /Page /Parent {number + 2} 0 R /MediaBox [0 0 {_n(width)} {_n(height)}] "
+            f"/Resources << /Font << {' '.join(refs)} >> >> /Contents {number} 0 R >>"
+        ).encode("latin-1"),
+    )
+    out.put(number + 2, f"<< /Type /Pages /Kids [{number + 1} 0 R] /Count 1 >>".encode())
+    out.put(number + 3, f"<< /Type /Catalog /Pages {number + 2} 0 R >>".encode())
+    out.put(number + 4, _info(info))
+    out.finish(target, number + 5, root=number + 3, info=number + 4)
 
 
 class _PdfFile:

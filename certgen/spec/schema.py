@@ -11,11 +11,10 @@ Keys other tools rely on: ``issuer.name``, ``issuer.state``,
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Any, Literal
-
 import datetime as dt
+import re
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
