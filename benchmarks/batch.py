@@ -16,6 +16,9 @@ Each scenario runs in its own process (so its peak RSS is its own):
 - ``each-*``: one PDF per certificate for M certificates: certgen
   (``render_each``), the hand-written reference, and the floor (a two-page
   PDF with one embedded font subset and one line of text per file).
+- ``machine``: the same pure-Python CPU work (no I/O, nothing shared) in one
+  process and split over each count of --workers: how far this machine's
+  cores scale at the moment, the ceiling of any speed-up from workers.
 
 Prints per-certificate times, ratios, peak RSS and bytes per certificate.
 """
@@ -130,10 +133,13 @@ def scenario_each(kind: str, m: int, work: Path) -> dict[str, float]:
         list(issue.render_each(rows[:3]))  # warm
         started = time.perf_counter()
         total = 0
+        largest = 0
         for item in issue.render_each(rows):
             (work / f"{item.holder.certificate_number}.pdf").write_bytes(item.pdf)
             total += len(item.pdf)
+            largest = max(largest, len(item.pdf))
         seconds = time.perf_counter() - started
+        return {"seconds": seconds, "bytes": total, "largest": largest, "rss_mb": peak_rss_mb()}
     elif kind == "reference":
         started = time.perf_counter()
         total = reference.write_each(SPEC, m, work)
@@ -143,6 +149,27 @@ def scenario_each(kind: str, m: int, work: Path) -> dict[str, float]:
         total = reference.write_floor(m, work)
         seconds = time.perf_counter() - started
     return {"seconds": seconds, "bytes": total, "rss_mb": peak_rss_mb()}
+
+
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def scenario_machine(processes: int) -> dict[str, float]:
+    import multiprocessing
+
+    parts = [1_500_000] * 16
+    started = time.perf_counter()
+    if processes == 1:
+        for part in parts:
+            _spin(part)
+    else:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            pool.map(_spin, parts, chunksize=1)
+    return {"seconds": time.perf_counter() - started}
 
 
 def run_scenario(args: list[str]) -> dict[str, float]:
@@ -184,6 +211,8 @@ def main() -> None:
                 figures = scenario_certgen(int(rest[0]), int(rest[1]), work)
             elif name == "reference":
                 figures = scenario_reference(int(rest[0]), work)
+            elif name == "machine":
+                figures = scenario_machine(int(rest[0]))
             else:
                 figures = scenario_each(rest[0], int(rest[1]), work)
         print(json.dumps(figures))
@@ -194,7 +223,13 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores; Thornburg Series B sample, 2 pages per certificate")
     if "batch" in only:
         workers_list = [int(w) for w in args.workers.split(",")]
-        results = fastest([["reference", str(n)]] + [["certgen", str(n), str(w)] for w in workers_list], args.repeat)
+        many = [w for w in workers_list if w > 1]
+        machine_runs = [["machine", "1"]] + [["machine", str(w)] for w in many]
+        results = fastest(
+            [["reference", str(n)]] + [["certgen", str(n), str(w)] for w in workers_list] + machine_runs, args.repeat
+        )
+        machine = results[len(results) - len(machine_runs) :]
+        results = results[: len(results) - len(machine_runs)]
         ref = results[0]
         print(
             f"reference (hand-written ReportLab), {n:,} certificates in files of 500: "
@@ -221,6 +256,12 @@ def main() -> None:
             elif one:
                 line += f"; {rate / one:.2f}x one worker's throughput"
             print(line)
+        for workers, fig in zip(many, machine[1:]):
+            print(
+                f"this machine now: pure-Python CPU work in {workers} processes {machine[0]['seconds'] / fig['seconds']:.2f}x one "
+                f"(runs 1 process {', '.join(f'{t:.2f}' for t in machine[0]['all'])} s; "
+                f"{workers} processes {', '.join(f'{t:.2f}' for t in fig['all'])} s)"
+            )
     if "each" in only:
         m = args.each
         floor, reference_each, certgen_each = fastest(
@@ -231,6 +272,7 @@ def main() -> None:
             print(
                 f"one PDF per certificate, {m} files: {kind} {fig['seconds'] / m * 1000:.2f} ms/file "
                 f"({fig['seconds'] / floor['seconds']:.1f}x floor), {fig['bytes'] / m / 1024:.1f} KiB/file"
+                + (f", largest {fig['largest']:,} bytes" if "largest" in fig else "")
             )
 
 

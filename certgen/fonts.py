@@ -65,9 +65,7 @@ def string_width(text: str, font: str, size: float) -> float:
 
 @lru_cache(maxsize=65536)
 def _unit_width(text: str, font: str) -> float:
-    program = _program(font)
-    advances, cmap = program.advances, program.cmap
-    return sum(advances[cmap.get(ord(ch), 0)] for ch in text) / program.units_per_em
+    return sum(map(_program(font).char_widths.__getitem__, text))
 
 
 @lru_cache(maxsize=64)
@@ -77,6 +75,7 @@ def ascent_descent(font: str, size: float) -> tuple[float, float]:
     return program.ascent / program.units_per_em * size, program.descent / program.units_per_em * size
 
 
+@lru_cache(maxsize=None)
 def _program(font: str) -> FontProgram:
     """The font's metrics and glyphs, read once per process (certgen's own reader: measuring
     text needs no ReportLab font registration)."""

@@ -28,7 +28,7 @@ import sys
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import Any
 
@@ -52,6 +52,32 @@ _LITERAL_ESCAPES = str.maketrans(
 
 #: Fonts are big-endian; arrays of a little-endian machine are swapped to and from them.
 _LITTLE = sys.byteorder == "little"
+
+
+class _LiteralCodes(dict[int, str]):
+    """Code point → the two escaped bytes of its glyph id, made when first asked for."""
+
+    def __init__(self, cmap: dict[int, int]) -> None:
+        super().__init__()
+        self._cmap = cmap
+
+    def __missing__(self, code: int) -> str:
+        gid = self._cmap.get(code, 0)
+        value = self[code] = (chr(gid >> 8) + chr(gid & 0xFF)).translate(_LITERAL_ESCAPES)
+        return value
+
+
+class _CharWidths(dict[str, float]):
+    """Character → advance width in ems, made when first asked for."""
+
+    def __init__(self, font: FontProgram) -> None:
+        super().__init__()
+        self._font = font
+
+    def __missing__(self, char: str) -> float:
+        font = self._font
+        value = self[char] = font.advances[font.cmap.get(ord(char), 0)] / font.units_per_em
+        return value
 
 
 class GlyphTable:
@@ -100,7 +126,7 @@ class _Components(Mapping[int, tuple[int, ...]]):
         return sum(1 for _ in self)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FontProgram:
     """One TrueType font, parsed once: what subsets and PDF font dictionaries are made of."""
 
@@ -197,8 +223,17 @@ class FontProgram:
 
         Binary rather than hex: half the bytes, and it compresses better.
         """
-        raw = "".join(chr(gid >> 8) + chr(gid & 0xFF) for gid in self.glyph_ids(text))
-        return "(" + raw.translate(_LITERAL_ESCAPES) + ")"
+        return "(" + text.translate(self.literal_codes) + ")"
+
+    @cached_property
+    def literal_codes(self) -> _LiteralCodes:
+        """Character → its glyph id as two escaped Latin-1 characters (a :meth:`str.translate` table)."""
+        return _LiteralCodes(self.cmap)
+
+    @cached_property
+    def char_widths(self) -> _CharWidths:
+        """Character → advance width in ems (a mapping filled as characters are asked for)."""
+        return _CharWidths(self)
 
     def width(self, gid: int) -> float:
         """Advance width of a glyph in PDF glyph space (1000 units per em)."""

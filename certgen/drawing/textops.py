@@ -63,16 +63,31 @@ def _same_glyph(key: str, other: str, char: str) -> bool:
     return bool(ga and gb) and a.glyphs[ga] == b.glyphs[gb] and a.advances[ga] == b.advances[gb] and a.units_per_em == b.units_per_em
 
 
+#: (face, earlier face) → the characters found the same in both, and those found different.
+_SAME: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
+
+
 def sharing_face(key: str, text: str) -> str:
     """The face to set *text* of face *key* in: the first face, in name order and before
     *key*, whose glyphs for every character of *text* are *key*'s own; else *key*."""
+    earlier = _EARLIER[key]
+    if not earlier:
+        return key
     chars = set(text)
-    for other in sorted(FONTS):
-        if other == key:
-            break
-        if all(_same_glyph(key, other, ch) for ch in chars):
+    for other in earlier:
+        same, different = _SAME.setdefault((key, other), (set(), set()))
+        if not chars.isdisjoint(different):
+            continue
+        unknown = chars - same
+        for char in unknown:
+            (same if _same_glyph(key, other, char) else different).add(char)
+        if chars <= same:
             return other
     return key
+
+
+#: Each face → the faces before it in name order.
+_EARLIER = {key: tuple(k for k in sorted(FONTS) if k < key) for key in FONTS}
 
 
 def show(
@@ -105,9 +120,15 @@ def show(
         shown = f"[{' '.join(parts)}] TJ"
     else:
         shown = f"{program.encode(text)} Tj"
-    fill = "" if color is None else f"{_n(color[0])} {_n(color[1])} {_n(color[2])} rg "
     # Tc outlives BT/ET: set it every time.
-    return f"BT {fill}{_n(tracking)} Tc {f.resource} {_n(size)} Tf 1 0 0 1 {_n(x)} {_n(y)} Tm {shown} ET"
+    return f"BT {_state(color, tracking, f.resource, size)} 1 0 0 1 {_n(x)} {_n(y)} Tm {shown} ET"
+
+
+@lru_cache(maxsize=1024)
+def _state(color: tuple[float, float, float] | None, tracking: float, resource: str, size: float) -> str:
+    """Fill colour, tracking and font as operators (a field's are the same for every certificate)."""
+    fill = "" if color is None else f"{_n(color[0])} {_n(color[1])} {_n(color[2])} rg "
+    return f"{fill}{_n(tracking)} Tc {resource} {_n(size)} Tf"
 
 
 def show_each(use: TextUse, key: str, size: float, placed: list[tuple[tuple[float, ...], str]]) -> str:
