@@ -23,8 +23,10 @@ reads or changes states.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+import weakref
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
@@ -50,7 +52,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from .errors import CertgenError
 
@@ -140,8 +141,8 @@ certificates = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("security_id", "number", name="uq_certificate_number"),
-    # The batch printer marks a file's certificates issued, and reads a batch in print order.
-    Index("ix_certificates_batch_file", "batch_id", "file"),
+    # The batch printer reads a batch in print order, and marks a file's certificates (a run
+    # of positions in that order) issued.
     Index("ix_certificates_batch_seq", "batch_id", "seq"),
 )
 
@@ -230,12 +231,17 @@ class Register:
         self.url = text
         self.name = _display(text)
         try:
-            engine = create_engine(text, poolclass=NullPool, future=True)
+            # Pooled connections: a batch makes a dozen transactions, and closing SQLite's
+            # last connection checkpoints the WAL (fsyncs) every time.  The register is closed
+            # at the end of the job (engine disposed); processes forked meanwhile forget the
+            # pool without touching its connections (_forget_connections_after_fork).
+            engine = create_engine(text, future=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise RegisterError(f"cannot open the register ({_reason(exc)})", register=self.name) from None
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         self.engine: Engine = engine
+        _OPEN.add(self)
         try:
             metadata.create_all(engine)
         except SQLAlchemyError as exc:
@@ -304,6 +310,7 @@ class Register:
         rows: Iterable[tuple[str, str, int, str, int]],
         *,
         check_sequence: bool = True,
+        written: Mapping[str, str] | None = None,
     ) -> None:
         """Record a batch's numbers as pending: ``(number, registration, amount, file, page)`` in print order.
 
@@ -311,6 +318,10 @@ class Register:
         allocation never offers it again (*check_sequence* False: the numbers
         were allocated from the sequence).  Rows are inserted a thousand at a
         time (memory stays flat on a long run).
+
+        :param written: files already written (name → SHA-256), whose certificates are
+            recorded issued at once; record the files themselves with :meth:`add_file`
+            in the same transaction.
         """
         now = _now()
         prefix, next_number = conn.execute(
@@ -320,7 +331,9 @@ class Register:
         # parameter processing was most of a long run's register time.
         convert = certificates.c.created_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         stamp = convert(now) if convert else now
-        columns = ("security_id", "number", "state", "registration", "amount", "batch_id", "seq", "file", "page", "created_at", "updated_at")
+        columns = (
+            "security_id", "number", "state", "registration", "amount", "batch_id", "seq", "file", "page", "sha256", "created_at", "updated_at"
+        )
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         sql = f"INSERT INTO certificates ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
         highest = 0
@@ -330,7 +343,9 @@ class Register:
                 value = _sequence_value(prefix, number)
                 if value is not None and value > highest:
                     highest = value
-            batch.append((security_id, number, "pending", registration, amount, batch_id, seq, file, page, stamp, stamp))
+            digest = written.get(file) if written else None
+            state = "issued" if digest else "pending"
+            batch.append((security_id, number, state, registration, amount, batch_id, seq, file, page, digest, stamp, stamp))
             if len(batch) == 1000:
                 conn.exec_driver_sql(sql, batch)
                 batch = []
@@ -362,18 +377,23 @@ class Register:
         return {r["name"]: dict(r) for r in rows}
 
     def record_file(
-        self, conn: Connection, batch_id: int, name: str, sha256: str, size: int, pages: int, numbers: Sequence[str]
+        self, conn: Connection, batch_id: int, name: str, sha256: str, size: int, pages: int, numbers: Sequence[str], first: int
     ) -> None:
-        """Record a written print file and mark its certificates issued (one transaction, the caller's)."""
-        now = _now()
-        conn.execute(
-            files.insert().values(
-                batch_id=batch_id, name=name, sha256=sha256, bytes=size, pages=pages, certificates=len(numbers), written_at=now
-            )
-        )
+        """Record a written print file and mark its certificates issued (one transaction, the caller's).
+
+        :param first: the position in the batch's print order of the file's first certificate
+            (a file's certificates are consecutive).
+        """
+        now = self.add_file(conn, batch_id, name, sha256, size, pages, len(numbers))
         result = conn.execute(
             update(certificates)
-            .where(certificates.c.batch_id == batch_id, certificates.c.file == name, certificates.c.state == "pending")
+            .where(
+                certificates.c.batch_id == batch_id,
+                certificates.c.seq >= first,
+                certificates.c.seq < first + len(numbers),
+                certificates.c.file == name,
+                certificates.c.state == "pending",
+            )
             .values(state="issued", sha256=sha256, updated_at=now)
         )
         if result.rowcount != len(numbers):
@@ -382,6 +402,15 @@ class Register:
                 "another process changed this batch",
                 register=self.name,
             )
+
+    def add_file(self, conn: Connection, batch_id: int, name: str, sha256: str, size: int, pages: int, count: int) -> dt.datetime:
+        """Record a written print file (its certificates recorded issued by :meth:`reserve`, or by
+        :meth:`record_file`); returns the time recorded."""
+        now = _now()
+        conn.execute(
+            files.insert().values(batch_id=batch_id, name=name, sha256=sha256, bytes=size, pages=pages, certificates=count, written_at=now)
+        )
+        return now
 
     def finish_batch(self, conn: Connection, batch_id: int) -> None:
         conn.execute(update(batches).where(batches.c.id == batch_id).values(state="done", finished_at=_now()))
@@ -533,6 +562,19 @@ class _Transaction:
         if isinstance(exc, SQLAlchemyError):
             raise RegisterError(f"database error ({_reason(exc)})", register=self.register.name) from None
         return False
+
+
+#: Registers open in this process: a forked child must not use (or close) their connections.
+_OPEN: weakref.WeakSet[Register] = weakref.WeakSet()
+
+
+def _forget_connections_after_fork() -> None:
+    for register in list(_OPEN):
+        register.engine.dispose(close=False)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_connections_after_fork)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -122,3 +122,32 @@ def test_killed_batches_resume_consistently_with_postgresql(tmp_path: Path, post
     full = _full_run_seconds(tmp_path)
     for seed in range(max(2, TRIALS // 4)):
         _trial(tmp_path, seed, create_database(postgres_server), full)
+
+
+@pytest.mark.parametrize("how", ["killed", "interrupted"])
+def test_files_recorded_but_not_yet_renamed_are_renamed_on_rerun(tmp_path: Path, how: str) -> None:
+    """The window between the commit that records a new batch's files and their renames."""
+    holders = holders_file(tmp_path, COUNT)
+    out = tmp_path / "out"
+    stop = "os._exit(9)" if how == "killed" else "raise KeyboardInterrupt"
+    script = (
+        "import os, sys\n"
+        "from certgen.batch import _Job\n"
+        f"def stop(self, rendered): {stop}\n"
+        "_Job._rename = stop\n"
+        "from certgen.cli import main\n"
+        "sys.argv = ['certgen'] + sys.argv[1:]\n"
+        "main()\n"
+    )
+    first = subprocess.run([sys.executable, "-c", script, *_command(holders, out, None, 1)[3:]], capture_output=True, text=True)
+    assert first.returncode != 0
+    with Register(out / "register.sqlite") as reg:
+        assert len(list(reg.records())) == COUNT  # recorded ...
+    temporaries = [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+    if how == "killed":
+        assert len(temporaries) == COUNT // CHUNK and not list(out.glob("certificates-*.pdf"))  # ... not renamed
+    else:
+        assert temporaries == [] and len(list(out.glob("certificates-*.pdf"))) == COUNT // CHUNK  # renamed on the way out
+    rerun = subprocess.run(_command(holders, out, None, 1), capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    _check_consistent(out, None)

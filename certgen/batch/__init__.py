@@ -5,21 +5,29 @@ chunked print files in *out*, with ``manifest.json`` and a control report,
 and records every certificate number in the register (SQLite in *out* by
 default).  The steps:
 
-1. **check**: the spec and the whole holder file are validated first, every
-   bad row listed; numbers given by the file must not be in the register;
-2. **plan** (one transaction): the numbers are allocated (or taken from the
-   file) and reserved as *pending*, each with its file and page;
-3. **print**: each file is rendered (in worker processes), written to a
-   temporary name, fsynced and renamed; the transaction that records the file
-   marks its certificates *issued*;
-4. **close**: ``manifest.json``, ``control.csv`` and ``control.pdf`` are
+1. **check and print**: every row is checked (the holder rules, row by row
+   in the workers and across the whole file here) while its file is rendered
+   (in worker processes) to a temporary name and fsynced; with any bad row
+   every finding is reported, the temporary files are deleted and nothing is
+   recorded;
+2. **record** (one transaction): the numbers are allocated (or taken from
+   the file, refused if the register has any of them), every certificate is
+   recorded *issued* with its file, page and the file's SHA-256, and the files
+   are recorded; then the files are renamed to their names;
+3. **close**: ``manifest.json``, ``control.csv`` and ``control.pdf`` are
    written from the register, and the batch is marked done.
+
+If the register allocates other numbers than the files print (another print
+station allocated meanwhile), the numbers are reserved *pending* instead and
+the files printed again, each recorded (its certificates *issued*) as it is
+renamed, as on a resumed run.
 
 Killed at any point, the same call (or command) finishes the job: the job is
 found in the register by its key (spec, holder file and print options), its
-numbers are the ones reserved, files already recorded are kept, and a file
-written but not recorded is recorded if its bytes are what the job prints
-(rendering is deterministic).  Rerunning a finished job changes nothing.
+numbers are the ones reserved, a recorded file still at its temporary name
+is renamed, files already recorded are kept, and a file written but not
+recorded is recorded if its bytes are what the job prints (rendering is
+deterministic).  Rerunning a finished job changes nothing.
 """
 
 from __future__ import annotations
@@ -152,32 +160,42 @@ class _Job:
     # -- the steps ----------------------------------------------------------------
 
     def run(self, workers: int, progress: Progress | None) -> BatchResult:
-        with self.reg.transaction() as conn:
-            batch = self.reg.find_batch(conn, self.key)
-        self._remove_stale_temporaries()
+        batch = self._tidy()
         try:
             return self._run(batch, workers, progress)
         except BaseException:
-            # Files rendered but not published (in flight when the run failed) are not part of the job.
-            self._remove_stale_temporaries()
+            # Files rendered but not recorded (in flight when the run failed) are not part of the job.
+            self._tidy()
             raise
+
+    def _tidy(self) -> dict[str, Any] | None:
+        """What a failed or killed run left: recorded files still at their temporary names are
+        renamed, other temporary files deleted.  Returns the job's batch, if it has one."""
+        with self.reg.transaction() as conn:
+            batch = self.reg.find_batch(conn, self.key)
+        if batch is not None:
+            self._finish_renames(int(batch["id"]))
+        self._remove_stale_temporaries()
+        return batch
 
     def _run(self, batch: dict[str, Any] | None, workers: int, progress: Progress | None) -> BatchResult:
         with _Renderer(self.issue, self.spec_path, workers) as renderer:
             rendered: Sequence[tuple[Chunk, _Rendered]] = []
-            expected: list[str] = []
+            recorded_at_once = False
             if batch is None:
                 self._refuse_other_jobs()
-                batch, rendered, expected = self._plan(renderer, progress)
+                batch, rendered, numbers, recorded_at_once = self._plan(renderer, progress)
+            else:
+                with self.reg.transaction() as conn:
+                    numbers = self.reg.batch_numbers(conn, int(batch["id"]))
             batch_id = int(batch["id"])
-            with self.reg.transaction() as conn:
-                numbers = self.reg.batch_numbers(conn, batch_id)
-            if rendered and numbers != expected:
-                # Another print station allocated numbers meanwhile: these files carry the wrong
+            if recorded_at_once:
+                written, adopted = self._rename(rendered), 0
+            else:
+                # Another print station allocated numbers meanwhile: the files carry the wrong
                 # ones.  Drop them; the batch prints from its reserved numbers (as on resume).
                 _discard(rendered)
-                rendered = []
-            written, adopted = self._publish(batch_id, rendered, numbers)
+                written, adopted = 0, 0
             with self.reg.transaction() as conn:
                 recorded = self.reg.recorded_files(conn, batch_id)
             plan = chunks(len(numbers), self.options.chunk_size)
@@ -199,23 +217,48 @@ class _Job:
         return self._result(batch_id, numbers, plan, written=written, adopted=adopted, done=False)
 
     def _publish(self, batch_id: int, rendered: Sequence[tuple[Chunk, _Rendered]], numbers: Sequence[str]) -> tuple[int, int]:
-        """Give rendered files their names, then record them, their certificates issued, in one
-        transaction (a new batch publishes all its files at once: one commit, not one a file).
-        Killed in between, the rerun finds the files unrecorded and adopts them (their bytes
-        are what the job prints).  Returns how many were written and how many adopted."""
+        """Give rendered files of a reserved batch their names, then record them, their
+        certificates issued, in one transaction.  Killed in between, the rerun finds the files
+        unrecorded and adopts them (their bytes are what the job prints).  Returns how many were
+        written and how many adopted."""
         if not rendered:
             return 0, 0
-        for chunk, outcome in rendered:
-            if outcome.temporary is not None:
-                os.replace(outcome.temporary, self.out_dir / chunk.name)
-        _fsync_dir(self.out_dir)
+        self._rename(rendered)
         with self.reg.transaction() as conn:
             for chunk, outcome in rendered:
                 self.reg.record_file(
-                    conn, batch_id, chunk.name, outcome.sha256, outcome.size, outcome.pages, numbers[chunk.start : chunk.stop]
+                    conn, batch_id, chunk.name, outcome.sha256, outcome.size, outcome.pages, numbers[chunk.start : chunk.stop], chunk.start
                 )
         written = sum(outcome.temporary is not None for _, outcome in rendered)
         return written, len(rendered) - written
+
+    def _rename(self, rendered: Sequence[tuple[Chunk, _Rendered]]) -> int:
+        """Give rendered files their names (durably); returns how many were renamed."""
+        count = 0
+        for chunk, outcome in rendered:
+            if outcome.temporary is not None:
+                os.replace(outcome.temporary, self.out_dir / chunk.name)
+                count += 1
+        _fsync_dir(self.out_dir)
+        return count
+
+    def _finish_renames(self, batch_id: int) -> None:
+        """Files the register records but a killed run had not yet renamed: their temporary
+        copies (fsynced before the record was committed) take their names."""
+        with self.reg.transaction() as conn:
+            recorded = self.reg.recorded_files(conn, batch_id)
+        renamed = False
+        for name, entry in sorted(recorded.items()):
+            path = self.out_dir / name
+            if path.exists():
+                continue
+            for temporary in sorted(self.out_dir.glob(f".{name}.*.tmp")):
+                if sha256_of(temporary.read_bytes()) == entry["sha256"]:
+                    os.replace(temporary, path)
+                    renamed = True
+                    break
+        if renamed:
+            _fsync_dir(self.out_dir)
 
     def _remove_stale_temporaries(self) -> None:
         """Temporary files a killed run left (never renamed, so never part of the job)."""
@@ -242,10 +285,13 @@ class _Job:
 
     def _plan(
         self, renderer: _Renderer, progress: Progress | None
-    ) -> tuple[dict[str, Any], list[tuple[Chunk, _Rendered]], list[str]]:
-        """Check every row while its file is rendered to a temporary name, then reserve the numbers.
+    ) -> tuple[dict[str, Any], list[tuple[Chunk, _Rendered]], list[str], bool]:
+        """Check every row while its file is rendered to a temporary name, then reserve the
+        numbers and record the files, in one transaction.
 
-        Returns the new batch, its rendered files and the numbers they print.
+        Returns the new batch, its rendered files (still at their temporary names), its numbers
+        in print order, and whether the files were recorded (not when the register allocated
+        other numbers than they print).
 
         The holder rules run here as the rows are read; the fit of each row's
         fields is checked by rendering it (in the workers).  With any error the
@@ -304,15 +350,24 @@ class _Job:
                 raise ValidationError(sorted(findings, key=lambda f: (f.row or 0, f.rule)))
             if not entries:
                 raise RenderError("the holder data has no rows: nothing to print", str(self.holders_path))
-            batch = self._reserve(security_id, entries)
+            batch, numbers, recorded = self._reserve(security_id, entries, rendered)
         except BaseException:
             _discard(rendered)
             raise
-        return batch, rendered, [e[0] for e in entries]
+        return batch, rendered, numbers, recorded
 
-    def _reserve(self, security_id: int, entries: list[tuple[str, str, int]]) -> dict[str, Any]:
-        """The register transaction of a new batch: numbers allocated or checked, then reserved."""
+    def _reserve(
+        self, security_id: int, entries: list[tuple[str, str, int]], rendered: Sequence[tuple[Chunk, _Rendered]]
+    ) -> tuple[dict[str, Any], list[str], bool]:
+        """The register transaction of a new batch: numbers allocated or checked, then reserved,
+        and the rendered files recorded with their certificates issued (when the numbers they
+        print are the ones allocated).  Returns the batch, its numbers and whether the files
+        were recorded.
+
+        The files are renamed after the commit; a run killed in between finds them under their
+        temporary names (:meth:`_finish_renames`)."""
         plan = chunks(len(entries), self.options.chunk_size)
+        printed = [e[0] for e in entries]
         with self.reg.transaction() as conn:
             if self.numbered:
                 taken = self.reg.used(conn, security_id, (e[0] for e in entries))
@@ -330,6 +385,7 @@ class _Job:
             else:
                 allocated = self.reg.allocate(conn, security_id, len(entries), self.options.number_width)
                 entries = [(n, e[1], e[2]) for n, e in zip(allocated, entries)]
+            written = {chunk.name: outcome.sha256 for chunk, outcome in rendered} if [e[0] for e in entries] == printed else None
             batch_id = self.reg.add_batch(
                 conn,
                 security_id=security_id,
@@ -343,14 +399,18 @@ class _Job:
             def rows() -> Iterator[tuple[str, str, int, str, int]]:
                 for chunk in plan:
                     pages = self._pages(chunk.count)
+                    name = chunk.name
                     for offset in range(chunk.count):
                         number, registration, amount = entries[chunk.start + offset]
-                        yield number, registration, amount, chunk.name, pages[offset][0]
+                        yield number, registration, amount, name, pages[offset][0]
 
-            self.reg.reserve(conn, security_id, batch_id, rows(), check_sequence=self.numbered)
+            self.reg.reserve(conn, security_id, batch_id, rows(), check_sequence=self.numbered, written=written)
+            if written is not None:
+                for chunk, outcome in rendered:
+                    self.reg.add_file(conn, batch_id, chunk.name, outcome.sha256, outcome.size, outcome.pages, chunk.count)
             batch = self.reg.find_batch(conn, self.key)
         assert batch is not None
-        return batch
+        return batch, [e[0] for e in entries], written is not None
 
     def _check_recorded(self, plan: Sequence[Chunk], recorded: dict[str, dict[str, Any]]) -> None:
         """Files the register records must be on disk with their recorded digests."""
