@@ -105,3 +105,23 @@ def test_to_unicode_maps_each_glyph_once() -> None:
     # Otherwise one entry per glyph.
     cmap = to_unicode_cmap(font, "CAA")
     assert b"beginbfrange" not in cmap and f"2 beginbfchar\n<{a:04X}> <0041>\n<{c:04X}> <0043>\nendbfchar".encode() in cmap
+
+
+@pytest.mark.parametrize("path", FONTS, ids=[p.stem for p in FONTS])
+def test_font_reader_agrees_with_fonttools(path: Path) -> None:
+    """certgen reads the tables it needs itself; fontTools reads them its way."""
+    font = FontProgram.parse(path.read_bytes())
+    with TTFont(str(path)) as ref:
+        order = {name: gid for gid, name in enumerate(ref.getGlyphOrder())}
+        assert font.cmap == {code: order[name] for code, name in ref.getBestCmap().items() if order[name]}
+        assert font.name == ref["name"].getDebugName(6)
+        os2 = ref["OS/2"]
+        assert (font.ascent, font.descent, font.cap_height) == (os2.sTypoAscender, os2.sTypoDescender, os2.sCapHeight)
+        assert font.italic_angle == ref["post"].italicAngle
+        assert font.units_per_em == ref["head"].unitsPerEm
+        assert list(font.advances) == [ref["hmtx"][name][0] for name in ref.getGlyphOrder()]
+
+
+def test_font_reader_refuses_what_is_not_a_truetype_font() -> None:
+    with pytest.raises(ValueError, match="not a TrueType font"):
+        FontProgram.parse(b"OTTO" + bytes(100))

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import gc
 import io
 import multiprocessing
 import os
@@ -712,8 +713,13 @@ _WORKER_ISSUE: PreparedIssue | None = None
 def _init_worker(spec_path: str | None, parent: int) -> None:
     global _WORKER_ISSUE
     _die_with_parent(parent)
+    # What the worker inherits (or prepares) lives as long as it does: the garbage collector
+    # need not go through it again and again (in a forked worker, that would also copy every
+    # page of the parent's memory it touches).  Only this worker process is affected.
+    gc.freeze()
     if spec_path is not None:
         _WORKER_ISSUE = replace(prepare(spec_path), validated=False)
+        gc.freeze()
 
 
 def _die_with_parent(parent: int) -> None:

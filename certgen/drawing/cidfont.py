@@ -30,7 +30,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import accumulate
-from typing import Any
 
 __all__ = ["FONT_OBJECTS", "FontProgram", "pdf_number", "subset_tag", "to_unicode_cmap", "type0_objects"]
 
@@ -156,25 +155,25 @@ class FontProgram:
     @lru_cache(maxsize=None)
     def load(path: str) -> FontProgram:
         """Parse the font at *path* (cached per process)."""
-        from fontTools.ttLib import TTFont
-
-        with TTFont(path, lazy=True) as font:
-            return FontProgram._parse(font)
+        with open(path, "rb") as handle:
+            return FontProgram.parse(handle.read())
 
     @staticmethod
-    def _parse(font: Any) -> FontProgram:
-        raw = {tag: font.reader[tag] for tag in ("head", "hhea", "maxp", "hmtx", "loca", "glyf")}
-        head, hhea, maxp = raw["head"], raw["hhea"], raw["maxp"]
+    def parse(data: bytes) -> FontProgram:
+        """Parse a TrueType font file: the tables a CID font and text measurement need, read
+        directly (a few milliseconds; glyph records are read when first used)."""
+        raw = _tables(data)
+        head, hhea, maxp = raw[b"head"], raw[b"hhea"], raw[b"maxp"]
         units = struct.unpack(">H", head[18:20])[0]
         bbox = struct.unpack(">4h", head[36:44])
         long_loca = struct.unpack(">h", head[50:52])[0] == 1
         count = struct.unpack(">H", maxp[4:6])[0]
         metrics = struct.unpack(">H", hhea[34:36])[0]
-        loca = array("I" if long_loca else "H", raw["loca"][: (count + 1) * (4 if long_loca else 2)])
+        loca = array("I" if long_loca else "H", raw[b"loca"][: (count + 1) * (4 if long_loca else 2)])
         if _LITTLE:  # little-endian machine: the font is big-endian
             loca.byteswap()
         offsets = [o if long_loca else o * 2 for o in loca]
-        hmtx = raw["hmtx"]
+        hmtx = raw[b"hmtx"]
         advances: list[int] = []
         bearings: list[int] = []
         for gid in range(count):
@@ -185,23 +184,25 @@ class FontProgram:
                 (bearing,) = struct.unpack_from(">h", hmtx, 4 * metrics + 2 * (gid - metrics))
             advances.append(advance)
             bearings.append(bearing)
-        glyphs = GlyphTable(raw["glyf"], offsets)
-        os2 = font["OS/2"] if "OS/2" in font else None
-        post = font["post"]
-        ascent = getattr(os2, "sTypoAscender", None) or struct.unpack(">h", hhea[4:6])[0]
-        descent = getattr(os2, "sTypoDescender", None) or struct.unpack(">h", hhea[6:8])[0]
-        cap_height = getattr(os2, "sCapHeight", 0) or ascent
-        name = font["name"].getDebugName(6) or font["name"].getDebugName(4) or "Font"
-        order = {glyph: index for index, glyph in enumerate(font.getGlyphOrder())}
-        cmap = {code: order[glyph] for code, glyph in (font.getBestCmap() or {}).items() if glyph in order}
+        glyphs = GlyphTable(raw[b"glyf"], offsets)
+        ascent, descent = struct.unpack(">hh", hhea[4:8])
+        cap_height = 0
+        os2 = raw.get(b"OS/2", b"")
+        if len(os2) >= 72:
+            ascent, descent = struct.unpack(">hh", os2[68:72])  # sTypoAscender, sTypoDescender
+        if len(os2) >= 90 and struct.unpack(">H", os2[:2])[0] >= 2:
+            (cap_height,) = struct.unpack(">h", os2[88:90])
+        italic_angle = struct.unpack(">i", raw[b"post"][4:8])[0] / 65536
+        name = _name(raw.get(b"name", b""), 6) or _name(raw.get(b"name", b""), 4) or "Font"
+        cmap = {code: gid for code, gid in _cmap(raw[b"cmap"]).items() if 0 < gid < count}
         return FontProgram(
             name="".join(ch for ch in name if ch.isalnum() or ch in "-_"),
             units_per_em=units,
             bbox=bbox,  # type: ignore[arg-type]
-            ascent=int(ascent),
-            descent=int(descent),
-            cap_height=int(cap_height),
-            italic_angle=float(post.italicAngle),
+            ascent=ascent,
+            descent=descent,
+            cap_height=cap_height or ascent,
+            italic_angle=italic_angle,
             cmap=cmap,
             advances=tuple(advances),
             bearings=tuple(bearings),
@@ -302,6 +303,93 @@ class FontProgram:
         if run:
             parts.append(_w_entry(self, run))
         return "[" + " ".join(parts) + "]"
+
+
+def _tables(data: bytes) -> dict[bytes, bytes]:
+    """The tables of a TrueType file, by tag."""
+    version, count = struct.unpack(">IH", data[:6])
+    if version not in (0x00010000, 0x74727565):  # TrueType outlines ('true' on Apple)
+        raise ValueError("not a TrueType font (glyf outlines)")
+    tables = {}
+    for index in range(count):
+        tag, _checksum_, offset, length = struct.unpack_from(">4sIII", data, 12 + 16 * index)
+        tables[tag] = data[offset : offset + length]
+    for tag in (b"head", b"hhea", b"maxp", b"hmtx", b"loca", b"glyf", b"cmap", b"post"):
+        if tag not in tables:
+            raise ValueError(f"the font has no {tag.decode()} table")
+    return tables
+
+
+#: Character map subtables in order of preference (platform, encoding), as fontTools' getBestCmap.
+_CMAP_PREFERENCE = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0, 0))
+
+
+def _cmap(table: bytes) -> dict[int, int]:
+    """Unicode code point → glyph id, from the best Unicode subtable (format 4 or 12)."""
+    (count,) = struct.unpack(">H", table[2:4])
+    found = {}
+    for index in range(count):
+        platform, encoding, offset = struct.unpack_from(">HHI", table, 4 + 8 * index)
+        found.setdefault((platform, encoding), offset)
+    for key in _CMAP_PREFERENCE:
+        offset = found.get(key)
+        if offset is None:
+            continue
+        (fmt,) = struct.unpack_from(">H", table, offset)
+        if fmt == 12:
+            (groups,) = struct.unpack_from(">I", table, offset + 12)
+            out: dict[int, int] = {}
+            for group in range(groups):
+                start, end, glyph = struct.unpack_from(">III", table, offset + 16 + 12 * group)
+                for code in range(start, end + 1):
+                    out[code] = glyph + code - start
+            return out
+        if fmt == 4:
+            return _cmap_format4(table, offset)
+    return {}
+
+
+def _cmap_format4(table: bytes, offset: int) -> dict[int, int]:
+    (segments,) = struct.unpack_from(">H", table, offset + 6)
+    segments //= 2
+    ends_at = offset + 14
+    starts_at = ends_at + 2 * segments + 2
+    deltas_at = starts_at + 2 * segments
+    ranges_at = deltas_at + 2 * segments
+    out: dict[int, int] = {}
+    for seg in range(segments):
+        (end,) = struct.unpack_from(">H", table, ends_at + 2 * seg)
+        (start,) = struct.unpack_from(">H", table, starts_at + 2 * seg)
+        (delta,) = struct.unpack_from(">h", table, deltas_at + 2 * seg)
+        (range_offset,) = struct.unpack_from(">H", table, ranges_at + 2 * seg)
+        for code in range(start, end + 1):
+            if code == 0xFFFF:
+                continue
+            if range_offset == 0:
+                glyph = (code + delta) & 0xFFFF
+            else:
+                (glyph,) = struct.unpack_from(">H", table, ranges_at + 2 * seg + range_offset + 2 * (code - start))
+                if glyph:
+                    glyph = (glyph + delta) & 0xFFFF
+            out[code] = glyph
+    return out
+
+
+def _name(table: bytes, name_id: int) -> str:
+    """A name of the font (6: PostScript name, 4: full name), from its Windows or Mac record."""
+    if len(table) < 6:
+        return ""
+    count, storage = struct.unpack(">HH", table[2:6])
+    for index in range(count):
+        platform, encoding, _language, nid, length, offset = struct.unpack_from(">6H", table, 6 + 12 * index)
+        if nid != name_id:
+            continue
+        raw = table[storage + offset : storage + offset + length]
+        if platform == 3 or platform == 0:
+            return raw.decode("utf-16-be", "replace")
+        if platform == 1 and encoding == 0:
+            return raw.decode("mac_roman", "replace")
+    return ""
 
 
 def _w_entry(font: FontProgram, run: list[int]) -> str:
