@@ -459,13 +459,14 @@ class Register:
 
     def batch_entries(self, batch_id: int) -> list[BatchEntry]:
         """A batch's certificates in print order (a light query: the manifest of a long run reads them all)."""
-        query = (
-            select(certificates.c.number, certificates.c.registration, certificates.c.amount, certificates.c.state, certificates.c.file)
-            .where(certificates.c.batch_id == batch_id)
-            .order_by(certificates.c.seq)
-        )
         with self._connect() as conn:
-            return [BatchEntry(r[0], r[1], int(r[2]), r[3], r[4]) for r in conn.execute(query)]
+            # The driver's cursor: SQLAlchemy's row processing doubled the time on a long run.
+            mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+            rows = conn.exec_driver_sql(
+                f"SELECT number, registration, amount, state, file FROM certificates WHERE batch_id = {mark} ORDER BY seq",
+                (batch_id,),
+            ).fetchall()
+        return [BatchEntry(number, registration, int(amount), state, file) for number, registration, amount, state, file in rows]
 
     def security_keys(self) -> list[str]:
         with self._connect() as conn:

@@ -79,15 +79,11 @@ def write_manifest(path: Path, summary: BatchSummary, pages: Callable[[int], lis
             for f in summary.files
         ],
     }
+    quote = _json_string  # json's own (C) string encoder: the entries are formatted, not walked
     certificates = (
-        {
-            "number": c.number,
-            "registration": c.registration,
-            "shares": c.amount,
-            "state": c.state,
-            "file": c.file,
-            "pages": pages(index),
-        }
+        f'{{"number": {quote(c.number)}, "registration": {quote(c.registration)}, "shares": {int(c.amount)}, '
+        f'"state": {quote(c.state)}, "file": {"null" if c.file is None else quote(c.file)}, '
+        f'"pages": [{", ".join(str(int(p)) for p in pages(index))}]}}'
         for index, c in enumerate(summary.certificates)
     )
     # One entry per line: readable, diffable, and written by json's C encoder
@@ -113,14 +109,17 @@ def write_manifest(path: Path, summary: BatchSummary, pages: Callable[[int], lis
                 stream.write(json.dumps(value, ensure_ascii=False).encode("utf-8") + end)
         stream.write(b' "certificates": [\n')
         count = len(summary.certificates)
-        encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps makes one a call
         lines: list[str] = []
         for index, item in enumerate(certificates):
-            lines.append("  " + encode(item) + (",\n" if index < count - 1 else "\n"))
+            lines.append("  " + item + (",\n" if index < count - 1 else "\n"))
             if len(lines) == 1000:
                 stream.write("".join(lines).encode("utf-8"))
                 lines = []
         stream.write("".join(lines).encode("utf-8") + b" ]\n}\n")
+
+
+#: A JSON string literal, as json.dumps(..., ensure_ascii=False) writes it.
+_json_string = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
 
 
 def control_rows(summary: BatchSummary) -> list[tuple[str, str]]:
