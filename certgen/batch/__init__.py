@@ -358,6 +358,7 @@ class _Job:
                     holder = Holder(number, registration, shares, issued, {}, source)
                     findings.extend(f for f in checker.check_run(holder, source_row(holder)) if f.severity == ERROR)
                     entries.append((number, registration, shares))
+                outcome.entries.clear()  # checked and kept in entries: not twice in memory on a long run
                 if progress is not None and not outcome.findings:
                     progress(chunk.stop, total, chunk.name)
             findings.extend(f for f in checker.finish() if f.severity == ERROR)
