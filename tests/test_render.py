@@ -211,3 +211,42 @@ def test_render_refuses_a_mix_of_holders_and_rows() -> None:
     rows = [_holder("A B", 1), {"certificate_number": "PB 2", "registration": "C", "shares": 1, "issue_date": "2026-11-23"}]
     with pytest.raises(TypeError, match="not a mix"):
         certgen.render(SAMPLE_SPEC, rows)
+
+
+# The benchmark's registrations: accents, an ampersand, joint tenants, a long trust.
+SIZE_NAMES = [
+    "María José García-López",
+    "CEDE & CO.",
+    "John S Brown Mary B Brown JT TEN",
+    "First Fiduciary Trust Company of Baltimore, N.A., as Trustee of the Whitcombe Family Trust",
+]
+
+
+def test_one_certificate_pdf_is_under_39_kb(issue: certgen.PreparedIssue) -> None:
+    """A PDF per certificate (archives, e-mail): every one no larger than 39,000 bytes, with text
+    that extracts and fonts embedded once per face."""
+    holders = [Holder(f"PB {i:05d}", f"{name} {i}", 1_234 * i, dt.date(2026, 11, 23)) for i, name in enumerate(SIZE_NAMES, 1)]
+    for item in issue.render_each(holders):
+        assert len(item.pdf) <= 39_000, (item.holder.registration, len(item.pdf))
+        assert item.holder.registration in " ".join(pdf_text(item.pdf)[0].split())
+        reader = pypdf.PdfReader(io.BytesIO(item.pdf))
+        fonts: dict = {}
+        for page in reader.pages:
+            _collect_fonts(page["/Resources"], fonts)
+        faces = [name.split("+", 1)[1] for name in fonts]
+        assert len(faces) == len(set(faces)), faces  # one subset per face, static and variable text together
+
+
+def test_capitals_of_the_small_caps_face_are_set_in_the_text_face(issue: certgen.PreparedIssue) -> None:
+    """EB Garamond SC's capitals are EB Garamond's: all-capital runs embed no second copy."""
+    from certgen.drawing.textops import TextUse, sharing_face, show
+
+    assert sharing_face("garamond-sc", "SERIES B CUMULATIVE") == "garamond"
+    assert sharing_face("garamond-sc", "Series B") == "garamond-sc"  # small capitals are its own
+    assert sharing_face("garamond", "SERIES") == "garamond"  # never to a later face
+    use = TextUse()
+    assert "/V1 " in show(use, "garamond-sc", 9, 0, 0, "NUMBER") and set(use.chars) == {"garamond"}
+    fonts: dict = {}
+    for page in pypdf.PdfReader(io.BytesIO(issue.render())).pages:
+        _collect_fonts(page["/Resources"], fonts)
+    assert not any("EBGaramondSC" in name for name in fonts)  # the Thornburg form's small caps are all capitals
