@@ -23,8 +23,7 @@ from .errors import CertgenError, RenderError, ValidationError
 from .pipeline import atomic_output, prepare
 from .spec import load_spec, spec_json_schema
 from .spec.holders import load_holders
-from .validation import ERROR, INFO, WARNING, Report
-from .validation import validate as run_rules
+from .validation import ERROR, INFO, WARNING, Report, validate as run_rules
 from .validation.catalogue import rules_json, rules_markdown, rules_text
 
 __all__ = ["main"]

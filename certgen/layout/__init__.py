@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from xml.parsers import expat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.parsers import expat
 
-from ..drawing.artwork import load_artwork
 from ..errors import FitError, RenderError, TemplateError
 from ..fonts import ascent_descent, is_known
 from ..units import page_size, to_points
+from ..drawing.artwork import load_artwork
 from .elements import (
     RGB,
     Artwork,

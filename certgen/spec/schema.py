@@ -11,10 +11,11 @@ Keys other tools rely on: ``issuer.name``, ``issuer.state``,
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from pathlib import Path
 from typing import Annotated, Any, Literal
+
+import datetime as dt
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 

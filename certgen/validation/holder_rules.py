@@ -9,13 +9,13 @@ date.  Findings name the file, the row and the certificate number.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
+from collections.abc import Iterator
 
 from ..errors import HolderDataError
 from ..model.certificate import Holder
 from ..spec.schema import Spec
-from .engine import ERROR, WARNING, Finding, Rule, Scope, rule
+from .engine import ERROR, WARNING, Finding, Rule, rule, Scope
 from .text import is_state, parse_registration
 
 __all__ = ["HolderChecker"]

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from typing import Any
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from stdnum import cusip as stdnum_cusip
 

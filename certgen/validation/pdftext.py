@@ -66,9 +66,10 @@ def read_pdf(source: bytes | str | PathLike[str]) -> list[PageText]:
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LTChar, LTPage
     from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfinterp import LITERAL_FORM, PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdfinterp import LITERAL_FORM
     from pdfminer.pdftypes import stream_value
     from pdfminer.psparser import literal_name
 

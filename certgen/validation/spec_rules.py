@@ -10,14 +10,13 @@ CUSIP is fine on a form, not on an issued certificate).
 from __future__ import annotations
 
 import re
+from typing import Any
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from stdnum import cusip as stdnum_cusip
 from stdnum import isin as stdnum_isin
-from stdnum.exceptions import InvalidChecksum
-from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.exceptions import InvalidChecksum, ValidationError as StdnumError
 
 from ..model.certificate import format_date
 from ..spec.schema import US_STATES, Spec
