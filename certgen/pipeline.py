@@ -21,8 +21,7 @@ import logging
 import os
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
-from dataclasses import field as dataclass_field
+from dataclasses import dataclass, field as dataclass_field, replace
 from os import PathLike
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -244,7 +243,7 @@ class PreparedIssue:
             certificates,
             target,
             self.info,
-            options or PrintOptions(order="pages"),
+            options,
             overlay=SPECIMEN if specimen else None,
         )
         if holders is not None and count == 0:

@@ -103,7 +103,7 @@ def write_pdf(
     certificates: Iterable[Sequence[FilledPage]],
     target: BinaryIO,
     info: DocumentInfo,
-    options: PrintOptions = PrintOptions(order="pages"),
+    options: PrintOptions | None = None,
     overlay: str | None = None,
 ) -> int:
     """Write one PDF holding every certificate, each on ``len(pages)`` pages.
@@ -116,7 +116,7 @@ def write_pdf(
     """
     from .writer import write_print_file
 
-    return write_print_file(pages, shell, certificates, target, info, options, overlay)
+    return write_print_file(pages, shell, certificates, target, info, options or PrintOptions(order="pages"), overlay)
 
 
 def static_shell(pages: Sequence[Page], info: DocumentInfo) -> Any:
