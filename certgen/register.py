@@ -274,13 +274,18 @@ class Register:
 
     def allocate(self, conn: Connection, security_id: int, count: int, width: int = 6) -> list[str]:
         """Take the next *count* numbers of the security's sequence (inside the caller's transaction)."""
+        prefix, first = self.allocate_range(conn, security_id, count)
+        return [format_number(prefix, first + i, width) for i in range(count)]
+
+    def allocate_range(self, conn: Connection, security_id: int, count: int) -> tuple[str, int]:
+        """Take the next *count* numbers of the security's sequence (inside the caller's transaction):
+        the prefix and the first number's value (the others follow it)."""
         row = conn.execute(
             select(securities.c.prefix, securities.c.next_number).where(securities.c.id == security_id).with_for_update()
         ).one()
         prefix, first = row[0], int(row[1])
-        numbers = [format_number(prefix, first + i, width) for i in range(count)]
         conn.execute(update(securities).where(securities.c.id == security_id).values(next_number=first + count))
-        return numbers
+        return prefix, first
 
     def used(self, conn: Connection, security_id: int, numbers: Iterable[str]) -> dict[str, str]:
         """Which of *numbers* the register already holds, with their states."""

@@ -360,3 +360,33 @@ def test_a_print_file_with_banner_and_crop_marks_validates(tmp_path: Path) -> No
     report = certgen.validate(SAMPLE_SPEC, SAMPLE_HOLDERS, pdf=out / "certificates-0001.pdf")
     assert report.ok(), [str(f) for f in report.errors]
     assert BANNER_MARK in pdf_text((out / "certificates-0001.pdf").read_bytes())[0]
+
+
+def test_numbers_allocated_elsewhere_while_printing_are_not_printed(
+    tmp_path: Path, register_url: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another print station takes numbers of the security while this batch renders: the files
+    rendered with those numbers are dropped, and the batch prints the numbers it was given."""
+    import certgen.batch as batch_module
+
+    register = register_url or str(tmp_path / "shared.sqlite")
+    reserve = batch_module._Job._reserve
+
+    def other_station_first(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        with Register(register) as other, other.transaction() as conn:
+            security = other.security_id(conn, self.security_key, "THORNBURG", "Series B", "PB")
+            other.allocate_range(conn, security, 2)  # PB-000001 and PB-000002 go to the other station
+        return reserve(self, *args, **kwargs)
+
+    monkeypatch.setattr(batch_module._Job, "_reserve", other_station_first)
+    result = render_batch(SAMPLE_SPEC, holders_file(tmp_path, 4), tmp_path / "out", register=register, options=BatchOptions(chunk_size=2), workers=1)
+    assert (result.first_number, result.last_number, result.written) == ("PB-000003", "PB-000006", 2)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert [c["number"] for c in manifest["certificates"]] == ["PB-000003", "PB-000004", "PB-000005", "PB-000006"]
+    faces = pdf_text((tmp_path / "out" / "certificates-0001.pdf").read_bytes())
+    assert "PB-000003" in faces[0] and "PB-000001" not in " ".join(faces)
+    for entry in manifest["files"]:
+        assert hashlib.sha256((tmp_path / "out" / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
+    with Register(register) as reg:
+        assert {r.number: r.state for r in reg.records()} == {f"PB-00000{i}": "issued" for i in range(3, 7)}

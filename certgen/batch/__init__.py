@@ -168,6 +168,7 @@ class _Job:
         self.options = options
         self.key = key
         self.numbered = gives_numbers(holders_path)
+        self._planned_first = 0
         self._layouts: dict[int, list[list[int]]] = {}
         security = spec.security
         self.security_key = security.cusip or f"{spec.issuer.name}|{security.title}"
@@ -320,6 +321,7 @@ class _Job:
         with self.reg.transaction() as conn:
             security_id = self.reg.security_id(conn, self.security_key, spec.issuer.name, security.title, security.certificate_prefix)
             next_number = self.reg.next_number(conn, security_id)
+        self._planned_first = next_number  # the first number the files print, when allocated
         total = count_rows(self.holders_path)
         files = max(1, -(-total // self.options.chunk_size))
         entries: list[tuple[str, str, int]] = []
@@ -354,9 +356,9 @@ class _Job:
             for chunk, outcome in renderer.run(tasks()):
                 rendered.append((chunk, outcome))
                 findings.extend(outcome.findings)
-                for number, registration, shares, issued, source in outcome.entries:
+                for number, registration, shares, issued, source, row in outcome.entries:
                     holder = Holder(number, registration, shares, issued, {}, source)
-                    findings.extend(f for f in checker.check_run(holder, source_row(holder)) if f.severity == ERROR)
+                    findings.extend(f for f in checker.check_run(holder, row) if f.severity == ERROR)
                     entries.append((number, registration, shares))
                 outcome.entries.clear()  # checked and kept in entries: not twice in memory on a long run
                 if progress is not None and not outcome.findings:
@@ -399,8 +401,10 @@ class _Job:
                         register=self.reg.name,
                     )
             else:
-                allocated = self.reg.allocate(conn, security_id, len(entries), self.options.number_width)
-                entries = [(n, e[1], e[2]) for n, e in zip(allocated, entries)]
+                prefix, first = self.reg.allocate_range(conn, security_id, len(entries))
+                if first != self._planned_first or prefix != self.spec.security.certificate_prefix:
+                    width = self.options.number_width
+                    entries = [(format_number(prefix, first + i, width), e[1], e[2]) for i, e in enumerate(entries)]
             written = {chunk.name: outcome.sha256 for chunk, outcome in rendered} if [e[0] for e in entries] == printed else None
             batch_id = self.reg.add_batch(
                 conn,
@@ -588,8 +592,8 @@ class _Rendered:
     size: int
     pages: int
     findings: list[Any]
-    #: Each parsed row: (number, registration, amount, issue date, source), for the run-wide rules.
-    entries: list[tuple[str, str, int, Any, str | None]] = field(default_factory=list)
+    #: Each parsed row: (number, registration, amount, issue date, source, row), for the run-wide rules.
+    entries: list[tuple[str, str, int, Any, str | None, int | None]] = field(default_factory=list)
 
 
 def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
@@ -608,7 +612,7 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
                 holders.append(_numbered(holder, number) if number is not None else holder)
     else:
         holders = list(task.holders or ())
-    entries = [(h.certificate_number, h.registration, h.shares, h.issue_date, h.source) for h in holders]
+    entries = [(h.certificate_number, h.registration, h.shares, h.issue_date, h.source, source_row(h)) for h in holders]
     checker = HolderChecker(issue.spec)
     findings.extend(f for holder in holders for f in checker.check_row(holder, source_row(holder)) if f.severity == ERROR)
     if findings or not holders:
