@@ -390,3 +390,17 @@ def test_numbers_allocated_elsewhere_while_printing_are_not_printed(
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
     with Register(register) as reg:
         assert {r.number: r.state for r in reg.records()} == {f"PB-00000{i}": "issued" for i in range(3, 7)}
+
+
+def test_a_batch_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    import gc
+
+    render_batch(SAMPLE_SPEC, holders_file(tmp_path, 2), tmp_path / "one", workers=1)
+    assert gc.get_freeze_count() == 0  # what the run froze is handed back
+    gc.freeze()  # a host process that freezes its own objects (a pre-forking server) ...
+    try:
+        frozen = gc.get_freeze_count()
+        render_batch(SAMPLE_SPEC, holders_file(tmp_path, 2, name="more.csv"), tmp_path / "two", workers=1)
+        assert gc.get_freeze_count() > frozen // 2  # ... keeps them frozen (unfreezing would leave none)
+    finally:
+        gc.unfreeze()

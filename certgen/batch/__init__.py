@@ -139,7 +139,11 @@ def _collector_frozen() -> Iterator[None]:
     """For the run, the garbage collector leaves alone what exists when it starts (the
     modules, fonts and the prepared issue: most of the heap), and goes only through what the
     run makes.  A long run used to spend a tenth of its time walking the same objects again.
-    Everything is handed back to the collector at the end."""
+    Everything is handed back to the collector at the end.  A process that froze objects itself
+    (a pre-forking server) is left as it is: unfreezing would hand back its objects too."""
+    if gc.get_freeze_count():
+        yield
+        return
     gc.freeze()
     try:
         yield
