@@ -56,14 +56,14 @@ class TextUse:
         return "".join(sorted(self.chars.get(key, ())))
 
 
-@lru_cache(maxsize=None)
 def _same_glyph(key: str, other: str, char: str) -> bool:
     a, b = face(key).program, face(other).program
     ga, gb = a.cmap.get(ord(char), 0), b.cmap.get(ord(char), 0)
     return bool(ga and gb) and a.glyphs[ga] == b.glyphs[gb] and a.advances[ga] == b.advances[gb] and a.units_per_em == b.units_per_em
 
 
-#: (face, earlier face) → the characters found the same in both, and those found different.
+#: (face, earlier face) → the characters found the same in both, and those found different
+#: (each character compared once).
 _SAME: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
 
 

@@ -158,6 +158,22 @@ class _Content:
         self.ops.append(show(self.use, font, size, x, y, text, color, tracking))
 
 
+def _put_fonts(out: _PdfFile, use: TextUse, first: int) -> str:
+    """Write the fonts *use* needs, one subset per face, and return the fonts dictionary naming them.
+
+    Each face's objects have fixed numbers from *first* (``FONT_OBJECTS`` per face, in name
+    order), so a face's encoded objects can be reused by the next file.
+    """
+    faces = sorted(FONTS)
+    refs = []
+    for key in sorted(use.chars):
+        number = first + FONT_OBJECTS * faces.index(key)
+        for n, body in sorted(_font_objects(key, use.text(key), number).items()):
+            out.put(n, body)
+        refs.append(f"{face(key).resource} {number} 0 R")
+    return f"<< {' '.join(refs)} >>"
+
+
 @lru_cache(maxsize=64)
 def _font_objects(key: str, text: str, first: int) -> dict[int, bytes]:
     """A face's font objects for a file, cached: most files of an issue set the same characters."""
@@ -220,17 +236,9 @@ def write_print_file(
     static = {} if options.fields_only else shell.objects
     for number in sorted(static):
         out.put(number, static[number])
-    # Each face's objects have fixed numbers, so a face's encoded objects can be reused by the next file.
     first_font = max(max(shell.objects, default=0), shell.fonts_object) + 1
-    faces = sorted(FONTS)
-    refs = []
-    for key in sorted(use.chars):
-        number = first_font + FONT_OBJECTS * faces.index(key)
-        for n, body in sorted(_font_objects(key, use.text(key), number).items()):
-            out.put(n, body)
-        refs.append(f"{face(key).resource} {number} 0 R")
-    out.put(shell.fonts_object, f"<< {' '.join(refs)} >>".encode())
-    pages_number = first_font + FONT_OBJECTS * len(faces)
+    out.put(shell.fonts_object, _put_fonts(out, use, first_font).encode())
+    pages_number = first_font + FONT_OBJECTS * len(FONTS)
     next_number = pages_number + 1
     kids: list[int] = []
     for side, page, content in contents:
@@ -276,21 +284,15 @@ def write_text_page(target: BinaryIO, width: float, height: float, runs: Sequenc
     use = TextUse()
     ops = " ".join(show(use, run.font, run.size, run.x, run.y, run.text, (0.0, 0.0, 0.0)) for run in runs)
     out = _PdfFile()
-    refs = []
-    number = 1
-    for key in sorted(use.chars):
-        out_objects = _font_objects(key, use.text(key), number)
-        for n, body in sorted(out_objects.items()):
-            out.put(n, body)
-        refs.append(f"{face(key).resource} {number} 0 R")
-        number += FONT_OBJECTS
+    fonts = _put_fonts(out, use, 1)
+    number = 1 + FONT_OBJECTS * len(FONTS)
     stream = zlib.compress(ops.encode("latin-1"), 6)
     out.put(number, f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream")
     out.put(
         number + 1,
         (
             f"<< /Type /Page /Parent {number + 2} 0 R /MediaBox [0 0 {_n(width)} {_n(height)}] "
-            f"/Resources << /Font << {' '.join(refs)} >> >> /Contents {number} 0 R >>"
+            f"/Resources << /Font {fonts} >> /Contents {number} 0 R >>"
         ).encode("latin-1"),
     )
     out.put(number + 2, f"<< /Type /Pages /Kids [{number + 1} 0 R] /Count 1 >>".encode())
