@@ -53,7 +53,7 @@ from ..model.certificate import Holder
 from ..pipeline import PreparedIssue, prepare
 from ..register import Register, RegisterError, format_number
 from ..spec import load_spec
-from ..spec.holders import count_rows, gives_numbers, parse_row, read_rows, scan_holders, source_row
+from ..spec.holders import count_rows, gives_numbers, parse_row, read_cells, row_mapping, scan_holders, source_row
 from ..spec.schema import Spec
 from ..validation import ERROR, fit_findings, spec_findings
 from ..validation.holder_rules import HolderChecker, loader_finding
@@ -129,9 +129,13 @@ def render_batch(
         raise RenderError(f"cannot create the output folder ({exc.strerror})", str(out_dir)) from None
     out_dir = out_dir.resolve()
     key = job_key(spec_path, holders_path, options, __version__)
-    with Register(register if register is not None else out_dir / "register.sqlite") as reg, _collector_frozen():
-        job = _Job(reg, loaded, issue, spec_path, holders_path, out_dir, options, key)
-        return job.run(workers or os.cpu_count() or 1, progress)
+    # The workers start first: they encode the issue's static pages while this process opens
+    # the register and plans the run (and they do not inherit its database connections).
+    with _Renderer(issue, spec_path, workers or os.cpu_count() or 1) as renderer:
+        renderer.start()
+        with Register(register if register is not None else out_dir / "register.sqlite") as reg, _collector_frozen():
+            job = _Job(reg, loaded, issue, spec_path, holders_path, out_dir, options, key)
+            return job.run(renderer, progress)
 
 
 @contextlib.contextmanager
@@ -179,10 +183,10 @@ class _Job:
 
     # -- the steps ----------------------------------------------------------------
 
-    def run(self, workers: int, progress: Progress | None) -> BatchResult:
+    def run(self, renderer: _Renderer, progress: Progress | None) -> BatchResult:
         batch = self._tidy()
         try:
-            return self._run(batch, workers, progress)
+            return self._run(batch, renderer, progress)
         except BaseException:
             # Files rendered but not recorded (in flight when the run failed) are not part of the job.
             self._tidy()
@@ -198,41 +202,40 @@ class _Job:
         self._remove_stale_temporaries()
         return batch
 
-    def _run(self, batch: dict[str, Any] | None, workers: int, progress: Progress | None) -> BatchResult:
-        with _Renderer(self.issue, self.spec_path, workers) as renderer:
-            rendered: Sequence[tuple[Chunk, _Rendered]] = []
-            recorded_at_once = False
-            if batch is None:
-                self._refuse_other_jobs()
-                batch, rendered, numbers, recorded_at_once = self._plan(renderer, progress)
-            else:
-                with self.reg.transaction() as conn:
-                    numbers = self.reg.batch_numbers(conn, int(batch["id"]))
-            batch_id = int(batch["id"])
-            if recorded_at_once:
-                written, adopted = self._rename(rendered), 0
-            else:
-                # Another print station allocated numbers meanwhile: the files carry the wrong
-                # ones.  Drop them; the batch prints from its reserved numbers (as on resume).
-                _discard(rendered)
-                written, adopted = 0, 0
+    def _run(self, batch: dict[str, Any] | None, renderer: _Renderer, progress: Progress | None) -> BatchResult:
+        rendered: Sequence[tuple[Chunk, _Rendered]] = []
+        recorded_at_once = False
+        if batch is None:
+            self._refuse_other_jobs()
+            batch, rendered, numbers, recorded_at_once = self._plan(renderer, progress)
+        else:
             with self.reg.transaction() as conn:
-                recorded = self.reg.recorded_files(conn, batch_id)
-            plan = chunks(len(numbers), self.options.chunk_size)
-            if batch["state"] == "done":
-                self._check_recorded(plan, recorded)
-                return self._result(batch_id, numbers, plan, written=0, adopted=0, done=True)
-            self._check_recorded([c for c in plan if c.name in recorded], recorded)
-            todo = [c for c in plan if c.name not in recorded]
-            done = sum(c.count for c in plan if c.name in recorded)
-            for chunk, outcome in renderer.run(self._tasks(todo, numbers, len(plan))):
-                if outcome.findings:  # the spec or the templates changed under a reserved batch
-                    raise ValidationError(outcome.findings)
-                w, a = self._publish(batch_id, [(chunk, outcome)], numbers)
-                written, adopted = written + w, adopted + a
-                done += chunk.count
-                if progress is not None:
-                    progress(done, len(numbers), chunk.name)
+                numbers = self.reg.batch_numbers(conn, int(batch["id"]))
+        batch_id = int(batch["id"])
+        if recorded_at_once:
+            written, adopted = self._rename(rendered), 0
+        else:
+            # Another print station allocated numbers meanwhile: the files carry the wrong
+            # ones.  Drop them; the batch prints from its reserved numbers (as on resume).
+            _discard(rendered)
+            written, adopted = 0, 0
+        with self.reg.transaction() as conn:
+            recorded = self.reg.recorded_files(conn, batch_id)
+        plan = chunks(len(numbers), self.options.chunk_size)
+        if batch["state"] == "done":
+            self._check_recorded(plan, recorded)
+            return self._result(batch_id, numbers, plan, written=0, adopted=0, done=True)
+        self._check_recorded([c for c in plan if c.name in recorded], recorded)
+        todo = [c for c in plan if c.name not in recorded]
+        done = sum(c.count for c in plan if c.name in recorded)
+        for chunk, outcome in renderer.run(self._tasks(todo, numbers, len(plan))):
+            if outcome.findings:  # the spec or the templates changed under a reserved batch
+                raise ValidationError(outcome.findings)
+            w, a = self._publish(batch_id, [(chunk, outcome)], numbers)
+            written, adopted = written + w, adopted + a
+            done += chunk.count
+            if progress is not None:
+                progress(done, len(numbers), chunk.name)
         self._close(batch_id, numbers)
         return self._result(batch_id, numbers, plan, written=written, adopted=adopted, done=False)
 
@@ -333,27 +336,26 @@ class _Job:
         checker = HolderChecker(spec)
 
         def tasks() -> Iterator[tuple[Chunk, _Task]]:
-            """Raw rows, numbered; the workers parse them (the main process only reads)."""
-            current: list[tuple[int, Any, str | None]] = []
+            """Raw rows (a CSV file's as lists of cells); the workers parse and number them (the
+            main process only reads)."""
+            current: list[tuple[int, Any]] = []
             index = 0
             count = 0
+            header: tuple[str, ...] | None = None
             try:
-                name, rows = read_rows(self.holders_path, numbered=self.numbered)
-                for row, raw in rows:
-                    number = None
-                    if not self.numbered:
-                        number = format_number(security.certificate_prefix, next_number + count, self.options.number_width)
-                    current.append((row, raw, number))
+                name, header, rows = read_cells(self.holders_path, numbered=self.numbered)
+                for item in rows:
+                    current.append(item)
                     count += 1
                     if len(current) == self.options.chunk_size:
                         chunk = Chunk(index, count - len(current), count)
-                        yield chunk, self._task(chunk, files, rows=current, source=name)
+                        yield chunk, self._task(chunk, files, rows=current, header=header, source=name, first=next_number)
                         current, index = [], index + 1
             except HolderDataError as exc:
                 findings.append(loader_finding(exc))
             if current:
                 chunk = Chunk(index, count - len(current), count)
-                yield chunk, self._task(chunk, files, rows=current, source=name)
+                yield chunk, self._task(chunk, files, rows=current, header=header, source=name, first=next_number)
 
         rendered: list[tuple[Chunk, _Rendered]] = []
         try:
@@ -487,10 +489,13 @@ class _Job:
         files: int,
         *,
         holders: list[Holder] | None = None,
-        rows: list[tuple[int, Any, str | None]] | None = None,
+        rows: list[tuple[int, Any]] | None = None,
+        header: tuple[str, ...] | None = None,
         source: str = "",
+        first: int = 0,
     ) -> _Task:
-        """One file's work: its holders (parsed), or its raw rows to parse in the worker."""
+        """One file's work: its holders (parsed), or its raw rows to parse in the worker (numbered
+        from the sequence's *first* number when the register allocates them)."""
         spec = self.spec
         banner = (
             f"{spec.issuer.name} — {spec.security.title}",
@@ -504,8 +509,10 @@ class _Job:
             path=str(self.out_dir / chunk.name),
             holders=holders,
             rows=rows,
+            header=header,
             source=source,
             numbered=self.numbered,
+            numbers=None if self.numbered or rows is None else (self.spec.security.certificate_prefix, first + chunk.start, self.options.number_width),
             print_options=self.options.print_options(tuple(line for line in banner if line)),
         )
 
@@ -578,11 +585,15 @@ class _Task:
     path: str
     #: The file's holders, parsed (a resumed batch) ...
     holders: list[Holder] | None
-    #: ... or its raw rows: (row number, mapping, allocated number or None).
-    rows: list[tuple[int, Any, str | None]] | None
+    #: ... or its raw rows: (row number, mapping or CSV cells) ...
+    rows: list[tuple[int, Any]] | None
+    #: ... the CSV header, for cells ...
+    header: tuple[str, ...] | None
     #: The holder file's name, for messages.
     source: str
     numbered: bool
+    #: ... and, when the register allocates the numbers: (prefix, first, width) of the file's first row.
+    numbers: tuple[str, int, int] | None
     print_options: Any
 
 
@@ -609,11 +620,14 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
     findings: list[Any] = []
     if task.rows is not None:
         holders = []
-        for row, raw, number in task.rows:
-            holder, problems = parse_row(raw, task.source, row, task.numbered)
+        for position, (row, raw) in enumerate(task.rows):
+            holder, problems = parse_row(row_mapping(task.header, raw), task.source, row, task.numbered)
             findings.extend(loader_finding(p) for p in problems)
             if holder is not None:
-                holders.append(_numbered(holder, number) if number is not None else holder)
+                if task.numbers is not None:
+                    prefix, first, width = task.numbers
+                    holder = _numbered(holder, format_number(prefix, first + position, width))
+                holders.append(holder)
     else:
         holders = list(task.holders or ())
     entries = [(h.certificate_number, h.registration, h.shares, h.issue_date, h.source, source_row(h)) for h in holders]
@@ -701,12 +715,18 @@ class _Renderer:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
+    def start(self) -> None:
+        """Start the workers now (not at the first file), each encoding the static pages."""
+        if self.workers > 1:
+            pool = self._start()
+            for _ in range(self.workers):
+                pool.submit(_ready)
+
     def _start(self) -> cf.ProcessPoolExecutor:
         global _WORKER_ISSUE
         if self.pool is None:
             if "fork" in multiprocessing.get_all_start_methods():
-                self.issue.static_shell()  # encoded once, here: the forked workers inherit it
-                _WORKER_ISSUE = self.issue
+                _WORKER_ISSUE = self.issue  # inherited by the forked workers
                 context = multiprocessing.get_context("fork")
                 initargs: tuple[Any, ...] = (None, os.getpid())
             else:
@@ -742,7 +762,13 @@ def _init_worker(spec_path: str | None, parent: int) -> None:
     gc.freeze()
     if spec_path is not None:
         _WORKER_ISSUE = replace(prepare(spec_path), validated=False)
-        gc.freeze()
+    assert _WORKER_ISSUE is not None
+    _WORKER_ISSUE.static_shell()  # each worker encodes it once, in parallel
+    gc.freeze()
+
+
+def _ready() -> None:
+    """A task that only starts a worker."""
 
 
 def _die_with_parent(parent: int) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 from ..errors import HolderDataError
 from ..model.certificate import Holder
 
-__all__ = ["REQUIRED_COLUMNS", "count_rows", "gives_numbers", "iter_holders", "load_holders", "parse_row", "read_rows", "scan_holders", "source_row"]
+__all__ = ["REQUIRED_COLUMNS", "count_rows", "gives_numbers", "iter_holders", "load_holders", "parse_row", "read_cells", "read_rows", "row_mapping", "scan_holders", "source_row"]
 
 #: Columns every holder file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = ("certificate_number", "registration", "shares", "issue_date")
@@ -105,14 +105,7 @@ def read_rows(
         suffix = path.suffix.lower()
         if suffix not in (".csv", ".json", ".jsonl"):
             raise HolderDataError("unknown holder file type: use .csv, .json or .jsonl", file=name)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise HolderDataError("file not found", file=name) from None
-        except UnicodeDecodeError:
-            raise HolderDataError("not UTF-8 text: save the file as UTF-8", file=name) from None
-        except OSError as exc:
-            raise HolderDataError(f"cannot read the file ({exc.strerror})", file=name) from None
+        text = _read_text(path, name)
         if suffix == ".csv":
             rows: Iterable[tuple[int, Any]] = _csv_rows(text, name, numbered)
         elif suffix == ".json":
@@ -125,9 +118,34 @@ def read_rows(
     return name, iter(rows)
 
 
+def read_cells(
+    source: str | PathLike[str] | Iterable[Mapping[str, Any]], *, numbered: bool = True
+) -> tuple[str, tuple[str, ...] | None, Iterator[tuple[int, Any]]]:
+    """As :func:`read_rows`, but a CSV file's rows are lists of cells under the returned header
+    (cheaper to read and to hand to another process); :func:`row_mapping` makes each a mapping.
+    The header is None for JSON and JSONL, whose rows are mappings."""
+    if isinstance(source, (str, PathLike)) and Path(source).suffix.lower() == ".csv":
+        name = str(source)
+        header, rows = _csv_cells(_read_text(Path(source), name), name, numbered)
+        return name, header, rows
+    name, mappings = read_rows(source, numbered=numbered)
+    return name, None, mappings
+
+
 def parse_row(row: Any, name: str, number: int, numbered: bool = True) -> tuple[Holder | None, list[HolderDataError]]:
     """One row of holder data as a :class:`Holder`, or ``None`` with the row's problems."""
     return _holder(row, name, number, numbered)
+
+
+def _read_text(path: Path, name: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise HolderDataError("file not found", file=name) from None
+    except UnicodeDecodeError:
+        raise HolderDataError("not UTF-8 text: save the file as UTF-8", file=name) from None
+    except OSError as exc:
+        raise HolderDataError(f"cannot read the file ({exc.strerror})", file=name) from None
 
 
 def source_row(holder: Holder) -> int | None:
@@ -171,11 +189,29 @@ def count_rows(path: str | PathLike[str]) -> int:
 
 
 def _csv_rows(text: str, name: str, numbered: bool = True) -> Iterator[tuple[int, Any]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    header, rows = _csv_cells(text, name, numbered)
+    for row_number, cells in rows:
+        yield row_number, row_mapping(header, cells)
+
+
+def row_mapping(header: tuple[str, ...] | None, raw: Any) -> Any:
+    """A row from :func:`read_cells` as :func:`parse_row` takes it: a CSV row's cells by column
+    (as :class:`csv.DictReader` gives them: a missing cell is None, a repeated column's last cell
+    wins); a JSON row as it is."""
+    if header is None:
+        return raw
+    if len(raw) < len(header):
+        raw = raw + [None] * (len(header) - len(raw))
+    return dict(zip(header, raw))
+
+
+def _csv_cells(text: str, name: str, numbered: bool = True) -> tuple[tuple[str, ...], Iterator[tuple[int, list[str]]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = reader.fieldnames
+        first = next(reader, None)
     except csv.Error as exc:
         raise HolderDataError(f"not valid CSV ({exc})", file=name, row=1) from None
+    header = tuple(first or ())
     if not header:
         raise HolderDataError("the file is empty: it needs a header row", file=name)
     missing = [
@@ -191,24 +227,28 @@ def _csv_rows(text: str, name: str, numbered: bool = True) -> Iterator[tuple[int
             row=1,
             rule="holder.columns",
         )
-    while True:
-        row_number = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise HolderDataError(f"not valid CSV ({exc})", file=name, row=row_number) from None
-        if None in row:
-            raise HolderDataError(
-                f"has {len(header) + len(row[None])} cells but the header has {len(header)}: "
-                "quote cells that contain commas",
-                file=name,
-                row=row_number,
-            )
-        if all(not (value or "").strip() for value in row.values()):
-            continue  # blank line
-        yield row_number, row
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        width = len(header)
+        while True:
+            row_number = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise HolderDataError(f"not valid CSV ({exc})", file=name, row=row_number) from None
+            if len(cells) > width:
+                raise HolderDataError(
+                    f"has {len(cells)} cells but the header has {width}: quote cells that contain commas",
+                    file=name,
+                    row=row_number,
+                )
+            if all(not cell.strip() for cell in cells):
+                continue  # blank line
+            yield row_number, cells
+
+    return header, rows()
 
 
 def _json_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:

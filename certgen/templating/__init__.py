@@ -12,6 +12,8 @@ first, then in certgen's bundled ``templates/``.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
@@ -40,6 +42,10 @@ LEGEND_SUFFIX = ".txt.j2"
 TemplateNotFound = jinja2.TemplateNotFound
 
 
+#: The options every environment is made with (part of the bytecode cache's name).
+_OPTIONS: dict[str, Any] = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": False}
+
+
 @lru_cache(maxsize=16)
 def environment(search_path: tuple[str, ...] = ()) -> jinja2.Environment:
     """The sandboxed environment for a search path (user folders first)."""
@@ -48,12 +54,52 @@ def environment(search_path: tuple[str, ...] = ()) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(folders),
         autoescape=lambda name: bool(name and name.endswith(LAYOUT_SUFFIX)),
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
+        bytecode_cache=_bytecode_cache(),
+        **_OPTIONS,
     )
     env.filters.update(FILTERS)
     return env
+
+
+class _QuietCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's file cache of compiled templates, which a cache that cannot be written (a read-only
+    home folder) or read does not stop: the template is compiled again."""
+
+    def load_bytecode(self, bucket: Any) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+@lru_cache(maxsize=1)
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (compiling the bundled templates is half of the time
+    to prepare an issue).  Jinja checks each entry against the template's source; the folder's
+    name holds what else the compiled code depends on (certgen's and Jinja's versions, the
+    environment's options).  In ``$CERTGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/certgen``
+    (``~/.cache/certgen``); ``CERTGEN_CACHE_DIR=off`` turns it off."""
+    from .. import __version__
+
+    base = os.environ.get("CERTGEN_CACHE_DIR", "")
+    if base.lower() in ("off", "0", "none"):
+        return None
+    if not base:
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        base = os.path.join(xdg or os.path.join(os.path.expanduser("~"), ".cache"), "certgen")
+    tag = hashlib.sha256(repr((__version__, jinja2.__version__, sys.version_info[:2], sorted(_OPTIONS.items()))).encode()).hexdigest()[:16]
+    folder = os.path.join(base, f"templates-{tag}")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return _QuietCache(folder)
 
 
 def expand(env: jinja2.Environment, filename: str, context: Mapping[str, Any]) -> str:

@@ -168,6 +168,11 @@ class HolderChecker:
         self.total = 0
         self.crossed: tuple[Holder, int] | None = None
         self.late: dict[int, tuple[Holder, int]] = {}
+        # What check_run compares every row with, looked up once.
+        security = spec.security if spec is not None else None
+        authorized = security.authorized_shares if security is not None else None
+        self._available = None if authorized is None or security is None else authorized - (security.outstanding_shares or 0)
+        self._terms = [(i, o.term_ended) for i, o in enumerate(spec.issuer.officers) if o.term_ended] if spec is not None else []
 
     def check(self, holder: Holder, row: int | None = None) -> list[Finding]:
         """Findings for one well-formed row: :meth:`check_run` and :meth:`check_row`."""
@@ -178,33 +183,29 @@ class HolderChecker:
         running totals that :meth:`finish` reports on."""
         out: list[Finding] = []
         number = holder.certificate_number
-        where: dict[str, Any] = {"file": _file(holder), "row": row, "certificate": number}
-        loc = _locate(holder)
         first = self.seen.get(number)
         if first is not None:
             out.append(
                 DUPLICATE.finding(
-                    f"{loc}, column certificate_number",
+                    f"{_locate(holder)}, column certificate_number",
                     f"certificate number {number!r} is used twice (first at {first}): every certificate "
                     "needs its own number",
                     field="certificate_number",
-                    **where,
+                    file=_file(holder),
+                    row=row,
+                    certificate=number,
                 )
             )
         else:
             self.seen[number] = holder.source or number
-        spec = self.spec
-        if spec is not None:
-            authorized = spec.security.authorized_shares
-            if authorized is not None:
-                self.total += holder.shares
-                available = authorized - (spec.security.outstanding_shares or 0)
-                if self.crossed is None and self.total > available:
-                    self.crossed = (holder, row or 0)
-            for index, officer in enumerate(spec.issuer.officers):
-                if officer.term_ended and holder.issue_date > officer.term_ended:
-                    first_late, count = self.late.get(index, (holder, 0))
-                    self.late[index] = (first_late, count + 1)
+        if self._available is not None:
+            self.total += holder.shares
+            if self.crossed is None and self.total > self._available:
+                self.crossed = (holder, row or 0)
+        for index, ended in self._terms:
+            if holder.issue_date > ended:
+                first_late, count = self.late.get(index, (holder, 0))
+                self.late[index] = (first_late, count + 1)
         return out
 
     def check_row(self, holder: Holder, row: int | None = None) -> list[Finding]:
