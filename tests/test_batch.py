@@ -404,3 +404,31 @@ def test_a_batch_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> 
         assert gc.get_freeze_count() > frozen // 2  # ... keeps them frozen (unfreezing would leave none)
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("numbered", [True, False])
+def test_the_manifest_and_control_report_of_a_new_batch_are_those_the_register_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, numbered: bool
+) -> None:
+    """A new batch writes its manifest from what it recorded; a resumed one reads the register.
+    Both give the same bytes (but for the time the batch was made)."""
+    import re
+
+    import certgen.batch as batch_module
+
+    holders = holders_file(tmp_path, 7, numbered=numbered)
+    options = BatchOptions(chunk_size=3, order="simplex", banner=True)
+    render_batch(SAMPLE_SPEC, holders, tmp_path / "fresh", options=options, workers=1)
+    # As a resumed run does: from the register (the entries made as the files came back dropped).
+    monkeypatch.setattr(batch_module, "_Fresh", lambda entries, files, created, lines: lines.close())
+    render_batch(SAMPLE_SPEC, holders, tmp_path / "read", options=options, workers=1)
+
+    def stable(name: str, folder: str) -> str:
+        text = (tmp_path / folder / name).read_text(encoding="utf-8")
+        return re.sub(r'"created_at": "[^"]+"', '"created_at": …', text)
+
+    assert stable("manifest.json", "fresh") == stable("manifest.json", "read")
+    assert stable("control.csv", "fresh") == stable("control.csv", "read")
+    manifest = json.loads((tmp_path / "fresh" / "manifest.json").read_text(encoding="utf-8"))
+    assert [c["pages"] for c in manifest["certificates"]][:4] == [[2, 5], [3, 6], [4, 7], [2, 5]]
+    assert [c["file"] for c in manifest["certificates"]] == ["certificates-0001.pdf"] * 3 + ["certificates-0002.pdf"] * 3 + ["certificates-0003.pdf"]

@@ -41,6 +41,7 @@ import multiprocessing
 import os
 import re
 import secrets
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from os import PathLike
@@ -51,13 +52,13 @@ from .. import __version__
 from ..errors import CertgenError, HolderDataError, RenderError, ValidationError
 from ..model.certificate import Holder
 from ..pipeline import PreparedIssue, prepare
-from ..register import Register, RegisterError, format_number
+from ..register import BatchEntry, Register, RegisterError, format_number
 from ..spec import load_spec
 from ..spec.holders import count_rows, gives_numbers, parse_row, read_cells, row_mapping, scan_holders, source_row
 from ..spec.schema import Spec
 from ..validation import ERROR, fit_findings, spec_findings
 from ..validation.holder_rules import HolderChecker, loader_finding
-from .outputs import BatchSummary, write_control_report, write_manifest
+from .outputs import BatchSummary, manifest_lines, write_control_report, write_manifest
 from .plan import BatchOptions, Chunk, chunks, job_key, page_numbers, sha256_of
 
 __all__ = ["BANNER_MARK", "BatchOptions", "BatchResult", "Progress", "render_batch"]
@@ -177,6 +178,7 @@ class _Job:
         self.key = key
         self.numbered = gives_numbers(holders_path)
         self._planned_first = 0
+        self._fresh: _Fresh | None = None
         self._layouts: dict[int, list[list[int]]] = {}
         security = spec.security
         self.security_key = security.cusip or f"{spec.issuer.name}|{security.title}"
@@ -219,9 +221,13 @@ class _Job:
             # ones.  Drop them; the batch prints from its reserved numbers (as on resume).
             _discard(rendered)
             written, adopted = 0, 0
+        plan = chunks(len(numbers), self.options.chunk_size)
+        if self._fresh is not None:  # every file printed and recorded
+            renderer.release()
+            self._close(batch_id, numbers)
+            return self._result(batch_id, numbers, plan, written=written, adopted=adopted, done=False)
         with self.reg.transaction() as conn:
             recorded = self.reg.recorded_files(conn, batch_id)
-        plan = chunks(len(numbers), self.options.chunk_size)
         if batch["state"] == "done":
             self._check_recorded(plan, recorded)
             return self._result(batch_id, numbers, plan, written=0, adopted=0, done=True)
@@ -236,6 +242,7 @@ class _Job:
             done += chunk.count
             if progress is not None:
                 progress(done, len(numbers), chunk.name)
+        renderer.release()
         self._close(batch_id, numbers)
         return self._result(batch_id, numbers, plan, written=written, adopted=adopted, done=False)
 
@@ -358,6 +365,9 @@ class _Job:
                 yield chunk, self._task(chunk, files, rows=current, header=header, source=name, first=next_number)
 
         rendered: list[tuple[Chunk, _Rendered]] = []
+        # The manifest's entries, made as the files come back (they are what the register will
+        # hold when the files are recorded at once): an unnamed file, so memory stays flat.
+        lines = tempfile.TemporaryFile(dir=self.out_dir)
         try:
             for chunk, outcome in renderer.run(tasks()):
                 rendered.append((chunk, outcome))
@@ -366,6 +376,7 @@ class _Job:
                     holder = Holder(number, registration, shares, issued, {}, source)
                     findings.extend(f for f in checker.check_run(holder, row) if f.severity == ERROR)
                     entries.append((number, registration, shares))
+                lines.write(manifest_lines(outcome.entries, "issued", chunk.name, self._pages(chunk.count)))
                 outcome.entries.clear()  # checked and kept in entries: not twice in memory on a long run
                 if progress is not None and not outcome.findings:
                     progress(chunk.stop, total, chunk.name)
@@ -376,8 +387,13 @@ class _Job:
                 raise RenderError("the holder data has no rows: nothing to print", str(self.holders_path))
             batch, numbers, recorded = self._reserve(security_id, entries, rendered)
         except BaseException:
+            lines.close()
             _discard(rendered)
             raise
+        if recorded:
+            self._fresh = _Fresh(entries, [(c, o.sha256, o.size, o.pages) for c, o in rendered], batch["created_at"], lines)
+        else:
+            lines.close()
         return batch, rendered, numbers, recorded
 
     def _reserve(
@@ -517,14 +533,20 @@ class _Job:
         )
 
     def _close(self, batch_id: int, numbers: Sequence[str]) -> None:
-        """The manifest and control report from the register, then the batch is done."""
-        summary = self._summary(batch_id)
+        """The manifest and control report from the register (or, for a batch printed and recorded
+        in one go, from what this run recorded: the same), then the batch is done."""
+        fresh, self._fresh = self._fresh, None
+        summary = self._summary(batch_id) if fresh is None else self._fresh_summary(batch_id, fresh)
         size = self.options.chunk_size
 
         def pages(index: int) -> list[int]:
             return self._pages(min(size, len(numbers) - index // size * size))[index % size]
 
-        write_manifest(self.out_dir / "manifest.json", summary, pages)
+        try:
+            write_manifest(self.out_dir / "manifest.json", summary, pages, None if fresh is None else fresh.lines)
+        finally:
+            if fresh is not None:
+                fresh.lines.close()
         write_control_report(self.out_dir, summary)
         with self.reg.transaction() as conn:
             self.reg.finish_batch(conn, batch_id)
@@ -542,8 +564,20 @@ class _Job:
             batch = self.reg.find_batch(conn, self.key)
             recorded = self.reg.recorded_files(conn, batch_id)
         assert batch is not None
-        records = self.reg.batch_entries(batch_id)
-        created = batch["created_at"]
+        return self._summary_of(batch_id, batch["created_at"], [recorded[name] for name in sorted(recorded)], self.reg.batch_entries(batch_id))
+
+    def _fresh_summary(self, batch_id: int, fresh: _Fresh) -> BatchSummary:
+        """What :meth:`_summary` reads from the register, from what this run recorded in it."""
+        files = [
+            {"name": c.name, "sha256": sha256, "bytes": size, "pages": pages, "certificates": c.count}
+            for c, sha256, size, pages in sorted(fresh.files, key=lambda f: f[0].name)
+        ]
+        size = self.options.chunk_size
+        names = [c.name for c, *_ in fresh.files]  # in print order
+        records = [BatchEntry(n, r, a, "issued", names[i // size]) for i, (n, r, a) in enumerate(fresh.entries)]
+        return self._summary_of(batch_id, fresh.created_at, files, records)
+
+    def _summary_of(self, batch_id: int, created: Any, files: list[dict[str, Any]], records: list[BatchEntry]) -> BatchSummary:
         if isinstance(created, dt.datetime) and created.tzinfo is None:
             created = created.replace(tzinfo=dt.timezone.utc)
         return BatchSummary(
@@ -557,7 +591,7 @@ class _Job:
             holders_file=str(self.holders_path),
             created_at=created.isoformat() if isinstance(created, dt.datetime) else str(created),
             options=asdict(self.options),
-            files=[recorded[name] for name in sorted(recorded)],
+            files=files,
             certificates=records,
         )
 
@@ -595,6 +629,19 @@ class _Task:
     #: ... and, when the register allocates the numbers: (prefix, first, width) of the file's first row.
     numbers: tuple[str, int, int] | None
     print_options: Any
+
+
+@dataclass(frozen=True)
+class _Fresh:
+    """A new batch printed and recorded in one go: what the register now holds of it."""
+
+    #: (number, registration, amount) in print order.
+    entries: list[tuple[str, str, int]]
+    #: (chunk, SHA-256, bytes, pages) of each file, in print order.
+    files: list[tuple[Chunk, str, int, int]]
+    created_at: Any
+    #: The manifest's certificate entries (see write_manifest).
+    lines: Any
 
 
 @dataclass(frozen=True)
@@ -707,13 +754,23 @@ class _Renderer:
         self.spec_path = spec_path
         self.workers = workers
         self.pool: cf.ProcessPoolExecutor | None = None
+        self._released: list[cf.ProcessPoolExecutor] = []
 
     def __enter__(self) -> _Renderer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release()
+        for pool in self._released:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def release(self) -> None:
+        """Let the workers go (the batch has nothing more to render): they exit while this
+        process records and reports; the pool is joined on leaving."""
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self._released.append(self.pool)
+            self.pool = None
 
     def start(self) -> None:
         """Start the workers now (not at the first file), each encoding the static pages."""

@@ -11,8 +11,9 @@ import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .. import __version__
 from ..drawing import DocumentInfo
@@ -21,7 +22,7 @@ from ..pipeline import atomic_output
 from ..register import BatchEntry
 from ..words import in_figures
 
-__all__ = ["BatchSummary", "write_control_report", "write_manifest"]
+__all__ = ["BatchSummary", "manifest_line", "manifest_lines", "write_control_report", "write_manifest"]
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,41 @@ class BatchSummary:
         return out
 
 
-def write_manifest(path: Path, summary: BatchSummary, pages: Callable[[int], list[int]]) -> None:
+def manifest_line(number: str, registration: str, amount: int, state: str, file: str | None, pages: Sequence[int]) -> str:
+    """A certificate's entry in ``manifest.json``: one line of JSON."""
+    quote = _json_string  # json's own (C) string encoder: the entries are formatted, not walked
+    return (
+        f'{{"number": {quote(number)}, "registration": {quote(registration)}, "shares": {int(amount)}, '
+        f'"state": {quote(state)}, "file": {"null" if file is None else quote(file)}, '
+        f'"pages": {_pages_text(tuple(pages))}}}'
+    )
+
+
+def manifest_lines(entries: Sequence[Sequence[Any]], state: str, file: str, pages: Sequence[Sequence[int]]) -> bytes:
+    """The entries of one file's certificates, as :func:`write_manifest` takes them: UTF-8, each
+    line indented and followed by ``,\\n``.  *entries* start ``(number, registration, amount)``;
+    *pages* are each one's page numbers."""
+    quote = _json_string
+    tail = f'"state": {quote(state)}, "file": {quote(file)}, "pages": '
+    made = [
+        f'  {{"number": {quote(entry[0])}, "registration": {quote(entry[1])}, "shares": {int(entry[2])}, {tail}{_pages_text(tuple(where))}}},\n'
+        for entry, where in zip(entries, pages)
+    ]
+    return "".join(made).encode("utf-8")
+
+
+@lru_cache(maxsize=4096)
+def _pages_text(pages: tuple[int, ...]) -> str:
+    return f"[{', '.join(str(int(p)) for p in pages)}]"
+
+
+def write_manifest(path: Path, summary: BatchSummary, pages: Callable[[int], list[int]], lines: BinaryIO | None = None) -> None:
     """``manifest.json``: the job, every file with its SHA-256, every certificate with its file and pages.
 
     :param pages: the page numbers of the certificate at a position of the print order.
+    :param lines: the certificates' entries already made, in print order (:func:`manifest_line`,
+        UTF-8, each followed by ``,\n``), as a new batch makes them while its files come back;
+        by default they are made from *summary*.
     """
     data = {
         "manifest": 1,
@@ -79,13 +111,7 @@ def write_manifest(path: Path, summary: BatchSummary, pages: Callable[[int], lis
             for f in summary.files
         ],
     }
-    quote = _json_string  # json's own (C) string encoder: the entries are formatted, not walked
-    certificates = (
-        f'{{"number": {quote(c.number)}, "registration": {quote(c.registration)}, "shares": {int(c.amount)}, '
-        f'"state": {quote(c.state)}, "file": {"null" if c.file is None else quote(c.file)}, '
-        f'"pages": [{", ".join(str(int(p)) for p in pages(index))}]}}'
-        for index, c in enumerate(summary.certificates)
-    )
+    certificates = (manifest_line(*c, pages(index)) for index, c in enumerate(summary.certificates))
     # One entry per line: readable, diffable, and written by json's C encoder
     # (indent= switches to the pure-Python one, ten times slower on a long run);
     # written as it is made, so a long run's manifest is never whole in memory.
@@ -108,14 +134,33 @@ def write_manifest(path: Path, summary: BatchSummary, pages: Callable[[int], lis
             else:
                 stream.write(json.dumps(value, ensure_ascii=False).encode("utf-8") + end)
         stream.write(b' "certificates": [\n')
+        if lines is not None:
+            _copy_lines(lines, stream)
+            stream.write(b" ]\n}\n")
+            return
         count = len(summary.certificates)
-        lines: list[str] = []
+        batch: list[str] = []
         for index, item in enumerate(certificates):
-            lines.append("  " + item + (",\n" if index < count - 1 else "\n"))
-            if len(lines) == 1000:
-                stream.write("".join(lines).encode("utf-8"))
-                lines = []
-        stream.write("".join(lines).encode("utf-8") + b" ]\n}\n")
+            batch.append("  " + item + (",\n" if index < count - 1 else "\n"))
+            if len(batch) == 1000:
+                stream.write("".join(batch).encode("utf-8"))
+                batch = []
+        stream.write("".join(batch).encode("utf-8") + b" ]\n}\n")
+
+
+def _copy_lines(lines: BinaryIO, stream: BinaryIO) -> None:
+    """Entries each ending ``,\n``, the last one's comma left out."""
+    size = lines.seek(0, io.SEEK_END)
+    lines.seek(0)
+    left = size - 2
+    while left > 0:
+        block = lines.read(min(left, 1 << 20))
+        if not block:
+            break
+        stream.write(block)
+        left -= len(block)
+    if size:
+        stream.write(b"\n")
 
 
 #: A JSON string literal, as json.dumps(..., ensure_ascii=False) writes it.

@@ -83,17 +83,18 @@ def _segments(f: Callable[[float], Point], df: Callable[[float], Point], t0: flo
     probe = 16
     error = _deviation(f, df, t0, t1, probe)
     n = max(4, math.ceil(probe * (error / TOLERANCE) ** 0.25)) if error > 0 else 4
-    if _deviation(f, df, t0, t1, n) > TOLERANCE:
-        while n < 4096 and _deviation(f, df, t0, t1, n) > TOLERANCE:
+    if _deviation(f, df, t0, t1, n, TOLERANCE) > TOLERANCE:
+        while n < 4096 and _deviation(f, df, t0, t1, n, TOLERANCE) > TOLERANCE:
             n = max(n + 1, round(n * 1.125))
     else:
-        while n > 4 and _deviation(f, df, t0, t1, smaller := min(n - 1, round(n / 1.125))) <= TOLERANCE:
+        while n > 4 and _deviation(f, df, t0, t1, smaller := min(n - 1, round(n / 1.125)), TOLERANCE) <= TOLERANCE:
             n = smaller
     return n
 
 
-def _deviation(f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, n: int) -> float:
-    """The largest distance, sampled at each segment's quarter points, between the curve and its Béziers."""
+def _deviation(f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, n: int, limit: float = math.inf) -> float:
+    """The largest distance, sampled at each segment's quarter points, between the curve and its
+    Béziers; or the first one over *limit* (the question is then only whether it holds)."""
     h = (t1 - t0) / n
     worst = 0.0
     for i in range(n):
@@ -107,6 +108,8 @@ def _deviation(f: Callable[[float], Point], df: Callable[[float], Point], t0: fl
             by = u * u * u * y0 + 3 * u * u * s * y1 + 3 * u * s * s * y2 + s * s * s * y3
             tx, ty = f(a + s * h)
             worst = max(worst, math.hypot(bx - tx, by - ty))
+        if worst > limit:
+            break
     return worst
 
 

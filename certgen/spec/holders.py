@@ -177,7 +177,7 @@ def count_rows(path: str | PathLike[str]) -> int:
         suffix = Path(path).suffix.lower()
         text = Path(path).read_text(encoding="utf-8-sig")
         if suffix == ".csv":
-            return max(0, sum(1 for row in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in row)) - 1)
+            return max(0, sum(1 for row in csv.reader(io.StringIO(text, newline="")) if "".join(row).strip()) - 1)
         if suffix == ".jsonl":
             return sum(1 for line in text.splitlines() if line.strip())
         data = json.loads(text)
@@ -244,7 +244,7 @@ def _csv_cells(text: str, name: str, numbered: bool = True) -> tuple[tuple[str, 
                     file=name,
                     row=row_number,
                 )
-            if all(not cell.strip() for cell in cells):
+            if not "".join(cells).strip():
                 continue  # blank line
             yield row_number, cells
 
