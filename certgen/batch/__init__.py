@@ -367,7 +367,7 @@ class _Job:
         rendered: list[tuple[Chunk, _Rendered]] = []
         # The manifest's entries, made as the files come back (they are what the register will
         # hold when the files are recorded at once): an unnamed file, so memory stays flat.
-        lines = tempfile.TemporaryFile(dir=self.out_dir)
+        lines = tempfile.TemporaryFile(dir=self.out_dir)  # noqa: SIM115 (closed by _close, or on failure)
         try:
             for chunk, outcome in renderer.run(tasks()):
                 rendered.append((chunk, outcome))
