@@ -93,6 +93,8 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     if not base:
         xdg = os.environ.get("XDG_CACHE_HOME", "")
         base = os.path.join(xdg or os.path.join(os.path.expanduser("~"), ".cache"), "certgen")
+        if not os.path.isabs(base):  # no home folder: no cache, rather than one in the working folder
+            return None
     tag = hashlib.sha256(repr((__version__, jinja2.__version__, sys.version_info[:2], sorted(_OPTIONS.items()))).encode()).hexdigest()[:16]
     folder = os.path.join(base, f"templates-{tag}")
     try:
