@@ -214,18 +214,16 @@ class _Job:
             with self.reg.transaction() as conn:
                 numbers = self.reg.batch_numbers(conn, int(batch["id"]))
         batch_id = int(batch["id"])
-        if recorded_at_once:
-            written, adopted = self._rename(rendered), 0
-        else:
-            # Another print station allocated numbers meanwhile: the files carry the wrong
-            # ones.  Drop them; the batch prints from its reserved numbers (as on resume).
-            _discard(rendered)
-            written, adopted = 0, 0
         plan = chunks(len(numbers), self.options.chunk_size)
-        if self._fresh is not None:  # every file printed and recorded
+        if recorded_at_once:  # every file printed and recorded
+            written = self._rename(rendered)
             renderer.release()
             self._close(batch_id, numbers)
-            return self._result(batch_id, numbers, plan, written=written, adopted=adopted, done=False)
+            return self._result(batch_id, numbers, plan, written=written, adopted=0, done=False)
+        # Another print station allocated numbers meanwhile, or the job resumes: the files
+        # rendered (if any) carry the wrong numbers.  The batch prints from its reserved ones.
+        _discard(rendered)
+        written, adopted = 0, 0
         with self.reg.transaction() as conn:
             recorded = self.reg.recorded_files(conn, batch_id)
         if batch["state"] == "done":
@@ -667,12 +665,12 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
     findings: list[Any] = []
     if task.rows is not None:
         holders = []
+        prefix, first, width = task.numbers or ("", 0, 0)
         for position, (row, raw) in enumerate(task.rows):
             holder, problems = parse_row(row_mapping(task.header, raw), task.source, row, task.numbered)
             findings.extend(loader_finding(p) for p in problems)
             if holder is not None:
                 if task.numbers is not None:
-                    prefix, first, width = task.numbers
                     holder = _numbered(holder, format_number(prefix, first + position, width))
                 holders.append(holder)
     else:

@@ -55,25 +55,25 @@ class BatchSummary:
 
 def manifest_line(number: str, registration: str, amount: int, state: str, file: str | None, pages: Sequence[int]) -> str:
     """A certificate's entry in ``manifest.json``: one line of JSON."""
-    quote = _json_string  # json's own (C) string encoder: the entries are formatted, not walked
-    return (
-        f'{{"number": {quote(number)}, "registration": {quote(registration)}, "shares": {int(amount)}, '
-        f'"state": {quote(state)}, "file": {"null" if file is None else quote(file)}, '
-        f'"pages": {_pages_text(tuple(pages))}}}'
-    )
+    return f"{_head(number, registration, amount)}{_tail(state, file)}{_pages_text(tuple(pages))}}}"
 
 
 def manifest_lines(entries: Sequence[Sequence[Any]], state: str, file: str, pages: Sequence[Sequence[int]]) -> bytes:
     """The entries of one file's certificates, as :func:`write_manifest` takes them: UTF-8, each
     line indented and followed by ``,\\n``.  *entries* start ``(number, registration, amount)``;
     *pages* are each one's page numbers."""
-    quote = _json_string
-    tail = f'"state": {quote(state)}, "file": {quote(file)}, "pages": '
-    made = [
-        f'  {{"number": {quote(entry[0])}, "registration": {quote(entry[1])}, "shares": {int(entry[2])}, {tail}{_pages_text(tuple(where))}}},\n'
-        for entry, where in zip(entries, pages)
-    ]
+    tail = _tail(state, file)  # the same for the whole file
+    made = [f"  {_head(*entry[:3])}{tail}{_pages_text(tuple(where))}}},\n" for entry, where in zip(entries, pages)]
     return "".join(made).encode("utf-8")
+
+
+def _head(number: str, registration: str, amount: int) -> str:
+    quote = _json_string  # json's own (C) string encoder: the entries are formatted, not walked
+    return f'{{"number": {quote(number)}, "registration": {quote(registration)}, "shares": {int(amount)}, '
+
+
+def _tail(state: str, file: str | None) -> str:
+    return f'"state": {_json_string(state)}, "file": {"null" if file is None else _json_string(file)}, "pages": '
 
 
 @lru_cache(maxsize=4096)

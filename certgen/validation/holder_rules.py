@@ -170,8 +170,9 @@ class HolderChecker:
         self.late: dict[int, tuple[Holder, int]] = {}
         # What check_run compares every row with, looked up once.
         security = spec.security if spec is not None else None
-        authorized = security.authorized_shares if security is not None else None
-        self._available = None if authorized is None or security is None else authorized - (security.outstanding_shares or 0)
+        self._available: int | None = None
+        if security is not None and security.authorized_shares is not None:
+            self._available = security.authorized_shares - (security.outstanding_shares or 0)
         self._terms = [(i, o.term_ended) for i, o in enumerate(spec.issuer.officers) if o.term_ended] if spec is not None else []
 
     def check(self, holder: Holder, row: int | None = None) -> list[Finding]:
