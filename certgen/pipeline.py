@@ -21,7 +21,8 @@ import logging
 import os
 import secrets
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field as dataclass_field, replace
+from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from os import PathLike
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -29,10 +30,22 @@ from typing import Any, BinaryIO
 from . import __version__
 from .drawing import DocumentInfo, FilledPage, PrintOptions, write_pdf
 from .errors import CertgenError, RenderError, SpecError
-from .layout import layout_page
+from .layout import layout_page, without_art
 from .layout.elements import Page, Text
 from .layout.fields import check_field, fill_field
 from .model.certificate import Holder, blank_values, certificate_values, specimen_values
+from .signing import (
+    UNITS,
+    Payload,
+    Signer,
+    SigningKeyError,
+    key_id,
+    load_private_key,
+    load_public_key,
+    private_key_from_env,
+    read_key_file,
+    registration_digest,
+)
 from .spec import load_spec
 from .spec.schema import Spec
 from .templating import (
@@ -113,7 +126,12 @@ def resolve_legends(spec: Spec) -> list[ResolvedLegend]:
     return out
 
 
-def prepare(spec: Spec | str | PathLike[str] | Mapping[str, Any], *, validate: bool = True) -> PreparedIssue:
+def prepare(
+    spec: Spec | str | PathLike[str] | Mapping[str, Any],
+    *,
+    validate: bool = True,
+    signing_key: bytes | None = None,
+) -> PreparedIssue:
     """Do the per-issue work once: legends, templates, layout.
 
     :param spec: a loaded :class:`Spec`, a spec file path, or a mapping.
@@ -121,10 +139,13 @@ def prepare(spec: Spec | str | PathLike[str] | Mapping[str, Any], *, validate: b
         certificates are written, the holder rules on each row and the rules
         that issued certificates add (a full CUSIP); ``False`` only for a
         caller that has run :func:`certgen.validate` itself.
+    :param signing_key: the PEM of the private key that signs the QR codes (a spec with a
+        ``qr:`` section); by default it is read from the variable or file the spec names.
     :raises ValidationError: when a rule finds an error.
     :raises SpecError: for an unknown template or a legend template's missing parameter.
     :raises TemplateError: when a template fails to expand or describes a bad layout.
     :raises FitError: when static text (a legend, a clause) does not fit its box.
+    :raises SigningKeyError: when the QR code's keys are unreadable or do not make a pair.
     """
     if not isinstance(spec, Spec):
         spec = load_spec(spec)
@@ -154,13 +175,16 @@ def prepare(spec: Spec | str | PathLike[str] | Mapping[str, Any], *, validate: b
             ) from None
         pages.append(layout_page(xml, template=f"{name}{LAYOUT_SUFFIX}", base_dir=spec.base_dir))
     _check_legends_printed(spec, legends, pages)
+    if not spec.art.enabled:
+        pages = [without_art(page) for page in pages]
     info = DocumentInfo(
         title=f"{spec.issuer.name} {spec.security.title}",
         author=spec.issuer.name,
         subject=f"{spec.security.title} certificate" + (f", CUSIP {spec.security.cusip}" if spec.security.cusip else ""),
         creator=f"certgen {__version__}",
     )
-    return PreparedIssue(spec, tuple(pages), tuple(legends), info, validate)
+    signer = _signer(spec, signing_key) if spec.qr is not None else None
+    return PreparedIssue(spec, tuple(pages), tuple(legends), info, validate, signer)
 
 
 @dataclass(frozen=True)
@@ -173,6 +197,9 @@ class PreparedIssue:
     info: DocumentInfo
     #: Holder rows are checked by the validation rules as they are written.
     validated: bool = True
+    #: Signs the QR codes (a spec with ``qr:``); None when there is no code, or no private key
+    #: (then only the blank form and specimens print).
+    signer: Signer | None = dataclass_field(default=None, compare=False, repr=False)
     #: Per-issue encodings made on first use (the static shell of print files).
     _cache: dict[str, Any] = dataclass_field(default_factory=dict, compare=False, repr=False)
 
@@ -198,6 +225,8 @@ class PreparedIssue:
         else:
             values = certificate_values(holder)
             number = holder.certificate_number
+            if self.spec.qr is not None:
+                values["qr_payload"] = self.payload(holder).encode()
         out: list[FilledPage] = []
         for page in self.pages:
             filled = []
@@ -211,6 +240,21 @@ class PreparedIssue:
                 filled.append((index, lines))
             out.append(filled)
         return out
+
+    def payload(self, holder: Holder) -> Payload:
+        """The signed payload of *holder*'s certificate (its QR code and metadata).
+
+        :raises SigningKeyError: when the issue has no private key to sign with.
+        """
+        if self.signer is None:
+            qr = self.spec.qr
+            assert qr is not None
+            raise SigningKeyError(
+                f"the QR code is signed, and there is no private key: set ${qr.private_key_env} to the key's PEM "
+                "text or name a file in qr.private_key_file",
+                self.spec.locate("qr"),
+            )
+        return self.signer.sign(certificate_payload(self.spec, holder))
 
     def write(
         self,
@@ -352,7 +396,9 @@ def _spec_file(spec: Spec) -> str | None:
 
 
 def issue_seed(spec: Spec) -> int:
-    """The ornament seed: the spec's, or one derived from the issuer and CUSIP."""
+    """The ornament seed: the spec's (``art.seed``, else ``style.seed``), or one derived from the issuer and CUSIP."""
+    if spec.art.seed is not None:
+        return spec.art.seed
     if spec.style.seed is not None:
         return spec.style.seed
     key = f"{spec.issuer.name}|{spec.security.cusip or spec.security.title}"
@@ -371,7 +417,67 @@ def _context_base(spec: Spec) -> dict[str, Any]:
         "warrant": spec.warrant,
         "style": spec.style,
         "seed": issue_seed(spec),
+        "art": _art_context(spec),
+        "qr": spec.qr is not None,
     }
+
+
+def _art_context(spec: Spec) -> dict[str, Any]:
+    """The security art's parameters as templates use them, defaults resolved."""
+    art = spec.art
+    return {
+        "enabled": art.enabled,
+        "guilloche": art.guilloche or spec.style.ink,
+        "ground": art.ground or _paler(spec.style.ink, 0.55),
+        "microprint": art.microprint or spec.style.ink,
+        "density": art.density,
+        "text": " ".join((art.microprint_text or spec.issuer.name).split()).upper(),
+    }
+
+
+def _paler(color: str, amount: float) -> str:
+    """*color* (``#rrggbb``) mixed with white by *amount*."""
+    channels = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in channels)
+
+
+def certificate_payload(spec: Spec, holder: Holder) -> Payload:
+    """The fields of *holder*'s certificate that its QR code signs (not yet signed)."""
+    return Payload(
+        key_id="",
+        issuer=" ".join(spec.issuer.name.split()),
+        cusip=spec.security.cusip or "",
+        number=holder.certificate_number,
+        amount=holder.shares,
+        unit=UNITS[spec.security.kind],
+        issue_date=holder.issue_date,
+        registration_digest=registration_digest(holder.registration),
+    )
+
+
+def _signer(spec: Spec, pem: bytes | None) -> Signer | None:
+    """The QR code's signer: the key given, in the spec's variable, or in its file; None when
+    there is none.  The private key must be the spec's public key's pair."""
+    qr = spec.qr
+    assert qr is not None
+    public = load_public_key(read_key_file(spec.base_dir / qr.public_key, "public key", spec.locate("qr.public_key")), spec.locate("qr.public_key"))
+    where = "the signing key given"
+    if pem is None:
+        pem = private_key_from_env(qr.private_key_env)
+        where = f"${qr.private_key_env}"
+    if pem is None and qr.private_key_file:
+        where = spec.locate("qr.private_key_file")
+        pem = read_key_file(spec.base_dir / qr.private_key_file, "private key", where)
+    if pem is None:
+        return None
+    signer = Signer(load_private_key(pem, where))
+    if signer.key_id != key_id(public):
+        raise SigningKeyError(
+            f"the private key (id {signer.key_id}) is not the pair of qr.public_key (id {key_id(public)}): "
+            "give the matching key, or the new public key",
+            where,
+        )
+    return signer
 
 
 def _check_legends_printed(spec: Spec, legends: list[ResolvedLegend], pages: list[Page]) -> None:

@@ -94,10 +94,25 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
     return run
 
 
-def pdf_text(data: bytes) -> list[str]:
-    """Text of each page, extracted with pypdf."""
+def pdf_text(data: bytes, *, microprint: bool = False) -> list[str]:
+    """Text of each page, extracted with pypdf; without the microprint (text under one point,
+    its name repeated along the rules) unless *microprint*."""
     reader = pypdf.PdfReader(io.BytesIO(data))
-    return [page.extract_text() for page in reader.pages]
+    if microprint:
+        return [page.extract_text() for page in reader.pages]
+    out = []
+    for page in reader.pages:
+        parts: list[str] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+            a, b = tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]
+            c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+            if size * abs(a * d - b * c) ** 0.5 >= 1.0 or not text.strip():
+                parts.append(text)
+
+        page.extract_text(visitor_text=visit)
+        out.append("".join(parts))
+    return out
 
 
 def words(text: str) -> list[str]:

@@ -25,9 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..layout.elements import RGB, Border, Rosette
+from ..layout.elements import RGB, Border, Ground, Rosette
 
-__all__ = ["Pattern", "Placement", "Tile", "border_pattern", "circle_path", "rosette_pattern"]
+__all__ = ["Pattern", "Placement", "Repeat", "Tile", "border_pattern", "circle_path", "ground_pattern", "rosette_pattern"]
 
 Point = tuple[float, float]
 Matrix = tuple[float, float, float, float, float, float]
@@ -50,8 +50,19 @@ class Placement:
     matrix: Matrix
 
 
+@dataclass(frozen=True)
+class Repeat:
+    """A tile placed through *matrix*, then again after each move: each a matrix in the
+    tile's own space from the previous placement (a band's next wave, a rosette's next
+    strand, a ground's next line).  The moves repeat, so their operators compress to little."""
+
+    tile: str
+    matrix: Matrix
+    moves: tuple[Matrix, ...]
+
+
 #: One step of a pattern: literal PDF operators, or a tile placement.
-Step = str | Placement
+Step = str | Placement | Repeat
 
 
 @dataclass(frozen=True)
@@ -73,7 +84,7 @@ def _fmt(value: float) -> str:
 TOLERANCE = 0.05
 
 
-def _segments(f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float) -> int:
+def _segments(f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, tolerance: float = TOLERANCE) -> int:
     """The fewest Hermite segments (within an eighth) that keep within :data:`TOLERANCE`.
 
     A Hermite cubic's error falls as the fourth power of its segment's length, so one
@@ -82,12 +93,12 @@ def _segments(f: Callable[[float], Point], df: Callable[[float], Point], t0: flo
     """
     probe = 16
     error = _deviation(f, df, t0, t1, probe)
-    n = max(4, math.ceil(probe * (error / TOLERANCE) ** 0.25)) if error > 0 else 4
-    if _deviation(f, df, t0, t1, n, TOLERANCE) > TOLERANCE:
-        while n < 4096 and _deviation(f, df, t0, t1, n, TOLERANCE) > TOLERANCE:
+    n = max(4, math.ceil(probe * (error / tolerance) ** 0.25)) if error > 0 else 4
+    if _deviation(f, df, t0, t1, n, tolerance) > tolerance:
+        while n < 4096 and _deviation(f, df, t0, t1, n, tolerance) > tolerance:
             n = max(n + 1, round(n * 1.125))
     else:
-        while n > 4 and _deviation(f, df, t0, t1, smaller := min(n - 1, round(n / 1.125)), TOLERANCE) <= TOLERANCE:
+        while n > 4 and _deviation(f, df, t0, t1, smaller := min(n - 1, round(n / 1.125)), tolerance) <= tolerance:
             n = smaller
     return n
 
@@ -113,10 +124,12 @@ def _deviation(f: Callable[[float], Point], df: Callable[[float], Point], t0: fl
     return worst
 
 
-def _bezier(f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, close: bool = False) -> str:
+def _bezier(
+    f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, close: bool = False, tolerance: float = TOLERANCE
+) -> str:
     """Cubic Bézier path through f(t) on [t0, t1], tangents from df (Hermite), as few
-    segments as stay within :data:`TOLERANCE` of the curve."""
-    segments = _segments(f, df, t0, t1)
+    segments as stay within *tolerance* of the curve."""
+    segments = _segments(f, df, t0, t1, tolerance)
     h = (t1 - t0) / segments
     x, y = f(t0)
     parts = [f"{_fmt(x)} {_fmt(y)} m"]
@@ -162,7 +175,7 @@ def border_pattern(border: Border) -> Pattern:
     x0, y0 = border.x, border.y
     w, h = border.width, border.height
     band = border.band
-    strands = rng.choice((7, 8, 9))
+    strands = max(3, round(rng.choice((7, 8, 9)) * border.density))
     waves_per_band = rng.uniform(0.95, 1.25)
     lace = rng.choice((2, 3))
     phase = rng.uniform(0, 2 * math.pi)
@@ -225,13 +238,12 @@ def border_pattern(border: Border) -> Pattern:
         periods = periods_of(length)
         wavelength = length / periods
         stretch = wavelength / tile_wavelength
-        for period in range(periods):
-            t = period * wavelength
-            if vertical:  # the horizontal tile turned by 90 degrees
-                matrix: Matrix = (0.0, stretch, -1.0, 0.0, sx, sy + t)
-            else:
-                matrix = (stretch, 0.0, 0.0, 1.0, sx + t, sy)
-            steps.append(Placement(wave, matrix))
+        if vertical:  # the horizontal tile turned by 90 degrees
+            matrix: Matrix = (0.0, stretch, -1.0, 0.0, sx, sy)
+        else:
+            matrix = (stretch, 0.0, 0.0, 1.0, sx, sy)
+        # Period after period: one tile's length along its own axis.
+        steps.append(Repeat(wave, matrix, ((1.0, 0.0, 0.0, 1.0, tile_wavelength, 0.0),) * (periods - 1)))
     corner_tiles: list[Tile] = []
     for cx, cy in (
         (x0 + band / 2, y0 + band / 2),
@@ -239,7 +251,7 @@ def border_pattern(border: Border) -> Pattern:
         (x0 + band / 2, y0 + h - band / 2),
         (x0 + w - band / 2, y0 + h - band / 2),
     ):
-        corner = rosette_pattern(Rosette(cx, cy, band / 2 - 3.0, border.color, border.seed + 7, border.line_width))
+        corner = rosette_pattern(Rosette(cx, cy, band / 2 - 3.0, border.color, border.seed + 7, border.line_width, border.density))
         corner_tiles.extend(corner.tiles)
         steps.extend(corner.steps)
     steps.append("Q")
@@ -255,7 +267,7 @@ def rosette_pattern(rosette: Rosette) -> Pattern:
     r = rosette.r
     petals = rng.choice((10, 12, 14, 16, 18))
     # Fewer strands on a small rosette, or its ring fills in solid.
-    copies = max(5, min(rng.choice((12, 14, 16)), int(r / 3.2)))
+    copies = max(5, min(round(rng.choice((12, 14, 16)) * rosette.density), int(r / 3.2 * rosette.density)))
     star = rng.choice((5, 6, 7, 8, 9))
 
     def ring(t: float) -> Point:
@@ -290,14 +302,83 @@ def rosette_pattern(rosette: Rosette) -> Pattern:
     star_tile = Tile(f"gs{key}", bbox, _bezier(trochoid, dtrochoid, 0, 2 * math.pi, close=True))
     steps: list[Step] = ["q", _stroke(rosette.color, rosette.line_width)]
     for tile, count, spread in ((ring_tile, copies, math.pi / petals), (star_tile, 3, 2 * math.pi / star)):
-        for i in range(count):
-            a = spread * i / count
-            cos, sin = math.cos(a), math.sin(a)
-            steps.append(Placement(tile.name, (cos, sin, -sin, cos, rosette.cx, rosette.cy)))
+        a = spread / count
+        turn: Matrix = (math.cos(a), math.sin(a), -math.sin(a), math.cos(a), 0.0, 0.0)
+        steps.append(Repeat(tile.name, (1.0, 0.0, 0.0, 1.0, rosette.cx, rosette.cy), (turn,) * (count - 1)))
     for factor, width in ((1.0, rosette.line_width * 2.5), (0.965, rosette.line_width)):
         steps.append(f"{_fmt(width)} w {_circle(rosette.cx, rosette.cy, r * factor)}")
     steps.append("Q")
     return Pattern((ring_tile, star_tile), tuple(steps))
+
+
+@lru_cache(maxsize=32)
+def ground_pattern(ground: Ground) -> Pattern:
+    """A fine underprint: two families of wavy hairlines crossing into a lattice of lenses,
+    their amplitude swelling and ebbing across the box (a moiré a copier cannot hold),
+    clipped to the box.
+
+    Every line of a family is the same curve shifted (up one spacing, along a phase step), so
+    each family is one tile placed once per line.
+    """
+    rng = random.Random(ground.seed * 104729 + 3)
+    spacing = 2.4 / ground.density
+    wavelength = rng.uniform(14.0, 22.0)
+    swell = rng.uniform(2.2, 3.4)  # wavelengths of the amplitude's slow modulation across the box
+    amplitude = spacing * rng.uniform(1.1, 1.6)
+    step = wavelength * rng.uniform(0.05, 0.11)  # phase step from one line to the next
+    k = 2 * math.pi / wavelength
+    slow = 2 * math.pi * swell / (ground.width + 2 * wavelength)
+    # Each line is placed 0 to one wave left of the box: the tile spans the box and one wave.
+    x_from, x_to = 0.0, ground.width + wavelength
+    def f(t: float) -> Point:
+        a = amplitude * (0.55 + 0.45 * math.sin(slow * (t - x_from)))
+        return (t, a * math.sin(k * t))
+
+    def df(t: float) -> Point:
+        m = 0.55 + 0.45 * math.sin(slow * (t - x_from))
+        dm = 0.45 * slow * math.cos(slow * (t - x_from))
+        return (1.0, amplitude * (dm * math.sin(k * t) + m * k * math.cos(k * t)))
+
+    # One tile for both families (the second is the first upside down) and for every box
+    # of the same size and seed: placed, not repeated.
+    name = f"gg{_key('ground', ground.width, ground.height, ground.seed, ground.color, ground.line_width, ground.density)}"
+    # A pale hairline under the type: twice the border's tolerance (0.035 mm) is still
+    # finer than the line.
+    tile = Tile(name, (x_from - 1, -amplitude - 1, x_to + 1, amplitude + 1), _bezier(f, df, x_from, x_to, tolerance=2 * TOLERANCE))
+    steps: list[Step] = ["q", _rounded(ground.x, ground.y, ground.width, ground.height, ground.radius) + " W n",
+                         _stroke(ground.color, ground.line_width)]
+    lines = math.ceil((ground.height + 4 * amplitude) / spacing) + 1
+    for family in (1.0, -1.0):
+        # Each line is the last one moved up a spacing and back a phase step (forward a wave
+        # less the step, where that keeps the tile over the box); the second family is
+        # upside down, so its moves are too.
+        moves = []
+        shift = 0.0
+        for _ in range(lines - 1):
+            dx = -step if shift - step >= -wavelength else wavelength - step
+            shift += dx
+            moves.append((1.0, 0.0, 0.0, 1.0, dx, spacing * family))
+        y = ground.y - 2 * amplitude + (spacing / 2 if family < 0 else 0.0)
+        steps.append(Repeat(name, (1.0, 0.0, 0.0, family, ground.x, y), tuple(moves)))
+    steps.append("Q")
+    return Pattern((tile,), tuple(steps))
+
+
+def _rounded(x: float, y: float, w: float, h: float, r: float) -> str:
+    """A rectangle path, its corners rounded by *r* (not painted)."""
+    if r <= 0:
+        return _rect(x, y, w, h)
+    k = 0.5523 * r
+    return (
+        f"{_fmt(x + r)} {_fmt(y)} m {_fmt(x + w - r)} {_fmt(y)} l "
+        f"{_fmt(x + w - r + k)} {_fmt(y)} {_fmt(x + w)} {_fmt(y + r - k)} {_fmt(x + w)} {_fmt(y + r)} c "
+        f"{_fmt(x + w)} {_fmt(y + h - r)} l "
+        f"{_fmt(x + w)} {_fmt(y + h - r + k)} {_fmt(x + w - r + k)} {_fmt(y + h)} {_fmt(x + w - r)} {_fmt(y + h)} c "
+        f"{_fmt(x + r)} {_fmt(y + h)} l "
+        f"{_fmt(x + r - k)} {_fmt(y + h)} {_fmt(x)} {_fmt(y + h - r + k)} {_fmt(x)} {_fmt(y + h - r)} c "
+        f"{_fmt(x)} {_fmt(y + r)} l "
+        f"{_fmt(x)} {_fmt(y + r - k)} {_fmt(x + r - k)} {_fmt(y)} {_fmt(x + r)} {_fmt(y)} c h"
+    )
 
 
 def _circle(cx: float, cy: float, r: float) -> str:

@@ -29,9 +29,14 @@ from ..fonts import FONTS, string_width
 from ..layout.elements import Page
 from .cidfont import FONT_OBJECTS, type0_objects
 from .cidfont import pdf_number as _n
+from .qr import qr_operators
 from .textops import TextUse, face, show
 
-__all__ = ["StaticShell", "TextRun", "write_print_file", "write_text_page"]
+__all__ = ["PAYLOAD_KEY", "StaticShell", "TextRun", "write_print_file", "write_text_page"]
+
+#: The key of the signed QR payload in a face page's dictionary, and in the document
+#: information of a file that holds one certificate.
+PAYLOAD_KEY = "CertgenPayload"
 
 
 @dataclass(frozen=True)
@@ -153,6 +158,8 @@ class _Content:
     def __init__(self, use: TextUse) -> None:
         self.ops: list[str] = []
         self.use = use
+        #: The signed payload of the certificate's QR code on this page, if it has one.
+        self.payload: str | None = None
 
     def text(self, font: str, size: float, x: float, y: float, text: str, color: tuple[float, float, float], tracking: float) -> None:
         self.ops.append(show(self.use, font, size, x, y, text, color, tracking))
@@ -225,6 +232,10 @@ def write_print_file(
                 if not lines:
                     continue
                 field = page.fields[field_index]
+                if field.kind == "qr":
+                    content.ops.append(qr_operators(lines[0].text, lines[0].x, lines[0].y, lines[0].size, field.color))
+                    content.payload = lines[0].text
+                    continue
                 for line in lines:
                     content.text(field.font, line.size, line.x, line.y, line.text, field.color, field.tracking)
             if overlay and side == 0:
@@ -251,11 +262,12 @@ def write_print_file(
             resources.append(f"/ExtGState << {_SPECIMEN_STATE} >>")
         box = f"[0 0 {_n(page.width + 2 * margin)} {_n(page.height + 2 * margin)}]"
         trim = f" /TrimBox [{_n(margin)} {_n(margin)} {_n(margin + page.width)} {_n(margin + page.height)}]" if margin else ""
+        payload = f" /{PAYLOAD_KEY} {_pdf_text(content.payload)}" if content.payload else ""
         out.put(
             next_number + 1,
             (
                 f"<< /Type /Page /Parent {pages_number} 0 R /MediaBox {box}{trim} "
-                f"/Resources << {' '.join(resources)} >> /Contents {next_number} 0 R >>"
+                f"/Resources << {' '.join(resources)} >> /Contents {next_number} 0 R{payload} >>"
             ).encode("latin-1"),
         )
         kids.append(next_number + 1)
@@ -263,7 +275,8 @@ def write_print_file(
     out.put(pages_number, f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode())
     catalog = next_number
     out.put(catalog, f"<< /Type /Catalog /Pages {pages_number} 0 R >>".encode())
-    out.put(catalog + 1, _info(info))
+    payloads = [content.payload for _, _, content in contents if content.payload]
+    out.put(catalog + 1, _info(info, payloads[0] if len(payloads) == 1 else None))
     out.finish(target, catalog + 2, root=catalog, info=catalog + 1)
     return len(batch)
 
@@ -413,9 +426,11 @@ def _pdf_text(value: str) -> str:
     return "<FEFF" + value.encode("utf-16-be").hex().upper() + ">"
 
 
-def _info(info: Any) -> bytes:
+def _info(info: Any, payload: str | None = None) -> bytes:
     parts = [f"/Title {_pdf_text(info.title)}", f"/Author {_pdf_text(info.author)}", f"/Creator {_pdf_text(info.creator)}"]
     if info.subject:
         parts.append(f"/Subject {_pdf_text(info.subject)}")
+    if payload:
+        parts.append(f"/{PAYLOAD_KEY} {_pdf_text(payload)}")
     parts.append(f"/Producer {_pdf_text('certgen')}")
     return ("<< " + " ".join(parts) + " >>").encode("ascii")

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from xml.parsers import expat
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
+from ..drawing.artwork import load_artwork
 from ..errors import FitError, RenderError, TemplateError
 from ..fonts import ascent_descent, is_known
 from ..units import page_size, to_points
-from ..drawing.artwork import load_artwork
 from .elements import (
     RGB,
     Artwork,
@@ -31,7 +31,9 @@ from .elements import (
     Box,
     Element,
     Field,
+    Ground,
     Image,
+    Microprint,
     Page,
     Rosette,
     Rule,
@@ -42,7 +44,7 @@ from .elements import (
 from .fields import placeholders
 from .fit import break_lines, fit_lines, sizes_between, text_width
 
-__all__ = ["layout_page"]
+__all__ = ["layout_page", "without_art"]
 
 _LINE = "{certgen}line"
 BLACK: RGB = (0.0, 0.0, 0.0)
@@ -192,6 +194,13 @@ class _Context:
     @staticmethod
     def number(value: str) -> float:
         return float(value)
+
+    @staticmethod
+    def density(value: str) -> float:
+        number = float(value)
+        if not 0.5 <= number <= 2.0:
+            raise ValueError("density is 0.5 to 2 (1 is the default)")
+        return number
 
     @staticmethod
     def integer(value: str) -> int:
@@ -529,19 +538,73 @@ class _Context:
         a = self.attrs(
             el,
             required={"x": to_points, "y": to_points, "width": to_points, "height": to_points, "band": to_points},
-            optional={"color": self.color, "seed": self.integer, "line-width": to_points},
+            optional={"color": self.color, "seed": self.integer, "line-width": to_points, "density": self.density},
         )
         static.append(
-            Border(a["x"] + dx, a["y"] + dy, a["width"], a["height"], a["band"], a.get("color", self.default_color), a.get("seed", 0), a.get("line-width", 0.3))
+            Border(a["x"] + dx, a["y"] + dy, a["width"], a["height"], a["band"], a.get("color", self.default_color), a.get("seed", 0), a.get("line-width", 0.3), a.get("density", 1.0))
         )
 
     def _el_rosette(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
         a = self.attrs(
             el,
             required={"cx": to_points, "cy": to_points, "r": to_points},
-            optional={"color": self.color, "seed": self.integer, "line-width": to_points},
+            optional={"color": self.color, "seed": self.integer, "line-width": to_points, "density": self.density},
         )
-        static.append(Rosette(a["cx"] + dx, a["cy"] + dy, a["r"], a.get("color", self.default_color), a.get("seed", 0), a.get("line-width", 0.3)))
+        static.append(
+            Rosette(a["cx"] + dx, a["cy"] + dy, a["r"], a.get("color", self.default_color), a.get("seed", 0), a.get("line-width", 0.3), a.get("density", 1.0))
+        )
+
+    def _el_ground(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+        a = self.attrs(
+            el,
+            required={"x": to_points, "y": to_points, "width": to_points, "height": to_points},
+            optional={"color": self.color, "seed": self.integer, "line-width": to_points, "density": self.density, "radius": to_points},
+        )
+        static.append(
+            Ground(
+                a["x"] + dx, a["y"] + dy, a["width"], a["height"], a.get("color", self.default_color), a.get("seed", 0),
+                a.get("line-width", 0.2), a.get("density", 1.0), a.get("radius", 0.0),
+            )
+        )
+
+    def _microprint_attrs(self, el: ET.Element, required: dict[str, Callable[[str], Any]]) -> dict[str, Any]:
+        a = self.attrs(el, required=required, optional={"size": to_points, "font": self.font, "color": self.color})
+        if not 0.3 <= a.get("size", 0.7) < 1.0:
+            raise self.error(el, f"microprint size {a.get('size')}pt: give 0.3 to 0.99 points (it must stay under one point)")
+        a["text"] = " ".join(_text_of(el).split())
+        if not a["text"]:
+            raise self.error(el, f"<{el.tag}> needs a text to repeat, e.g. the issuer's name")
+        return a
+
+    def _el_microprint(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+        a = self._microprint_attrs(el, {"x1": to_points, "y1": to_points, "x2": to_points, "y2": to_points})
+        static.append(
+            Microprint(
+                a["x1"] + dx, a["y1"] + dy, a["x2"] + dx, a["y2"] + dy, " ".join(a["text"].split()),
+                a.get("size", 0.7), a.get("font", "garamond"), a.get("color", self.default_color),
+            )
+        )
+
+    def _el_microprint_frame(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+        """Four microprint rules round a rectangle, reading clockwise from its bottom left, the
+        letters' feet toward the inside."""
+        a = self._microprint_attrs(el, {"x": to_points, "y": to_points, "width": to_points, "height": to_points})
+        x0, y0 = a["x"] + dx, a["y"] + dy
+        x1, y1 = x0 + a["width"], y0 + a["height"]
+        text = " ".join(a["text"].split())
+        for start, end in (((x0, y1), (x1, y1)), ((x1, y1), (x1, y0)), ((x1, y0), (x0, y0)), ((x0, y0), (x0, y1))):
+            static.append(Microprint(*start, *end, text, a.get("size", 0.7), a.get("font", "garamond"), a.get("color", self.default_color)))
+
+    def _el_qr(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+        """The signed QR code (filled per certificate when the spec has a qr: section)."""
+        a = self.attrs(el, required={"x": to_points, "y": to_points, "size": to_points}, optional={"color": self.color, "name": str})
+        fields.append(
+            Field(
+                name=a.get("name", "qr"), x=a["x"] + dx, y=a["y"] + dy, width=a["size"], height=a["size"],
+                text="{qr_payload}", font="garamond", size=1.0, min_size=1.0,
+                color=a.get("color", self.default_color), kind="qr",
+            )
+        )
 
     def _el_seal(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
         a = self.attrs(
@@ -663,3 +726,20 @@ def _check_on_page(element: Element, width: float, height: float, template: str)
             f"page {width:.0f}pt wide): move it or give it a width",
             template=template,
         )
+
+
+def without_art(page: Page) -> Page:
+    """The page with its security art left out (the spec's ``art.enabled: false``): a border
+    becomes its two frame rules, a microprint rule a hairline; rosettes and grounds go."""
+    static: list[Element] = []
+    for element in page.static:
+        if isinstance(element, Border):
+            b = element
+            static.append(Box(b.x, b.y, b.width, b.height, b.color, None, 1.6))
+            static.append(Box(b.x + b.band, b.y + b.band, b.width - 2 * b.band, b.height - 2 * b.band, b.color, None, 1.0))
+        elif isinstance(element, Microprint):
+            m = element
+            static.append(Rule(m.x1, m.y1, m.x2, m.y2, 0.4, m.color))
+        elif not isinstance(element, (Rosette, Ground)):
+            static.append(element)
+    return Page(page.name, page.template, page.width, page.height, tuple(static), page.fields)

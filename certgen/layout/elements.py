@@ -16,8 +16,10 @@ __all__ = [
     "Box",
     "Element",
     "Field",
+    "Ground",
     "Image",
     "Line",
+    "Microprint",
     "Page",
     "Rosette",
     "Rule",
@@ -115,6 +117,8 @@ class Border:
     color: RGB
     seed: int
     line_width: float = 0.3
+    #: Strands relative to the default (the spec's ``art.density``).
+    density: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,37 @@ class Rosette:
     color: RGB
     seed: int
     line_width: float = 0.3
+    density: float = 1.0
+
+
+@dataclass(frozen=True)
+class Ground:
+    """A fine guilloche ground (underprint) filling a rectangle, behind what is drawn after it."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    color: RGB
+    seed: int
+    line_width: float = 0.2
+    density: float = 1.0
+    radius: float = 0.0
+
+
+@dataclass(frozen=True)
+class Microprint:
+    """A rule made of text: *text* repeated along the line from (x1, y1) to (x2, y2) at *size*
+    points (under one), its baseline on the line; legible under a loupe, a blur to a copier."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    text: str
+    size: float
+    font: str
+    color: RGB
 
 
 @dataclass(frozen=True)
@@ -183,6 +218,8 @@ class Field:
     max_lines: int = 1
     leading: float = 1.15
     tracking: float = 0.0
+    #: ``text``, or ``qr``: the filled text is drawn as a QR code filling the (square) box.
+    kind: str = "text"
 
 
 @dataclass(frozen=True)
@@ -195,7 +232,7 @@ class Line:
     size: float
 
 
-Element = Text | Rule | Box | Image | Artwork | Border | Rosette | Seal | Signature
+Element = Text | Rule | Box | Image | Artwork | Border | Rosette | Ground | Microprint | Seal | Signature
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ def fill_field(field: Field, values: Mapping[str, str], certificate: str | None 
     text, filled = _substitute(field, values, certificate)
     if not filled:
         return []
+    if field.kind == "qr":  # the symbol fills the box, whatever the text
+        return [Line(field.x, field.y, text, field.width)]
     fitted = _fit(field, text, certificate)
     size, lines_text = fitted
     lead = size * field.leading
@@ -62,7 +64,10 @@ def fill_field(field: Field, values: Mapping[str, str], certificate: str | None 
 
 
 def check_field(field: Field, values: Mapping[str, str], certificate: str | None = None) -> None:
-    """Raise what :func:`fill_field` would raise, without placing the lines (for validation)."""
+    """Raise what :func:`fill_field` would raise, without placing the lines (for validation).
+    A QR code always fits (its payload is made when it is printed)."""
+    if field.kind == "qr":
+        return
     text, filled = _substitute(field, values, certificate)
     if filled:
         _fit(field, text, certificate)

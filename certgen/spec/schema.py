@@ -24,12 +24,15 @@ from ..model.identifiers import compact_cusip
 __all__ = [
     "Abbreviation",
     "Agent",
+    "Art",
     "AssignmentWording",
     "FaceWording",
     "FormOptions",
     "Issuer",
     "Legend",
     "Officer",
+    "PdfSignature",
+    "QRCode",
     "Seal",
     "Security",
     "Spec",
@@ -670,6 +673,59 @@ class Style(_Model):
     )
 
 
+class Art(_Model):
+    """The security art printed with the static part (drawn once per issue, never in overlay mode)."""
+
+    enabled: bool = Field(
+        True,
+        description="Draw the guilloche border, rosettes, the ground pattern behind the amount and "
+        "the microprint; false: plain rules instead (a proof, or paper that carries its own art).",
+    )
+    seed: int | None = Field(
+        None, description="Seed of the art's patterns; default: style.seed, else derived from the issuer and CUSIP."
+    )
+    guilloche: Color | None = Field(None, description="Ink of the guilloche border and rosettes; default: style.ink.")
+    ground: Color | None = Field(None, description="Ink of the fine ground pattern behind the amount; default: style.ink, pale.")
+    microprint: Color | None = Field(None, description="Ink of the microprint rules; default: style.ink.")
+    density: float = Field(
+        1.0, ge=0.5, le=2.0, description="Lines of the ground pattern and strands of the guilloche, relative to the default."
+    )
+    microprint_text: str | None = Field(
+        None, description="Text the microprint repeats; default: the issuer's name."
+    )
+
+
+class QRCode(_Model):
+    """The signed QR code on the face: certificate fields signed with the issuer's or agent's Ed25519 key."""
+
+    public_key: Text = Field(
+        description="PEM file of the Ed25519 public key that verifies the code (relative to the spec; "
+        "make a pair with certgen keys generate)."
+    )
+    private_key_file: str | None = Field(
+        None,
+        description="PEM file of the private key (relative to the spec). The variable named by "
+        "private_key_env, when set, is used instead. The key is never printed or logged.",
+    )
+    private_key_env: str = Field(
+        "CERTGEN_SIGNING_KEY", description="Environment variable that may hold the private key's PEM text."
+    )
+
+
+class PdfSignature(_Model):
+    """A PAdES digital signature on each output PDF (pyHanko), with the issuer's X.509 certificate."""
+
+    certificate: Text = Field(description="PEM file of the signer's X.509 certificate (relative to the spec).")
+    chain: list[str] = Field(default_factory=list, description="PEM files of intermediate CA certificates.")
+    key_file: str | None = Field(
+        None, description="PEM file of the certificate's private key; the variable key_env, when set, is used instead."
+    )
+    key_env: str = Field("CERTGEN_PDF_SIGNING_KEY", description="Environment variable that may hold the key's PEM text.")
+    passphrase_env: str | None = Field(None, description="Environment variable holding the key's passphrase, if it is encrypted.")
+    reason: str = Field("Certificate issued by the transfer agent", description="Reason recorded in the signature.")
+    location: str | None = Field(None, description="Location recorded in the signature.")
+
+
 class Spec(_Model):
     """An issue of securities: everything that is the same on each certificate."""
 
@@ -690,6 +746,9 @@ class Spec(_Model):
     templates: Templates = Field(default_factory=Templates)
     form: FormOptions = Field(default_factory=FormOptions)
     style: Style = Field(default_factory=Style)
+    art: Art = Field(default_factory=Art)
+    qr: QRCode | None = Field(None, description="Print a signed QR code on the face (certgen verify checks it).")
+    pdf_signature: PdfSignature | None = Field(None, description="Sign each output PDF (PAdES).")
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
     _source: str | None = PrivateAttr(None)

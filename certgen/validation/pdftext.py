@@ -58,8 +58,9 @@ class PdfReadError(Exception):
     """The file is not a PDF pdfminer can read."""
 
 
-def read_pdf(source: bytes | str | PathLike[str]) -> list[PageText]:
-    """Every page's glyphs and text.
+def read_pdf(source: bytes | str | PathLike[str], *, microprint: bool = False) -> list[PageText]:
+    """Every page's glyphs and text; text marked as an artifact (certgen's microprint rules:
+    thousands of glyphs under a point, the issuer's name repeated) only with *microprint*.
 
     :raises PdfReadError: when the file cannot be opened or parsed.
     """
@@ -83,6 +84,30 @@ def read_pdf(source: bytes | str | PathLike[str]) -> list[PageText]:
     shows_text: dict[int, bool] = {}
 
     class Interpreter(PDFPageInterpreter):
+        artifact = 0  # depth of /Artifact marked content around the current operator
+
+        def do_BMC(self, tag: Any) -> None:
+            if self.artifact or literal_name(tag) == "Artifact":
+                self.artifact += 1
+            super().do_BMC(tag)
+
+        def do_BDC(self, tag: Any, props: Any) -> None:
+            if self.artifact or literal_name(tag) == "Artifact":
+                self.artifact += 1
+            super().do_BDC(tag, props)
+
+        def do_EMC(self) -> None:
+            self.artifact = max(0, self.artifact - 1)
+            super().do_EMC()
+
+        def do_TJ(self, seq: Any) -> None:
+            if microprint or not self.artifact:
+                super().do_TJ(seq)
+
+        def do_Tj(self, s: Any) -> None:
+            if microprint or not self.artifact:
+                super().do_Tj(s)
+
         def do_Do(self, xobjid_arg: Any) -> None:
             try:
                 xobj = stream_value(self.xobjmap[literal_name(xobjid_arg)])

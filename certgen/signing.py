@@ -1,0 +1,259 @@
+"""The signed payload of a certificate's QR code, and the Ed25519 keys that sign it.
+
+A payload is one line of text, versioned by its first field::
+
+    CG1|1a2b3c4d|THORNBURG MORTGAGE, INC.|885218107|TMA 000123|100|SH|20040115|Zq3...|<signature>
+
+Its fields: the format (``CG1``), the signing key's id (the first four bytes
+of the SHA-256 of the raw public key, in hex), the issuer, the CUSIP, the
+certificate number as printed, the amount (shares, dollars of principal or
+warrants) with its unit (``SH``, ``USD``, ``WT``), the issue date, and the
+registration digest (the first 12 bytes of the SHA-256 of the registration,
+its white space folded, base64url), then the Ed25519 signature (base64url)
+of everything before it, the ``|`` before it included.  A ``|`` or ``%``
+inside a field is written ``%7C`` or ``%25``.
+
+The registration itself is not in the code (a holder's name and address
+need not be readable by every scanner); its digest binds the code to it.
+
+Private keys are read from a file or an environment variable and are never
+printed, logged or put in an error message.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import CertgenError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+__all__ = [
+    "FORMAT",
+    "Payload",
+    "PayloadError",
+    "Signer",
+    "SigningKeyError",
+    "generate_key_pair",
+    "key_id",
+    "load_private_key",
+    "load_public_key",
+    "registration_digest",
+    "signature_holds",
+]
+
+#: The payload format this version writes (and the only one it reads).
+FORMAT = "CG1"
+
+#: The unit of a payload's amount, by kind of security.
+UNITS = {"common_stock": "SH", "preferred_stock": "SH", "global_note": "USD", "definitive_note": "USD", "warrant": "WT"}
+UNIT_WORDS = {"SH": "shares", "USD": "dollars of principal", "WT": "warrants"}
+
+_FIELDS = 10
+
+
+class PayloadError(CertgenError):
+    """A payload string is not a certgen payload (unreadable)."""
+
+
+class SigningKeyError(CertgenError):
+    """A key file or variable is missing, unreadable or not an Ed25519 key."""
+
+
+@dataclass(frozen=True)
+class Payload:
+    """The signed fields of one certificate."""
+
+    key_id: str
+    issuer: str
+    cusip: str
+    number: str
+    amount: int
+    unit: str
+    issue_date: dt.date
+    registration_digest: str
+    signature: bytes = b""
+
+    def signed_text(self) -> str:
+        """Everything the signature covers: the payload up to and including the ``|`` before it."""
+        parts = [
+            FORMAT,
+            self.key_id,
+            self.issuer,
+            self.cusip,
+            self.number,
+            str(self.amount),
+            self.unit,
+            self.issue_date.strftime("%Y%m%d"),
+            self.registration_digest,
+        ]
+        return "|".join(_escape(part) for part in parts) + "|"
+
+    def encode(self) -> str:
+        """The payload as the QR code and the PDF's metadata carry it."""
+        return self.signed_text() + _b64(self.signature)
+
+    @classmethod
+    def decode(cls, text: str) -> Payload:
+        """Parse a payload string.
+
+        :raises PayloadError: when it is not a certgen payload of a known format.
+        """
+        text = text.strip()
+        parts = text.split("|")
+        if not parts or parts[0] != FORMAT:
+            found = parts[0][:12] if parts and parts[0] else "nothing"
+            raise PayloadError(f"not a certgen payload: it starts with {found!r}, not {FORMAT!r}")
+        if len(parts) != _FIELDS:
+            raise PayloadError(f"a {FORMAT} payload has {_FIELDS} fields separated by '|', this one has {len(parts)}")
+        _, kid, issuer, cusip, number, amount, unit, date, digest, signature = (_unescape(p) for p in parts)
+        try:
+            issue_date = dt.datetime.strptime(date, "%Y%m%d").date()
+        except ValueError:
+            raise PayloadError(f"the payload's issue date {date!r} is not a date (YYYYMMDD)") from None
+        if not amount.isdigit():
+            raise PayloadError(f"the payload's amount {amount!r} is not a whole number")
+        if unit not in UNIT_WORDS:
+            raise PayloadError(f"the payload's unit {unit!r} is not one of {', '.join(UNIT_WORDS)}")
+        try:
+            raw = _unb64(signature)
+        except ValueError:
+            raw = b""
+        if len(raw) != 64:
+            raise PayloadError("the payload's signature is not 64 bytes of base64url")
+        return cls(kid, issuer, cusip, number, int(amount), unit, issue_date, digest, raw)
+
+    def describe(self) -> str:
+        """One line for people: certificate, amount, issuer, CUSIP, date."""
+        amount = f"{self.amount:,} {UNIT_WORDS.get(self.unit, self.unit)}"
+        cusip = f" (CUSIP {self.cusip})" if self.cusip else ""
+        return f"certificate {self.number}, {amount} of {self.issuer}{cusip}, issued {self.issue_date.isoformat()}"
+
+
+def _escape(value: str) -> str:
+    return value.replace("%", "%25").replace("|", "%7C")
+
+
+def _unescape(value: str) -> str:
+    return value.replace("%7C", "|").replace("%7c", "|").replace("%25", "%")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    if not text or any(ch not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" for ch in text):
+        raise ValueError("not base64url")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def registration_digest(registration: str) -> str:
+    """The registration's digest as a payload carries it: white space folded, SHA-256, 12 bytes, base64url."""
+    folded = " ".join(registration.split())
+    return _b64(hashlib.sha256(folded.encode("utf-8")).digest()[:12])
+
+
+def key_id(public_key: Ed25519PublicKey) -> str:
+    """A key's short id: the first four bytes of the SHA-256 of its raw 32 bytes, in hex."""
+    from cryptography.hazmat.primitives import serialization
+
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return hashlib.sha256(raw).hexdigest()[:8]
+
+
+def load_public_key(data: bytes, source: str) -> Ed25519PublicKey:
+    """An Ed25519 public key from PEM (``-----BEGIN PUBLIC KEY-----``).
+
+    :raises SigningKeyError: naming *source* when it is not one.
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        key = serialization.load_pem_public_key(data)
+    except (ValueError, TypeError):
+        raise SigningKeyError("not a PEM public key (make one with: certgen keys generate)", source) from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise SigningKeyError(f"the public key is {type(key).__name__.removeprefix('_')}, not Ed25519 (make one with: certgen keys generate)", source)
+    return key
+
+
+def load_private_key(data: bytes, source: str) -> Ed25519PrivateKey:
+    """An Ed25519 private key from unencrypted PKCS#8 PEM (``-----BEGIN PRIVATE KEY-----``).
+
+    :raises SigningKeyError: naming *source* (never the key) when it is not one.
+    """
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except TypeError:
+        raise SigningKeyError("the private key is encrypted: give it unencrypted (PKCS#8 PEM)", source) from None
+    except ValueError:
+        raise SigningKeyError("not a PEM private key (make one with: certgen keys generate)", source) from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise SigningKeyError("the private key is not an Ed25519 key (make one with: certgen keys generate)", source)
+    return key
+
+
+def read_key_file(path: Path, what: str, where: str) -> bytes:
+    """A key file's bytes, or a one-line error naming it."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SigningKeyError(f"the {what} file {str(path)!r} does not exist", where) from None
+    except OSError as exc:
+        raise SigningKeyError(f"cannot read the {what} file {str(path)!r} ({exc.strerror})", where) from None
+
+
+def generate_key_pair() -> tuple[bytes, bytes]:
+    """A new Ed25519 key pair as PEM: (private PKCS#8, public SubjectPublicKeyInfo)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return private, public
+
+
+class Signer:
+    """Signs payloads with a private key (kept out of ``repr``, logs and pickles of the issue)."""
+
+    def __init__(self, private_key: Ed25519PrivateKey) -> None:
+        self._key = private_key
+        self.key_id = key_id(private_key.public_key())
+
+    def __repr__(self) -> str:
+        return f"Signer(key {self.key_id})"
+
+    def sign(self, payload: Payload) -> Payload:
+        """*payload* with its key id set and signed."""
+        unsigned = replace(payload, key_id=self.key_id, signature=b"")
+        return replace(unsigned, signature=self._key.sign(unsigned.signed_text().encode("utf-8")))
+
+
+def signature_holds(payload: Payload, public_key: Ed25519PublicKey) -> bool:
+    """Whether the payload's signature is the key's over its fields."""
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        public_key.verify(payload.signature, payload.signed_text().encode("utf-8"))
+    except InvalidSignature:
+        return False
+    return True
+
+
+def private_key_from_env(name: str) -> bytes | None:
+    """The PEM text in environment variable *name*, if it is set and not empty."""
+    value = os.environ.get(name, "")
+    return value.encode() if value.strip() else None
