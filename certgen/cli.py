@@ -399,6 +399,83 @@ def rules(fmt: str) -> None:
 
 
 @cli.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--payload", help="A payload string (what a QR scanner shows), instead of FILE.")
+@click.option("--key", "key_path", type=click.Path(dir_okay=False, path_type=Path), help="The Ed25519 public key (PEM) that signs the certificates.")
+@click.option("--spec", "spec_path", type=click.Path(dir_okay=False, path_type=Path), help="The issue's spec: its qr.public_key, and its layout to compare each printed field of a PDF.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json: the verdicts for registry systems.")
+def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_path: Path | None, fmt: str) -> None:
+    """Check a certificate's signed QR code: FILE is a certificate PDF or a scanned image.
+
+    Answers authentic; altered (naming the field that differs); wrong-key (not signed by
+    this key); or unreadable.  Exit status: 0 authentic, 1 altered or wrong key, 2 unreadable.
+    """
+    import json
+
+    from .signing import load_public_key, read_key_file
+    from .verify import verdicts_json, verify_file, verify_payload, worst
+
+    if (file is None) == (payload is None):
+        raise click.UsageError("give FILE (a PDF or an image) or --payload STRING")
+    if (key_path is None) == (spec_path is None):
+        raise click.UsageError("give the public key: --key PEM, or --spec SPEC (its qr.public_key)")
+    fields = None
+    if spec_path is not None:
+        spec = load_spec(spec_path)
+        if spec.qr is None:
+            raise CertgenError("the spec has no qr: section, so no public key to verify with", spec.locate())
+        key_file = spec.base_dir / spec.qr.public_key
+        where = spec.locate("qr.public_key")
+        fields = _face_fields(spec)
+    else:
+        assert key_path is not None
+        key_file, where = key_path, str(key_path)
+    public_key = load_public_key(read_key_file(key_file, "public key", where), where)
+    if payload is not None:
+        verdicts = [verify_payload(payload, public_key)]
+    else:
+        assert file is not None
+        verdicts = verify_file(file, public_key, fields=fields)
+    if fmt == "json":
+        click.echo(json.dumps(verdicts_json(verdicts), indent=2))
+    else:
+        for verdict in verdicts:
+            click.echo(str(verdict))
+    sys.exit(worst(verdicts))
+
+
+def _face_fields(spec: Any) -> Any:
+    """The variable fields of the issue's face (its layout), without its signing key."""
+    return prepare(spec, validate=False, sign=False).pages[0].fields
+
+
+@cli.group(name="keys")
+def keys_group() -> None:
+    """Ed25519 key pairs that sign the QR codes."""
+
+
+@keys_group.command(name="generate")
+@click.option("--private", "private_path", default="signing-key.pem", show_default=True, type=click.Path(dir_okay=False, path_type=Path), help="Where to write the private key (PKCS#8 PEM, readable by you only).")
+@click.option("--public", "public_path", default="public-key.pem", show_default=True, type=click.Path(dir_okay=False, path_type=Path), help="Where to write the public key (name it in the spec's qr.public_key).")
+def keys_generate(private_path: Path, public_path: Path) -> None:
+    """Make a new Ed25519 key pair; neither file may exist already."""
+    from .signing import generate_key_pair, key_id, load_public_key
+
+    for path in (private_path, public_path):
+        if path.exists():
+            raise CertgenError("already exists: certgen does not overwrite a key (move it away first)", str(path))
+        if not path.parent.is_dir():
+            raise CertgenError(f"the folder {str(path.parent)!r} does not exist", str(path))
+    private, public = generate_key_pair()
+    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as stream:
+        stream.write(private)
+    public_path.write_bytes(public)
+    kid = key_id(load_public_key(public, str(public_path)))
+    click.echo(f"wrote {private_path} (private: keep it secret) and {public_path} (public), key id {kid}", err=True)
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of spec files (for editors)."""
     click.echo(spec_json_schema())

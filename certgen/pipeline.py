@@ -131,6 +131,7 @@ def prepare(
     *,
     validate: bool = True,
     signing_key: bytes | None = None,
+    sign: bool = True,
 ) -> PreparedIssue:
     """Do the per-issue work once: legends, templates, layout.
 
@@ -141,6 +142,8 @@ def prepare(
         caller that has run :func:`certgen.validate` itself.
     :param signing_key: the PEM of the private key that signs the QR codes (a spec with a
         ``qr:`` section); by default it is read from the variable or file the spec names.
+    :param sign: ``False``: no key is read (the layout only: checks, verification); such an
+        issue prints blank forms and specimens only.
     :raises ValidationError: when a rule finds an error.
     :raises SpecError: for an unknown template or a legend template's missing parameter.
     :raises TemplateError: when a template fails to expand or describes a bad layout.
@@ -183,7 +186,7 @@ def prepare(
         subject=f"{spec.security.title} certificate" + (f", CUSIP {spec.security.cusip}" if spec.security.cusip else ""),
         creator=f"certgen {__version__}",
     )
-    signer = _signer(spec, signing_key) if spec.qr is not None else None
+    signer = load_signer(spec, signing_key) if spec.qr is not None and sign else None
     return PreparedIssue(spec, tuple(pages), tuple(legends), info, validate, signer)
 
 
@@ -455,7 +458,7 @@ def certificate_payload(spec: Spec, holder: Holder) -> Payload:
     )
 
 
-def _signer(spec: Spec, pem: bytes | None) -> Signer | None:
+def load_signer(spec: Spec, pem: bytes | None = None) -> Signer | None:
     """The QR code's signer: the key given, in the spec's variable, or in its file; None when
     there is none.  The private key must be the spec's public key's pair."""
     qr = spec.qr

@@ -43,8 +43,18 @@ _cache: dict[str, Any] = {}
 
 def _sample_spec_data() -> dict[str, Any]:
     if "spec" not in _cache:
-        _cache["spec"] = yaml.safe_load(SAMPLE_SPEC.read_text(encoding="utf-8"))
+        _cache["spec"] = load_sample(SAMPLE_SPEC)
     return _cache["spec"]
+
+
+def load_sample(spec: Path) -> dict[str, Any]:
+    """A sample spec as a mapping, its key files named by absolute path (so a copy written
+    anywhere finds the sample key pair)."""
+    data = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    for key in ("public_key", "private_key_file"):
+        if key in data.get("qr", {}):
+            data["qr"][key] = str((spec.parent / data["qr"][key]).resolve())
+    return data
 
 
 @pytest.fixture

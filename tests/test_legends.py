@@ -7,7 +7,7 @@ from pathlib import Path
 
 import certgen
 from certgen.pipeline import resolve_legends
-from conftest import DATA
+from conftest import load_sample, DATA
 
 #: Real certificate forms filed by other issuers (copied from the project's reference set).
 EXAMPLES = DATA / "examples"
@@ -122,7 +122,7 @@ def test_a_definitive_144a_note_prints_the_private_placement_legend_on_its_face(
     import yaml
 
     notes = Path(__file__).resolve().parent.parent / "samples" / "thornburg-notes-global"
-    data = yaml.safe_load((notes / "spec.yaml").read_text(encoding="utf-8"))
+    data = load_sample((notes / "spec.yaml"))
     data["security"].update(kind="definitive_note", restricted=True)
     data["templates"] = {"schedule": None}
     data["legends"] = [{"name": "private-placement", "template": "rule-144a", "placement": "face", "params": {"accredited": False}}]

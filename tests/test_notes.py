@@ -11,7 +11,7 @@ import yaml
 from stdnum import cusip as stdnum_cusip, isin as stdnum_isin
 
 import certgen
-from conftest import ROOT, pdf_text
+from conftest import load_sample, ROOT, pdf_text
 
 SAMPLE = ROOT / "samples" / "thornburg-notes-global"
 HEADER = "certificate_number,registration,principal_amount,issue_date\n"
@@ -19,7 +19,7 @@ HEADER = "certificate_number,registration,principal_amount,issue_date\n"
 
 @pytest.fixture
 def note_data() -> dict[str, Any]:
-    return copy.deepcopy(yaml.safe_load((SAMPLE / "spec.yaml").read_text(encoding="utf-8")))
+    return copy.deepcopy(load_sample((SAMPLE / "spec.yaml")))
 
 
 def _write(tmp_path: Path, data: dict[str, Any], rows: str | None = None) -> tuple[Path, Path | None]:

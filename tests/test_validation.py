@@ -18,7 +18,7 @@ import yaml
 import certgen
 from certgen import RULES, validate
 from certgen.pipeline import resolve_legends
-from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC
+from conftest import load_sample, SAMPLE_HOLDERS, SAMPLE_SPEC
 from handmade import handmade_certificate
 
 Mutation = Callable[[dict[str, Any]], None]
@@ -48,7 +48,7 @@ REG_S = (
 
 
 def _sample() -> dict[str, Any]:
-    return yaml.safe_load(SAMPLE_SPEC.read_text(encoding="utf-8"))
+    return load_sample(SAMPLE_SPEC)
 
 
 def _set(path: str, value: Any) -> Mutation:
@@ -101,6 +101,7 @@ SPEC_CASES: dict[str, tuple[Mutation, str, str, Mutation]] = {
     ),
     "layout.template": (_set("legends.0.template", "reit-ownershp"), "error", "no legend template named", _nothing),
     "cusip.format": (_set("security.cusip", "12345"), "error", "is not a CUSIP", _nothing),
+    "qr.keys": (_set("qr.public_key", "/nonexistent/key.pem"), "error", "the public key file '/nonexistent/key.pem' does not exist", _nothing),
     "cusip.check-digit": (_set("security.cusip", "885218306"), "error", "gives '5'", _set("security.cusip", "885218305")),
     "cusip.issuer-only": (_set("security.cusip", "885218"), "error", "needs the full 9-character CUSIP", _nothing),
     "cusip.missing": (_set("security.cusip", None), "warning", "no CUSIP", _nothing),

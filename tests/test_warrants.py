@@ -10,14 +10,14 @@ import pytest
 import yaml
 
 import certgen
-from conftest import ROOT, pdf_text
+from conftest import load_sample, ROOT, pdf_text
 
 SAMPLE = ROOT / "samples" / "thornburg-warrants"
 
 
 @pytest.fixture
 def warrant_data() -> dict[str, Any]:
-    return copy.deepcopy(yaml.safe_load((SAMPLE / "spec.yaml").read_text(encoding="utf-8")))
+    return copy.deepcopy(load_sample((SAMPLE / "spec.yaml")))
 
 
 def test_warrant_certificate_prints_its_terms() -> None:

@@ -131,7 +131,7 @@ def patterns_of(element: Element) -> list[Pattern]:
     if isinstance(element, Rosette):
         return [rosette_pattern(element)]
     if isinstance(element, Seal):
-        return [rosette_pattern(_seal_ground(element))]
+        return [rosette_pattern(_seal_ground(element))] if element.ground else []
     if isinstance(element, Ground):
         return [ground_pattern(element)]
     return []
@@ -231,7 +231,8 @@ def draw_microprint(c: Canvas, el: Microprint) -> None:
 
 def draw_seal(c: Canvas, el: Seal) -> None:
     """Rims, a guilloche ground, the text around the rim, the inner lines."""
-    draw_pattern(c, rosette_pattern(_seal_ground(el)))
+    if el.ground:
+        draw_pattern(c, rosette_pattern(_seal_ground(el)))
     c.saveState()
     c.setStrokeColorRGB(*el.color)
     c.setFillColorRGB(*el.color)

@@ -48,13 +48,21 @@ def qr_matrix(data: str) -> list[list[bool]]:
 
 
 def qr_operators(data: str, x: float, y: float, size: float, color: tuple[float, float, float]) -> str:
-    """PDF operators filling *data*'s symbol into the square at (x, y) of side *size* points."""
+    """PDF operators filling *data*'s symbol into the square at (x, y) of side *size* points.
+
+    The symbol is drawn in module units (one ``cm`` scales them), so each run is four small
+    integers; a run that continues the same run of the row above grows it instead of
+    starting a rectangle (a finder pattern's sides are one rectangle each).
+    """
     matrix = qr_matrix(data)
     count = len(matrix)
     module = size / count
-    ops = [f"q {_n(color[0])} {_n(color[1])} {_n(color[2])} rg"]
+    # (column, width) -> [row it starts on, rows]; rows counted from the bottom.
+    open_runs: dict[tuple[int, int], list[int]] = {}
+    rects: list[tuple[int, int, int, int]] = []
     for row_index, row in enumerate(matrix):
-        top = y + size - (row_index + 1) * module
+        bottom = count - 1 - row_index
+        runs = set()
         column = 0
         while column < count:
             if not row[column]:
@@ -63,6 +71,20 @@ def qr_operators(data: str, x: float, y: float, size: float, color: tuple[float,
             start = column
             while column < count and row[column]:
                 column += 1
-            ops.append(f"{_n(x + start * module)} {_n(top)} {_n((column - start) * module)} {_n(module)} re")
+            runs.add((start, column - start))
+        for run in list(open_runs):
+            if run not in runs:
+                first, rows = open_runs.pop(run)
+                rects.append((run[0], first - rows + 1, run[1], rows))
+        for run in runs:
+            if run in open_runs:
+                open_runs[run][1] += 1
+            else:
+                open_runs[run] = [bottom, 1]
+    for run, (first, rows) in open_runs.items():
+        rects.append((run[0], first - rows + 1, run[1], rows))
+    rects.sort(key=lambda r: (-r[1], r[0]))  # top to bottom, left to right: the same order every time
+    ops = [f"q {_n(color[0])} {_n(color[1])} {_n(color[2])} rg {_n(module)} 0 0 {_n(module)} {_n(x)} {_n(y)} cm"]
+    ops.extend(f"{c} {r} {w} {h} re" for c, r, w, h in rects)
     ops.append("f Q")
     return " ".join(ops)

@@ -16,6 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -730,7 +731,8 @@ def _check_on_page(element: Element, width: float, height: float, template: str)
 
 def without_art(page: Page) -> Page:
     """The page with its security art left out (the spec's ``art.enabled: false``): a border
-    becomes its two frame rules, a microprint rule a hairline; rosettes and grounds go."""
+    becomes its two frame rules, a microprint rule a hairline; rosettes and grounds go (the
+    seal stays, without its guilloche ground)."""
     static: list[Element] = []
     for element in page.static:
         if isinstance(element, Border):
@@ -740,6 +742,8 @@ def without_art(page: Page) -> Page:
         elif isinstance(element, Microprint):
             m = element
             static.append(Rule(m.x1, m.y1, m.x2, m.y2, 0.4, m.color))
+        elif isinstance(element, Seal):
+            static.append(replace(element, ground=False))
         elif not isinstance(element, (Rosette, Ground)):
             static.append(element)
     return Page(page.name, page.template, page.width, page.height, tuple(static), page.fields)

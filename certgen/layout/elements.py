@@ -176,6 +176,8 @@ class Seal:
     font: str
     color: RGB
     seed: int
+    #: A guilloche rosette under the inner lines (left out with the rest of the art).
+    ground: bool = True
 
 
 @dataclass(frozen=True)

@@ -186,7 +186,7 @@ def _prepare(spec: Spec, layout: bool = True) -> tuple[list[LegendText] | None, 
     if not layout:
         return legends, None, []
     try:
-        issue = prepare(spec, validate=False)
+        issue = prepare(spec, validate=False, sign=False)  # the keys are qr.keys's to check
     except CertgenError as exc:
         return legends, None, [_layout_finding(spec, exc)]
     return legends, issue, []

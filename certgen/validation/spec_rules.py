@@ -41,6 +41,13 @@ PLACEHOLDER = rule(
     ("ALL-001",),
     applies="placeholders: always; blanks: issued certificates",
 )
+QR_KEYS = rule(
+    "qr.keys", ERROR, _S,
+    "The QR code's public key is an Ed25519 key; issued certificates have a private key to sign "
+    "them with ($CERTGEN_SIGNING_KEY or qr.private_key_file), and it is the public key's pair.",
+    "certgen signed QR payload (certgen verify checks it against the public key)",
+    applies="specs with a qr: section; the private key for issued certificates only",
+)
 EXCERPT = rule(
     "form.excerpt", ERROR, _S,
     "An excerpt of a filed form (form.excerpt) prints only as the blank form: it lacks parts "
@@ -1103,8 +1110,31 @@ def _check_excerpt(ctx: _Context) -> Iterator[Finding]:
         )
 
 
+def _check_qr(ctx: _Context) -> Iterator[Finding]:
+    from ..pipeline import load_signer  # the pipeline validates through this package
+    from ..signing import SigningKeyError
+
+    qr = ctx.spec.qr
+    if qr is None:
+        return
+    try:
+        signer = load_signer(ctx.spec)
+    except SigningKeyError as exc:
+        field = "qr.private_key_file" if "private_key_file" in str(exc.where) else "qr.public_key"
+        yield QR_KEYS.finding(str(exc.where or ctx.loc(field)), exc.message, **ctx.at(field))
+        return
+    if signer is None and not ctx.form:
+        yield QR_KEYS.finding(
+            ctx.loc("qr"),
+            f"issued certificates carry a signed QR code, and there is no private key: set ${qr.private_key_env} "
+            "to the key's PEM text or name a file in qr.private_key_file",
+            **ctx.at("qr"),
+        )
+
+
 _CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     _check_excerpt,
+    _check_qr,
     _check_placeholders,
     _check_cusip,
     _check_isin,
