@@ -84,13 +84,17 @@ def _fmt(value: float) -> str:
 TOLERANCE = 0.05
 
 
-def _segments(f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, tolerance: float = TOLERANCE) -> int:
+def _segments(
+    f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, tolerance: float = TOLERANCE, hint: int | None = None
+) -> int:
     """The fewest Hermite segments (within an eighth) that keep within :data:`TOLERANCE`.
 
     A Hermite cubic's error falls as the fourth power of its segment's length, so one
     measurement at 16 segments predicts the count; it is then checked, and grown by an
     eighth until it holds, or shrunk while it still holds.
     """
+    if hint is not None and _deviation(f, df, t0, t1, hint, tolerance) <= tolerance:
+        return hint  # a sister curve's count (the same wave, shifted) holds: no search
     probe = 16
     error = _deviation(f, df, t0, t1, probe)
     n = max(4, math.ceil(probe * (error / tolerance) ** 0.25)) if error > 0 else 4
@@ -125,11 +129,22 @@ def _deviation(f: Callable[[float], Point], df: Callable[[float], Point], t0: fl
 
 
 def _bezier(
-    f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, close: bool = False, tolerance: float = TOLERANCE
+    f: Callable[[float], Point],
+    df: Callable[[float], Point],
+    t0: float,
+    t1: float,
+    close: bool = False,
+    tolerance: float = TOLERANCE,
+    counts: list[int] | None = None,
 ) -> str:
     """Cubic Bézier path through f(t) on [t0, t1], tangents from df (Hermite), as few
-    segments as stay within *tolerance* of the curve."""
-    segments = _segments(f, df, t0, t1, tolerance)
+    segments as stay within *tolerance* of the curve.
+
+    *counts*: the segment counts of the sister curves drawn before (strands of one wave,
+    shifted); the last is tried first, and this curve's count is added."""
+    segments = _segments(f, df, t0, t1, tolerance, counts[-1] if counts else None)
+    if counts is not None:
+        counts.append(segments)
     h = (t1 - t0) / segments
     x, y = f(t0)
     parts = [f"{_fmt(x)} {_fmt(y)} m"]
@@ -193,6 +208,8 @@ def border_pattern(border: Border) -> Pattern:
         k = 2 * math.pi / wavelength
         name = f"gw{_key('wave', border, round(wavelength, 4))}"
         parts = [_stroke(border.color, border.line_width)]
+        main_counts: list[int] = []
+        fine_counts: list[int] = []
         for strand in range(strands):
             a0 = phase + 2 * math.pi * strand / strands
 
@@ -204,7 +221,7 @@ def border_pattern(border: Border) -> Pattern:
                 a = k * t + a0
                 return (1.0, amplitude * k * (0.78 * math.cos(a) + 0.22 * lace * math.cos(lace * a - phase)))
 
-            parts.append(_bezier(main, dmain, 0, wavelength))
+            parts.append(_bezier(main, dmain, 0, wavelength, counts=main_counts))
         parts.append(_stroke(light, border.line_width * 0.8))
         for strand in range(strands):
             a0 = phase + 2 * math.pi * (strand + 0.5) / strands
@@ -215,7 +232,7 @@ def border_pattern(border: Border) -> Pattern:
             def dfine(t: float, a0: float = a0) -> Point:
                 return (1.0, amplitude * 0.45 * 2 * k * math.cos(2 * k * t + a0))
 
-            parts.append(_bezier(fine, dfine, 0, wavelength))
+            parts.append(_bezier(fine, dfine, 0, wavelength, counts=fine_counts))
         tiles[name] = Tile(name, (-2.0, -band / 2, wavelength + 2.0, band / 2), " ".join(parts))
         return name
 
@@ -270,36 +287,7 @@ def rosette_pattern(rosette: Rosette) -> Pattern:
     copies = max(5, min(round(rng.choice((12, 14, 16)) * rosette.density), int(r / 3.2 * rosette.density)))
     star = rng.choice((5, 6, 7, 8, 9))
 
-    def ring(t: float) -> Point:
-        rad = r * (0.80 + 0.17 * math.sin(petals * t))
-        return (rad * math.cos(t), rad * math.sin(t))
-
-    def dring(t: float) -> Point:
-        rad = r * (0.80 + 0.17 * math.sin(petals * t))
-        drad = r * 0.17 * petals * math.cos(petals * t)
-        return (drad * math.cos(t) - rad * math.sin(t), drad * math.sin(t) + rad * math.cos(t))
-
-    small = 1.0 / star
-    d = small * 2.4
-    scale = r * 0.58 / (1 - small + d)
-    ratio = (1 - small) / small
-
-    def trochoid(t: float) -> Point:
-        return (
-            scale * ((1 - small) * math.cos(t) + d * math.cos(ratio * t)),
-            scale * ((1 - small) * math.sin(t) - d * math.sin(ratio * t)),
-        )
-
-    def dtrochoid(t: float) -> Point:
-        return (
-            scale * (-(1 - small) * math.sin(t) - d * ratio * math.sin(ratio * t)),
-            scale * ((1 - small) * math.cos(t) - d * ratio * math.cos(ratio * t)),
-        )
-
-    key = _key("rosette", r, petals, copies, star, rosette.color, rosette.line_width)
-    bbox = (-r * 1.05, -r * 1.05, r * 1.05, r * 1.05)
-    ring_tile = Tile(f"gr{key}", bbox, _bezier(ring, dring, 0, 2 * math.pi, close=True))
-    star_tile = Tile(f"gs{key}", bbox, _bezier(trochoid, dtrochoid, 0, 2 * math.pi, close=True))
+    ring_tile, star_tile = _rosette_tiles(r, petals, copies, star, rosette.color, rosette.line_width)
     steps: list[Step] = ["q", _stroke(rosette.color, rosette.line_width)]
     for tile, count, spread in ((ring_tile, copies, math.pi / petals), (star_tile, 3, 2 * math.pi / star)):
         a = spread / count
@@ -379,6 +367,43 @@ def _rounded(x: float, y: float, w: float, h: float, r: float) -> str:
         f"{_fmt(x)} {_fmt(y + r)} l "
         f"{_fmt(x)} {_fmt(y + r - k)} {_fmt(x + r - k)} {_fmt(y)} {_fmt(x + r)} {_fmt(y)} c h"
     )
+
+
+@lru_cache(maxsize=64)
+def _rosette_tiles(r: float, petals: int, copies: int, star: int, color: RGB, line_width: float) -> tuple[Tile, Tile]:
+    """A rosette's two curves, wherever it is placed (a border's four corners share them)."""
+
+    def ring(t: float) -> Point:
+        rad = r * (0.80 + 0.17 * math.sin(petals * t))
+        return (rad * math.cos(t), rad * math.sin(t))
+
+    def dring(t: float) -> Point:
+        rad = r * (0.80 + 0.17 * math.sin(petals * t))
+        drad = r * 0.17 * petals * math.cos(petals * t)
+        return (drad * math.cos(t) - rad * math.sin(t), drad * math.sin(t) + rad * math.cos(t))
+
+    small = 1.0 / star
+    d = small * 2.4
+    scale = r * 0.58 / (1 - small + d)
+    ratio = (1 - small) / small
+
+    def trochoid(t: float) -> Point:
+        return (
+            scale * ((1 - small) * math.cos(t) + d * math.cos(ratio * t)),
+            scale * ((1 - small) * math.sin(t) - d * math.sin(ratio * t)),
+        )
+
+    def dtrochoid(t: float) -> Point:
+        return (
+            scale * (-(1 - small) * math.sin(t) - d * ratio * math.sin(ratio * t)),
+            scale * ((1 - small) * math.cos(t) - d * ratio * math.cos(ratio * t)),
+        )
+
+    key = _key("rosette", r, petals, copies, star, color, line_width)
+    bbox = (-r * 1.05, -r * 1.05, r * 1.05, r * 1.05)
+    ring_tile = Tile(f"gr{key}", bbox, _bezier(ring, dring, 0, 2 * math.pi, close=True))
+    star_tile = Tile(f"gs{key}", bbox, _bezier(trochoid, dtrochoid, 0, 2 * math.pi, close=True))
+    return ring_tile, star_tile
 
 
 def _circle(cx: float, cy: float, r: float) -> str:
