@@ -250,13 +250,7 @@ class PreparedIssue:
         :raises SigningKeyError: when the issue has no private key to sign with.
         """
         if self.signer is None:
-            qr = self.spec.qr
-            assert qr is not None
-            raise SigningKeyError(
-                f"the QR code is signed, and there is no private key: set ${qr.private_key_env} to the key's PEM "
-                "text or name a file in qr.private_key_file",
-                self.spec.locate("qr"),
-            )
+            raise SigningKeyError(missing_private_key(self.spec), self.spec.locate("qr"), field="qr")
         return self.signer.sign(certificate_payload(self.spec, holder))
 
     def write(
@@ -460,27 +454,46 @@ def certificate_payload(spec: Spec, holder: Holder) -> Payload:
 
 def load_signer(spec: Spec, pem: bytes | None = None) -> Signer | None:
     """The QR code's signer: the key given, in the spec's variable, or in its file; None when
-    there is none.  The private key must be the spec's public key's pair."""
+    there is none.  The private key must be the spec's public key's pair.
+
+    :raises SigningKeyError: naming the spec key (its ``field``) whose key is at fault.
+    """
     qr = spec.qr
     assert qr is not None
-    public = load_public_key(read_key_file(spec.base_dir / qr.public_key, "public key", spec.locate("qr.public_key")), spec.locate("qr.public_key"))
-    where = "the signing key given"
-    if pem is None:
-        pem = private_key_from_env(qr.private_key_env)
-        where = f"${qr.private_key_env}"
-    if pem is None and qr.private_key_file:
-        where = spec.locate("qr.private_key_file")
-        pem = read_key_file(spec.base_dir / qr.private_key_file, "private key", where)
-    if pem is None:
-        return None
-    signer = Signer(load_private_key(pem, where))
-    if signer.key_id != key_id(public):
-        raise SigningKeyError(
-            f"the private key (id {signer.key_id}) is not the pair of qr.public_key (id {key_id(public)}): "
-            "give the matching key, or the new public key",
-            where,
-        )
+    field = "qr.public_key"
+    try:
+        where = spec.locate(field)
+        public = load_public_key(read_key_file(spec.base_dir / qr.public_key, "public key", where), where)
+        field, where = None, "the signing key given"
+        if pem is None:
+            pem = private_key_from_env(qr.private_key_env)
+            field, where = "qr.private_key_env", f"${qr.private_key_env}"
+        if pem is None and qr.private_key_file:
+            field = "qr.private_key_file"
+            where = spec.locate(field)
+            pem = read_key_file(spec.base_dir / qr.private_key_file, "private key", where)
+        if pem is None:
+            return None
+        signer = Signer(load_private_key(pem, where))
+        if signer.key_id != key_id(public):
+            raise SigningKeyError(
+                f"the private key (id {signer.key_id}) is not the pair of qr.public_key (id {key_id(public)}): "
+                "give the matching key, or the new public key",
+                where,
+            )
+    except SigningKeyError as exc:
+        exc.field = exc.field or field
+        raise
     return signer
+
+
+def missing_private_key(spec: Spec) -> str:
+    """What to do when issued certificates are to be signed and there is no private key."""
+    assert spec.qr is not None
+    return (
+        f"issued certificates carry a signed QR code, and there is no private key: set ${spec.qr.private_key_env} "
+        "to the key's PEM text or name a file in qr.private_key_file"
+    )
 
 
 def _check_legends_printed(spec: Spec, legends: list[ResolvedLegend], pages: list[Page]) -> None:

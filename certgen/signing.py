@@ -64,7 +64,14 @@ class PayloadError(CertgenError):
 
 
 class SigningKeyError(CertgenError):
-    """A key file or variable is missing, unreadable or not an Ed25519 key."""
+    """A key file or variable is missing, unreadable or not an Ed25519 key.
+
+    :param field: the spec key that names the key (``qr.public_key``...), when one does.
+    """
+
+    def __init__(self, message: str, where: str | None = None, *, field: str | None = None) -> None:
+        super().__init__(message, where)
+        self.field = field
 
 
 @dataclass(frozen=True)

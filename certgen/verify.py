@@ -33,9 +33,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from .errors import CertgenError
 from .layout.elements import Field
 from .layout.fields import PLACEHOLDER
-from .model.certificate import format_date
-from .signing import UNIT_WORDS, Payload, PayloadError, key_id, registration_digest, signature_holds
-from .words import in_figures, in_words
+from .model.certificate import Holder, certificate_values
+from .signing import Payload, PayloadError, key_id, registration_digest, signature_holds
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -206,18 +205,11 @@ def _verify_pdf(path: Path, public_key: Ed25519PublicKey, fields: Sequence[Field
 
 
 def signed_values(payload: Payload) -> dict[str, str]:
-    """The values a certificate's fields print, as its payload signs them (no registration)."""
-    figures = in_figures(payload.amount)
-    words = in_words(payload.amount)
-    return {
-        "certificate_number": payload.number,
-        "shares": figures,
-        "shares_words": words,
-        "principal": f"${figures}",
-        "principal_words": f"{words} DOLLARS",
-        "issue_date": format_date(payload.issue_date),
-        "issue_date_iso": payload.issue_date.isoformat(),
-    }
+    """The values a certificate's fields print, as its payload signs them (the registration
+    is signed by its digest only)."""
+    values = certificate_values(Holder(payload.number, "", payload.amount, payload.issue_date))
+    del values["registration"]
+    return values
 
 
 def _fold(text: str) -> str:
@@ -254,7 +246,7 @@ def _compare(payload: Payload, page: Any, fields: Sequence[Field] | None) -> tup
 def _text_in_box(page: Any, field: Field) -> str:
     """The text of the glyphs whose centres lie in the field's box (a point of slack), in
     reading order; type under 2 points (microprint) is not a field's."""
-    from .validation.pdftext import _reading_text
+    from .validation.pdftext import reading_text
 
     x0, y0, x1, y1 = field.x - 1, field.y - 1, field.x + field.width + 1, field.y + field.height + 1
     inside = [
@@ -262,11 +254,7 @@ def _text_in_box(page: Any, field: Field) -> str:
         for g in page.glyphs
         if g.size >= 2.0 and x0 <= (g.x0 + g.x1) / 2 <= x1 and y0 <= (g.y0 + g.y1) / 2 <= y1
     ]
-    return _reading_text(inside)
-
-
-def unit_words(unit: str) -> str:
-    return UNIT_WORDS.get(unit, unit)
+    return reading_text(inside)
 
 
 def worst(verdicts: Sequence[Verdict]) -> int:

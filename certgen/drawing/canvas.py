@@ -31,7 +31,7 @@ from ..layout.elements import (
 )
 from .artwork import load_artwork
 from .cidfont import pdf_number
-from .ornament import Pattern, Placement, Repeat, border_pattern, circle_path, ground_pattern, rosette_pattern
+from .ornament import Pattern, Repeat, border_pattern, circle_path, ground_pattern, rosette_pattern
 from .textops import TextUse, show, show_each
 
 __all__ = ["DRAW", "ShellCanvas", "define_tiles", "draw_element", "patterns_of"]
@@ -187,21 +187,10 @@ def draw_pattern(c: Canvas, pattern: Pattern) -> None:
             c.doForm(step.tile)
             use = f"/{c._doc.getXObjectName(step.tile)} Do"
             for move in step.moves:  # six decimals: a turn repeated sixteen times must not drift
-                c.addLiteral(" ".join(_precise(v) for v in move) + f" cm {use}")
-            c.addLiteral("Q")
-        elif isinstance(step, Placement):
-            a, b, cc, d, e, f = step.matrix
-            c.addLiteral(f"q {pdf_number(a)} {pdf_number(b)} {pdf_number(cc)} {pdf_number(d)} {pdf_number(e)} {pdf_number(f)} cm")
-            c.doForm(step.tile)
+                c.addLiteral(" ".join(pdf_number(v, 6) for v in move) + f" cm {use}")
             c.addLiteral("Q")
         else:
             c.addLiteral(step)
-
-
-def _precise(value: float) -> str:
-    """A number to six decimals, no trailing zeros."""
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
 
 
 def draw_border(c: Canvas, el: Border) -> None:

@@ -396,9 +396,9 @@ def _w_entry(font: FontProgram, run: list[int]) -> str:
     return f"{run[0]} [" + " ".join(pdf_number(font.width(g)) for g in run) + "]"
 
 
-def pdf_number(value: float) -> str:
-    """A number as a PDF operand: at most three decimals, no trailing zeros (``12.5``, ``0``)."""
-    text = f"{value:.3f}".rstrip("0").rstrip(".")
+def pdf_number(value: float, digits: int = 3) -> str:
+    """A number as a PDF operand: at most *digits* decimals, no trailing zeros (``12.5``, ``0``)."""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text
 
 

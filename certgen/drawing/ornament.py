@@ -27,7 +27,7 @@ from functools import lru_cache
 
 from ..layout.elements import RGB, Border, Ground, Rosette
 
-__all__ = ["Pattern", "Placement", "Repeat", "Tile", "border_pattern", "circle_path", "ground_pattern", "rosette_pattern"]
+__all__ = ["Pattern", "Repeat", "Tile", "border_pattern", "circle_path", "ground_pattern", "rosette_pattern"]
 
 Point = tuple[float, float]
 Matrix = tuple[float, float, float, float, float, float]
@@ -43,14 +43,6 @@ class Tile:
 
 
 @dataclass(frozen=True)
-class Placement:
-    """One use of a tile, through a transformation matrix."""
-
-    tile: str
-    matrix: Matrix
-
-
-@dataclass(frozen=True)
 class Repeat:
     """A tile placed through *matrix*, then again after each move: each a matrix in the
     tile's own space from the previous placement (a band's next wave, a rosette's next
@@ -61,8 +53,8 @@ class Repeat:
     moves: tuple[Matrix, ...]
 
 
-#: One step of a pattern: literal PDF operators, or a tile placement.
-Step = str | Placement | Repeat
+#: One step of a pattern: literal PDF operators, or a tile's placements.
+Step = str | Repeat
 
 
 @dataclass(frozen=True)
@@ -87,7 +79,7 @@ TOLERANCE = 0.05
 def _segments(
     f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, tolerance: float = TOLERANCE, hint: int | None = None
 ) -> int:
-    """The fewest Hermite segments (within an eighth) that keep within :data:`TOLERANCE`.
+    """The fewest Hermite segments (within an eighth) that keep within *tolerance*.
 
     A Hermite cubic's error falls as the fourth power of its segment's length, so one
     measurement at 16 segments predicts the count; it is then checked, and grown by an
@@ -305,8 +297,8 @@ def ground_pattern(ground: Ground) -> Pattern:
     their amplitude swelling and ebbing across the box (a moiré a copier cannot hold),
     clipped to the box.
 
-    Every line of a family is the same curve shifted (up one spacing, along a phase step), so
-    each family is one tile placed once per line.
+    Every line is the same curve shifted (up one spacing, along a phase step), the second
+    family upside down: one tile, placed once per line.
     """
     rng = random.Random(ground.seed * 104729 + 3)
     spacing = 2.4 / ground.density
@@ -317,14 +309,14 @@ def ground_pattern(ground: Ground) -> Pattern:
     k = 2 * math.pi / wavelength
     slow = 2 * math.pi * swell / (ground.width + 2 * wavelength)
     # Each line is placed 0 to one wave left of the box: the tile spans the box and one wave.
-    x_from, x_to = 0.0, ground.width + wavelength
+    span = ground.width + wavelength
+
     def f(t: float) -> Point:
-        a = amplitude * (0.55 + 0.45 * math.sin(slow * (t - x_from)))
-        return (t, a * math.sin(k * t))
+        return (t, amplitude * (0.55 + 0.45 * math.sin(slow * t)) * math.sin(k * t))
 
     def df(t: float) -> Point:
-        m = 0.55 + 0.45 * math.sin(slow * (t - x_from))
-        dm = 0.45 * slow * math.cos(slow * (t - x_from))
+        m = 0.55 + 0.45 * math.sin(slow * t)
+        dm = 0.45 * slow * math.cos(slow * t)
         return (1.0, amplitude * (dm * math.sin(k * t) + m * k * math.cos(k * t)))
 
     # One tile for both families (the second is the first upside down) and for every box
@@ -332,7 +324,7 @@ def ground_pattern(ground: Ground) -> Pattern:
     name = f"gg{_key('ground', ground.width, ground.height, ground.seed, ground.color, ground.line_width, ground.density)}"
     # A pale hairline under the type: twice the border's tolerance (0.035 mm) is still
     # finer than the line.
-    tile = Tile(name, (x_from - 1, -amplitude - 1, x_to + 1, amplitude + 1), _bezier(f, df, x_from, x_to, tolerance=2 * TOLERANCE))
+    tile = Tile(name, (-1.0, -amplitude - 1, span + 1, amplitude + 1), _bezier(f, df, 0.0, span, tolerance=2 * TOLERANCE))
     steps: list[Step] = ["q", _rounded(ground.x, ground.y, ground.width, ground.height, ground.radius) + " W n",
                          _stroke(ground.color, ground.line_width)]
     lines = math.ceil((ground.height + 4 * amplitude) / spacing) + 1

@@ -36,7 +36,7 @@ def qr_version(size: int) -> int:
 
 
 def qr_matrix(data: str) -> list[list[bool]]:
-    """The modules of *data*'s symbol, row by row from the top; True is dark."""
+    """The modules of *data*'s symbol, row by row from the top; true is dark."""
     import qrcode  # type: ignore[import-untyped]
     from qrcode.constants import ERROR_CORRECT_M  # type: ignore[import-untyped]
 
@@ -44,7 +44,8 @@ def qr_matrix(data: str) -> list[list[bool]]:
     code = qrcode.QRCode(version=qr_version(len(raw)), error_correction=ERROR_CORRECT_M, border=0, mask_pattern=0)
     code.add_data(raw, optimize=0)
     code.make(fit=False)
-    return [[bool(module) for module in row] for row in code.get_matrix()]
+    matrix: list[list[bool]] = code.get_matrix()
+    return matrix
 
 
 def qr_operators(data: str, x: float, y: float, size: float, color: tuple[float, float, float]) -> str:

@@ -15,8 +15,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from xml.parsers import expat
@@ -581,7 +580,7 @@ class _Context:
         a = self._microprint_attrs(el, {"x1": to_points, "y1": to_points, "x2": to_points, "y2": to_points})
         static.append(
             Microprint(
-                a["x1"] + dx, a["y1"] + dy, a["x2"] + dx, a["y2"] + dy, " ".join(a["text"].split()),
+                a["x1"] + dx, a["y1"] + dy, a["x2"] + dx, a["y2"] + dy, a["text"],
                 a.get("size", 0.7), a.get("font", "garamond"), a.get("color", self.default_color),
             )
         )
@@ -592,9 +591,8 @@ class _Context:
         a = self._microprint_attrs(el, {"x": to_points, "y": to_points, "width": to_points, "height": to_points})
         x0, y0 = a["x"] + dx, a["y"] + dy
         x1, y1 = x0 + a["width"], y0 + a["height"]
-        text = " ".join(a["text"].split())
         for start, end in (((x0, y1), (x1, y1)), ((x1, y1), (x1, y0)), ((x1, y0), (x0, y0)), ((x0, y0), (x0, y1))):
-            static.append(Microprint(*start, *end, text, a.get("size", 0.7), a.get("font", "garamond"), a.get("color", self.default_color)))
+            static.append(Microprint(*start, *end, a["text"], a.get("size", 0.7), a.get("font", "garamond"), a.get("color", self.default_color)))
 
     def _el_qr(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
         """The signed QR code (filled per certificate when the spec has a qr: section)."""
@@ -746,4 +744,4 @@ def without_art(page: Page) -> Page:
             static.append(replace(element, ground=False))
         elif not isinstance(element, (Rosette, Ground)):
             static.append(element)
-    return Page(page.name, page.template, page.width, page.height, tuple(static), page.fields)
+    return replace(page, static=tuple(static))

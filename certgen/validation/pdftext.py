@@ -20,7 +20,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Glyph", "PageText", "read_pdf"]
+__all__ = ["Glyph", "PageText", "read_pdf", "reading_text"]
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def read_pdf(source: bytes | str | PathLike[str], *, microprint: bool = False) -
                     y0=y0,
                     glyphs=tuple(glyphs),
                     text=_content_text(glyphs),
-                    reading=_reading_text(glyphs),
+                    reading=reading_text(glyphs),
                 )
             )
         return pages
@@ -194,7 +194,7 @@ def _content_text(glyphs: list[Glyph]) -> str:
     return "".join(out)
 
 
-def _reading_text(glyphs: list[Glyph]) -> str:
+def reading_text(glyphs: list[Glyph]) -> str:
     """Lines by baseline (within a third of the size), top to bottom; words by gaps."""
     upright = [g for g in glyphs if g.upright]
     lines: list[list[Glyph]] = []

@@ -1111,25 +1111,18 @@ def _check_excerpt(ctx: _Context) -> Iterator[Finding]:
 
 
 def _check_qr(ctx: _Context) -> Iterator[Finding]:
-    from ..pipeline import load_signer  # the pipeline validates through this package
+    from ..pipeline import load_signer, missing_private_key  # the pipeline validates through this package
     from ..signing import SigningKeyError
 
-    qr = ctx.spec.qr
-    if qr is None:
+    if ctx.spec.qr is None:
         return
     try:
         signer = load_signer(ctx.spec)
     except SigningKeyError as exc:
-        field = "qr.private_key_file" if "private_key_file" in str(exc.where) else "qr.public_key"
-        yield QR_KEYS.finding(str(exc.where or ctx.loc(field)), exc.message, **ctx.at(field))
+        yield QR_KEYS.finding(str(exc.where or ctx.loc(exc.field)), exc.message, **ctx.at(exc.field))
         return
     if signer is None and not ctx.form:
-        yield QR_KEYS.finding(
-            ctx.loc("qr"),
-            f"issued certificates carry a signed QR code, and there is no private key: set ${qr.private_key_env} "
-            "to the key's PEM text or name a file in qr.private_key_file",
-            **ctx.at("qr"),
-        )
+        yield QR_KEYS.finding(ctx.loc("qr"), missing_private_key(ctx.spec), **ctx.at("qr"))
 
 
 _CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
