@@ -23,9 +23,10 @@ import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
+from datetime import datetime
 from os import PathLike
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import __version__
 from .drawing import DocumentInfo, FilledPage, PrintOptions, write_pdf
@@ -57,6 +58,9 @@ from .templating import (
     expand,
 )
 from .templating.filters import paragraphs
+
+if TYPE_CHECKING:
+    from .pades import DocumentSigner
 
 __all__ = ["PreparedIssue", "RenderedCertificate", "prepare", "resolve_legends"]
 
@@ -132,6 +136,8 @@ def prepare(
     validate: bool = True,
     signing_key: bytes | None = None,
     sign: bool = True,
+    pdf_signing_key: bytes | None = None,
+    signing_time: datetime | None = None,
 ) -> PreparedIssue:
     """Do the per-issue work once: legends, templates, layout.
 
@@ -143,12 +149,17 @@ def prepare(
     :param signing_key: the PEM of the private key that signs the QR codes (a spec with a
         ``qr:`` section); by default it is read from the variable or file the spec names.
     :param sign: ``False``: no key is read (the layout only: checks, verification); such an
-        issue prints blank forms and specimens only.
+        issue prints blank forms and specimens only, without PDF signatures.
+    :param pdf_signing_key: the PEM of the private key of the ``pdf_signature:`` certificate;
+        by default it is read from the variable or file the spec names.
+    :param signing_time: the time PDF signatures record (default: ``$SOURCE_DATE_EPOCH`` if set,
+        else the time of each signature); a fixed time makes signed output reproducible.
     :raises ValidationError: when a rule finds an error.
     :raises SpecError: for an unknown template or a legend template's missing parameter.
     :raises TemplateError: when a template fails to expand or describes a bad layout.
     :raises FitError: when static text (a legend, a clause) does not fit its box.
-    :raises SigningKeyError: when the QR code's keys are unreadable or do not make a pair.
+    :raises SigningKeyError: when the QR code's keys are unreadable or do not make a pair, or
+        the PDF signature's certificate or key is missing, unreadable, expired or not a pair.
     """
     if not isinstance(spec, Spec):
         spec = load_spec(spec)
@@ -187,7 +198,12 @@ def prepare(
         creator=f"certgen {__version__}",
     )
     signer = load_signer(spec, signing_key) if spec.qr is not None and sign else None
-    return PreparedIssue(spec, tuple(pages), tuple(legends), info, validate, signer)
+    document_signer = None
+    if spec.pdf_signature is not None and sign:
+        from .pades import load_document_signer
+
+        document_signer = load_document_signer(spec, pdf_signing_key)
+    return PreparedIssue(spec, tuple(pages), tuple(legends), info, validate, signer, document_signer, signing_time)
 
 
 @dataclass(frozen=True)
@@ -203,6 +219,10 @@ class PreparedIssue:
     #: Signs the QR codes (a spec with ``qr:``); None when there is no code, or no private key
     #: (then only the blank form and specimens print).
     signer: Signer | None = dataclass_field(default=None, compare=False, repr=False)
+    #: Signs each PDF written (a spec with ``pdf_signature:``, unless prepared with sign=False).
+    document_signer: DocumentSigner | None = dataclass_field(default=None, compare=False, repr=False)
+    #: The time PDF signatures record (None: see :func:`certgen.pades.signing_time`).
+    signing_time: datetime | None = None
     #: Per-issue encodings made on first use (the static shell of print files).
     _cache: dict[str, Any] = dataclass_field(default_factory=dict, compare=False, repr=False)
 
@@ -277,19 +297,30 @@ class PreparedIssue:
             certificates = (self.fill(holder) for holder in self._checked(holders))
         if options is not None and specimen:
             raise ValueError("specimens are not print files: write them without print options")
-        # The static part is encoded once per issue; the pages are written directly.
+        # The static part is encoded once per issue; the pages are written directly (or, to be
+        # signed, into memory first: the signature covers the finished file).
+        out: BinaryIO = io.BytesIO() if self.document_signer is not None else target
         count = write_pdf(
             self.pages,
             self.static_shell(),
             certificates,
-            target,
+            out,
             self.info,
             options,
             overlay=SPECIMEN if specimen else None,
         )
         if holders is not None and count == 0:
             raise RenderError("the holder data has no rows: nothing to print")
+        if self.document_signer is not None:
+            assert isinstance(out, io.BytesIO)
+            target.write(self.sign_pdf(out.getvalue()))
         return count
+
+    def sign_pdf(self, pdf: bytes) -> bytes:
+        """*pdf* with the issue's PAdES signature (spec ``pdf_signature:``); unchanged without one."""
+        if self.document_signer is None:
+            return pdf
+        return self.document_signer.sign(pdf, self.signing_time)
 
     def static_shell(self) -> Any:
         """The static part of the issue's pages, drawn and encoded once."""

@@ -545,7 +545,7 @@ class _Job:
         finally:
             if fresh is not None:
                 fresh.lines.close()
-        write_control_report(self.out_dir, summary)
+        write_control_report(self.out_dir, summary, self.issue.sign_pdf)
         with self.reg.transaction() as conn:
             self.reg.finish_batch(conn, batch_id)
 

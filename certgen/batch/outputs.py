@@ -190,8 +190,11 @@ def control_rows(summary: BatchSummary) -> list[tuple[str, str]]:
     ]
 
 
-def write_control_report(folder: Path, summary: BatchSummary) -> None:
-    """``control.csv`` and ``control.pdf`` (one page): counts, total, first and last numbers, voids."""
+def write_control_report(folder: Path, summary: BatchSummary, sign: Callable[[bytes], bytes] | None = None) -> None:
+    """``control.csv`` and ``control.pdf`` (one page): counts, total, first and last numbers, voids.
+
+    :param sign: signs the PDF (the issue's PDF signature), if given.
+    """
     rows = control_rows(summary)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
@@ -218,7 +221,7 @@ def write_control_report(folder: Path, summary: BatchSummary) -> None:
     info = DocumentInfo(title=f"Control report, batch {summary.batch}", author=summary.issuer, creator=f"certgen {__version__}")
     write_text_page(pdf, 612, 792, runs, info)
     with atomic_output(folder / "control.pdf") as stream:
-        stream.write(pdf.getvalue())
+        stream.write(sign(pdf.getvalue()) if sign is not None else pdf.getvalue())
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -48,6 +48,14 @@ QR_KEYS = rule(
     "certgen signed QR payload (certgen verify checks it against the public key)",
     applies="specs with a qr: section; the private key for issued certificates only",
 )
+PDF_SIGNATURE_KEYS = rule(
+    "pdf_signature.keys", ERROR, _S,
+    "The PDF signature's certificate and chain are readable X.509 certificates; the certificate "
+    "is valid now and allows signing; its private key ($CERTGEN_PDF_SIGNING_KEY or "
+    "pdf_signature.key_file) is readable (RSA of 2048 bits or more, or EC) and is the certificate's.",
+    "ETSI EN 319 142-1 (PAdES baseline signatures); NIST SP 800-131A (key sizes)",
+    applies="specs with a pdf_signature: section",
+)
 EXCERPT = rule(
     "form.excerpt", ERROR, _S,
     "An excerpt of a filed form (form.excerpt) prints only as the blank form: it lacks parts "
@@ -1125,9 +1133,22 @@ def _check_qr(ctx: _Context) -> Iterator[Finding]:
         yield QR_KEYS.finding(ctx.loc("qr"), missing_private_key(ctx.spec), **ctx.at("qr"))
 
 
+def _check_pdf_signature(ctx: _Context) -> Iterator[Finding]:
+    from ..pades import load_document_signer
+    from ..signing import SigningKeyError
+
+    if ctx.spec.pdf_signature is None:
+        return
+    try:
+        load_document_signer(ctx.spec)
+    except SigningKeyError as exc:
+        yield PDF_SIGNATURE_KEYS.finding(str(exc.where or ctx.loc(exc.field)), exc.message, **ctx.at(exc.field))
+
+
 _CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     _check_excerpt,
     _check_qr,
+    _check_pdf_signature,
     _check_placeholders,
     _check_cusip,
     _check_isin,
