@@ -68,6 +68,8 @@ __all__ = [
     "RenderError",
     "RenderedCertificate",
     "Report",
+    "SigningKeyError",
+    "Verdict",
     "Rule",
     "Spec",
     "SpecError",
@@ -83,6 +85,8 @@ __all__ = [
     "render",
     "spec_json_schema",
     "validate",
+    "verify_file",
+    "verify_payload",
 ]
 
 
@@ -94,11 +98,17 @@ _LAZY = {
     "Register": "register",
     "RegisterError": "register",
     "open_register": "register",
+    "SigningKeyError": "signing",
+    "Verdict": "verify",
+    "verify_file": "verify",
+    "verify_payload": "verify",
 }
 
 if TYPE_CHECKING:
     from .batch import BatchOptions as BatchOptions, BatchResult as BatchResult, render_batch as render_batch
     from .register import Register as Register, RegisterError as RegisterError, open_register as open_register
+    from .signing import SigningKeyError as SigningKeyError
+    from .verify import Verdict as Verdict, verify_file as verify_file, verify_payload as verify_payload
 
 
 def __getattr__(name: str) -> Any:

@@ -409,6 +409,8 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
 
     Answers authentic; altered (naming the field that differs); wrong-key (not signed by
     this key); or unreadable.  Exit status: 0 authentic, 1 altered or wrong key, 2 unreadable.
+    A PDF's digital signature, if it has one, must hold too (and with --spec, be by the
+    spec's pdf_signature.certificate).
     """
     import json
 
@@ -420,6 +422,7 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
     if (key_path is None) == (spec_path is None):
         raise click.UsageError("give the public key: --key PEM, or --spec SPEC (its qr.public_key)")
     fields = None
+    pdf_certificate = None
     if spec_path is not None:
         spec = load_spec(spec_path)
         if spec.qr is None:
@@ -427,6 +430,10 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
         key_file = spec.base_dir / spec.qr.public_key
         where = spec.locate("qr.public_key")
         fields = _face_fields(spec)
+        if spec.pdf_signature is not None:
+            from .pades import certificate_der
+
+            pdf_certificate = certificate_der(spec)
     else:
         assert key_path is not None
         key_file, where = key_path, str(key_path)
@@ -435,7 +442,7 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
         verdicts = [verify_payload(payload, public_key)]
     else:
         assert file is not None
-        verdicts = verify_file(file, public_key, fields=fields)
+        verdicts = verify_file(file, public_key, fields=fields, pdf_certificate=pdf_certificate)
     if fmt == "json":
         click.echo(json.dumps(verdicts_json(verdicts), indent=2))
     else:

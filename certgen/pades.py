@@ -34,6 +34,7 @@ import hashlib
 import io
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .signing import SigningKeyError, private_key_from_env, read_key_file
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
     from .spec.schema import Spec
 
-__all__ = ["DocumentSigner", "load_document_signer", "signing_time"]
+__all__ = ["DocumentSigner", "SignatureCheck", "check_signatures", "load_document_signer", "signing_time"]
 
 #: The signature field's name (pdfsig and Acrobat show it).
 FIELD_NAME = "CertgenSignature"
@@ -97,15 +98,15 @@ class DocumentSigner:
         self._reserved = 0
 
     def __repr__(self) -> str:
-        return f"DocumentSigner({self.certificate.subject.rfc4514_string()})"
+        return f"DocumentSigner({self.subject})"
 
     def __getstate__(self) -> dict[str, Any]:
         raise TypeError("a DocumentSigner holds a private key and is not pickled")
 
     @property
     def subject(self) -> str:
-        """The certificate's subject, as pdfsig prints it (``CN=..., O=...``)."""
-        return self.certificate.subject.rfc4514_string()
+        """The certificate's subject (``CN=..., O=...``)."""
+        return subject_text(self.certificate)
 
     def sign(self, pdf: bytes, when: dt.datetime | None = None) -> bytes:
         """*pdf* with a PAdES signature appended (an incremental update), signed at *when*
@@ -113,31 +114,32 @@ class DocumentSigner:
 
         :raises SigningKeyError: when the certificate is not valid at that time.
         """
-        when = signing_time(when)
-        self.check_valid_at(when)
+        at = signing_time(when)
+        self.check_valid_at(at)
         signer = self._signer()
         from pyhanko.pdf_utils import generic
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
         from pyhanko.sign import fields, signers
 
-        class _Writer(IncrementalPdfFileWriter):  # type: ignore[misc]
+        class _Writer(IncrementalPdfFileWriter):
             def _update_meta(self) -> None:
-                super()._update_meta()
+                super()._update_meta()  # type: ignore[no-untyped-call]
                 # pyHanko dates the update "now" in the local zone: the signing time instead.
                 if self._info is not None:
-                    self._info.get_object()[generic.pdf_name("/ModDate")] = generic.pdf_date(when)
+                    info = self._info.get_object()  # type: ignore[no-untyped-call]
+                    info[generic.pdf_name("/ModDate")] = generic.pdf_date(at)
 
-        class _PdfSigner(signers.PdfSigner):  # type: ignore[misc]
+        class _PdfSigner(signers.PdfSigner):
             def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
                 session = super().init_signing_session(pdf_out, existing_fields_only)
-                session.system_time = when
+                session.system_time = at
                 return session
 
         writer = _Writer(io.BytesIO(pdf), strict=True)
         # The update's document id: the file's first id kept (ISO 32000 14.4), the second derived
         # from the file and the time instead of random bytes.
         first = writer._document_id[0]
-        second = hashlib.sha256(pdf + when.isoformat().encode()).digest()[:16]
+        second = hashlib.sha256(pdf + at.isoformat().encode()).digest()[:16]
         writer._document_id = generic.ArrayObject([first, generic.ByteStringObject(second)])
         meta = signers.PdfSignatureMetadata(
             field_name=FIELD_NAME,
@@ -176,24 +178,23 @@ class DocumentSigner:
 
 
 def _pyhanko_signer(certificate: x509.Certificate, chain: Sequence[x509.Certificate], key: Any) -> Any:
-    from asn1crypto import keys as asn1_keys
+    from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
     from asn1crypto import x509 as asn1_x509
-    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric.ec import ECDSA
     from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
     from pyhanko.sign import signers
-    from pyhanko.sign.general import get_pyca_cryptography_hash
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     def asn1(cert: x509.Certificate) -> Any:
         return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
-    class _Signer(signers.SimpleSigner):  # type: ignore[misc]
+    class _Signer(signers.SimpleSigner):
         # pyHanko's SimpleSigner parses the key again for every signature (40 ms for RSA): the
         # key loaded once signs instead.
         def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
-            digest = get_pyca_cryptography_hash(digest_algorithm)
+            digest = getattr(hashes, digest_algorithm.upper())()  # sha256 -> hashes.SHA256
             if isinstance(key, RSAPrivateKey):
                 return bytes(key.sign(data, PKCS1v15(), digest))
             return bytes(key.sign(data, ECDSA(digest)))
@@ -202,7 +203,7 @@ def _pyhanko_signer(certificate: x509.Certificate, chain: Sequence[x509.Certific
     return _Signer(
         signing_cert=asn1(certificate),
         signing_key=asn1_keys.PrivateKeyInfo.load(der),
-        cert_registry=SimpleCertificateStore.from_certs([asn1(c) for c in chain]),
+        cert_registry=SimpleCertificateStore.from_certs([asn1(c) for c in chain]),  # type: ignore[no-untyped-call]
     )
 
 
@@ -279,6 +280,18 @@ def load_document_signer(spec: Spec, key_pem: bytes | None = None) -> DocumentSi
     return signer
 
 
+def certificate_der(spec: Spec) -> bytes:
+    """The DER of the spec's ``pdf_signature.certificate`` (what verification expects to find).
+
+    :raises SigningKeyError: when it is missing or not a certificate.
+    """
+    from cryptography.hazmat.primitives import serialization
+
+    assert spec.pdf_signature is not None
+    found = _certificates(spec, spec.pdf_signature.certificate, "pdf_signature.certificate")
+    return bytes(found[0].public_bytes(serialization.Encoding.DER))
+
+
 def _certificates(spec: Spec, name: str, field: str) -> list[x509.Certificate]:
     from cryptography import x509
 
@@ -338,7 +351,7 @@ def _check_certificate(certificate: x509.Certificate, key: Any, where: str) -> N
 
     if spki(certificate.public_key()) != spki(key.public_key()):
         raise SigningKeyError(
-            f"the private key is not the key of the certificate ({certificate.subject.rfc4514_string()}): "
+            f"the private key is not the key of the certificate ({subject_text(certificate)}): "
             "give the certificate's own key",
             where,
         )
@@ -353,3 +366,92 @@ def _check_certificate(certificate: x509.Certificate, key: Any, where: str) -> N
             where,
         )
 
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """One digital signature found in a PDF, and whether it holds."""
+
+    #: The signature field's name.
+    field: str
+    #: The signer's certificate subject (``CN=...,O=...``).
+    signer: str
+    #: The signing time the signature claims (its /M), if any.
+    signed_at: dt.datetime | None
+    #: The signed bytes are unchanged and the signature is the certificate's key's.
+    holds: bool
+    #: Nothing was added to the file after the signature (it covers the whole file).
+    whole_file: bool
+    #: The signer's certificate (DER), to compare with the one expected.
+    certificate: bytes
+
+    def describe(self) -> str:
+        when = f" on {self.signed_at:%Y-%m-%d %H:%M} UTC" if self.signed_at else ""
+        return f"signed by {self.signer}{when}"
+
+
+def has_signatures(pdf: bytes) -> bool:
+    """Whether *pdf* appears to carry a digital signature (a signature dictionary's byte range)."""
+    return b"/ByteRange" in pdf
+
+
+def check_signatures(pdf: bytes, where: str = "PDF") -> list[SignatureCheck]:
+    """The digital signatures in *pdf*, each checked: its signed bytes unchanged, its signature
+    the certificate's, and the whole file covered.  Trust in the certificate is not judged here
+    (pdfsig or Acrobat with the CA's certificate do that).
+
+    :raises CertgenError: when pyHanko is not installed, or the file is not a readable PDF.
+    """
+    from .errors import CertgenError
+
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko.sign.validation.status import SignatureCoverageLevel
+        from pyhanko_certvalidator import ValidationContext
+    except ImportError:
+        raise CertgenError(f"checking its digital signature: {INSTALL_HINT}", where) from None
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        found = list(reader.embedded_signatures)
+    except Exception as exc:  # pyHanko raises many types for damaged files
+        raise CertgenError(f"cannot read the PDF's signatures ({exc})", where) from None
+    checks = []
+    for signature in found:
+        certificate = signature.signer_cert
+        try:
+            # The signer's own certificate as the trust anchor: the check is of the signature, not
+            # of trust in its CA (and pyHanko then builds no path, nor logs a failure to).
+            context = ValidationContext(trust_roots=[certificate], allow_fetching=False)
+            status = validate_pdf_signature(signature, context)
+            holds = bool(status.intact and status.valid)
+            # Nothing may follow the signature: pyHanko's difference analysis lets a metadata
+            # update pass as harmless, and on a certificate it is not.
+            whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+        except Exception:  # a malformed signature container does not hold
+            holds, whole = False, False
+        when = signature.self_reported_timestamp
+        checks.append(
+            SignatureCheck(
+                field=str(signature.field_name),
+                signer=_rfc4514(certificate),
+                signed_at=when.astimezone(dt.timezone.utc) if when is not None else None,
+                holds=holds,
+                whole_file=whole,
+                certificate=bytes(certificate.dump()),
+            )
+        )
+    return checks
+
+
+def _rfc4514(certificate: Any) -> str:
+    from cryptography import x509
+
+    return subject_text(x509.load_der_x509_certificate(certificate.dump()))
+
+
+def subject_text(certificate: x509.Certificate) -> str:
+    """A certificate's subject as people read it: ``CN=..., O=..., C=US`` (in the certificate's order)."""
+    return ", ".join(
+        f"{a.rfc4514_attribute_name}={a.value if isinstance(a.value, str) else a.value.hex()}" for a in certificate.subject
+    )

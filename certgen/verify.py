@@ -25,7 +25,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -35,6 +35,9 @@ from .layout.elements import Field
 from .layout.fields import PLACEHOLDER
 from .model.certificate import Holder, certificate_values
 from .signing import Payload, PayloadError, key_id, registration_digest, signature_holds
+
+if TYPE_CHECKING:
+    from .pades import SignatureCheck
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -63,6 +66,8 @@ class Verdict:
     #: The signed field that differs from the printed one (``altered``), e.g. ``shares``.
     field: str | None = None
     page: int | None = None
+    #: The PDF's digital signature, when it carries one (see :mod:`certgen.pades`).
+    pdf_signature: SignatureCheck | None = None
 
     @property
     def exit_code(self) -> int:
@@ -74,12 +79,21 @@ class Verdict:
     def as_dict(self) -> dict[str, Any]:
         """The verdict for JSON (``--format json``)."""
         payload = self.payload
+        document = self.pdf_signature
         return {
             "source": self.source,
             "page": self.page,
             "status": self.status,
             "field": self.field,
             "message": self.message,
+            "pdf_signature": None
+            if document is None
+            else {
+                "signer": document.signer,
+                "signed_at": document.signed_at.isoformat() if document.signed_at else None,
+                "holds": document.holds,
+                "whole_file": document.whole_file,
+            },
             "payload": None
             if payload is None
             else {
@@ -122,12 +136,21 @@ def verify_payload(text: str, public_key: Ed25519PublicKey, *, source: str = "pa
     return Verdict("authentic", f"{payload.describe()}; signed by key {payload.key_id}", source, payload, page=page)
 
 
-def verify_file(path: str | PathLike[str], public_key: Ed25519PublicKey, *, fields: Sequence[Field] | None = None) -> list[Verdict]:
+def verify_file(
+    path: str | PathLike[str],
+    public_key: Ed25519PublicKey,
+    *,
+    fields: Sequence[Field] | None = None,
+    pdf_certificate: bytes | None = None,
+) -> list[Verdict]:
     """Check a certificate PDF or a scanned image; one verdict per certificate found.
 
     :param fields: the face's variable fields (the issue's layout, ``prepare(spec).pages[0].fields``):
         each signed field is then compared with the text in its own box, the registration
         by its digest; without them the number, amount and date are looked for on the face.
+    :param pdf_certificate: the certificate (DER) that signs the issue's PDFs (its spec's
+        ``pdf_signature.certificate``): a PDF must then carry a signature by it.  A PDF's
+        digital signature, when it has one, must hold and cover the whole file either way.
     """
     path = Path(path)
     name = str(path)
@@ -138,7 +161,7 @@ def verify_file(path: str | PathLike[str], public_key: Ed25519PublicKey, *, fiel
     head = path.read_bytes()[:1024]
     if b"%PDF-" not in head:
         return [Verdict("unreadable", "neither a PDF nor an image (give a .pdf, .png or .jpg)", name)]
-    return _verify_pdf(path, public_key, fields)
+    return _with_document_signature(_verify_pdf(path, public_key, fields), path, pdf_certificate)
 
 
 def _verify_image(path: Path, public_key: Ed25519PublicKey) -> list[Verdict]:
@@ -202,6 +225,41 @@ def _verify_pdf(path: Path, public_key: Ed25519PublicKey, fields: Sequence[Field
                 verdict = Verdict("altered", message, name, verdict.payload, field=field, page=number)
         verdicts.append(verdict)
     return verdicts
+
+
+def _with_document_signature(verdicts: list[Verdict], path: Path, expected: bytes | None) -> list[Verdict]:
+    """The verdicts of a PDF's faces, with what its digital signature says: a signature that does
+    not hold, or a file changed after signing, is an alteration; a signer other than the issue's
+    certificate is another key; an issue that signs its PDFs and a PDF without a signature, too."""
+    from .pades import check_signatures, has_signatures
+
+    data = path.read_bytes()
+    checks = check_signatures(data, str(path)) if has_signatures(data) else []
+    problem: tuple[Status, str] | None = None
+    if expected is not None and not checks:
+        problem = "altered", "the issue signs its PDFs (pdf_signature) and this one carries no digital signature"
+    for check in checks:
+        if not check.holds:
+            problem = "altered", f"the PDF's digital signature ({check.describe()}) does not hold: the file was changed after signing"
+        elif not check.whole_file:
+            problem = "altered", f"the PDF was changed after its digital signature ({check.describe()}): an update follows it"
+        elif expected is not None and check.certificate != expected:
+            problem = "wrong-key", f"the PDF is {check.describe()}, not by the issue's pdf_signature.certificate"
+        if problem:
+            break
+    document = checks[0] if checks else None
+    out = []
+    for verdict in verdicts:
+        if verdict.status == "unreadable":
+            out.append(verdict)
+        elif problem is None:
+            message = verdict.message + (f"; PDF {document.describe()}, signature holds" if document else "")
+            out.append(replace(verdict, message=message, pdf_signature=document))
+        elif verdict.status == "authentic":
+            out.append(replace(verdict, status=problem[0], message=problem[1], field="pdf_signature", pdf_signature=document))
+        else:
+            out.append(replace(verdict, message=f"{verdict.message}; and {problem[1]}", pdf_signature=document))
+    return out
 
 
 def signed_values(payload: Payload) -> dict[str, str]:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import subprocess
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
 from asn1crypto import x509 as asn1_x509
+from conftest import SAMPLE_HOLDERS, require_tool
 from cryptography.hazmat.primitives.serialization import Encoding
+from pki import TestPKI, ec_key, ed25519_key, encipherment_only, make_pki
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -21,10 +25,6 @@ import certgen
 from certgen import prepare
 from certgen.pades import FIELD_NAME, signing_time
 from certgen.signing import SigningKeyError
-
-from conftest import SAMPLE_HOLDERS, require_tool
-from pki import TestPKI, ec_key, ed25519_key, encipherment_only, make_pki
-
 
 WHEN = dt.datetime(2026, 11, 23, 15, 30, tzinfo=dt.timezone.utc)
 
@@ -212,7 +212,7 @@ def _error(spec: Path) -> SigningKeyError:
 def test_bad_certificates_and_keys_are_named(spec_data, write_spec, pki, agent, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("CERTGEN_PDF_SIGNING_KEY", raising=False)
     cert, key = agent
-    other_cert, other_key = pki.signer("other-agent")
+    _, other_key = pki.signer("other-agent")
 
     error = _error(write_spec(_signed_spec(spec_data, pki, cert, other_key)))
     assert "not the key of the certificate" in error.message and error.field == "pdf_signature.certificate"
@@ -266,3 +266,64 @@ def test_without_pyhanko_the_error_says_what_to_install(spec_data, write_spec, p
     monkeypatch.setitem(sys.modules, "pyhanko", None)
     error = _error(write_spec(_signed_spec(spec_data, pki, *agent)))
     assert "pip install 'certgen[signature]'" in error.message
+
+
+# -- certgen verify checks the PDF signature too ------------------------------------------
+
+
+def test_verify_reports_the_pdf_signature(spec_data, write_spec, pki, agent, tmp_path: Path, run_cli) -> None:
+    spec = write_spec(_signed_spec(spec_data, pki, *agent))
+    out = tmp_path / "certs.pdf"
+    prepare(spec, signing_time=WHEN).save(out, certgen.load_holders(SAMPLE_HOLDERS)[:2])
+    result = run_cli("verify", out, "--spec", spec)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stdout.count("authentic") == 2
+    assert "PDF signed by CN=transfer-agent (test), O=certgen test PKI, C=US on 2026-11-23 15:30 UTC, signature holds" in result.stdout
+    answer = json.loads(run_cli("verify", out, "--spec", spec, "--format", "json").stdout)
+    assert answer["results"][0]["pdf_signature"] == {
+        "signer": "CN=transfer-agent (test), O=certgen test PKI, C=US",
+        "signed_at": "2026-11-23T15:30:00+00:00",
+        "holds": True,
+        "whole_file": True,
+    }
+
+
+def test_verify_names_a_pdf_changed_after_signing(spec_data, write_spec, pki, agent, tmp_path: Path, run_cli) -> None:
+    spec = write_spec(_signed_spec(spec_data, pki, *agent))
+    signed = prepare(spec, signing_time=WHEN).render(certgen.load_holders(SAMPLE_HOLDERS)[:1])
+    # A byte of the document information (not a printed field: the QR comparison still agrees).
+    assert signed.count(b"/Creator (certgen") == 1
+    changed = tmp_path / "changed.pdf"
+    changed.write_bytes(signed.replace(b"/Creator (certgen", b"/Creator (certgeN"))
+    result = run_cli("verify", changed, "--spec", spec)
+    assert result.exit_code == 1
+    assert "altered: the PDF's digital signature (signed by CN=transfer-agent (test)" in result.stdout
+    assert "does not hold: the file was changed after signing" in result.stdout
+    # An update appended after the signature (the signature itself still holds).
+    writer = pypdf.PdfWriter(io.BytesIO(signed), incremental=True)
+    writer.add_metadata({"/Title": "Something else"})
+    updated = tmp_path / "updated.pdf"
+    with updated.open("wb") as stream:
+        writer.write(stream)
+    answer = json.loads(run_cli("verify", updated, "--spec", spec, "--format", "json").stdout)
+    assert answer["status"] == "altered"
+    (first,) = answer["results"]
+    assert first["field"] == "pdf_signature" and "an update follows it" in first["message"]
+    assert first["pdf_signature"]["holds"] is True and first["pdf_signature"]["whole_file"] is False
+
+
+def test_verify_knows_the_issues_signing_certificate(spec_data, write_spec, pki, agent, tmp_path: Path, run_cli) -> None:
+    spec = write_spec(_signed_spec(spec_data, pki, *agent), "spec.yaml")
+    stranger = write_spec(_signed_spec(spec_data, pki, *pki.signer("impostor")), "impostor.yaml")
+    holders = certgen.load_holders(SAMPLE_HOLDERS)[:1]
+    forged = tmp_path / "forged.pdf"
+    prepare(stranger).save(forged, holders)
+    result = run_cli("verify", forged, "--spec", spec)
+    assert result.exit_code == 1 and "wrong-key: the PDF is signed by CN=impostor (test)" in result.stdout
+    assert "not by the issue's pdf_signature.certificate" in result.stdout
+    unsigned = tmp_path / "unsigned.pdf"
+    replace(prepare(spec), document_signer=None).save(unsigned, holders)
+    result = run_cli("verify", unsigned, "--spec", spec)
+    assert result.exit_code == 1 and "carries no digital signature" in result.stdout
+    # Without the spec, an unsigned PDF is judged by its QR code alone.
+    assert run_cli("verify", unsigned, "--key", spec_data["qr"]["public_key"]).exit_code == 0

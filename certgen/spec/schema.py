@@ -715,13 +715,19 @@ class QRCode(_Model):
 class PdfSignature(_Model):
     """A PAdES digital signature on each output PDF (pyHanko), with the issuer's X.509 certificate."""
 
-    certificate: Text = Field(description="PEM file of the signer's X.509 certificate (relative to the spec).")
-    chain: list[str] = Field(default_factory=list, description="PEM files of intermediate CA certificates.")
+    certificate: Text = Field(
+        description="The signer's X.509 certificate, a PEM or DER file (relative to the spec); its key is RSA (2048 bits or more) or EC."
+    )
+    chain: list[str] = Field(
+        default_factory=list, description="Certificate files (PEM or DER) of the CAs that chain the certificate to a root; embedded in each signature."
+    )
     key_file: str | None = Field(
-        None, description="PEM file of the certificate's private key; the variable key_env, when set, is used instead."
+        None,
+        description="PEM file of the certificate's private key (relative to the spec); the variable key_env, when set, "
+        "is used instead. The key is never printed or logged.",
     )
     key_env: str = Field("CERTGEN_PDF_SIGNING_KEY", description="Environment variable that may hold the key's PEM text.")
-    passphrase_env: str | None = Field(None, description="Environment variable holding the key's passphrase, if it is encrypted.")
+    passphrase_env: str | None = Field(None, description="Environment variable holding the key's passphrase, if the key is encrypted.")
     reason: str = Field("Certificate issued by the transfer agent", description="Reason recorded in the signature.")
     location: str | None = Field(None, description="Location recorded in the signature.")
 
