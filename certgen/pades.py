@@ -227,9 +227,10 @@ def _room_for_signature(signer: Any) -> int:
     return 2 * len(trial.dump()) + 512
 
 
-def load_document_signer(spec: Spec, key_pem: bytes | None = None) -> DocumentSigner:
+def load_document_signer(spec: Spec, key_pem: bytes | None = None, when: dt.datetime | None = None) -> DocumentSigner:
     """The signer the spec's ``pdf_signature:`` names: its certificate, chain and key (the key
-    given, else in the spec's variable, else its file).
+    given, else in the spec's variable, else its file); its certificate must be valid at *when*
+    (default: :func:`signing_time`).
 
     :raises SigningKeyError: naming the spec key (its ``field``) at fault: a file missing or
         unreadable, no key, a key that is not the certificate's, a certificate not valid now or
@@ -273,7 +274,7 @@ def load_document_signer(spec: Spec, key_pem: bytes | None = None) -> DocumentSi
         raise
     signer = DocumentSigner(certificate, chain, key, reason=config.reason, location=config.location)
     try:
-        signer.check_valid_at(signing_time())
+        signer.check_valid_at(signing_time(when))
     except SigningKeyError as exc:
         exc.where = spec.locate("pdf_signature.certificate")
         raise

@@ -202,7 +202,7 @@ def prepare(
     if spec.pdf_signature is not None and sign:
         from .pades import load_document_signer
 
-        document_signer = load_document_signer(spec, pdf_signing_key)
+        document_signer = load_document_signer(spec, pdf_signing_key, signing_time)
     return PreparedIssue(spec, tuple(pages), tuple(legends), info, validate, signer, document_signer, signing_time)
 
 

@@ -245,9 +245,13 @@ def test_bad_certificates_and_keys_are_named(spec_data, write_spec, pki, agent, 
 
 def test_a_certificate_not_valid_at_the_signing_time_refuses_to_sign(spec_data, write_spec, pki, agent) -> None:
     spec = write_spec(_signed_spec(spec_data, pki, *agent))
-    issue = prepare(spec, signing_time=dt.datetime(2040, 1, 1, tzinfo=dt.timezone.utc))
     with pytest.raises(SigningKeyError, match="expired on 2035-01-01"):
-        issue.render()
+        prepare(spec, validate=False, signing_time=dt.datetime(2040, 1, 1, tzinfo=dt.timezone.utc))
+    with pytest.raises(SigningKeyError, match="valid from 2025-01-01 00:00 UTC, after the signing time 2024-06-01"):
+        prepare(spec, validate=False, signing_time=dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc))
+    issue = prepare(spec)  # valid now, but not when a later signature is made
+    with pytest.raises(SigningKeyError, match="expired on 2035-01-01"):
+        issue.document_signer.sign(issue.render(), dt.datetime(2040, 1, 1, tzinfo=dt.timezone.utc))
 
 
 def test_validate_reports_a_bad_signing_setup_as_a_rule(spec_data, write_spec, pki, agent, run_cli, monkeypatch) -> None:
