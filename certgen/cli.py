@@ -13,7 +13,7 @@ import re
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -410,12 +410,10 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
     Answers authentic; altered (naming the field that differs); wrong-key (not signed by
     this key); or unreadable.  Exit status: 0 authentic, 1 altered or wrong key, 2 unreadable.
     A PDF's digital signature, if it has one, must hold too (and with --spec, be by the
-    spec's pdf_signature.certificate).
+    spec's pdf_signature.certificate); a spec without qr: checks the signature alone.
     """
-    import json
-
     from .signing import load_public_key, read_key_file
-    from .verify import verdicts_json, verify_file, verify_payload, worst
+    from .verify import verify_file, verify_payload
 
     if (file is None) == (payload is None):
         raise click.UsageError("give FILE (a PDF or an image) or --payload STRING")
@@ -425,15 +423,21 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
     pdf_certificate = None
     if spec_path is not None:
         spec = load_spec(spec_path)
-        if spec.qr is None:
-            raise CertgenError("the spec has no qr: section, so no public key to verify with", spec.locate())
-        key_file = spec.base_dir / spec.qr.public_key
-        where = spec.locate("qr.public_key")
-        fields = _face_fields(spec)
         if spec.pdf_signature is not None:
             from .pades import certificate_der
 
             pdf_certificate = certificate_der(spec)
+        if spec.qr is None:
+            if pdf_certificate is None:
+                raise CertgenError("the spec has neither a qr: nor a pdf_signature: section: nothing to verify with", spec.locate())
+            if file is None:
+                raise click.UsageError("the spec prints no QR code (no qr: section), so there is no payload to verify: give a PDF")
+            from .verify import verify_signed_pdf
+
+            _answer([verify_signed_pdf(file, pdf_certificate)], fmt)
+        key_file = spec.base_dir / spec.qr.public_key
+        where = spec.locate("qr.public_key")
+        fields = _face_fields(spec)
     else:
         assert key_path is not None
         key_file, where = key_path, str(key_path)
@@ -443,6 +447,15 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
     else:
         assert file is not None
         verdicts = verify_file(file, public_key, fields=fields, pdf_certificate=pdf_certificate)
+    _answer(verdicts, fmt)
+
+
+def _answer(verdicts: Any, fmt: str) -> NoReturn:
+    """Print the verdicts and exit with the worst one's status."""
+    import json
+
+    from .verify import verdicts_json, worst
+
     if fmt == "json":
         click.echo(json.dumps(verdicts_json(verdicts), indent=2))
     else:

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-__all__ = ["Verdict", "verify_file", "verify_payload"]
+__all__ = ["Verdict", "verify_file", "verify_payload", "verify_signed_pdf"]
 
 Status = Literal["authentic", "altered", "wrong-key", "unreadable"]
 
@@ -228,9 +228,47 @@ def _verify_pdf(path: Path, public_key: Ed25519PublicKey, fields: Sequence[Field
 
 
 def _with_document_signature(verdicts: list[Verdict], path: Path, expected: bytes | None) -> list[Verdict]:
-    """The verdicts of a PDF's faces, with what its digital signature says: a signature that does
+    """The verdicts of a PDF's faces, with what its digital signature says (see :func:`_judge_signatures`)."""
+    document, problem = _judge_signatures(path, expected)
+    out = []
+    for verdict in verdicts:
+        if verdict.status == "unreadable":
+            out.append(verdict)
+        elif problem is None:
+            message = verdict.message + (f"; PDF {document.describe()}, signature holds" if document else "")
+            out.append(replace(verdict, message=message, pdf_signature=document))
+        elif verdict.status == "authentic":
+            out.append(replace(verdict, status=problem[0], message=problem[1], field="pdf_signature", pdf_signature=document))
+        else:
+            out.append(replace(verdict, message=f"{verdict.message}; and {problem[1]}", pdf_signature=document))
+    return out
+
+
+def verify_signed_pdf(path: str | PathLike[str], pdf_certificate: bytes | None = None) -> Verdict:
+    """Check a PDF by its digital signature alone (an issue that signs its PDFs and prints no QR code).
+
+    :param pdf_certificate: the certificate (DER) that must have signed it (the spec's
+        ``pdf_signature.certificate``); ``None``: any signer, as long as the signature holds.
+    """
+    path = Path(path)
+    name = str(path)
+    if not path.is_file():
+        return Verdict("unreadable", "the file does not exist", name)
+    if b"%PDF-" not in path.read_bytes()[:1024]:
+        return Verdict("unreadable", "not a PDF (only a PDF carries a digital signature)", name)
+    document, problem = _judge_signatures(path, pdf_certificate)
+    if document is None:
+        return Verdict("unreadable", "the PDF carries no digital signature", name)
+    if problem is not None:
+        return Verdict(problem[0], problem[1], name, field="pdf_signature", pdf_signature=document)
+    return Verdict("authentic", f"PDF {document.describe()}, signature holds", name, pdf_signature=document)
+
+
+def _judge_signatures(path: Path, expected: bytes | None) -> tuple[SignatureCheck | None, tuple[Status, str] | None]:
+    """A PDF's first digital signature, and what is wrong, if anything: a signature that does
     not hold, or a file changed after signing, is an alteration; a signer other than the issue's
-    certificate is another key; an issue that signs its PDFs and a PDF without a signature, too."""
+    certificate is another key; an issue that signs its PDFs and a PDF without a signature, an
+    alteration too."""
     from .pades import check_signatures, has_signatures
 
     data = path.read_bytes()
@@ -247,19 +285,7 @@ def _with_document_signature(verdicts: list[Verdict], path: Path, expected: byte
             problem = "wrong-key", f"the PDF is {check.describe()}, not by the issue's pdf_signature.certificate"
         if problem:
             break
-    document = checks[0] if checks else None
-    out = []
-    for verdict in verdicts:
-        if verdict.status == "unreadable":
-            out.append(verdict)
-        elif problem is None:
-            message = verdict.message + (f"; PDF {document.describe()}, signature holds" if document else "")
-            out.append(replace(verdict, message=message, pdf_signature=document))
-        elif verdict.status == "authentic":
-            out.append(replace(verdict, status=problem[0], message=problem[1], field="pdf_signature", pdf_signature=document))
-        else:
-            out.append(replace(verdict, message=f"{verdict.message}; and {problem[1]}", pdf_signature=document))
-    return out
+    return (checks[0] if checks else None), problem
 
 
 def signed_values(payload: Payload) -> dict[str, str]:

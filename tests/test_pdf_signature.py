@@ -331,3 +331,23 @@ def test_verify_knows_the_issues_signing_certificate(spec_data, write_spec, pki,
     assert result.exit_code == 1 and "carries no digital signature" in result.stdout
     # Without the spec, an unsigned PDF is judged by its QR code alone.
     assert run_cli("verify", unsigned, "--key", spec_data["qr"]["public_key"]).exit_code == 0
+
+
+def test_an_issue_without_a_qr_code_is_verified_by_its_pdf_signature(spec_data, write_spec, pki, agent, tmp_path: Path, run_cli) -> None:
+    del spec_data["qr"]
+    spec = write_spec(_signed_spec(spec_data, pki, *agent))
+    out = tmp_path / "certs.pdf"
+    prepare(spec, signing_time=WHEN).save(out, certgen.load_holders(SAMPLE_HOLDERS))
+    result = run_cli("verify", out, "--spec", spec)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert result.stdout == f"{out}: authentic: PDF signed by CN=transfer-agent (test), O=certgen test PKI, C=US on 2026-11-23 15:30 UTC, signature holds\n"
+    changed = tmp_path / "changed.pdf"
+    changed.write_bytes(out.read_bytes().replace(b"/Creator (certgen", b"/Creator (certgeN"))
+    answer = json.loads(run_cli("verify", changed, "--spec", spec, "--format", "json").stdout)
+    assert answer["status"] == "altered" and answer["results"][0]["field"] == "pdf_signature"
+    unsigned = tmp_path / "unsigned.pdf"
+    replace(prepare(spec), document_signer=None).save(unsigned)
+    result = run_cli("verify", unsigned, "--spec", spec)
+    assert result.exit_code == 2 and "carries no digital signature" in result.stdout
+    result = run_cli("verify", "--payload", "CG1|x", "--spec", spec)
+    assert result.exit_code == 2 and "no QR code" in result.stderr
