@@ -368,14 +368,13 @@ def _check_certificate(certificate: x509.Certificate, key: Any, where: str) -> N
         )
 
 
-
 @dataclass(frozen=True)
 class SignatureCheck:
     """One digital signature found in a PDF, and whether it holds."""
 
     #: The signature field's name.
     field: str
-    #: The signer's certificate subject (``CN=...,O=...``).
+    #: The signer's certificate subject (``CN=..., O=...``).
     signer: str
     #: The signing time the signature claims (its /M), if any.
     signed_at: dt.datetime | None
@@ -435,7 +434,7 @@ def check_signatures(pdf: bytes, where: str = "PDF") -> list[SignatureCheck]:
         checks.append(
             SignatureCheck(
                 field=str(signature.field_name),
-                signer=_rfc4514(certificate),
+                signer=_asn1_subject(certificate),
                 signed_at=when.astimezone(dt.timezone.utc) if when is not None else None,
                 holds=holds,
                 whole_file=whole,
@@ -445,7 +444,8 @@ def check_signatures(pdf: bytes, where: str = "PDF") -> list[SignatureCheck]:
     return checks
 
 
-def _rfc4514(certificate: Any) -> str:
+def _asn1_subject(certificate: Any) -> str:
+    """:func:`subject_text` of an asn1crypto certificate (as pyHanko gives them)."""
     from cryptography import x509
 
     return subject_text(x509.load_der_x509_certificate(certificate.dump()))
