@@ -5,6 +5,10 @@
 
 Needs poppler's pdftoppm.  Each printed side becomes preview-face.png or
 preview-reverse.png beside the spec (a schedule page is not previewed).
+
+The previews are also the golden pages of tests/test_golden.py, which renders
+them again with render_previews() and compares: regenerate a sample's previews
+with this script when its layout is meant to change.
 """
 
 from __future__ import annotations
@@ -18,26 +22,37 @@ import certgen
 
 HERE = Path(__file__).resolve().parent
 
+#: Resolution of the previews, in dots per inch (a letter page is 880 x 680 pixels).
+RESOLUTION = 80
 
-def previews(sample: Path) -> list[Path]:
-    spec = certgen.load_spec(sample / "spec.yaml")
+
+def previewed_sides(spec: certgen.Spec) -> list[tuple[int, str]]:
+    """The pages of the blank form that are previewed: (page number, side)."""
     sides = [side for side, _ in spec.page_templates()]
+    return [(number, side) for number, side in enumerate(sides, start=1) if side != "schedule"]
+
+
+def rasterise(pdf: Path, page: int, target: Path, *, pdftoppm: str = "pdftoppm") -> Path:
+    """Rasterise page *page* (from 1) of *pdf* to the PNG *target* (``….png``), as the previews are."""
+    stem = target.with_suffix("")
+    options = ["-r", str(RESOLUTION), "-png", "-singlefile", "-f", str(page), "-l", str(page)]
+    subprocess.run([pdftoppm, *options, str(pdf), str(stem)], check=True)
+    return stem.with_suffix(".png")
+
+
+def render_previews(spec: certgen.Spec, folder: Path, *, pdftoppm: str = "pdftoppm") -> list[Path]:
+    """Render *spec*'s blank form and write each previewed side to *folder*/preview-SIDE.png."""
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / "form.pdf"
         pdf.write_bytes(certgen.render(spec))
-        for number, side in enumerate(sides, start=1):
-            if side == "schedule":
-                continue
-            target = sample / f"preview-{side}.png"
-            stem = Path(tmp) / side
-            subprocess.run(
-                ["pdftoppm", "-r", "80", "-png", "-singlefile", "-f", str(number), "-l", str(number), str(pdf), str(stem)],
-                check=True,
-            )
-            target.write_bytes(stem.with_suffix(".png").read_bytes())
-            out.append(target)
+        for number, side in previewed_sides(spec):
+            out.append(rasterise(pdf, number, folder / f"preview-{side}.png", pdftoppm=pdftoppm))
     return out
+
+
+def previews(sample: Path) -> list[Path]:
+    return render_previews(certgen.load_spec(sample / "spec.yaml"), sample)
 
 
 def main(names: list[str]) -> None:
