@@ -192,6 +192,15 @@ def postgres_server() -> Any:
         shutil.rmtree(base, ignore_errors=True)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs the PostgreSQL server is slow (the server starts in a few seconds): the
+    fast loop, ``python -m pytest -m "not slow"``, leaves it out.  Tests that reach the server
+    through a parametrised fixture mark that parameter themselves (test_batch.register_url)."""
+    for item in items:
+        if "postgres_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 def create_database(server: Path) -> str:
     """A new, empty database on the test server, as an SQLAlchemy URL."""
     import uuid

@@ -32,7 +32,8 @@ def holders_file(folder: Path, count: int, *, numbered: bool = False, name: str 
     return path
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+#: The PostgreSQL register needs the session's server (started once, a few seconds): slow.
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def register_url(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
     """The register: the default SQLite file in the output folder, or a PostgreSQL database."""
     if request.param == "sqlite":

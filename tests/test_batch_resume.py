@@ -31,6 +31,9 @@ COUNT = 24
 CHUNK = 2
 TRIALS = int(os.environ.get("CERTGEN_KILL_TRIALS", "6" if os.environ.get("CI") == "true" else "20"))
 
+#: Each test runs certgen batch in subprocesses and kills them: out of the fast loop (-m "not slow").
+pytestmark = pytest.mark.slow
+
 
 def _command(holders: Path, out: Path, register: str | None, workers: int) -> list[str]:
     command = [
@@ -104,7 +107,6 @@ def _spawned_workers() -> set[int]:
     return found
 
 
-@pytest.mark.slow
 def test_killed_batches_resume_consistently(tmp_path: Path) -> None:
     before = _spawned_workers()
     full = _full_run_seconds(tmp_path)
@@ -117,7 +119,6 @@ def test_killed_batches_resume_consistently(tmp_path: Path) -> None:
     assert _spawned_workers() - before == set()
 
 
-@pytest.mark.slow
 def test_killed_batches_resume_consistently_with_postgresql(tmp_path: Path, postgres_server: Path) -> None:
     full = _full_run_seconds(tmp_path)
     for seed in range(max(2, TRIALS // 4)):

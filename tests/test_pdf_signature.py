@@ -26,6 +26,9 @@ from certgen import prepare
 from certgen.pades import FIELD_NAME, signing_time
 from certgen.signing import SigningKeyError
 
+#: Signing and checking with pyHanko and pdfsig takes a few seconds in all: out of the fast loop.
+pytestmark = pytest.mark.slow
+
 WHEN = dt.datetime(2026, 11, 23, 15, 30, tzinfo=dt.timezone.utc)
 
 

@@ -80,6 +80,7 @@ def test_a_malformed_payload_is_unreadable(public_key, text: str, message: str) 
 # -- every sample's QR code, scanned ---------------------------------------------------
 
 
+@pytest.mark.slow  # every holder of every sample, rasterised at 150 dpi and scanned: about 9 s
 @pytest.mark.parametrize("sample", SAMPLES_WITH_CODE, ids=lambda p: p.name)
 def test_every_sample_certificate_scans_and_verifies_authentic(sample: Path, tmp_path: Path, run_cli) -> None:
     """Render, rasterise at 150 dpi, decode with zbarimg: each face's code is its signed payload,

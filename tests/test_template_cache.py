@@ -8,7 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
+
+#: Each test starts Python in subprocesses (a cold cache, then a warm one): out of the fast loop.
+pytestmark = pytest.mark.slow
 
 SAMPLE = ROOT / "samples" / "thornburg-series-b" / "spec.yaml"
 SCRIPT = (
