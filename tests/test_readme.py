@@ -1,4 +1,5 @@
-"""The README's two set-up commands, and .ci/run running the same test command."""
+"""The README's two set-up commands, .ci/run running the same test command, and the Development
+section's table of test files."""
 
 from __future__ import annotations
 
@@ -24,3 +25,14 @@ def test_readme_has_exactly_two_setup_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert _commands()[1] in script.splitlines()
+
+
+def test_development_section_names_every_test_file_once() -> None:
+    """The README's stage table finds each test file; a new file needs a row (or a place in one)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Development\n", 1)[1].split("\n## ", 1)[0]
+    assert '```sh\npython -m pytest -m "not slow"\n```' in section
+    table = section[section.index("| stage |") :]
+    named = re.findall(r"`(test_\w+\.py)`", table)
+    files = sorted(p.name for p in (ROOT / "tests").glob("test_*.py"))
+    assert sorted(named) == files, set(named) ^ set(files)
