@@ -413,7 +413,7 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
     spec's pdf_signature.certificate); a spec without qr: checks the signature alone.
     """
     from .signing import load_public_key, read_key_file
-    from .verify import verify_file, verify_payload
+    from .verify import code_only, verify_file, verify_payload
 
     if (file is None) == (payload is None):
         raise click.UsageError("give FILE (a PDF or an image) or --payload STRING")
@@ -443,7 +443,7 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
         key_file, where = key_path, str(key_path)
     public_key = load_public_key(read_key_file(key_file, "public key", where), where)
     if payload is not None:
-        verdicts = [verify_payload(payload, public_key)]
+        verdicts = [code_only(verify_payload(payload, public_key), "a payload string")]
     else:
         assert file is not None
         verdicts = verify_file(file, public_key, fields=fields, pdf_certificate=pdf_certificate)
