@@ -462,9 +462,9 @@ def _reading(glyphs: list[Any]) -> str:
 
 #: Resolution of the ink comparison: 100 dpi, a field's type of 8 points is 11 pixels high.
 INK_DPI = 100
-#: Pixels of ink allowed to differ in a box (anti-aliasing aside): a tenth of the text's ink,
-#: at least 12.  A changed digit or letter of 8-point type is 30 or more.
-INK_SLACK = (12, 0.1)
+#: Pixels of ink allowed to differ in a box (anti-aliasing aside): 2% of the text's ink,
+#: at least 6 (a genuine face differs by none).  A digit of 8-point type is 30 or more.
+INK_SLACK = (6, 0.02)
 
 
 def _tool(name: str, package: str) -> str:
