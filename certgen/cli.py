@@ -409,6 +409,9 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
 
     Answers authentic; altered (naming the field that differs); wrong-key (not signed by
     this key); or unreadable.  Exit status: 0 authentic, 1 altered or wrong key, 2 unreadable.
+    For a PDF, the payload stored, the code drawn and the text and ink in each field's box
+    must agree (--key and --spec compare the same fields; --spec checks the layout too); a
+    scan or a payload proves the code only, and says the printed fields were not compared.
     A PDF's digital signature, if it has one, must hold too (and with --spec, be by the
     spec's pdf_signature.certificate); a spec without qr: checks the signature alone.
     """

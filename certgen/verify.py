@@ -5,14 +5,20 @@ Three kinds of input:
 * a **payload** string (what a phone's scanner shows): its signature is
   checked against the public key;
 * a **scanned page** (PNG, JPEG...): its QR codes are read with zbar's
-  ``zbarimg`` (Debian ``zbar-tools``), then each payload is checked;
-* a **certificate PDF**: each face's payload is read from the page (certgen
-  stores it in the page dictionary, and in the document information of a
-  one-certificate file), its signature checked, and its signed fields
-  compared with the text printed on that face: the certificate number, the
-  amount in figures and in words, the issue date (text search), and with the
-  issue's layout (``--spec``) each field in its own box, the registration by
-  its digest.
+  ``zbarimg`` (Debian ``zbar-tools``), then each payload is checked.  A scan
+  or a payload proves the code only: the verdict says the printed fields were
+  not compared (``not_compared``);
+* a **certificate PDF**: what each face visibly prints.  Each face's payload
+  is read from the page (and the document information of a one-certificate
+  file), its signature checked; the face's field map (``/CertgenFields``,
+  whose digest a CG2 payload signs; with ``--spec``, the spec's layout too)
+  says where each printed field is; each field's box must print the payload's
+  value as a whole (the registration by its digest), in text that leaves ink
+  (not invisible, clip-only or white; never an artifact), and the box's ink,
+  rendered at 100 dpi, must be that text set in the field (nothing covering,
+  clipping or added); the code drawn on the face, rendered and read with
+  ``zbarimg``, must be the payload stored; every page that looks like a face
+  must carry a payload.  ``Verdict.compared`` lists what was compared.
 
 Each answer is a :class:`Verdict`: ``authentic``; ``altered`` (naming the
 field that differs); ``wrong-key`` (signed, but not by this key); or
@@ -413,7 +419,7 @@ def _verify_face(
     # 3. The code drawn on the page is the payload stored in the file.
     codes = [f for f in fields if f.kind == "qr"]
     for field in codes:
-        drawn = _drawn_codes(path, number, field)
+        drawn = _drawn_codes(path, number, field, item.size[1])
         if drawn != [item.payload]:
             if not drawn:
                 return altered("qr", "no readable code is drawn in the code's box on the face")
@@ -492,7 +498,9 @@ def _ink_differs(
 ) -> tuple[str, str] | None:
     """Compare, box by box, the ink on the page with the payload's text set in each field on
     blank paper (certgen's own fonts, the field's layout): (field, message) where they part."""
-    from PIL import ImageFilter
+    import tempfile
+
+    from PIL import ImageChops, ImageFilter
 
     from .drawing import DocumentInfo
     from .drawing.writer import TextRun, write_text_page
@@ -505,8 +513,6 @@ def _ink_differs(
         except CertgenError:
             return field.name, f"the payload's {field.name} does not fit its box: the field map does not match the face"
         runs.extend(TextRun(field.font, line.size, line.x, line.y, line.text, field.tracking) for line in lines)
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="certgen-verify-") as tmp:
         expected_pdf = Path(tmp) / "expected.pdf"
         with open(expected_pdf, "wb") as out:
@@ -527,8 +533,6 @@ def _ink_differs(
         ink_e = expected.crop(box).point(lambda v: 255 if v < 128 else 0)
         wide_a = ink_a.filter(ImageFilter.MaxFilter(3))
         wide_e = ink_e.filter(ImageFilter.MaxFilter(3))
-        from PIL import ImageChops
-
         extra = ImageChops.subtract(ink_a, wide_e).histogram()[255]
         missing = ImageChops.subtract(ink_e, wide_a).histogram()[255]
         allowed = max(INK_SLACK[0], int(INK_SLACK[1] * ink_e.histogram()[255]))
@@ -549,15 +553,13 @@ def _ink_differs(
 QR_DPI = 300
 
 
-def _drawn_codes(path: Path, number: int, field: Field) -> list[str]:
-    """The QR codes zbarimg reads in a field's box on the page, rendered with its quiet zone."""
+def _drawn_codes(path: Path, number: int, field: Field, height: float) -> list[str]:
+    """The QR codes zbarimg reads in a field's box on the page (*height* points high),
+    rendered with its quiet zone."""
     import tempfile
 
     margin = field.width / 6
     scale = QR_DPI / 72
-    import pypdf  # noqa: F401  (the page size comes from the caller's reading)
-
-    height = _page_height(path, number)
     crop = (
         max(0, math.floor((field.x - margin) * scale)),
         max(0, math.floor((height - field.y - field.height - margin) * scale)),
@@ -569,12 +571,6 @@ def _drawn_codes(path: Path, number: int, field: Field) -> list[str]:
         png = Path(tmp) / "code.png"
         image.save(png)
         return _zbar_texts(png) or []
-
-
-def _page_height(path: Path, number: int) -> float:
-    import pypdf
-
-    return float(pypdf.PdfReader(path).pages[number - 1].mediabox.height)
 
 
 def _zbar_texts(image: Path) -> list[str] | None:
