@@ -409,11 +409,14 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
 
     Answers authentic; altered (naming the field that differs); wrong-key (not signed by
     this key); or unreadable.  Exit status: 0 authentic, 1 altered or wrong key, 2 unreadable.
+    For a PDF, the payload stored, the code drawn and the text and ink in each field's box
+    must agree (--key and --spec compare the same fields; --spec checks the layout too); a
+    scan or a payload proves the code only, and says the printed fields were not compared.
     A PDF's digital signature, if it has one, must hold too (and with --spec, be by the
     spec's pdf_signature.certificate); a spec without qr: checks the signature alone.
     """
     from .signing import load_public_key, read_key_file
-    from .verify import verify_file, verify_payload
+    from .verify import code_only, verify_file, verify_payload
 
     if (file is None) == (payload is None):
         raise click.UsageError("give FILE (a PDF or an image) or --payload STRING")
@@ -443,7 +446,7 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
         key_file, where = key_path, str(key_path)
     public_key = load_public_key(read_key_file(key_file, "public key", where), where)
     if payload is not None:
-        verdicts = [verify_payload(payload, public_key)]
+        verdicts = [code_only(verify_payload(payload, public_key), "a payload string")]
     else:
         assert file is not None
         verdicts = verify_file(file, public_key, fields=fields, pdf_certificate=pdf_certificate)

@@ -40,6 +40,8 @@ from .signing import (
     Payload,
     Signer,
     SigningKeyError,
+    field_map,
+    field_map_digest,
     key_id,
     load_private_key,
     load_public_key,
@@ -271,7 +273,16 @@ class PreparedIssue:
         """
         if self.signer is None:
             raise SigningKeyError(missing_private_key(self.spec), self.spec.locate("qr"), field="qr")
-        return self.signer.sign(certificate_payload(self.spec, holder))
+        return self.signer.sign(certificate_payload(self.spec, holder, self.fields_digest()))
+
+    def fields_digest(self) -> str:
+        """The digest of the face's field map (the page that prints the code), which each
+        payload signs: verify finds the printed fields in the boxes it names."""
+        digest = self._cache.get("fields_digest")
+        if digest is None:
+            face = next((p for p in self.pages if any(f.kind == "qr" for f in p.fields)), self.pages[0])
+            digest = self._cache["fields_digest"] = field_map_digest(field_map(face.fields))
+        return str(digest)
 
     def write(
         self,
@@ -469,8 +480,9 @@ def _paler(color: str, amount: float) -> str:
     return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in channels)
 
 
-def certificate_payload(spec: Spec, holder: Holder) -> Payload:
-    """The fields of *holder*'s certificate that its QR code signs (not yet signed)."""
+def certificate_payload(spec: Spec, holder: Holder, fields_digest: str | None = None) -> Payload:
+    """The fields of *holder*'s certificate that its QR code signs (not yet signed); with
+    *fields_digest* (the face's field map digest) a CG2 payload, without it CG1."""
     return Payload(
         key_id="",
         issuer=" ".join(spec.issuer.name.split()),
@@ -480,6 +492,7 @@ def certificate_payload(spec: Spec, holder: Holder) -> Payload:
         unit=UNITS[spec.security.kind],
         issue_date=holder.issue_date,
         registration_digest=registration_digest(holder.registration),
+        fields_digest=fields_digest,
     )
 
 

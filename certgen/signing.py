@@ -2,16 +2,26 @@
 
 A payload is one line of text, versioned by its first field::
 
-    CG1|1a2b3c4d|THORNBURG MORTGAGE, INC.|885218107|TMA 000123|100|SH|20040115|Zq3...|<signature>
+    CG2|1a2b3c4d|THORNBURG MORTGAGE, INC.|885218107|TMA 000123|100|SH|20040115|Zq3...|Fm9...|<signature>
 
 Its fields: the format (``CG1``), the signing key's id (the first four bytes
 of the SHA-256 of the raw public key, in hex), the issuer, the CUSIP, the
 certificate number as printed, the amount (shares, dollars of principal or
 warrants) with its unit (``SH``, ``USD``, ``WT``), the issue date, and the
 registration digest (the first 12 bytes of the SHA-256 of the registration,
-its white space folded, base64url), then the Ed25519 signature (base64url)
-of everything before it, the ``|`` before it included.  A ``|`` or ``%``
-inside a field is written ``%7C`` or ``%25``.
+its white space folded, base64url), the **field map digest** (``CG2`` only:
+the first 9 bytes of the SHA-256 of the face's field map, base64url; see
+:func:`field_map`), then the Ed25519 signature (base64url) of everything
+before it, the ``|`` before it included.  A ``|`` or ``%`` inside a field is
+written ``%7C`` or ``%25``.
+
+The field map names each field of the face that prints a signed value (and
+the code itself) with its box and how it is set; the writer stores it in the
+face page's dictionary (``/CertgenFields``).  Its digest in the signed
+payload lets ``certgen verify --key`` find every printed field without the
+issue's spec, in the same boxes ``--spec`` uses.  ``CG1`` payloads (no field
+map) are still read; a certificate PDF that carries one is judged only
+against the issue's layout (``--spec``).
 
 The registration itself is not in the code (a holder's name and address
 need not be readable by every scanner); its digest binds the code to it.
@@ -25,7 +35,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,30 +45,42 @@ from typing import TYPE_CHECKING
 from .errors import CertgenError
 
 if TYPE_CHECKING:
+    from .layout.elements import Field
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 __all__ = [
     "FORMAT",
+    "FORMATS",
+    "SIGNED_VALUES",
     "Payload",
     "PayloadError",
     "Signer",
     "SigningKeyError",
     "generate_key_pair",
+    "field_map",
+    "field_map_digest",
     "key_id",
     "load_private_key",
+    "parse_field_map",
     "load_public_key",
     "registration_digest",
     "signature_holds",
 ]
 
-#: The payload format this version writes (and the only one it reads).
-FORMAT = "CG1"
+#: The payload format this version writes.
+FORMAT = "CG2"
+#: The formats it reads, and each one's number of ``|``-separated fields.
+FORMATS = {"CG1": 10, "CG2": 11}
+
+#: The certificate values a payload signs (the registration by its digest): a field that
+#: prints only these is in the face's field map, and verify compares it.
+SIGNED_VALUES = frozenset(
+    {"certificate_number", "registration", "shares", "shares_words", "issue_date", "issue_date_iso", "principal", "principal_words"}
+)
 
 #: The unit of a payload's amount, by kind of security.
 UNITS = {"common_stock": "SH", "preferred_stock": "SH", "global_note": "USD", "definitive_note": "USD", "warrant": "WT"}
 UNIT_WORDS = {"SH": "shares", "USD": "dollars of principal", "WT": "warrants"}
-
-_FIELDS = 10
 
 
 class PayloadError(CertgenError):
@@ -87,11 +111,18 @@ class Payload:
     issue_date: dt.date
     registration_digest: str
     signature: bytes = b""
+    #: The digest of the face's field map (``CG2``); ``None``: a ``CG1`` payload, which has none.
+    fields_digest: str | None = None
+
+    @property
+    def format(self) -> str:
+        """``CG2`` (with a field map digest) or ``CG1``."""
+        return "CG1" if self.fields_digest is None else "CG2"
 
     def signed_text(self) -> str:
         """Everything the signature covers: the payload up to and including the ``|`` before it."""
         parts = [
-            FORMAT,
+            self.format,
             self.key_id,
             self.issuer,
             self.cusip,
@@ -101,6 +132,8 @@ class Payload:
             self.issue_date.strftime("%Y%m%d"),
             self.registration_digest,
         ]
+        if self.fields_digest is not None:
+            parts.append(self.fields_digest)
         return "|".join(_escape(part) for part in parts) + "|"
 
     def encode(self) -> str:
@@ -115,12 +148,15 @@ class Payload:
         """
         text = text.strip()
         parts = text.split("|")
-        if not parts or parts[0] != FORMAT:
-            found = parts[0][:12] if parts and parts[0] else "nothing"
-            raise PayloadError(f"not a certgen payload: it starts with {found!r}, not {FORMAT!r}")
-        if len(parts) != _FIELDS:
-            raise PayloadError(f"a {FORMAT} payload has {_FIELDS} fields separated by '|', this one has {len(parts)}")
-        _, kid, issuer, cusip, number, amount, unit, date, digest, signature = (_unescape(p) for p in parts)
+        version = parts[0] if parts else ""
+        if version not in FORMATS:
+            found = version[:12] if version else "nothing"
+            raise PayloadError(f"not a certgen payload: it starts with {found!r}, not {' or '.join(map(repr, FORMATS))}")
+        if len(parts) != FORMATS[version]:
+            raise PayloadError(f"a {version} payload has {FORMATS[version]} fields separated by '|', this one has {len(parts)}")
+        values = [_unescape(p) for p in parts]
+        fields_digest = values.pop(9) if version == "CG2" else None
+        _, kid, issuer, cusip, number, amount, unit, date, digest, signature = values
         try:
             issue_date = dt.datetime.strptime(date, "%Y%m%d").date()
         except ValueError:
@@ -135,7 +171,7 @@ class Payload:
             raw = b""
         if len(raw) != 64:
             raise PayloadError("the payload's signature is not 64 bytes of base64url")
-        return cls(kid, issuer, cusip, number, int(amount), unit, issue_date, digest, raw)
+        return cls(kid, issuer, cusip, number, int(amount), unit, issue_date, digest, raw, fields_digest)
 
     def describe(self) -> str:
         """One line for people: certificate, amount, issuer, CUSIP, date."""
@@ -166,6 +202,63 @@ def registration_digest(registration: str) -> str:
     """The registration's digest as a payload carries it: white space folded, SHA-256, 12 bytes, base64url."""
     folded = " ".join(registration.split())
     return _b64(hashlib.sha256(folded.encode("utf-8")).digest()[:12])
+
+
+def field_map(fields: Sequence[Field]) -> str:
+    """The face's field map: the fields that print only signed values, and the code, with
+    their boxes and how they are set, as compact JSON (one list per field, in layout order).
+
+    The same layout always gives the same text, so its digest can be signed."""
+    from .layout.fields import PLACEHOLDER
+
+    rows = []
+    for field in fields:
+        names = PLACEHOLDER.findall(field.text)
+        if field.kind != "qr" and (not names or any(name not in SIGNED_VALUES for name in names)):
+            continue
+        rows.append(
+            [
+                field.name, field.kind, _r(field.x), _r(field.y), _r(field.width), _r(field.height), field.text,
+                field.font, _r(field.size), _r(field.min_size), [_r(c) for c in field.color], field.align,
+                field.valign, field.max_lines, _r(field.leading), _r(field.tracking),
+            ]
+        )
+    return json.dumps(rows, ensure_ascii=True, separators=(",", ":"))
+
+
+def _r(value: float) -> float | int:
+    """A number as the field map writes it: three decimals, whole numbers without a point."""
+    rounded = round(float(value), 3)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def field_map_digest(text: str) -> str:
+    """The field map's digest as a CG2 payload signs it: SHA-256, 9 bytes, base64url."""
+    return _b64(hashlib.sha256(text.encode("utf-8")).digest()[:9])
+
+
+def parse_field_map(text: str) -> tuple[Field, ...]:
+    """The fields of a stored field map.
+
+    :raises PayloadError: when it is not one."""
+    from .layout.elements import Field
+
+    try:
+        rows = json.loads(text)
+        fields = []
+        for row in rows:
+            name, kind, x, y, w, h, template, font, size, min_size, color, align, valign, max_lines, leading, tracking = row
+            fields.append(
+                Field(
+                    name=str(name), x=float(x), y=float(y), width=float(w), height=float(h), text=str(template),
+                    font=str(font), size=float(size), min_size=float(min_size), color=tuple(float(c) for c in color),
+                    align=str(align), valign=str(valign), max_lines=int(max_lines), leading=float(leading),
+                    tracking=float(tracking), kind=str(kind),
+                )
+            )
+    except (ValueError, TypeError):
+        raise PayloadError("the page's field map (/CertgenFields) is not one certgen writes") from None
+    return tuple(fields)
 
 
 def key_id(public_key: Ed25519PublicKey) -> str:

@@ -5,14 +5,20 @@ Three kinds of input:
 * a **payload** string (what a phone's scanner shows): its signature is
   checked against the public key;
 * a **scanned page** (PNG, JPEG...): its QR codes are read with zbar's
-  ``zbarimg`` (Debian ``zbar-tools``), then each payload is checked;
-* a **certificate PDF**: each face's payload is read from the page (certgen
-  stores it in the page dictionary, and in the document information of a
-  one-certificate file), its signature checked, and its signed fields
-  compared with the text printed on that face: the certificate number, the
-  amount in figures and in words, the issue date (text search), and with the
-  issue's layout (``--spec``) each field in its own box, the registration by
-  its digest.
+  ``zbarimg`` (Debian ``zbar-tools``), then each payload is checked.  A scan
+  or a payload proves the code only: the verdict says the printed fields were
+  not compared (``not_compared``);
+* a **certificate PDF**: what each face visibly prints.  Each face's payload
+  is read from the page (and the document information of a one-certificate
+  file), its signature checked; the face's field map (``/CertgenFields``,
+  whose digest a CG2 payload signs; with ``--spec``, the spec's layout too)
+  says where each printed field is; each field's box must print the payload's
+  value as a whole (the registration by its digest), in text that leaves ink
+  (not invisible, clip-only or white; never an artifact), and the box's ink,
+  rendered at 100 dpi, must be that text set in the field (nothing covering,
+  clipping or added); the code drawn on the face, rendered and read with
+  ``zbarimg``, must be the payload stored; every page that looks like a face
+  must carry a payload.  ``Verdict.compared`` lists what was compared.
 
 Each answer is a :class:`Verdict`: ``authentic``; ``altered`` (naming the
 field that differs); ``wrong-key`` (signed, but not by this key); or
@@ -22,6 +28,8 @@ field that differs); ``wrong-key`` (signed, but not by this key); or
 
 from __future__ import annotations
 
+import io
+import math
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -34,7 +42,7 @@ from .errors import CertgenError
 from .layout.elements import Field
 from .layout.fields import PLACEHOLDER
 from .model.certificate import Holder, certificate_values
-from .signing import Payload, PayloadError, key_id, registration_digest, signature_holds
+from .signing import UNIT_WORDS, Payload, PayloadError, key_id, registration_digest, signature_holds
 
 if TYPE_CHECKING:
     from .pades import SignatureCheck
@@ -42,7 +50,7 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-__all__ = ["Verdict", "verify_file", "verify_payload", "verify_signed_pdf"]
+__all__ = ["Verdict", "code_only", "verify_file", "verify_payload", "verify_signed_pdf"]
 
 Status = Literal["authentic", "altered", "wrong-key", "unreadable"]
 
@@ -68,6 +76,14 @@ class Verdict:
     page: int | None = None
     #: The PDF's digital signature, when it carries one (see :mod:`certgen.pades`).
     pdf_signature: SignatureCheck | None = None
+    #: What was compared before the answer: ``signature`` (the payload's), ``fields`` (the
+    #: face's field map against the payload), ``layout`` (against the spec's), each printed
+    #: field by name, ``ink`` (the raster of each field's box), ``qr`` (the code drawn on the
+    #: face against the payload stored), ``pdf_signature``.  A scan or a payload string:
+    #: ``signature`` only.
+    compared: tuple[str, ...] = ()
+    #: What a printed certificate shows that was not compared (a scan: its printed fields).
+    not_compared: tuple[str, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -86,6 +102,8 @@ class Verdict:
             "status": self.status,
             "field": self.field,
             "message": self.message,
+            "compared": list(self.compared),
+            "not_compared": list(self.not_compared),
             "pdf_signature": None
             if document is None
             else {
@@ -105,6 +123,8 @@ class Verdict:
                 "unit": payload.unit,
                 "issue_date": payload.issue_date.isoformat(),
                 "registration_digest": payload.registration_digest,
+                "format": payload.format,
+                "fields_digest": payload.fields_digest,
             },
         }
 
@@ -132,8 +152,27 @@ def verify_payload(text: str, public_key: Ed25519PublicKey, *, source: str = "pa
             payload,
             field="signature",
             page=page,
+            compared=("signature",),
         )
-    return Verdict("authentic", f"{payload.describe()}; signed by key {payload.key_id}", source, payload, page=page)
+    return Verdict("authentic", f"{payload.describe()}; signed by key {payload.key_id}", source, payload, page=page, compared=("signature",))
+
+
+#: What a face prints that only the PDF (not a scan or a payload string) lets verify compare.
+PRINTED_FIELDS = ("certificate_number", "amount", "registration", "issue_date")
+
+
+def code_only(verdict: Verdict, what: str = "a scan") -> Verdict:
+    """*verdict* on a code read from *what*, saying that the printed fields were not compared:
+    the code proves itself, not the face it is printed on."""
+    if verdict.payload is None or verdict.status == "unreadable":
+        return verdict
+    p = verdict.payload
+    note = (
+        f"; {what} proves the code only: the printed fields were not compared: check that the face prints "
+        f"certificate {p.number}, {p.amount:,} {UNIT_WORDS.get(p.unit, p.unit)}, issued {p.issue_date.isoformat()}"
+        " (or verify the certificate's PDF)"
+    )
+    return replace(verdict, message=verdict.message + note, not_compared=PRINTED_FIELDS)
 
 
 def verify_file(
@@ -146,8 +185,11 @@ def verify_file(
     """Check a certificate PDF or a scanned image; one verdict per certificate found.
 
     :param fields: the face's variable fields (the issue's layout, ``prepare(spec).pages[0].fields``):
-        each signed field is then compared with the text in its own box, the registration
-        by its digest; without them the number, amount and date are looked for on the face.
+        the face's field map must then be the layout's.  Without them the field map stored in
+        the face page (signed by a CG2 payload) says where the fields are; either way each
+        field's box is compared, as text and as ink, with the payload's value (the
+        registration by its digest), and the code drawn with the payload stored.  A CG1
+        payload (no field map) needs *fields*.
     :param pdf_certificate: the certificate (DER) that signs the issue's PDFs (its spec's
         ``pdf_signature.certificate``): a PDF must then carry a signature by it.  A PDF's
         digital signature, when it has one, must hold and cover the whole file either way.
@@ -181,50 +223,365 @@ def _verify_image(path: Path, public_key: Ed25519PublicKey) -> list[Verdict]:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()
         return [Verdict("unreadable", f"zbarimg cannot read the image ({message[-1] if message else result.returncode})", name)]
     texts = [line for line in result.stdout.decode("utf-8", "replace").splitlines() if line.strip()]
-    return [verify_payload(text, public_key, source=name) for text in texts]
+    return [code_only(verify_payload(text, public_key, source=name)) for text in texts]
 
 
-def _verify_pdf(path: Path, public_key: Ed25519PublicKey, fields: Sequence[Field] | None) -> list[Verdict]:
+def _verify_pdf(path: Path, public_key: Ed25519PublicKey, spec_fields: Sequence[Field] | None) -> list[Verdict]:
     import pypdf
 
-    from .drawing.writer import PAYLOAD_KEY
+    from .drawing.writer import FIELDS_KEY, ORIGIN_KEY, PAYLOAD_KEY
     from .validation.pdftext import PdfReadError, read_pdf
 
     name = str(path)
     try:
         reader = pypdf.PdfReader(path)
-        found: list[tuple[int, str]] = []
+        stored: dict[int, _Stored] = {}
+        forms: dict[int, set[str]] = {}
         for number, page in enumerate(reader.pages, start=1):
+            forms[number] = _form_digests(page)
             value = page.get(f"/{PAYLOAD_KEY}")
-            if value is not None:
-                found.append((number, str(value)))
-        if not found:
+            fmap = page.get(f"/{FIELDS_KEY}")
+            origin = page.get(f"/{ORIGIN_KEY}")
+            if value is not None or fmap is not None:
+                stored[number] = _Stored(
+                    None if value is None else str(value),
+                    None if fmap is None else str(fmap),
+                    (float(origin[0]), float(origin[1])) if origin is not None else (0.0, 0.0),
+                    (float(page.mediabox.width), float(page.mediabox.height)),
+                )
+        if not any(s.payload for s in stored.values()):
             info = reader.metadata
             value = info.get(f"/{PAYLOAD_KEY}") if info is not None else None
-            if value is not None:
-                found.append((1, str(value)))
+            if value is not None and reader.pages:
+                box = reader.pages[0].mediabox
+                stored[1] = _Stored(str(value), None, (0.0, 0.0), (float(box.width), float(box.height)))
     except Exception as exc:  # pypdf raises many types for damaged files
         return [Verdict("unreadable", f"not a readable PDF ({exc})", name)]
-    if not found:
+    if not any(s.payload for s in stored.values()):
         return [Verdict("unreadable", "the PDF carries no certgen payload (was it rendered with a qr: section in its spec?)", name)]
     try:
-        pages = read_pdf(path)
+        pages = read_pdf(path, artifacts=True)
     except PdfReadError as exc:
         return [Verdict("unreadable", f"not a readable PDF ({exc})", name)]
-    verdicts = []
-    for number, text in found:
-        verdict = verify_payload(text, public_key, source=name, page=number)
-        if verdict.status in ("authentic", "altered") and verdict.payload is not None:
-            # The face must print what the payload says: a changed face, or a changed
-            # payload (its signature broken), is named by the field where they part.
-            difference = _compare(verdict.payload, pages[number - 1], fields)
-            if difference is not None:
-                field, message = difference
-                if verdict.status == "altered":
-                    message += ", and the payload's signature does not hold"
-                verdict = Verdict("altered", message, name, verdict.payload, field=field, page=number)
-        verdicts.append(verdict)
+    faces = [number for number, s in sorted(stored.items()) if s.payload]
+    verdicts: list[Verdict] = []
+    seen: dict[str, int] = {}
+    for number in faces:
+        item = stored[number]
+        assert item.payload is not None
+        if item.payload in seen:
+            verdicts.append(
+                Verdict("altered", f"page {number} repeats the certificate of page {seen[item.payload]}: a file prints each certificate once", name, field="page", page=number)
+            )
+            continue
+        seen[item.payload] = number
+        verdicts.append(_verify_face(path, number, item, pages[number - 1], public_key, spec_fields))
+    # Every page that looks like a face must carry its payload.
+    face_words = _words(pages[faces[0] - 1])
+    face_forms = set().union(*(forms[n] for n in faces))
+    for number, page in enumerate(pages, start=1):
+        if number in faces:
+            continue
+        item = stored.get(number)
+        why = None
+        if item is not None and item.field_map is not None:
+            why = "it carries a certificate's field map"
+        elif forms[number] & face_forms:
+            why = "it draws the certificate face's design"
+        else:
+            words = _words(page)
+            if words and len(words & face_words) >= 0.6 * len(words | face_words):
+                why = "it prints the certificate face's text"
+        if why:
+            verdicts.append(
+                Verdict(
+                    "altered",
+                    f"page {number} looks like a certificate face ({why}) but carries no signed payload: it was not printed by the issuer",
+                    name,
+                    field="page",
+                    page=number,
+                )
+            )
     return verdicts
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """What a face page's dictionary carries."""
+
+    payload: str | None
+    field_map: str | None
+    origin: tuple[float, float]
+    size: tuple[float, float]
+
+
+def _form_digests(page: Any) -> set[str]:
+    """Digests of the Form XObjects a page's resources name (a face's static design)."""
+    import hashlib
+
+    out: set[str] = set()
+    try:
+        xobjects = page["/Resources"].get("/XObject", {})
+        for ref in xobjects.values():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                out.add(hashlib.sha256(xobject.get_data()).hexdigest())
+    except Exception:  # a page without resources, or a broken one: nothing to compare
+        pass
+    return out
+
+
+def _words(page: Any) -> set[str]:
+    """The words a page prints in type of 2 points or more (microprint and artifacts aside)."""
+    from .validation.pdftext import inked, reading_text
+
+    glyphs = [g for g in page.glyphs if g.size >= 2.0 and not g.artifact and inked(g)]
+    return set(reading_text(glyphs).split())
+
+
+def _verify_face(
+    path: Path, number: int, item: _Stored, page: Any, public_key: Ed25519PublicKey, spec_fields: Sequence[Field] | None
+) -> Verdict:
+    """One face: the payload's signature, then the field map, the printed text of each field,
+    the ink in each field's box, and the code drawn on the page."""
+    from .signing import field_map, field_map_digest, parse_field_map
+
+    name = str(path)
+    assert item.payload is not None
+    verdict = verify_payload(item.payload, public_key, source=name, page=number)
+    if verdict.status not in ("authentic", "altered") or verdict.payload is None:
+        return verdict
+    payload = verdict.payload
+    broken = verdict.status == "altered"  # the payload's signature does not hold
+
+    def altered(field: str, message: str) -> Verdict:
+        if broken:
+            message += ", and the payload's signature does not hold"
+        return Verdict("altered", message, name, payload, field=field, page=number, compared=compared)
+
+    compared: tuple[str, ...] = ("signature",)
+    note = ""
+    if payload.fields_digest is not None:
+        if item.field_map is None:
+            return altered("fields", "the face carries no field map (/CertgenFields), which its CG2 payload signs")
+        if field_map_digest(item.field_map) != payload.fields_digest:
+            return altered("fields", "the face's field map is not the one its payload signs: the fields' boxes were changed")
+        try:
+            fields = parse_field_map(item.field_map)
+        except PayloadError as exc:
+            return altered("fields", exc.message)
+        compared += ("fields",)
+        if spec_fields is not None:
+            if field_map_digest(field_map(spec_fields)) != payload.fields_digest:
+                return altered("layout", "the face's fields are not where the spec's layout puts them (another layout, or another issue)")
+            compared += ("layout",)
+    elif spec_fields is not None:
+        fields = parse_field_map(field_map(spec_fields))
+        note = "; a CG1 payload signs no field map: the fields were found by the spec's layout"
+        compared += ("layout",)
+    else:
+        return Verdict(
+            "unreadable",
+            f"{payload.describe()}: a CG1 payload signs no field map, so without the issue's layout the printed fields "
+            "cannot be found: verify it with --spec SPEC",
+            name,
+            payload,
+            page=number,
+            compared=compared,
+        )
+    dx, dy = item.origin
+    fields = tuple(replace(f, x=f.x + dx, y=f.y + dy) for f in fields)
+    text_fields = [f for f in fields if f.kind == "text"]
+    # 1. The text printed in each field's box, whole values.
+    values = signed_values(payload)
+    registration = ""
+    for field in text_fields:
+        printed_glyphs, artifacts = _glyphs_in_box(page, field)
+        if artifacts:
+            return altered(field.name, f"text marked as an artifact ({artifacts!r}) is printed in the {field.name} box: a field's text is never an artifact")
+        printed = _fold(_reading(printed_glyphs))
+        names = PLACEHOLDER.findall(field.text)
+        if names == ["registration"]:
+            if registration_digest(printed) != payload.registration_digest:
+                return altered("registration", f"the registration printed ({printed!r}) is not the payload's (its digest differs)")
+            registration = printed
+        else:
+            wanted = _fold(PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), field.text))
+            if printed != wanted:
+                return altered(field.name, f"{field.name} printed {printed!r}, the payload says {wanted!r}")
+        compared += (field.name,)
+    # 2. The ink in each box: what is printed there, as a raster, is the payload's text set
+    # in its field (nothing covers, clips or whitens it, nothing else is drawn there).
+    problem = _ink_differs(path, number, item.size, text_fields, {**values, "registration": registration}, payload.number)
+    if problem is not None:
+        return altered(*problem)
+    compared += ("ink",)
+    # 3. The code drawn on the page is the payload stored in the file.
+    codes = [f for f in fields if f.kind == "qr"]
+    for field in codes:
+        drawn = _drawn_codes(path, number, field, item.size[1])
+        if drawn != [item.payload]:
+            if not drawn:
+                return altered("qr", "no readable code is drawn in the code's box on the face")
+            other = _describe_text(drawn[0])
+            return altered("qr", f"the code drawn on the face reads {other}, not the payload stored in the file")
+    if codes:
+        compared += ("qr",)
+    if broken:
+        return replace(verdict, compared=compared)
+    printed_names = ", ".join(c for c in compared if c not in ("signature", "fields", "layout", "ink", "qr"))
+    message = (
+        f"{payload.describe()}; signed by key {payload.key_id}; compared with the face: the code drawn, "
+        f"{printed_names} (text and ink in each field's box){note}"
+    )
+    return Verdict("authentic", message, name, payload, page=number, compared=compared)
+
+
+def _describe_text(text: str) -> str:
+    try:
+        return Payload.decode(text).describe()
+    except PayloadError:
+        return repr(text[:40])
+
+
+#: Type under this size is microprint (0.75-0.8 pt), not a field's text, even in a field's box.
+MICROPRINT = 1.0
+
+
+def _glyphs_in_box(page: Any, field: Field) -> tuple[list[Any], str]:
+    """The glyphs printed in a field's box (centres inside it, a point of slack): those that
+    leave ink and are not artifacts; and the text of artifacts that would be printed there."""
+    from .validation.pdftext import inked
+
+    x0, y0, x1, y1 = field.x - 1, field.y - 1, field.x + field.width + 1, field.y + field.height + 1
+    inside = [g for g in page.glyphs if x0 <= (g.x0 + g.x1) / 2 <= x1 and y0 <= (g.y0 + g.y1) / 2 <= y1 and inked(g)]
+    artifacts = [g for g in inside if g.artifact and g.size >= MICROPRINT]
+    printed = [g for g in inside if not g.artifact]
+    return printed, _fold(_reading(artifacts))
+
+
+def _reading(glyphs: list[Any]) -> str:
+    from .validation.pdftext import reading_text
+
+    return reading_text(glyphs)
+
+
+#: Resolution of the ink comparison: 100 dpi, a field's type of 8 points is 11 pixels high.
+INK_DPI = 100
+#: Pixels of ink allowed to differ in a box (anti-aliasing aside): 2% of the text's ink,
+#: at least 6 (a genuine face differs by none).  A digit of 8-point type is 30 or more.
+INK_SLACK = (6, 0.02)
+
+
+def _tool(name: str, package: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise CertgenError(f"verifying a certificate PDF needs {name}: install {package} (apt-get install {package})")
+    return found
+
+
+def _render_gray(pdf: Path, number: int, dpi: int, crop: tuple[int, int, int, int] | None = None) -> Any:
+    """Page *number* of *pdf* as a grey Pillow image (pdftoppm), optionally a crop in pixels."""
+    from PIL import Image
+
+    command = [_tool("pdftoppm", "poppler-utils"), "-r", str(dpi), "-gray", "-f", str(number), "-l", str(number), "-singlefile"]
+    if crop is not None:
+        command += ["-x", str(crop[0]), "-y", str(crop[1]), "-W", str(crop[2]), "-H", str(crop[3])]
+    result = subprocess.run([*command, str(pdf)], capture_output=True, check=False)
+    if result.returncode != 0:
+        raise CertgenError(f"pdftoppm cannot render page {number} ({result.stderr.decode('utf-8', 'replace').strip()[:200]})", str(pdf))
+    return Image.open(io.BytesIO(result.stdout))
+
+
+def _ink_differs(
+    path: Path, number: int, size: tuple[float, float], fields: Sequence[Field], values: Mapping[str, str], certificate: str
+) -> tuple[str, str] | None:
+    """Compare, box by box, the ink on the page with the payload's text set in each field on
+    blank paper (certgen's own fonts, the field's layout): (field, message) where they part."""
+    import tempfile
+
+    from PIL import ImageChops, ImageFilter
+
+    from .drawing import DocumentInfo
+    from .drawing.writer import TextRun, write_text_page
+    from .layout.fields import fill_field
+
+    runs = []
+    for field in fields:
+        try:
+            lines = fill_field(field, values, certificate)
+        except CertgenError:
+            return field.name, f"the payload's {field.name} does not fit its box: the field map does not match the face"
+        runs.extend(TextRun(field.font, line.size, line.x, line.y, line.text, field.tracking) for line in lines)
+    with tempfile.TemporaryDirectory(prefix="certgen-verify-") as tmp:
+        expected_pdf = Path(tmp) / "expected.pdf"
+        with open(expected_pdf, "wb") as out:
+            write_text_page(out, size[0], size[1], runs, DocumentInfo("expected", "certgen verify"))
+        actual = _render_gray(path, number, INK_DPI)
+        expected = _render_gray(expected_pdf, 1, INK_DPI)
+    scale = INK_DPI / 72
+    for field in fields:
+        box = (
+            max(0, math.floor((field.x - 1) * scale)),
+            max(0, math.floor((size[1] - field.y - field.height - 1) * scale)),
+            math.ceil((field.x + field.width + 1) * scale),
+            math.ceil((size[1] - field.y + 1) * scale),
+        )
+        luminance = 0.299 * field.color[0] + 0.587 * field.color[1] + 0.114 * field.color[2]
+        threshold = min(160, int(255 * (1 + luminance) / 2))
+        ink_a = actual.crop(box).point(lambda v, t=threshold: 255 if v < t else 0)
+        ink_e = expected.crop(box).point(lambda v: 255 if v < 128 else 0)
+        wide_a = ink_a.filter(ImageFilter.MaxFilter(3))
+        wide_e = ink_e.filter(ImageFilter.MaxFilter(3))
+        extra = ImageChops.subtract(ink_a, wide_e).histogram()[255]
+        missing = ImageChops.subtract(ink_e, wide_a).histogram()[255]
+        allowed = max(INK_SLACK[0], int(INK_SLACK[1] * ink_e.histogram()[255]))
+        if missing > allowed:
+            return field.name, (
+                f"the payload's {field.name} is not visible in its box ({missing} pixels of its ink missing at {INK_DPI} dpi): "
+                "covered, clipped, painted in white or not printed"
+            )
+        if extra > allowed:
+            return field.name, (
+                f"the {field.name} box shows ink that is not the payload's {field.name} ({extra} pixels at {INK_DPI} dpi): "
+                "something else is drawn over or beside it"
+            )
+    return None
+
+
+#: Resolution at which the code drawn on a face is read: 5 pixels or more per module.
+QR_DPI = 300
+
+
+def _drawn_codes(path: Path, number: int, field: Field, height: float) -> list[str]:
+    """The QR codes zbarimg reads in a field's box on the page (*height* points high),
+    rendered with its quiet zone."""
+    import tempfile
+
+    margin = field.width / 6
+    scale = QR_DPI / 72
+    crop = (
+        max(0, math.floor((field.x - margin) * scale)),
+        max(0, math.floor((height - field.y - field.height - margin) * scale)),
+        math.ceil((field.width + 2 * margin) * scale),
+        math.ceil((field.height + 2 * margin) * scale),
+    )
+    image = _render_gray(path, number, QR_DPI, crop)
+    with tempfile.TemporaryDirectory(prefix="certgen-verify-") as tmp:
+        png = Path(tmp) / "code.png"
+        image.save(png)
+        return _zbar_texts(png) or []
+
+
+def _zbar_texts(image: Path) -> list[str] | None:
+    """The QR codes in an image; None when zbarimg cannot read the image at all."""
+    zbarimg = _tool("zbarimg", "zbar-tools")
+    result = subprocess.run(
+        [zbarimg, "--quiet", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", str(image)], capture_output=True, check=False
+    )
+    if result.returncode not in (0, 4):
+        return None
+    return [line for line in result.stdout.decode("utf-8", "replace").splitlines() if line.strip()]
 
 
 def _with_document_signature(verdicts: list[Verdict], path: Path, expected: bytes | None) -> list[Verdict]:
@@ -236,7 +593,8 @@ def _with_document_signature(verdicts: list[Verdict], path: Path, expected: byte
             out.append(verdict)
         elif problem is None:
             message = verdict.message + (f"; PDF {document.describe()}, signature holds" if document else "")
-            out.append(replace(verdict, message=message, pdf_signature=document))
+            compared = verdict.compared + (("pdf_signature",) if document else ())
+            out.append(replace(verdict, message=message, pdf_signature=document, compared=compared))
         elif verdict.status == "authentic":
             out.append(replace(verdict, status=problem[0], message=problem[1], field="pdf_signature", pdf_signature=document))
         else:
@@ -298,47 +656,6 @@ def signed_values(payload: Payload) -> dict[str, str]:
 
 def _fold(text: str) -> str:
     return " ".join(text.split())
-
-
-def _compare(payload: Payload, page: Any, fields: Sequence[Field] | None) -> tuple[str, str] | None:
-    """The first signed field whose printed text differs: (field, message); None if all agree."""
-    values = signed_values(payload)
-    if fields is None:
-        reading = _fold(page.reading)
-        unit = "principal" if payload.unit == "USD" else "shares"
-        for key in ("certificate_number", unit, f"{unit}_words", "issue_date"):
-            if values[key] not in reading:
-                return key, f"the face does not print the {key.replace('_', ' ')} {values[key]!r} of the payload"
-        return None
-    for field in fields:
-        if field.kind != "text":
-            continue
-        names = PLACEHOLDER.findall(field.text)
-        printed = _fold(_text_in_box(page, field))
-        if names == ["registration"]:
-            if registration_digest(printed) != payload.registration_digest:
-                return "registration", f"the registration printed ({printed!r}) is not the payload's (its digest differs)"
-            continue
-        if not names or any(n not in values for n in names):
-            continue  # a column the payload does not sign
-        wanted = _fold(PLACEHOLDER.sub(lambda m: values[m.group(1)], field.text))
-        if printed != wanted:
-            return field.name, f"{field.name} printed {printed!r}, the payload says {wanted!r}"
-    return None
-
-
-def _text_in_box(page: Any, field: Field) -> str:
-    """The text of the glyphs whose centres lie in the field's box (a point of slack), in
-    reading order; type under 2 points (microprint) is not a field's."""
-    from .validation.pdftext import reading_text
-
-    x0, y0, x1, y1 = field.x - 1, field.y - 1, field.x + field.width + 1, field.y + field.height + 1
-    inside = [
-        g
-        for g in page.glyphs
-        if g.size >= 2.0 and x0 <= (g.x0 + g.x1) / 2 <= x1 and y0 <= (g.y0 + g.y1) / 2 <= y1
-    ]
-    return reading_text(inside)
 
 
 def worst(verdicts: Sequence[Verdict]) -> int:

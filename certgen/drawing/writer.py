@@ -32,11 +32,17 @@ from .cidfont import pdf_number as _n
 from .qr import qr_operators
 from .textops import TextUse, face, show
 
-__all__ = ["PAYLOAD_KEY", "StaticShell", "TextRun", "write_print_file", "write_text_page"]
+__all__ = ["FIELDS_KEY", "ORIGIN_KEY", "PAYLOAD_KEY", "StaticShell", "TextRun", "write_print_file", "write_text_page"]
 
 #: The key of the signed QR payload in a face page's dictionary, and in the document
 #: information of a file that holds one certificate.
 PAYLOAD_KEY = "CertgenPayload"
+#: The key of the face's field map (:func:`certgen.signing.field_map`) in a face page's
+#: dictionary, beside its payload: which boxes print which signed values.
+FIELDS_KEY = "CertgenFields"
+#: Where the field map's origin lies on a face page whose fields are moved (crop marks,
+#: an overlay offset): ``[x y]`` in points; absent when it is the page's corner.
+ORIGIN_KEY = "CertgenOrigin"
 
 
 @dataclass(frozen=True)
@@ -262,7 +268,12 @@ def write_print_file(
             resources.append(f"/ExtGState << {_SPECIMEN_STATE} >>")
         box = f"[0 0 {_n(page.width + 2 * margin)} {_n(page.height + 2 * margin)}]"
         trim = f" /TrimBox [{_n(margin)} {_n(margin)} {_n(margin + page.width)} {_n(margin + page.height)}]" if margin else ""
-        payload = f" /{PAYLOAD_KEY} {_pdf_text(content.payload)}" if content.payload else ""
+        payload = ""
+        if content.payload:
+            payload = f" /{PAYLOAD_KEY} {_pdf_text(content.payload)} /{FIELDS_KEY} {_pdf_text(_field_map(page.fields))}"
+            origin = (margin + options.offset[0], margin + options.offset[1])
+            if origin != (0, 0):  # crop marks or an overlay offset move the fields on the sheet
+                payload += f" /{ORIGIN_KEY} [{_n(origin[0])} {_n(origin[1])}]"
         out.put(
             next_number + 1,
             (
@@ -281,6 +292,13 @@ def write_print_file(
     return len(batch)
 
 
+@lru_cache(maxsize=16)
+def _field_map(fields: tuple[Any, ...]) -> str:
+    from ..signing import field_map
+
+    return field_map(fields)
+
+
 @dataclass(frozen=True)
 class TextRun:
     """A line of text on a plain page: face, size, position (points from the bottom left)."""
@@ -290,12 +308,13 @@ class TextRun:
     x: float
     y: float
     text: str
+    tracking: float = 0.0
 
 
 def write_text_page(target: BinaryIO, width: float, height: float, runs: Sequence[TextRun], info: Any) -> None:
     """A one-page PDF of lines of text in certgen's fonts (reports that go with a print run)."""
     use = TextUse()
-    ops = " ".join(show(use, run.font, run.size, run.x, run.y, run.text, (0.0, 0.0, 0.0)) for run in runs)
+    ops = " ".join(show(use, run.font, run.size, run.x, run.y, run.text, (0.0, 0.0, 0.0), run.tracking) for run in runs)
     out = _PdfFile()
     fonts = _put_fonts(out, use, 1)
     number = 1 + FONT_OBJECTS * len(FONTS)

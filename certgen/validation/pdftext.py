@@ -20,7 +20,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Glyph", "PageText", "read_pdf", "reading_text"]
+__all__ = ["Glyph", "PageText", "inked", "read_pdf", "reading_text"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,13 @@ class Glyph:
     upright: bool
     #: Index of the text run (one BT…ET show operation) it belongs to.
     run: int
+    #: Set inside ``/Artifact`` marked content (read only with ``read_pdf(artifacts=True)``).
+    artifact: bool = False
+    #: The text rendering mode (``Tr``): 3 is invisible, 7 adds to the clip only.
+    mode: int = 0
+    #: The colour it is painted in (the fill colour; the stroke colour for modes 1 and 5),
+    #: as pdfminer gives it: a grey level, RGB or CMYK components; None when unknown.
+    color: Any = None
 
 
 @dataclass(frozen=True)
@@ -58,9 +65,13 @@ class PdfReadError(Exception):
     """The file is not a PDF pdfminer can read."""
 
 
-def read_pdf(source: bytes | str | PathLike[str], *, microprint: bool = False) -> list[PageText]:
+def read_pdf(source: bytes | str | PathLike[str], *, microprint: bool = False, artifacts: bool = False) -> list[PageText]:
     """Every page's glyphs and text; text marked as an artifact (certgen's microprint rules:
     thousands of glyphs under a point, the issuer's name repeated) only with *microprint*.
+
+    With *artifacts*, artifact text is read too, each glyph marked (``Glyph.artifact``), and
+    glyphs keep their rendering mode and colour: what :func:`inked` judges (``certgen
+    verify`` reads a page so, to tell what is printed from what merely extracts).
 
     :raises PdfReadError: when the file cannot be opened or parsed.
     """
@@ -75,8 +86,24 @@ def read_pdf(source: bytes | str | PathLike[str], *, microprint: bool = False) -
     from pdfminer.psparser import literal_name
 
     class TextOnly(PDFPageAggregator):
+        artifact = False  # whether the text being shown is inside /Artifact marked content
+        mode = 0
+        marks: dict[int, tuple[bool, int, Any]] = {}  # id(LTChar) -> (artifact, mode, colour)
+
         def paint_path(self, *args: Any, **kwargs: Any) -> None:  # ornament: not text
             return None
+
+        def render_string(self, textstate: Any, seq: Any, ncs: Any, graphicstate: Any) -> None:
+            self.mode = int(getattr(textstate, "render", 0) or 0)
+            super().render_string(textstate, seq, ncs, graphicstate)
+
+        def render_char(self, *args: Any) -> float:
+            advance = super().render_char(*args)
+            if artifacts:
+                graphicstate = args[-1]
+                color = graphicstate.scolor if self.mode in (1, 5) else graphicstate.ncolor
+                self.marks[id(self.cur_item._objs[-1])] = (self.artifact, self.mode, color)
+            return advance
 
         def render_image(self, *args: Any, **kwargs: Any) -> None:
             return None
@@ -85,6 +112,7 @@ def read_pdf(source: bytes | str | PathLike[str], *, microprint: bool = False) -
 
     class Interpreter(PDFPageInterpreter):
         artifact = 0  # depth of /Artifact marked content around the current operator
+        outer = 0  # the same around the Do that runs this (form) interpreter
 
         def do_BMC(self, tag: Any) -> None:
             if self.artifact or literal_name(tag) == "Artifact":
@@ -101,11 +129,15 @@ def read_pdf(source: bytes | str | PathLike[str], *, microprint: bool = False) -
             super().do_EMC()
 
         def do_TJ(self, seq: Any) -> None:
-            if microprint or not self.artifact:
+            inside = bool(self.artifact or self.outer)
+            if microprint or artifacts or not inside:
+                device.artifact = inside
                 super().do_TJ(seq)
 
         def do_Tj(self, s: Any) -> None:
-            if microprint or not self.artifact:
+            inside = bool(self.artifact or self.outer)
+            if microprint or artifacts or not inside:
+                device.artifact = inside
                 super().do_Tj(s)
 
         def do_Do(self, xobjid_arg: Any) -> None:
@@ -122,7 +154,9 @@ def read_pdf(source: bytes | str | PathLike[str], *, microprint: bool = False) -
             super().do_Do(xobjid_arg)
 
         def subinterp(self) -> PDFPageInterpreter:
-            return Interpreter(self.rsrcmgr, self.device)
+            inner = Interpreter(self.rsrcmgr, self.device)
+            inner.outer = self.artifact + self.outer
+            return inner
 
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     try:
@@ -135,7 +169,8 @@ def read_pdf(source: bytes | str | PathLike[str], *, microprint: bool = False) -
         for number, page in enumerate(PDFPage.create_pages(document), start=1):
             interpreter.process_page(page)
             layout: LTPage = device.get_result()
-            glyphs = _glyphs(layout, LTChar)
+            glyphs = _glyphs(layout, LTChar, device.marks)
+            device.marks.clear()
             x0, y0, x1, y1 = page.mediabox
             pages.append(
                 PageText(
@@ -154,7 +189,7 @@ def read_pdf(source: bytes | str | PathLike[str], *, microprint: bool = False) -
         raise PdfReadError(str(exc) or type(exc).__name__) from None
 
 
-def _glyphs(layout: Any, char_type: type) -> list[Glyph]:
+def _glyphs(layout: Any, char_type: type, marks: dict[int, tuple[bool, int, Any]]) -> list[Glyph]:
     """Every character of a laid-out page, in content order, numbered by text run."""
     glyphs: list[Glyph] = []
     run = 0
@@ -174,10 +209,28 @@ def _glyphs(layout: Any, char_type: type) -> list[Glyph]:
             if pen is None or baseline != pen[0] or e < pen[1] - 0.5 or e > pen[1] + 3 * char.size:
                 run += 1
             pen = (baseline, char.x1)
-            glyphs.append(Glyph(char.get_text(), char.x0, char.y0, char.x1, char.y1, char.size, upright, run))
+            artifact, mode, color = marks.get(id(char), (False, 0, None))
+            glyphs.append(Glyph(char.get_text(), char.x0, char.y0, char.x1, char.y1, char.size, upright, run, artifact, mode, color))
         elif hasattr(item, "__iter__"):
             stack.append(iter(item))
     return glyphs
+
+
+def inked(glyph: Glyph) -> bool:
+    """Whether a glyph leaves ink: not invisible (rendering mode 3) or clip-only (7), and
+    not painted in white.  (Whether something covers or clips it is for a raster to tell.)"""
+    if glyph.mode in (3, 7):
+        return False
+    color = glyph.color
+    if isinstance(color, (int, float)):
+        components: tuple[float, ...] = (float(color),)
+    elif isinstance(color, (tuple, list)) and color and all(isinstance(c, (int, float)) for c in color):
+        components = tuple(float(c) for c in color)
+    else:
+        return True  # a pattern or an unknown space: let the raster judge
+    if len(components) == 4:  # CMYK: white is no ink at all
+        return max(components) > 0.05
+    return min(components) < 0.95
 
 
 def _content_text(glyphs: list[Glyph]) -> str:

@@ -1,0 +1,269 @@
+"""certgen verify against forgeries of a genuine certificate: each one edits a certificate of
+the Thornburg sample (signed with the sample key) the way a forger would, with pypdf or qpdf,
+and verify must answer altered, naming the field, with --key as with --spec."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pypdf
+import pytest
+from pypdf.generic import NameObject, TextStringObject
+
+import certgen
+from certgen import prepare
+from certgen.drawing.textops import face, sharing_face
+import certgen.pipeline
+
+from conftest import ROOT, SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text, require_tool
+
+PUBLIC = ROOT / "samples" / "keys" / "SAMPLE-qr-public-key.pem"
+BOTH = [("--key", PUBLIC), ("--spec", SAMPLE_SPEC)]
+
+
+@pytest.fixture(scope="module")
+def genuine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Certificates PB 0001 (100 shares) and PB 0002 (1,234,567 shares), face and reverse each."""
+    path = tmp_path_factory.mktemp("genuine") / "certs.pdf"
+    prepare(SAMPLE_SPEC).save(path, certgen.load_holders(SAMPLE_HOLDERS)[:2])
+    return path
+
+
+def _encoded(font: str, text: str) -> bytes:
+    """*text* as the glyph ids of a literal string, as certgen writes it in *font*."""
+    return face(sharing_face(font, text)).program.encode(text)[1:-1].encode("latin-1")
+
+
+def _text_object(data: bytes, font: str, text: str) -> tuple[int, int]:
+    """Where the text object (BT ... ET) that shows *text* lies in a content stream."""
+    at = data.index(_encoded(font, text))
+    return data.rindex(b"BT ", 0, at), data.index(b" ET", at) + 3
+
+
+def _edit_first_page(source: Path, out: Path, edit) -> None:
+    writer = pypdf.PdfWriter(clone_from=source)
+    page = writer.pages[0]
+    content = page.get_contents()
+    content.set_data(edit(content.get_data()))
+    page.replace_contents(content)
+    writer.write(out)
+
+
+def _verdicts(run_cli, pdf: Path, option: str, value: Path) -> tuple[int, list[dict]]:
+    result = run_cli("verify", pdf, option, value, "--format", "json")
+    return result.exit_code, json.loads(result.stdout)["results"]
+
+
+def _assert_altered(run_cli, pdf: Path, field: str, page: int = 1) -> None:
+    for option, value in BOTH:
+        code, results = _verdicts(run_cli, pdf, option, value)
+        named = [(r["status"], r["field"]) for r in results if r["page"] == page]
+        assert code == 1 and named == [("altered", field)], (option, results)
+
+
+def test_a_genuine_certificate_is_authentic_with_key_and_spec_and_says_what_was_compared(genuine: Path, run_cli) -> None:
+    for option, value in BOTH:
+        code, results = _verdicts(run_cli, genuine, option, value)
+        assert code == 0 and [r["status"] for r in results] == ["authentic", "authentic"]
+        compared = results[0]["compared"]
+        for name in ("signature", "fields", "certificate_number", "shares", "shares_words", "registration", "issue_date", "ink", "qr"):
+            assert name in compared, (option, compared)
+        assert ("layout" in compared) == (option == "--spec")
+        assert results[0]["not_compared"] == [] and results[0]["payload"]["format"] == "CG2"
+
+
+def test_shares_edited_to_1100_is_altered_with_the_key_alone(genuine: Path, tmp_path: Path, run_cli) -> None:
+    """The attack on --key: the figures and words of a 100-share certificate edited to 1,100 in a
+    qpdf-expanded file and repacked.  The old --key check found '100' and 'ONE HUNDRED' inside
+    the forged text and said authentic."""
+    qpdf = require_tool("qpdf")
+    expanded = tmp_path / "qdf.pdf"
+    subprocess.run([qpdf, "--qdf", "--object-streams=disable", "--normalize-content=n", str(genuine), str(expanded)], check=True)
+    data = expanded.read_bytes()
+    for font, before, after in (("oldstandard-bold", "**100**", "**1,100**"), ("garamond-sc", "ONE HUNDRED", "ONE THOUSAND ONE HUNDRED")):
+        assert data.count(_encoded(font, before)) == 1
+        data = data.replace(_encoded(font, before), _encoded(font, after))
+    expanded.write_bytes(data)
+    forged = tmp_path / "forged.pdf"
+    fix_qdf = shutil.which("fix-qdf") or require_tool("fix-qdf")
+    fixed = subprocess.run([fix_qdf, str(expanded)], capture_output=True, check=True).stdout
+    (tmp_path / "fixed.pdf").write_bytes(fixed)
+    subprocess.run([qpdf, str(tmp_path / "fixed.pdf"), str(forged)], check=True)
+    face_text = " ".join(pdf_text(forged.read_bytes())[0].split())
+    assert "**1,100**" in face_text and "ONE THOUSAND ONE HUNDRED" in face_text
+    _assert_altered(run_cli, forged, "shares")
+    result = run_cli("verify", forged, "--key", PUBLIC)
+    assert "altered: shares printed '**1,100**', the payload says '**100**'" in result.stdout
+
+
+def test_a_registration_changed_under_the_key_alone_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
+    forged = tmp_path / "registration.pdf"
+    # "María José García-López" becomes "María José García-Lópaz": one glyph.
+    _edit_first_page(genuine, forged, lambda d: d.replace(_encoded("oldstandard", "López"), _encoded("oldstandard", "Lópaz")))
+    assert "García-Lópaz" in pdf_text(forged.read_bytes())[0]
+    _assert_altered(run_cli, forged, "registration")
+
+
+def _forge_amount(data: bytes, hide: bytes, show_as: bytes) -> bytes:
+    """The genuine share count's text object changed by *hide*; the forged 1,100 drawn as *show_as* says."""
+    start, end = _text_object(data, "oldstandard-bold", "**100**")
+    original = data[start:end]
+    forged = original.replace(_encoded("oldstandard-bold", "**100**"), _encoded("oldstandard-bold", "**1,100**"))
+    return data[:start] + hide.replace(b"$", original) + b" " + show_as.replace(b"$", forged) + data[end:]
+
+
+# Each way of keeping the genuine amount's text in the file while the face shows another.
+HIDDEN = {
+    # Invisible original (render mode 3), forged amount marked as an artifact: the old --spec
+    # check read the invisible text and skipped the artifact.
+    "invisible-and-artifact": (b"q 3 Tr $ Q", b"/Artifact BMC $ EMC"),
+    # The original in white, the forgery as an artifact.
+    "white": (b"q $ Q", b"/Artifact BMC $ EMC"),
+    # The original clipped away (render mode 7 adds it to the clip only), the forgery in paths-free text.
+    "clip-mode": (b"q 7 Tr $ Q", b"/Artifact BMC $ EMC"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HIDDEN))
+def test_an_amount_kept_invisible_under_a_forged_artifact_is_altered(case: str, genuine: Path, tmp_path: Path, run_cli) -> None:
+    hide, show_as = HIDDEN[case]
+    forged = tmp_path / f"{case}.pdf"
+
+    def edit(data: bytes) -> bytes:
+        out = _forge_amount(data, hide, show_as)
+        if case == "white":
+            start, end = _text_object(out, "oldstandard-bold", "**100**")
+            out = out[:start] + out[start:end].replace(b" rg ", b" rg 1 1 1 rg ", 1) + out[end:]
+        return out
+
+    _edit_first_page(genuine, forged, edit)
+    _assert_altered(run_cli, forged, "shares")
+
+
+def test_an_amount_covered_or_clipped_is_not_printed(genuine: Path, tmp_path: Path, run_cli) -> None:
+    """The genuine text is still in the file, in its box, in ink: but a white box covers it, or a
+    clipping path cuts it away, so the face does not show it (the raster of the box tells)."""
+    box = b"576 452 124 30 re"
+    for name, edit in {
+        "covered": lambda d: d.replace(b" ET Q", b" ET q 1 1 1 rg " + box + b" f Q Q"),
+        "clipped": lambda d: (lambda s, e: d[:s] + b"q 0 0 1 1 re W n " + d[s:e] + b" Q" + d[e:])(*_text_object(d, "oldstandard-bold", "**100**")),
+    }.items():
+        forged = tmp_path / f"{name}.pdf"
+        _edit_first_page(genuine, forged, edit)
+        assert "**100**" in pdf_text(forged.read_bytes())[0]  # the text still extracts
+        _assert_altered(run_cli, forged, "shares")
+        result = run_cli("verify", forged, "--key", PUBLIC)
+        assert "is not visible in its box" in result.stdout
+
+
+def test_ink_drawn_beside_a_genuine_amount_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
+    """Paths, not text: a bar drawn into the shares box shows on the face, so the box's ink differs."""
+    forged = tmp_path / "ink.pdf"
+    _edit_first_page(genuine, forged, lambda d: d.replace(b" ET Q", b" ET q 0 0 0 rg 590 460 8 14 re f Q Q"))
+    _assert_altered(run_cli, forged, "shares")
+
+
+def _qr_block(data: bytes) -> tuple[int, int]:
+    start = data.index(b"q ", data.index(b"Do") + 2)
+    return start, data.index(b"f Q", start) + 3
+
+
+def test_the_code_of_another_certificate_pasted_on_a_face_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
+    """The code drawn on PB 0001 replaced by PB 0002's: the file still stores PB 0001's payload."""
+    pdftoppm = require_tool("pdftoppm")
+    reader = pypdf.PdfReader(genuine)
+    other = reader.pages[2].get_contents().get_data()
+    s, e = _qr_block(other)
+    forged = tmp_path / "pasted.pdf"
+    _edit_first_page(genuine, forged, lambda d: (lambda a, b: d[:a] + other[s:e] + d[b:])(*_qr_block(d)))
+    _assert_altered(run_cli, forged, "qr")
+    result = run_cli("verify", forged, "--key", PUBLIC)
+    assert "the code drawn on the face reads certificate PB 0002" in result.stdout
+    # Its scan: the code proves PB 0002, and the verdict says the face was not compared.
+    subprocess.run([pdftoppm, "-r", "200", "-png", "-f", "1", "-l", "1", "-singlefile", str(forged), str(tmp_path / "scan")], check=True)
+    result = run_cli("verify", tmp_path / "scan.png", "--key", PUBLIC, "--format", "json")
+    (answer,) = json.loads(result.stdout)["results"]
+    assert answer["payload"]["certificate_number"] == "PB 0002"
+    assert answer["compared"] == ["signature"]
+    assert answer["not_compared"] == ["certificate_number", "amount", "registration", "issue_date"]
+    assert "the printed fields were not compared" in answer["message"]
+    assert "check that the face prints certificate PB 0002, 1,234,567 shares" in answer["message"]
+
+
+@pytest.mark.parametrize("dpi", [150, 200])
+def test_a_scan_of_a_genuine_face_is_authentic_and_says_the_fields_were_not_compared(dpi: int, genuine: Path, tmp_path: Path, run_cli) -> None:
+    pdftoppm = require_tool("pdftoppm")
+    subprocess.run([pdftoppm, "-r", str(dpi), "-png", "-f", "1", "-l", "1", "-singlefile", str(genuine), str(tmp_path / "scan")], check=True)
+    for option, value in BOTH:
+        result = run_cli("verify", tmp_path / "scan.png", option, value)
+        assert result.exit_code == 0, result.stdout
+        assert "authentic: certificate PB 0001" in result.stdout
+        assert "a scan proves the code only: the printed fields were not compared" in result.stdout
+
+
+def test_a_forged_face_appended_without_a_payload_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
+    """A copy of a genuine face, its amount edited and its payload removed, added to the file."""
+    writer = pypdf.PdfWriter(clone_from=genuine)
+    writer.append(genuine, pages=[0])
+    page = writer.pages[-1]
+    for key in ("/CertgenPayload", "/CertgenFields"):
+        del page[key]
+    content = page.get_contents()
+    content.set_data(content.get_data().replace(_encoded("oldstandard-bold", "**100**"), _encoded("oldstandard-bold", "**1,100**")))
+    page.replace_contents(content)
+    forged = tmp_path / "appended.pdf"
+    writer.write(forged)
+    _assert_altered(run_cli, forged, "page", page=5)
+    result = run_cli("verify", forged, "--key", PUBLIC)
+    assert "page 5 looks like a certificate face" in result.stdout
+    # The same face with its design's form drawn inline (no shared form object) is found by its words.
+    writer = pypdf.PdfWriter(clone_from=forged)
+    page = writer.pages[-1]
+    (name, form), = page["/Resources"]["/XObject"].items()
+    form = form.get_object()
+    content = page.get_contents()
+    content.set_data(content.get_data().replace(f"{name} Do".encode(), b"q " + form.get_data() + b" Q"))
+    page.replace_contents(content)
+    resources = form["/Resources"]
+    page[NameObject("/Resources")] = resources
+    writer.write(forged)
+    assert "**1,100**" in pdf_text(forged.read_bytes())[4]
+    code, results = _verdicts(run_cli, forged, "--key", PUBLIC)
+    assert code == 1 and [(r["page"], r["field"]) for r in results if r["status"] != "authentic"] == [(5, "page")]
+    assert "it prints the certificate face's text" in results[-1]["message"]
+
+
+def test_a_changed_field_map_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
+    """Moving a box in the stored field map breaks the digest the payload signs."""
+    writer = pypdf.PdfWriter(clone_from=genuine)
+    page = writer.pages[0]
+    page[NameObject("/CertgenFields")] = TextStringObject(str(page["/CertgenFields"]).replace('"shares","text",576', '"shares","text",575'))
+    forged = tmp_path / "map.pdf"
+    writer.write(forged)
+    _assert_altered(run_cli, forged, "fields")
+
+
+def test_a_cg1_certificate_is_judged_only_against_the_spec(tmp_path: Path, run_cli, monkeypatch) -> None:
+    """An older certificate (CG1: no field map signed): --spec finds its fields by the layout and
+    compares them all; --key alone refuses to call it authentic (it cannot know the boxes)."""
+    monkeypatch.setattr(certgen.pipeline.PreparedIssue, "fields_digest", lambda self: None)
+    made = tmp_path / "made.pdf"
+    prepare(SAMPLE_SPEC).save(made, certgen.load_holders(SAMPLE_HOLDERS)[:1])
+    writer = pypdf.PdfWriter(clone_from=made)
+    assert str(writer.pages[0]["/CertgenPayload"]).startswith("CG1|")
+    del writer.pages[0]["/CertgenFields"]
+    cg1 = tmp_path / "cg1.pdf"
+    writer.write(cg1)
+    code, results = _verdicts(run_cli, cg1, "--spec", SAMPLE_SPEC)
+    assert code == 0 and results[0]["status"] == "authentic", results
+    assert "a CG1 payload signs no field map" in results[0]["message"] and "qr" in results[0]["compared"]
+    code, results = _verdicts(run_cli, cg1, "--key", PUBLIC)
+    assert code == 2 and results[0]["status"] == "unreadable" and "verify it with --spec SPEC" in results[0]["message"]
+    # And a forged amount on it is named with --spec.
+    forged = tmp_path / "cg1-forged.pdf"
+    _edit_first_page(cg1, forged, lambda d: d.replace(_encoded("oldstandard-bold", "**100**"), _encoded("oldstandard-bold", "**1,100**")))
+    code, results = _verdicts(run_cli, forged, "--spec", SAMPLE_SPEC)
+    assert code == 1 and (results[0]["status"], results[0]["field"]) == ("altered", "shares")
