@@ -52,7 +52,7 @@ from .. import __version__
 from ..errors import CertgenError, HolderDataError, RenderError, ValidationError
 from ..model.certificate import Holder
 from ..pipeline import PreparedIssue, prepare
-from ..register import BatchEntry, Register, RegisterError, format_number
+from ..register import BatchEntry, Register, RegisterError, format_number, printable
 from ..spec import load_spec
 from ..spec.holders import count_rows, gives_numbers, parse_row, read_cells, row_mapping, scan_holders, source_row
 from ..spec.schema import Spec
@@ -408,11 +408,15 @@ class _Job:
         printed = [e[0] for e in entries]
         with self.reg.transaction() as conn:
             if self.numbered:
-                taken = self.reg.used(conn, security_id, (e[0] for e in entries))
+                # In any spelling: PB-5 or pb 000005 is PB-000005 (canonical_number).
+                taken = self.reg.taken(conn, security_id, (e[0] for e in entries))
                 if taken:
                     shown = dict(list(taken.items())[:5])
                     sources = {h.certificate_number: h.source for _, h, _ in self._rows() if h is not None and h.certificate_number in shown}
-                    listed = [f"{n} ({state}, {sources.get(n, '?')})" for n, state in shown.items()]
+                    listed = [
+                        f"{printable(n)} ({'' if held == n else f'in the register as {printable(held)}, '}{state}, {sources.get(n, '?')})"
+                        for n, (held, state) in shown.items()
+                    ]
                     more = f" and {len(taken) - 5} more" if len(taken) > 5 else ""
                     raise RegisterError(
                         f"{len(taken)} certificate number{'s are' if len(taken) > 1 else ' is'} already in the register: "
