@@ -298,6 +298,8 @@ class Register:
                     metadata.create_all(conn)
                     self._migrate(conn)
                 return
+            except OSError as exc:  # a full disk, at the commit
+                raise RegisterError(self._failure(exc), register=self.name) from None
             except SQLAlchemyError as exc:
                 # Another kind of database, where another process created a table meanwhile: again.
                 if attempt == 2 or self.sqlite or self.engine.dialect.name == "postgresql":

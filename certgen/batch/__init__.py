@@ -52,7 +52,7 @@ from .. import __version__
 from ..errors import CertgenError, HolderDataError, RenderError, ValidationError
 from ..model.certificate import Holder
 from ..pipeline import PreparedIssue, prepare
-from ..register import BatchEntry, Register, RegisterError, format_number, printable
+from ..register import BatchEntry, Register, RegisterError, format_number
 from ..spec import load_spec
 from ..spec.holders import count_rows, gives_numbers, parse_row, read_cells, row_mapping, scan_holders, source_row
 from ..spec.schema import Spec
@@ -414,7 +414,7 @@ class _Job:
                     shown = dict(list(taken.items())[:5])
                     sources = {h.certificate_number: h.source for _, h, _ in self._rows() if h is not None and h.certificate_number in shown}
                     listed = [
-                        f"{printable(n)} ({'' if held == n else f'in the register as {printable(held)}, '}{state}, {sources.get(n, '?')})"
+                        f"{_shown(n)} ({'' if held == n else f'in the register as {_shown(held)}, '}{state}, {sources.get(n, '?')})"
                         for n, (held, state) in shown.items()
                     ]
                     more = f" and {len(taken) - 5} more" if len(taken) > 5 else ""
@@ -714,6 +714,15 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
         stream.flush()
         os.fsync(stream.fileno())
     return _Rendered(str(temporary), digest, len(data), pages, [], entries)
+
+
+def _shown(number: str) -> str:
+    """A number in a message: as it is, or quoted with its invisible characters and unusual
+    spaces escaped (``'PB\\xa0000005'``), so that two spellings never look alike."""
+    if re.fullmatch(r"[!-~]+( [!-~]+)*", number):
+        return number
+    shown = repr(number)
+    return shown.replace(" ", "\\x20") if "  " in number else shown  # a message keeps one space of a run
 
 
 def _numbered(holder: Holder, number: str) -> Holder:
