@@ -584,7 +584,7 @@ class Register:
         if batch is not None:
             query = query.where(certificates.c.batch_id == batch)
         if numbers is not None:
-            query = query.where(certificates.c.number_key.in_({canonical_number(n) for n in numbers}))
+            query = query.where(certificates.c.number_key.in_(sorted({canonical_number(n) for n in numbers})))
         with self._reading() as conn:
             rows = conn.execute(query).mappings().all()
         for r in rows:
