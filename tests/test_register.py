@@ -26,7 +26,8 @@ from test_batch import HEADER, holders_file
 SPELLINGS = ["PB-000005", "PB\u00a0000005", "PB-\u200b000005", "PB 000005", "PB-5", "pb-000005", "PB  000005", "ＰＢ－０００００５"]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+#: The PostgreSQL register needs the session's server (started once, a few seconds): slow.
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def shared_register(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A register shared by several batches: an SQLite file, or a PostgreSQL database."""
     if request.param == "sqlite":
@@ -229,7 +230,7 @@ def _batch_process(holders: Path, out: Path, register: str) -> subprocess.Popen[
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("dialect", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def test_two_batches_starting_at_once_on_a_new_register_both_print(tmp_path: Path, request: pytest.FixtureRequest, dialect: str) -> None:
     for trial in range(3):
         if dialect == "sqlite":
