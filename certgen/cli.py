@@ -306,7 +306,7 @@ def calibrate(output: Path, spec: Path | None, paper: str, orientation: str, off
 
 @cli.group(name="register")
 def register_group() -> None:
-    """Read and change the certificate register (list, void, spoil, cancel, export)."""
+    """Read, check and change the certificate register (list, check, void, spoil, cancel, export)."""
 
 
 _REGISTER_OPTION = click.option(
@@ -321,17 +321,32 @@ _SECURITY_OPTION = click.option("--security", help="The security's CUSIP (or iss
 @click.option("--state", type=click.Choice(["pending", "issued", "voided", "spoiled", "cancelled"]))
 @click.option("--batch", "batch_id", type=int)
 def register_list(register_url: str, security: str | None, state: str | None, batch_id: int | None) -> None:
-    """One line per certificate: security, number, state, amount, registration, file and page."""
+    """One line per certificate: security, number, state, amount, registration, file and page.
+
+    Control and invisible characters (escape sequences, bidi overrides, zero-width spaces)
+    are shown escaped (\\x1b, \\u202e): the terminal shows what the register holds.
+    """
+    from .register import Register, printable
+
+    with Register(register_url, verify="full") as reg:
+        for record in reg.records(security=security, state=state, batch=batch_id):
+            fields = [record.security, record.number, record.state, str(record.amount), record.registration.replace("\n", " / "),
+                      f"{record.file or ''}:{record.page or ''}"]
+            click.echo("\t".join(printable(field) for field in fields))
+
+
+@register_group.command(name="check")
+@_REGISTER_OPTION
+def register_check(register_url: str) -> None:
+    """Check the register: the database file (SQLite integrity_check) and certgen's rules (each
+    number once in its canonical form, each security's sequence past its numbers).
+
+    Exit status 0 when it is whole, 1 when it is damaged or inconsistent (one line saying how).
+    """
     from .register import Register
 
     with Register(register_url) as reg:
-        for record in reg.records(security=security, state=state, batch=batch_id):
-            click.echo(
-                "\t".join(
-                    [record.security, record.number, record.state, str(record.amount), record.registration.replace("\n", " / "),
-                     f"{record.file or ''}:{record.page or ''}"]
-                )
-            )
+        click.echo(reg.check())
 
 
 def _change(action: str) -> Any:
@@ -373,16 +388,19 @@ def register_export(register_url: str, security: str | None, fmt: str, output: P
 
     from .register import Register
 
-    with Register(register_url) as reg:
+    with Register(register_url, verify="full") as reg:
         rows = [r.as_dict() for r in reg.records(security=security)]
     if fmt == "json":
         text = json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
     else:
+        from .batch.outputs import csv_cell
+
         buffer = io.StringIO(newline="")
         columns = ["security", "number", "state", "registration", "amount", "batch", "file", "page", "sha256", "note", "created_at", "updated_at"]
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        # Opened in a spreadsheet: a registration or note beginning "=" is text, not a formula.
+        writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
         text = buffer.getvalue()
     if output is None:
         click.echo(text, nl=False)

@@ -9,9 +9,17 @@ server), or any SQLAlchemy URL (PostgreSQL for a register shared by several
 print stations).
 
 A number is never used twice: ``(security, number)`` is unique whatever the
-state, so a voided or spoiled number stays taken.  Allocated numbers come
-from a per-security sequence (``PB-000123``), advanced past every number the
-register holds.
+state, so a voided or spoiled number stays taken, and so is the number's
+canonical form (:func:`certgen.model.identifiers.canonical_number`): ``PB 5``,
+``pb-000005`` or ``PB-000005`` with a no-break or zero-width space are the
+number ``PB-000005`` spelt otherwise, and taken with it.  Allocated numbers
+come from a per-security sequence (``PB-000123``), advanced past every number
+the register holds.
+
+The register checks itself: SQLite's ``quick_check`` each time it is opened,
+and :meth:`Register.check` (``certgen register check``) in full.  A damaged or
+inconsistent register is refused (:class:`RegisterError`), never read as if
+it were empty.
 
 The batch printer (:mod:`certgen.batch`) is the writer: it reserves a run's
 numbers as *pending* in one transaction before anything is printed, and
@@ -22,15 +30,18 @@ reads or changes states.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
+import unicodedata
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import unquote
 
 from sqlalchemy import (
     BigInteger,
@@ -44,16 +55,20 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
     event,
     func,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .errors import CertgenError
+from .model.identifiers import canonical_number, sequence_in_key, sequence_value
 
 __all__ = [
     "STATES",
@@ -62,7 +77,9 @@ __all__ = [
     "Register",
     "RegisterError",
     "format_number",
+    "mask_url",
     "open_register",
+    "printable",
 ]
 
 #: States of a certificate number.  ``pending``: reserved for a batch, not yet printed.
@@ -128,6 +145,10 @@ certificates = Table(
     Column("id", Integer, primary_key=True),
     Column("security_id", Integer, ForeignKey("securities.id"), nullable=False),
     Column("number", String(60), nullable=False),
+    #: The number's canonical form (certgen.model.identifiers.canonical_number), unique per
+    #: security: the same number spelt otherwise is refused.  Filled when an older register
+    #: is opened (see Register._migrate).
+    Column("number_key", Text, nullable=False),
     Column("state", String(20), nullable=False),
     Column("registration", Text, nullable=False),
     Column("amount", BigInteger, nullable=False),
@@ -141,6 +162,7 @@ certificates = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("security_id", "number", name="uq_certificate_number"),
+    Index("uq_certificate_number_key", "security_id", "number_key", unique=True),
     # The batch printer reads a batch in print order, and marks a file's certificates (a run
     # of positions in that order) issued.
     Index("ix_certificates_batch_seq", "batch_id", "seq"),
@@ -152,7 +174,7 @@ class RegisterError(CertgenError):
 
     def __init__(self, message: str, *, register: str | None = None, number: str | None = None) -> None:
         self.number = number
-        where = ", ".join(part for part in (register, f"certificate {number}" if number else None) if part) or None
+        where = ", ".join(part for part in (register, f"certificate {printable(number)}" if number else None) if part) or None
         super().__init__(message, where)
 
 
@@ -198,12 +220,6 @@ def format_number(prefix: str, number: int, width: int = 6) -> str:
     return f"{prefix}{digits}" if prefix[-1] in "- " else f"{prefix}-{digits}"
 
 
-def _sequence_value(prefix: str, number: str) -> int | None:
-    """The sequence number inside *number* when it is *prefix* + digits (``PB-000123`` → 123)."""
-    match = re.fullmatch(re.escape(prefix.rstrip("- ")) + r"[- ]?(\d+)", number)
-    return int(match.group(1)) if match else None
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -221,7 +237,16 @@ def open_register(url: str | PathLike[str]) -> Register:
 class Register:
     """A certificate register in a database (see the module docs)."""
 
-    def __init__(self, url: str | PathLike[str]) -> None:
+    def __init__(self, url: str | PathLike[str], *, verify: str = "quick") -> None:
+        """Open (and create if needed) the register at *url*.
+
+        :param verify: how an SQLite register's file is checked first: ``quick`` (SQLite's
+            quick_check: every page well formed; the default), or ``full`` (integrity_check: the
+            indexes agree with the tables too; what a reading of the whole register costs anyway).
+        """
+        if verify not in ("quick", "full"):
+            raise ValueError(f"verify must be quick or full, not {verify!r}")
+        self._verify = "quick_check" if verify == "quick" else "integrity_check"
         text = str(url)
         if "://" not in text:
             path = Path(text)
@@ -229,7 +254,8 @@ class Register:
                 raise RegisterError(f"the folder {str(path.parent)!r} does not exist", register=text)
             text = f"sqlite:///{path.resolve()}"
         self.url = text
-        self.name = _display(text)
+        self.name = mask_url(text)
+        self._secrets = _url_secrets(text)
         try:
             # Pooled connections: a batch makes a dozen transactions, and closing SQLite's
             # last connection checkpoints the WAL (fsyncs) every time.  The register is closed
@@ -237,15 +263,103 @@ class Register:
             # pool without touching its connections (_forget_connections_after_fork).
             engine = create_engine(text, future=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
-            raise RegisterError(f"cannot open the register ({_reason(exc)})", register=self.name) from None
-        if engine.dialect.name == "sqlite":
+            raise RegisterError(f"cannot open the register ({self._reason(exc)})", register=self.name) from None
+        self.sqlite = engine.dialect.name == "sqlite"
+        if self.sqlite:
             event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _sqlite_begin)
         self.engine: Engine = engine
+        #: The engine of transactions that write: on SQLite they take the write lock at once
+        #: (BEGIN IMMEDIATE), as SELECT ... FOR UPDATE does elsewhere.
+        self._writer: Engine = engine.execution_options(certgen_write=True)
         _OPEN.add(self)
         try:
-            metadata.create_all(engine)
+            self._open()
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self) -> None:
+        """Check the register (SQLite: quick_check), then create or upgrade its tables if needed,
+        one process at a time (two batches starting on a new register both work)."""
+        try:
+            with self.engine.connect() as conn:
+                if self.sqlite:
+                    self._integrity(conn, self._verify)
+                if self._schema_ready(conn):
+                    return
         except SQLAlchemyError as exc:
-            raise RegisterError(f"cannot open the register ({_reason(exc)})", register=self.name) from None
+            raise RegisterError(self._failure(exc, "cannot open the register"), register=self.name) from None
+        for attempt in (1, 2):
+            try:
+                with self._writer.begin() as conn:  # SQLite: BEGIN IMMEDIATE, one process at a time
+                    if conn.dialect.name == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
+                    metadata.create_all(conn)
+                    self._migrate(conn)
+                return
+            except OSError as exc:  # a full disk, at the commit
+                raise RegisterError(self._failure(exc), register=self.name) from None
+            except SQLAlchemyError as exc:
+                # Another kind of database, where another process created a table meanwhile: again.
+                if attempt == 2 or self.sqlite or self.engine.dialect.name == "postgresql":
+                    raise RegisterError(self._failure(exc, "cannot open the register"), register=self.name) from None
+
+    @staticmethod
+    def _schema_ready(conn: Connection) -> bool:
+        found = inspect(conn)
+        if not set(metadata.tables) <= set(found.get_table_names()):
+            return False
+        if "number_key" not in {c["name"] for c in found.get_columns("certificates")}:
+            return False
+        return "uq_certificate_number_key" in {i["name"] for i in found.get_indexes("certificates")}
+
+    def _migrate(self, conn: Connection) -> None:
+        """A register made before numbers had a canonical form: the column is added and filled,
+        and the unique index made, in the caller's transaction.  Two numbers of one security with
+        the same canonical form are refused (naming them): the register is left as it was."""
+        if "number_key" not in {c["name"] for c in inspect(conn).get_columns("certificates")}:
+            conn.execute(text("ALTER TABLE certificates ADD COLUMN number_key TEXT"))
+            rows = conn.execute(
+                select(certificates.c.id, securities.c.key, certificates.c.security_id, certificates.c.number)
+                .join(securities, securities.c.id == certificates.c.security_id)
+                .order_by(certificates.c.id)
+            ).all()
+            seen: dict[tuple[int, str], str] = {}
+            clashes: list[str] = []
+            values = []
+            for row_id, security, security_id, number in rows:
+                key = canonical_number(number)
+                first = seen.setdefault((security_id, key), number)
+                if first != number:
+                    clashes.append(f"{printable(first)!r} and {printable(number)!r} of {printable(security)}")
+                values.append({"row_id": row_id, "key": key})
+            if clashes:
+                raise RegisterError(
+                    f"holds numbers that are one number spelt two ways ({'; '.join(clashes[:3])}"
+                    f"{f' and {len(clashes) - 3} more' if len(clashes) > 3 else ''}): this certgen keeps each "
+                    "number once in one form; correct the register so each number is in it once, then open it again",
+                    register=self.name,
+                )
+            if values:
+                conn.execute(
+                    update(certificates).where(certificates.c.id == bindparam("row_id")).values(number_key=bindparam("key")),
+                    values,
+                )
+        if "uq_certificate_number_key" not in {i["name"] for i in inspect(conn).get_indexes("certificates")}:
+            next(i for i in certificates.indexes if i.name == "uq_certificate_number_key").create(conn)
+
+    def _integrity(self, conn: Connection, pragma: str) -> None:
+        """SQLite's own check of its file (``quick_check`` or ``integrity_check``)."""
+        rows = [str(r[0]) for r in conn.exec_driver_sql(f"PRAGMA {pragma}(5)").fetchall()]
+        if rows != ["ok"]:
+            lines = [line.strip() for row in rows for line in row.splitlines()]
+            said = "; ".join(line for line in lines if line and not line.startswith("***"))
+            raise RegisterError(
+                f"is damaged (SQLite {pragma}: {printable(said)[:200]}): do not print with it; "
+                "restore it from a backup (certgen register check tells when it is whole)",
+                register=self.name,
+            )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -261,11 +375,27 @@ class Register:
     def security_id(self, conn: Connection, key: str, issuer: str, title: str, prefix: str) -> int:
         """The security's id, adding it on first use."""
         row = conn.execute(select(securities.c.id).where(securities.c.key == key)).first()
+        # The securities, read without the index on their keys (a handful of rows): a damaged
+        # index that does not find the security must not give it a second row and sequence.
+        scanned = [r[0] for r in conn.execute(select(securities.c.id, securities.c.key, securities.c.prefix)) if r[1] == key]
+        if (row is None and scanned) or (row is not None and scanned != [row[0]]):
+            raise RegisterError(
+                f"is damaged: its index of securities does not agree with its table on {printable(key)}: do not print "
+                "with it; restore it from a backup (certgen register check tells when it is whole)",
+                register=self.name,
+            )
         if row is not None:
             return int(row[0])
-        result = conn.execute(
-            securities.insert().values(key=key, issuer=issuer, title=title, prefix=prefix, next_number=1, created_at=_now())
-        )
+        try:
+            with conn.begin_nested():  # another process may add it meanwhile (PostgreSQL)
+                result = conn.execute(
+                    securities.insert().values(key=key, issuer=issuer, title=title, prefix=prefix, next_number=1, created_at=_now())
+                )
+        except IntegrityError:
+            row = conn.execute(select(securities.c.id).where(securities.c.key == key)).first()
+            if row is None:
+                raise
+            return int(row[0])
         return int(result.inserted_primary_key[0])
 
     def next_number(self, conn: Connection, security_id: int) -> int:
@@ -288,20 +418,28 @@ class Register:
         return prefix, first
 
     def used(self, conn: Connection, security_id: int, numbers: Iterable[str]) -> dict[str, str]:
-        """Which of *numbers* the register already holds, with their states."""
-        found: dict[str, str] = {}
-        chunk: list[str] = []
+        """Which of *numbers* the register already holds (in any spelling), with their states."""
+        return {number: state for number, (_, state) in self.taken(conn, security_id, numbers).items()}
+
+    def taken(self, conn: Connection, security_id: int, numbers: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """Which of *numbers* the register already holds in any spelling of the same number
+        (:func:`~certgen.model.identifiers.canonical_number`): each with the register's spelling
+        and its state."""
+        found: dict[str, tuple[str, str]] = {}
+        chunk: dict[str, list[str]] = {}
 
         def flush() -> None:
             if chunk:
-                query = select(certificates.c.number, certificates.c.state).where(
-                    certificates.c.security_id == security_id, certificates.c.number.in_(chunk)
+                query = select(certificates.c.number_key, certificates.c.number, certificates.c.state).where(
+                    certificates.c.security_id == security_id, certificates.c.number_key.in_(list(chunk))
                 )
-                found.update({r[0]: r[1] for r in conn.execute(query)})
+                for key, number, state in conn.execute(query):
+                    for given in chunk.get(key, ()):
+                        found[given] = (number, state)
                 chunk.clear()
 
         for number in numbers:
-            chunk.append(number)
+            chunk.setdefault(canonical_number(number), []).append(number)
             if len(chunk) >= 500:
                 flush()
         flush()
@@ -337,20 +475,23 @@ class Register:
         convert = certificates.c.created_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         stamp = convert(now) if convert else now
         columns = (
-            "security_id", "number", "state", "registration", "amount", "batch_id", "seq", "file", "page", "sha256", "created_at", "updated_at"
+            "security_id", "number", "number_key", "state", "registration", "amount", "batch_id", "seq", "file", "page", "sha256",
+            "created_at", "updated_at",
         )
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         sql = f"INSERT INTO certificates ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
         highest = 0
+        head = canonical_number(prefix)
         batch: list[tuple[Any, ...]] = []
         for seq, (number, registration, amount, file, page) in enumerate(rows):
+            key = canonical_number(number)
             if check_sequence:
-                value = _sequence_value(prefix, number)
+                value = sequence_in_key(head, key)
                 if value is not None and value > highest:
                     highest = value
             digest = written.get(file) if written else None
             state = "issued" if digest else "pending"
-            batch.append((security_id, number, state, registration, amount, batch_id, seq, file, page, digest, stamp, stamp))
+            batch.append((security_id, number, key, state, registration, amount, batch_id, seq, file, page, digest, stamp, stamp))
             if len(batch) == 1000:
                 conn.exec_driver_sql(sql, batch)
                 batch = []
@@ -443,8 +584,8 @@ class Register:
         if batch is not None:
             query = query.where(certificates.c.batch_id == batch)
         if numbers is not None:
-            query = query.where(certificates.c.number.in_(list(numbers)))
-        with self._connect() as conn:
+            query = query.where(certificates.c.number_key.in_(sorted({canonical_number(n) for n in numbers})))
+        with self._reading() as conn:
             rows = conn.execute(query).mappings().all()
         for r in rows:
             yield CertificateRecord(
@@ -464,7 +605,7 @@ class Register:
 
     def batch_entries(self, batch_id: int) -> list[BatchEntry]:
         """A batch's certificates in print order (a light query: the manifest of a long run reads them all)."""
-        with self._connect() as conn:
+        with self._reading() as conn:
             # The driver's cursor: SQLAlchemy's row processing doubled the time on a long run.
             mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
             rows = conn.exec_driver_sql(
@@ -474,7 +615,7 @@ class Register:
         return [BatchEntry(number, registration, int(amount), state, file) for number, registration, amount, state, file in rows]
 
     def security_keys(self) -> list[str]:
-        with self._connect() as conn:
+        with self._reading() as conn:
             return [r[0] for r in conn.execute(select(securities.c.key).order_by(securities.c.key))]
 
     def change(self, action: str, numbers: Sequence[str], *, security: str | None = None, note: str | None = None) -> int:
@@ -490,11 +631,9 @@ class Register:
         with self.transaction() as conn:
             security_id = self._security_for(conn, security)
             for number in numbers:
-                row = conn.execute(
-                    select(certificates.c.state).where(
-                        certificates.c.security_id == security_id, certificates.c.number == number
-                    )
-                ).first()
+                # By the number's canonical form: PB-5 names PB-000005.
+                key = certificates.c.number_key == canonical_number(number)
+                row = conn.execute(select(certificates.c.state).where(certificates.c.security_id == security_id, key)).first()
                 if row is None:
                     raise RegisterError("is not in the register: check the number and --security", register=self.name, number=number)
                 if row[0] not in TRANSITIONS[action]:
@@ -504,7 +643,7 @@ class Register:
                     )
                 conn.execute(
                     update(certificates)
-                    .where(certificates.c.security_id == security_id, certificates.c.number == number)
+                    .where(certificates.c.security_id == security_id, key)
                     .values(state=target, note=note, updated_at=_now())
                 )
         return len(numbers)
@@ -522,7 +661,7 @@ class Register:
         return int(rows[0][0])
 
     def counts(self, batch_id: int) -> dict[str, int]:
-        with self._connect() as conn:
+        with self._reading() as conn:
             query = (
                 select(certificates.c.state, func.count())
                 .where(certificates.c.batch_id == batch_id)
@@ -530,17 +669,105 @@ class Register:
             )
             return {r[0]: int(r[1]) for r in conn.execute(query)}
 
+    # -- checking -------------------------------------------------------------------
+
+    def check(self) -> str:
+        """Check the whole register: SQLite's ``integrity_check`` of the file, then certgen's own
+        rules: each security once, each number's canonical form as recorded and used once, each
+        security's sequence past the highest number it holds.
+
+        :returns: a one-line summary, when the register is whole.
+        :raises RegisterError: naming the first problems, when it is not.
+        """
+        problems: list[str] = []
+        with self._reading() as conn:
+            if self.sqlite:
+                self._integrity(conn, "integrity_check")
+            rows = conn.execute(
+                select(securities.c.id, securities.c.key, securities.c.prefix, securities.c.next_number).order_by(securities.c.id)
+            ).all()
+            keys: dict[str, int] = {}
+            for _, key, _, _ in rows:
+                keys[key] = keys.get(key, 0) + 1
+            problems += [f"security {printable(k)} is in it {n} times" for k, n in keys.items() if n > 1]
+            count = 0
+            for security_id, key, prefix, next_number in rows:
+                highest = 0
+                seen: dict[str, str] = {}
+                query = select(certificates.c.number, certificates.c.number_key).where(certificates.c.security_id == security_id)
+                for number, stored in conn.execute(query):
+                    count += 1
+                    canonical = canonical_number(number)
+                    if stored != canonical:
+                        problems.append(f"certificate {printable(number)!r} of {printable(key)} has no or another canonical form recorded")
+                    first = seen.setdefault(canonical, number)
+                    if first != number:
+                        problems.append(f"{printable(first)!r} and {printable(number)!r} of {printable(key)} are one number")
+                    value = sequence_value(prefix, number)
+                    if value is not None and value > highest:
+                        highest = value
+                if next_number <= highest:
+                    problems.append(
+                        f"the sequence of {printable(key)} would next allocate {format_number(prefix, next_number)}, "
+                        f"but the register holds numbers up to {format_number(prefix, highest)}"
+                    )
+            orphans = conn.execute(
+                select(func.count()).select_from(certificates).where(certificates.c.security_id.not_in(select(securities.c.id)))
+            ).scalar_one()
+            if orphans:
+                problems.append(f"{orphans} certificates belong to no security")
+        if problems:
+            more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+            raise RegisterError(f"is inconsistent: {'; '.join(problems[:3])}{more}", register=self.name)
+        what = "SQLite integrity_check ok, " if self.sqlite else ""
+        return (
+            f"{self.name}: ok ({what}{len(rows)} securit{'y' if len(rows) == 1 else 'ies'}, {count} certificate"
+            f"{'' if count == 1 else 's'}: each number once, sequences past every number)"
+        )
+
     # -- connections ------------------------------------------------------------
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection to read with; a database error (a damaged file) is a RegisterError."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise RegisterError(self._failure(exc), register=self.name) from None
+
     def _connect(self) -> Any:
+        """A connection (kept for callers of the earlier name); see :meth:`_reading`."""
         try:
             return self.engine.connect()
-        except OperationalError as exc:
-            raise RegisterError(f"cannot connect ({_reason(exc)})", register=self.name) from None
+        except SQLAlchemyError as exc:
+            raise RegisterError(f"cannot connect ({self._reason(exc)})", register=self.name) from None
 
     def transaction(self) -> Any:
-        """A connection in a transaction, committed on success (``with register.transaction() as conn``)."""
+        """A connection in a transaction, committed on success (``with register.transaction() as conn``).
+
+        On SQLite the transaction takes the write lock at once (``BEGIN IMMEDIATE``): two
+        processes never read the same sequence value."""
         return _Transaction(self)
+
+    def _reason(self, exc: BaseException) -> str:
+        """The database's message, in one line, without the register's secrets."""
+        reason = _reason(exc)
+        for secret in self._secrets:
+            reason = reason.replace(secret, "***")
+        return reason
+
+    def _failure(self, exc: BaseException, doing: str = "database error") -> str:
+        reason = self._reason(exc)
+        if isinstance(exc, OSError) or any(w in reason.lower() for w in ("disk is full", "no space", "disk i/o")):
+            return f"cannot write the register ({reason}): nothing of this change was recorded; free some space and run it again"
+        if any(w in reason.lower() for w in ("malformed", "not a database", "corrupt")):
+            return f"is damaged ({reason}): do not print with it; restore it from a backup (certgen register check tells when it is whole)"
+        return f"{doing} ({reason})"
+
+
+#: The PostgreSQL advisory lock that makes one process at a time create the register's tables.
+_SCHEMA_LOCK = 0x63657274_67656E31  # "certgen1"
 
 
 class _Transaction:
@@ -550,23 +777,25 @@ class _Transaction:
 
     def __enter__(self) -> Connection:
         try:
-            self._ctx = self.register.engine.begin()
+            self._ctx = self.register._writer.begin()
             return self._ctx.__enter__()  # type: ignore[no-any-return]
-        except OperationalError as exc:
-            raise RegisterError(f"cannot connect ({_reason(exc)})", register=self.register.name) from None
+        except SQLAlchemyError as exc:
+            raise RegisterError(f"cannot connect ({self.register._reason(exc)})", register=self.register.name) from None
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         try:
             self._ctx.__exit__(exc_type, exc, tb)
-        except IntegrityError as error:  # at commit
+        except (SQLAlchemyError, OSError) as error:  # at commit (a full disk), or rolling back
             exc = error
         if isinstance(exc, IntegrityError):
-            raise RegisterError(
-                f"refused a change that would use a certificate number twice ({_reason(exc)})",
-                register=self.register.name,
-            ) from None
-        if isinstance(exc, SQLAlchemyError):
-            raise RegisterError(f"database error ({_reason(exc)})", register=self.register.name) from None
+            reason = self.register._reason(exc)
+            if "number" in reason:
+                message = f"refused a change that would use a certificate number twice ({reason})"
+            else:
+                message = f"refused a change that breaks the register's rules ({reason}): run it again"
+            raise RegisterError(message, register=self.register.name) from None
+        if isinstance(exc, (SQLAlchemyError, OSError)):
+            raise RegisterError(self.register._failure(exc), register=self.register.name) from None
         return False
 
 
@@ -584,19 +813,92 @@ if hasattr(os, "register_at_fork"):
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # certgen begins SQLite's transactions itself (_sqlite_begin): pysqlite's own handling
+    # begins none before a SELECT or CREATE TABLE, so a read-then-write was not isolated.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    # The wait first: another process may be switching a new file to WAL.
+    cursor.execute("PRAGMA busy_timeout=30000")
     # WAL: readers (certgen register list) do not block the printer; FULL sync: a
     # committed file record survives a power cut, as the file itself does (fsync).
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    """A transaction that writes takes SQLite's write lock at once (waiting for another
+    writer): what it reads, the sequence's next number, no other process changes meanwhile."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("certgen_write") else "BEGIN")
+
+
+#: Query parameters of a database URL that carry a secret (password, passfile, sslpassword, token, ...).
+_SECRET_PARAM = re.compile(r"pass|pwd|secret|token|key|auth|cred", re.IGNORECASE)
+
+
+def mask_url(url: str) -> str:
+    """The database URL without its secrets, for messages and summaries: the password of
+    ``user:password@`` and every query parameter that names one (``?password=``,
+    ``passfile=``, ``sslpassword=``, ...) become ``***``."""
+    match = re.match(r"([A-Za-z][A-Za-z0-9+.-]*://)(.*)", url, re.DOTALL)
+    if not match:
+        return url
+    scheme, rest = match.groups()
+    query_at = rest.find("?")
+    head, query = (rest[:query_at], rest[query_at:]) if query_at >= 0 else (rest, "")
+    at = head.rfind("@")
+    if at >= 0 and ":" in head[:at]:
+        head = head[: head.index(":")] + ":***" + head[at:]
+
+    def param(part: str) -> str:
+        name, sep, _ = part.partition("=")
+        return f"{name}=***" if sep and _SECRET_PARAM.search(unquote(name)) else part
+
+    if query:
+        query = "?" + "&".join(";".join(param(p) for p in group.split(";")) for group in query[1:].split("&"))
+    return scheme + head + query
+
+
+def _url_secrets(url: str) -> list[str]:
+    """The secrets of a URL as they may appear in a driver's message (raw and decoded), the
+    whole URL first."""
+    found = [url]
+    masked = mask_url(url)
+    if masked != url:
+        match = re.match(r"[^:]*://([^?]*)", url, re.DOTALL)
+        head = match.group(1) if match else ""
+        at = head.rfind("@")
+        if at >= 0 and ":" in head[:at]:
+            found.append(head[head.index(":") + 1 : at])
+        for part in re.split(r"[&;]", url.partition("?")[2]):
+            name, sep, value = part.partition("=")
+            if sep and value and _SECRET_PARAM.search(unquote(name)):
+                found.append(value)
+    found += [unquote(v) for v in found[1:]]
+    return sorted({v for v in found if len(v) >= 3}, key=len, reverse=True)
+
+
+def printable(value: str) -> str:
+    """*value* safe to print on a terminal: control characters (C0, C1), format characters
+    (bidi overrides, zero-width spaces: Unicode Cf) and line or paragraph separators escaped
+    as ``\\x1b``, ``\\u202e``; other text as it is."""
+    if value.isascii() and value.isprintable():
+        return value
+    return "".join(_escape(c) if unicodedata.category(c) in _UNPRINTABLE else c for c in value)
+
+
+_UNPRINTABLE = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 def _display(url: str) -> str:
-    """The URL without its password, for messages."""
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+    """The URL without its secrets (see :func:`mask_url`)."""
+    return mask_url(url)
 
 
 def _reason(exc: BaseException) -> str:

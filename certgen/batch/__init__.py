@@ -408,11 +408,15 @@ class _Job:
         printed = [e[0] for e in entries]
         with self.reg.transaction() as conn:
             if self.numbered:
-                taken = self.reg.used(conn, security_id, (e[0] for e in entries))
+                # In any spelling: PB-5 or pb 000005 is PB-000005 (canonical_number).
+                taken = self.reg.taken(conn, security_id, (e[0] for e in entries))
                 if taken:
                     shown = dict(list(taken.items())[:5])
                     sources = {h.certificate_number: h.source for _, h, _ in self._rows() if h is not None and h.certificate_number in shown}
-                    listed = [f"{n} ({state}, {sources.get(n, '?')})" for n, state in shown.items()]
+                    listed = [
+                        f"{_shown(n)} ({'' if held == n else f'in the register as {_shown(held)}, '}{state}, {sources.get(n, '?')})"
+                        for n, (held, state) in shown.items()
+                    ]
                     more = f" and {len(taken) - 5} more" if len(taken) > 5 else ""
                     raise RegisterError(
                         f"{len(taken)} certificate number{'s are' if len(taken) > 1 else ' is'} already in the register: "
@@ -710,6 +714,15 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
         stream.flush()
         os.fsync(stream.fileno())
     return _Rendered(str(temporary), digest, len(data), pages, [], entries)
+
+
+def _shown(number: str) -> str:
+    """A number in a message: as it is, or quoted with its invisible characters and unusual
+    spaces escaped (``'PB\\xa0000005'``), so that two spellings never look alike."""
+    if re.fullmatch(r"[!-~]+( [!-~]+)*", number):
+        return number
+    shown = repr(number)
+    return shown.replace(" ", "\\x20") if "  " in number else shown  # a message keeps one space of a run
 
 
 def _numbered(holder: Holder, number: str) -> Holder:

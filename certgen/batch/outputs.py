@@ -22,7 +22,7 @@ from ..pipeline import atomic_output
 from ..register import BatchEntry
 from ..words import in_figures
 
-__all__ = ["BatchSummary", "manifest_line", "manifest_lines", "write_control_report", "write_manifest"]
+__all__ = ["BatchSummary", "csv_cell", "manifest_line", "manifest_lines", "write_control_report", "write_manifest"]
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,22 @@ def _copy_lines(lines: BinaryIO, stream: BinaryIO) -> None:
         stream.write(b"\n")
 
 
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV cell that a spreadsheet opens as text, never as a formula: a text
+    beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``
+    (OWASP, CSV injection).  Other values, and JSON output, are left as they are.
+
+    >>> csv_cell('=1+1'), csv_cell('PB-000001'), csv_cell(7)
+    ("'=1+1", 'PB-000001', 7)
+    """
+    if isinstance(value, str) and value[:1] in _FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
+_FORMULA_STARTS = frozenset("=+-@\t\r")
+
+
 #: A JSON string literal, as json.dumps(..., ensure_ascii=False) writes it.
 _json_string = getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring
 
@@ -199,7 +215,7 @@ def write_control_report(folder: Path, summary: BatchSummary, sign: Callable[[by
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["item", "value"])
-    writer.writerows(rows)
+    writer.writerows((item, csv_cell(value)) for item, value in rows)  # a registration may be "=cmd|..."
     with atomic_output(folder / "control.csv") as stream:
         stream.write(buffer.getvalue().encode("utf-8"))
     runs = [

@@ -1,4 +1,4 @@
-"""Security identifiers: CUSIP, as printed on certificates.
+"""Security identifiers: CUSIP, as printed on certificates; certificate numbers' one form.
 
 A thin layer over python-stdnum (which owns the check-digit algorithm) that
 adds what a certificate needs: the issuer-only 6-character CUSIP that a form
@@ -13,10 +13,13 @@ of certificate may carry before the issue number is assigned, and the
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from stdnum import cusip as _cusip
 from stdnum.exceptions import ValidationError as _StdnumError
 
-__all__ = ["compact_cusip", "format_cusip", "validate_cusip"]
+__all__ = ["canonical_number", "compact_cusip", "format_cusip", "sequence_in_key", "sequence_value", "validate_cusip"]
 
 
 def compact_cusip(value: str) -> str:
@@ -55,3 +58,71 @@ def format_cusip(value: str) -> str:
     if len(number) == 9:
         return f"{number[:6]} {number[6:8]} {number[8]}"
     return number
+
+
+#: A run of digits, or of letters (any script).
+_TOKEN = re.compile(r"\d+|[^\W\d_]+")
+
+
+def canonical_number(value: str) -> str:
+    """The one form of a certificate number: two numbers with the same form are the same number.
+
+    A number is read as a reader of the printed certificate reads it: Unicode
+    compatibility forms folded (NFKC: a full-width digit is a digit, a no-break
+    space a space), invisible format characters dropped (zero-width spaces and
+    joiners, bidi marks, soft hyphens: Unicode category Cf), case folded; then
+    only its runs of letters and of digits count, each digit run without its
+    leading zeros.  Separators (spaces, hyphens, dots, slashes, ...) between
+    letters and digits are ignored; between two digit runs they keep the runs
+    apart (``R1-5`` is not ``R15``), shown as ``.``.
+
+    Uniqueness is checked on this form everywhere: within a holder file, within
+    a batch and in the register.
+
+    >>> canonical_number('PB-000005'), canonical_number('pb 5'), canonical_number('PB\u00a0000005')
+    ('pb5', 'pb5', 'pb5')
+    >>> canonical_number('PB-\u200b000005'), canonical_number('R1-000005'), canonical_number('R-000015')
+    ('pb5', 'r1.5', 'r15')
+    """
+    if value.isascii():
+        text = value.lower()
+    else:
+        text = unicodedata.normalize("NFKC", value)
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+        text = unicodedata.normalize("NFKC", text.casefold())
+    out: list[str] = []
+    digits_before = False
+    for token in _TOKEN.findall(text):
+        if token[0].isdigit():
+            if not token.isascii():  # other scripts' digits: their values
+                token = "".join(str(unicodedata.decimal(c)) for c in token)
+            if digits_before:
+                out.append(".")
+            out.append(token.lstrip("0") or "0")
+            digits_before = True
+        else:
+            out.append(token)
+            digits_before = False
+    return "".join(out)
+
+
+def sequence_value(prefix: str, number: str) -> int | None:
+    """The sequence number in *number* when it is *prefix* followed by digits, in any
+    spelling of :func:`canonical_number` (``PB-000123``, ``pb 123`` → 123), else None.
+
+    >>> sequence_value('PB', 'PB-000123'), sequence_value('R-', 'r 7'), sequence_value('PB', 'PX-1')
+    (123, 7, None)
+    """
+    return sequence_in_key(canonical_number(prefix), canonical_number(number))
+
+
+def sequence_in_key(head: str, key: str) -> int | None:
+    """:func:`sequence_value` of canonical forms: the prefix's *head* and the number's *key*."""
+    if not key.startswith(head):
+        return None
+    rest = key[len(head) :]
+    if head and head[-1].isdigit():  # a prefix ending in digits: the number is a run of its own
+        if not rest.startswith("."):
+            return None
+        rest = rest[1:]
+    return int(rest) if rest.isascii() and rest.isdigit() else None

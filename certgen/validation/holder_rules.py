@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from ..errors import HolderDataError
 from ..model.certificate import Holder
+from ..model.identifiers import canonical_number
 from ..spec.schema import Spec
 from .engine import ERROR, WARNING, Finding, Rule, rule, Scope
 from .text import is_state, parse_registration
@@ -41,7 +42,8 @@ NUMBER = rule(
 )
 DUPLICATE = rule(
     "certificate.duplicate-number", ERROR, _H,
-    "No certificate number is used twice.",
+    "No certificate number is used twice, in any spelling: numbers are compared in their canonical form "
+    "(case, spaces, hyphens, leading zeros and invisible characters do not make another number).",
     "17 CFR 240.17Ad-9(a); 17 CFR 240.17Ad-19 (numbers are never reused)",
     ("ALL-004", "TA-003"),
 )
@@ -164,7 +166,9 @@ class HolderChecker:
 
     def __init__(self, spec: Spec | None) -> None:
         self.spec = spec
+        #: Each number seen, by its canonical form: where it was first, and how it was spelt.
         self.seen: dict[str, str] = {}
+        self._spelt: dict[str, str] = {}
         self.total = 0
         self.crossed: tuple[Holder, int] | None = None
         self.late: dict[int, tuple[Holder, int]] = {}
@@ -184,12 +188,15 @@ class HolderChecker:
         running totals that :meth:`finish` reports on."""
         out: list[Finding] = []
         number = holder.certificate_number
-        first = self.seen.get(number)
+        key = canonical_number(number)
+        first = self.seen.get(key)
         if first is not None:
+            spelt = self._spelt.get(key, number)
+            same = "" if spelt == number else f", spelt {spelt!r}: the same number"
             out.append(
                 DUPLICATE.finding(
                     f"{_locate(holder)}, column certificate_number",
-                    f"certificate number {number!r} is used twice (first at {first}): every certificate "
+                    f"certificate number {number!r} is used twice (first at {first}{same}): every certificate "
                     "needs its own number",
                     field="certificate_number",
                     file=_file(holder),
@@ -198,7 +205,8 @@ class HolderChecker:
                 )
             )
         else:
-            self.seen[number] = holder.source or number
+            self.seen[key] = holder.source or number
+            self._spelt[key] = number
         if self._available is not None:
             self.total += holder.shares
             if self.crossed is None and self.total > self._available:
