@@ -13,7 +13,9 @@ first, then in certgen's bundled ``templates/``.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
+import stat
 import sys
 import traceback
 from collections.abc import Mapping, Sequence
@@ -40,6 +42,8 @@ __all__ = [
 LAYOUT_SUFFIX = ".xml.j2"
 LEGEND_SUFFIX = ".txt.j2"
 TemplateNotFound = jinja2.TemplateNotFound
+
+log = logging.getLogger("certgen")
 
 
 #: The options every environment is made with (part of the bytecode cache's name).
@@ -84,7 +88,11 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     to prepare an issue).  Jinja checks each entry against the template's source; the folder's
     name holds what else the compiled code depends on (certgen's and Jinja's versions, the
     environment's options).  In ``$CERTGEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/certgen``
-    (``~/.cache/certgen``); ``CERTGEN_CACHE_DIR=off`` turns it off."""
+    (``~/.cache/certgen``); ``CERTGEN_CACHE_DIR=off`` turns it off.
+
+    A compiled template is code that runs when it is loaded, so the cache is used only when
+    nobody else can have written it (:func:`_trusted_cache`); otherwise it is passed over, with a
+    warning once per process."""
     from .. import __version__
 
     base = os.environ.get("CERTGEN_CACHE_DIR", "")
@@ -95,13 +103,73 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         base = os.path.join(xdg or os.path.join(os.path.expanduser("~"), ".cache"), "certgen")
         if not os.path.isabs(base):  # no home folder: no cache, rather than one in the working folder
             return None
+    # The real folder: checked, then used, by a path that no link can later turn elsewhere.
+    base = os.path.realpath(base)
     tag = hashlib.sha256(repr((__version__, jinja2.__version__, sys.version_info[:2], sorted(_OPTIONS.items()))).encode()).hexdigest()[:16]
     folder = os.path.join(base, f"templates-{tag}")
     try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
+        _make_private_folders(folder)
     except OSError:
+        return None  # cannot be made (a read-only home folder): compiled each run
+    problem = _trusted_cache(base, folder)
+    if problem is not None:
+        log.warning("certgen: warning: template cache %s %s: not used (set CERTGEN_CACHE_DIR to a folder of your own, or to off)", base, problem)
         return None
     return _QuietCache(folder)
+
+
+def _make_private_folders(folder: str) -> None:
+    """Create *folder* and any missing parent, each with mode 0700 (``os.makedirs`` gives
+    the missing parents the umask's mode)."""
+    missing = []
+    path = folder
+    while not os.path.lexists(path):
+        missing.append(path)
+        parent = os.path.dirname(path)
+        if parent == path:
+            break
+        path = parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+
+
+def _trusted_cache(base: str, folder: str) -> str | None:
+    """Why the cache folder cannot be trusted, or None when only the current user can have
+    written it: *base* and *folder* are real folders (not symbolic links) owned by the current
+    user and not writable by group or others, and every folder above *base* is owned by the
+    current user or root and is not writable by others (unless sticky, as ``/tmp``), so that
+    nobody else can put another folder in its place."""
+    uid = os.geteuid()
+    for path in (base, folder):
+        try:
+            info = os.lstat(path)
+        except OSError as exc:
+            return f"cannot be checked ({exc.strerror})"
+        if stat.S_ISLNK(info.st_mode):
+            return f"is a symbolic link ({path})"
+        if not stat.S_ISDIR(info.st_mode):
+            return f"is not a folder ({path})"
+        if info.st_uid != uid:
+            return f"belongs to another user (uid {info.st_uid}: {path})"
+        if info.st_mode & 0o022:
+            return f"can be written by other users (mode {stat.S_IMODE(info.st_mode):o}: {path})"
+    path = os.path.dirname(base)
+    while True:
+        try:
+            info = os.stat(path)
+        except OSError as exc:
+            return f"cannot be checked ({exc.strerror})"
+        if info.st_uid not in (uid, 0):
+            return f"is inside a folder of another user (uid {info.st_uid}: {path})"
+        if info.st_mode & 0o022 and not info.st_mode & stat.S_ISVTX:
+            return f"is inside a folder other users can write (mode {stat.S_IMODE(info.st_mode):o}: {path})"
+        parent = os.path.dirname(path)
+        if parent == path:
+            return None
+        path = parent
 
 
 def expand(env: jinja2.Environment, filename: str, context: Mapping[str, Any]) -> str:
