@@ -9,6 +9,8 @@ path (``issuer.name``) and what to do about it.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
@@ -18,9 +20,20 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import SpecError
-from .schema import Spec, nearest_line
+from .schema import KeyedValueError, Spec, nearest_line
 
-__all__ = ["Spec", "load_spec", "spec_json_schema"]
+__all__ = ["MAX_SPEC_BYTES", "MAX_SPEC_DEPTH", "MAX_SPEC_TEXT", "MAX_SPEC_VALUES", "Spec", "load_spec", "spec_json_schema"]
+
+#: Largest spec file read (bytes).  The longest real spec, a filed form with its notes' terms
+#: verbatim, is some 30 KB; anything near this limit is not a spec.
+MAX_SPEC_BYTES = 1_000_000
+#: Most values (keys, scalars, lists, mappings) a spec may hold, each alias counted every time it
+#: is used: YAML aliases can make a few hundred bytes stand for billions of values.
+MAX_SPEC_VALUES = 100_000
+#: Most characters of text a spec may hold, aliases expanded.
+MAX_SPEC_TEXT = 2_000_000
+#: Deepest nesting of lists and mappings (a spec uses some six levels).
+MAX_SPEC_DEPTH = 40
 
 
 def load_spec(source: str | PathLike[str] | Mapping[str, Any], *, base_dir: str | PathLike[str] | None = None) -> Spec:
@@ -37,16 +50,12 @@ def load_spec(source: str | PathLike[str] | Mapping[str, Any], *, base_dir: str 
         data: Any = dict(source)
         name = None
         folder = Path(base_dir) if base_dir is not None else Path.cwd()
+        _check_bounds(data, "spec")
     else:
         path = Path(source)
         name = str(source)
         folder = Path(base_dir) if base_dir is not None else path.parent
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SpecError("file not found", file=name) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SpecError(f"cannot read the file ({exc})", file=name) from None
+        text = _read_spec_file(path, name)
         data, lines = _parse_yaml(text, name)
     if not isinstance(data, Mapping):
         raise SpecError("a spec must be a mapping of keys (issuer:, security:, ...)", file=name)
@@ -69,40 +78,166 @@ def spec_json_schema() -> str:
 
 
 #: libyaml's safe loader where PyYAML was built with it (five times faster), else PyYAML's own.
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, whose values that Python cannot make (a date 2020-13-45, a number of
+    5,000 digits) are YAML errors at their line, not a ValueError from deep inside PyYAML."""
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:
+            problem = str(exc)
+            if "integer string conversion" in problem:
+                problem = "a number of more than 4,300 digits"
+            raise _BadValue(None, None, f"{node.value!s:.40} is not a valid value ({problem})", node.start_mark) from None
+
+
+class _BadValue(yaml.constructor.ConstructorError):
+    """A scalar that YAML reads but Python cannot make."""
+
+
+def _read_spec_file(path: Path, name: str) -> str:
+    """The spec file's text, refused when it is not a regular file or is larger than
+    :data:`MAX_SPEC_BYTES` (read no further than that: ``/dev/zero`` never ends)."""
+    try:
+        with path.open("rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise SpecError("is not a file: give the path of the spec's YAML file", file=name)
+            data = stream.read(MAX_SPEC_BYTES + 1)
+    except FileNotFoundError:
+        raise SpecError("file not found", file=name) from None
+    except IsADirectoryError:
+        raise SpecError("is a folder: give the path of the spec's YAML file", file=name) from None
+    except OSError as exc:
+        raise SpecError(f"cannot read the file ({exc.strerror or exc})", file=name) from None
+    if len(data) > MAX_SPEC_BYTES:
+        raise SpecError(
+            f"is larger than a spec may be ({MAX_SPEC_BYTES // 1_000_000} MB; real specs are a few "
+            "kilobytes): check that this is the spec file",
+            file=name,
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"not UTF-8 text (byte {exc.start}): save the file as UTF-8", file=name) from None
 
 
 def _parse_yaml(text: str, name: str) -> tuple[Any, dict[tuple[str | int, ...], int]]:
     loader = _Loader(text)
     try:
-        # Parsed once: the node tree gives each key's line, and the data is made from it.
+        # Parsed once: the node tree gives each key's line, and the data is made from it -- after
+        # the tree is checked, so that aliases cannot make a small file stand for a huge one.
         node = loader.get_single_node()
+        lines = _index_lines(node, name) if node is not None else {}
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{name}, line {mark.line + 1}" if mark is not None else name
         problem = exc.problem or "not valid YAML"
-        raise SpecError(f"{problem} (check indentation and quoting)", file=where) from None
+        if not isinstance(exc, _BadValue):
+            problem += " (check indentation and quoting)"
+        raise SpecError(problem, file=where) from None
     except yaml.YAMLError as exc:
         raise SpecError(f"not valid YAML ({exc})", file=name) from None
+    except RecursionError:  # PyYAML's own (pure Python) parser, where libyaml is missing
+        raise SpecError(f"is nested more than {MAX_SPEC_DEPTH} levels deep: check the indentation", file=name) from None
     finally:
         loader.dispose()
-    lines: dict[tuple[str | int, ...], int] = {}
-    if node is not None:
-        _index_lines(node, (), lines)
     return data, lines
 
 
-def _index_lines(node: yaml.Node, path: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int]) -> None:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            child = (*path, str(key.value))
-            _index_lines(value, child, lines)
-            lines[child] = key.start_mark.line + 1  # the key's line, not its value's
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _index_lines(item, (*path, index), lines)
+def _index_lines(root: yaml.Node, name: str) -> dict[tuple[str | int, ...], int]:
+    """The line of every key path, walking the node tree as the data will be made from it
+    (an alias's nodes once for each use), within :data:`MAX_SPEC_VALUES` values,
+    :data:`MAX_SPEC_TEXT` characters and :data:`MAX_SPEC_DEPTH` levels."""
+    lines: dict[tuple[str | int, ...], int] = {(): root.start_mark.line + 1}
+    bounds = _Bounds(name)
+    stack: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        # A limit passed is reported at the top-level key it is under (an alias's nodes carry
+        # the anchor's lines, wherever they are used).
+        bounds.at = path[:1]
+        bounds.count(len(path), lines.get(path[:1]))
+        if isinstance(node, yaml.ScalarNode):
+            bounds.text(len(node.value), lines.get(path[:1]))
+        elif isinstance(node, yaml.MappingNode):
+            children = []
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    child = (*path, str(key.value))
+                    lines[child] = key.start_mark.line + 1  # the key's line, not its value's
+                else:  # a list or mapping as a key: no spec key is one; counted all the same
+                    child = (*path, "?")
+                    children.append((key, child))
+                children.append((value, child))
+            stack.extend(reversed(children))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                lines.setdefault((*path, index), item.start_mark.line + 1)
+            stack.extend(reversed([(item, (*path, index)) for index, item in enumerate(node.value)]))
+    return lines
+
+
+class _Bounds:
+    """Counts a spec's values and text as they are walked; refuses past the limits."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.values = 0
+        self.chars = 0
+        #: The top-level key being walked.
+        self.at: tuple[str | int, ...] = ()
+
+    def _where(self, line: int | None) -> str:
+        where = f"{self.name}, line {line}" if line else self.name
+        return f"{where}: {self.at[0]}" if self.at else where
+
+    def count(self, depth: int, line: int | None = None) -> None:
+        self.values += 1
+        if self.values > MAX_SPEC_VALUES:
+            raise SpecError(
+                f"holds more than {MAX_SPEC_VALUES:,} values once its aliases (*name) are expanded: "
+                "refer to each anchor only a few times, or write the values out",
+                file=self._where(line),
+            )
+        if depth > MAX_SPEC_DEPTH:
+            raise SpecError(
+                f"is nested more than {MAX_SPEC_DEPTH} levels deep (a spec has some six): "
+                "check the indentation, or an alias that refers to itself",
+                file=self._where(line),
+            )
+
+    def text(self, length: int, line: int | None = None) -> None:
+        self.chars += length
+        if self.chars > MAX_SPEC_TEXT:
+            raise SpecError(
+                f"holds more than {MAX_SPEC_TEXT:,} characters of text once its aliases are expanded: "
+                "check that this is the spec (a legend may have at most 64 KB)",
+                file=self._where(line),
+            )
+
+
+def _check_bounds(data: Any, name: str) -> None:
+    """A spec given as a mapping is held to the limits of a spec file (a cycle in it is
+    nested too deeply)."""
+    bounds = _Bounds(name)
+    stack: list[tuple[Any, int, tuple[str | int, ...]]] = [(data, 0, ())]
+    while stack:
+        value, depth, top = stack.pop()
+        bounds.at = top
+        bounds.count(depth)
+        if isinstance(value, (str, bytes)):
+            bounds.text(len(value))
+        elif isinstance(value, Mapping):
+            stack.extend((item, depth + 1, top or (str(key),)) for key, item in value.items())
+            stack.extend((key, depth + 1, top) for key in value if not isinstance(key, str))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((item, depth + 1, top) for item in value)
 
 
 def _spec_error(exc: ValidationError, name: str | None, lines: dict[tuple[str | int, ...], int]) -> SpecError:
@@ -120,6 +255,9 @@ def _spec_error(exc: ValidationError, name: str | None, lines: dict[tuple[str | 
 
 def _problem(error: Any, name: str | None, lines: dict[tuple[str | int, ...], int]) -> SpecError:
     loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, KeyedValueError):
+        loc = (*loc, cause.key)
     field = _dotted(loc)
     message = error["msg"]
     if message.startswith("Value error, "):

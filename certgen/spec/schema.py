@@ -11,6 +11,7 @@ Keys other tools rely on: ``issuer.name``, ``issuer.state``,
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Annotated, Any, Literal
 
@@ -38,8 +39,23 @@ __all__ = [
     "Spec",
     "Style",
     "Templates",
+    "MAX_LEGEND_CHARS",
     "US_STATES",
 ]
+
+#: Longest legend, in characters (given as text, or each parameter of a named legend).  The
+#: longest legends of filed forms are some 4,000 characters; a certificate's whole reverse
+#: holds about 10,000.
+MAX_LEGEND_CHARS = 65_536
+
+
+class KeyedValueError(ValueError):
+    """A validator's error about *key* under the field it validates (a legend's
+    ``params.ownership_limit``): the message names ``field.key``."""
+
+    def __init__(self, message: str, key: str) -> None:
+        super().__init__(message)
+        self.key = key
 
 #: Two-letter codes of the states (and D.C.) -> the name printed on certificates.
 US_STATES: dict[str, str] = {
@@ -274,6 +290,32 @@ class Legend(_Model):
     params: dict[str, Any] = Field(default_factory=dict, description="Parameters of the template.")
     placement: Literal["reverse", "face"] = Field("reverse", description="Side it is printed on.")
 
+    @field_validator("text", mode="before")
+    @classmethod
+    def _text_length(cls, value: Any) -> Any:
+        if isinstance(value, str) and len(value) > MAX_LEGEND_CHARS:
+            raise ValueError(
+                f"is {len(value):,} characters long; a legend may have at most {MAX_LEGEND_CHARS:,} "
+                "(64 KB): check that the right text was given, or split it into several legends"
+            )
+        return value
+
+    @field_validator("params", mode="before")
+    @classmethod
+    def _params(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        for key, item in value.items():
+            if isinstance(item, str) and len(item) > MAX_LEGEND_CHARS:
+                raise KeyedValueError(
+                    f"is {len(item):,} characters long; a legend's parameter may have at most "
+                    f"{MAX_LEGEND_CHARS:,} (64 KB)",
+                    str(key),
+                )
+        if "ownership_limit" in value:
+            value = {**value, "ownership_limit": _percentage(value["ownership_limit"])}
+        return value
+
     @model_validator(mode="after")
     def _one_source(self) -> Legend:
         if (self.text is None) == (self.template is None):
@@ -283,6 +325,28 @@ class Legend(_Model):
         if self.template is not None and not _TEMPLATE_NAME.match(self.template):
             raise ValueError(f"{self.template!r} is not a template name (e.g. reit-ownership)")
         return self
+
+
+_DECIMAL = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,6})?$")
+
+
+def _percentage(value: Any) -> Any:
+    """A legend's ownership limit: a percentage greater than 0 and at most 100 (``9.8``, or
+    the text ``"9.8"``)."""
+    what = "must be a percentage greater than 0 and at most 100, e.g. 9.8"
+    if isinstance(value, str):
+        text = value.strip()
+        if not _DECIMAL.match(text) or not 0 < float(text) <= 100:
+            raise KeyedValueError(f"{what} (not {text[:40]!r})", "ownership_limit")
+        return text
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise KeyedValueError(f"{what} (not {type(value).__name__} {str(value)[:40]!r})", "ownership_limit")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise KeyedValueError(f"{what} (not {value})", "ownership_limit")
+    if not 0 < value <= 100:
+        shown = f"{value:g}" if isinstance(value, float) or abs(value) < 10**12 else "a number that large"
+        raise KeyedValueError(f"{what} (not {shown})", "ownership_limit")
+    return value
 
 
 class Abbreviation(_Model):
