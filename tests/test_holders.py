@@ -48,8 +48,13 @@ def _error(path: Path) -> str:
         ("A1,,10,2026-11-23", "row 2 (certificate A1), column registration: is empty"),
         (",Jane Doe,10,2026-11-23", "row 2, column certificate_number: is empty"),
         ("A1,Jane Doe, Esq.,10,2026-11-23", "row 2: has 5 cells but the header has 4"),
+        ("A1,Jane Doe,²,2026-11-23", "row 2 (certificate A1), column shares: '²' is not a whole number of shares"),
+        ("A1,Jane Doe,١٢٣,2026-11-23", "row 2 (certificate A1), column shares: '١٢٣' is not a whole number of shares"),
+        ("A1,Jane Doe,１００,2026-11-23", "row 2 (certificate A1), column shares: '１００' is not a whole number of shares"),
+        ("A1,Jane Doe," + "9" * 5000 + ",2026-11-23", "row 2 (certificate A1), column shares: 99999999999999999999... (5000 digits) is too large a number of shares"),
+        ("A1,Jane Doe,1000000000000000000,2026-11-23", "row 2 (certificate A1), column shares: 1000000000000000000 is too large a number of shares"),
     ],
-    ids=["fraction", "negative", "zero", "word", "date", "registration", "number", "extra-cell"],
+    ids=["fraction", "negative", "zero", "word", "date", "registration", "number", "extra-cell", "superscript", "arabic-indic", "fullwidth", "5000-digits", "10**18"],
 )
 def test_bad_rows(write_holders, row: str, expected: str) -> None:
     path = write_holders(HEADER + row + "\n")
@@ -86,3 +91,48 @@ def test_unknown_extension(tmp_path: Path) -> None:
     path = tmp_path / "h.xlsx"
     path.write_text("x", encoding="utf-8")
     assert "unknown holder file type" in _error(path)
+
+
+def test_largest_number_of_shares(write_holders) -> None:
+    path = write_holders(HEADER + 'A1,X,"999,999,999,999,999,999",2026-11-23\nA2,Y,000000000000000000000000007,2026-11-23\n')
+    assert [h.shares for h in load_holders(path)] == [999_999_999_999_999_999, 7]
+
+
+def test_a_column_named_twice_is_refused(write_holders) -> None:
+    path = write_holders("certificate_number,registration,shares,issue_date,registration\nA1,Jane Doe,10,2026-11-23,John Roe\n")
+    assert _error(path) == (
+        f"{path}, row 1, column registration: the column registration is named twice in the header row: "
+        "which one holds the data is unclear, so remove or rename the other"
+    )
+
+
+def test_a_deeply_nested_json_file_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "h.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert _error(path) == f"{path}: not valid holder data (lists or objects nested too deeply): a holder file is a list of flat rows"
+    path = tmp_path / "h.jsonl"
+    path.write_text('{"certificate_number": "A1", "registration": "X", "shares": 5, "issue_date": "2026-11-23"}\n' + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    assert _error(path).startswith(f"{path}, row 2: not valid holder data (lists or objects nested too deeply)")
+
+
+def test_a_json_number_of_5000_digits_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "h.json"
+    path.write_text('[{"certificate_number": "A1", "registration": "X", "shares": ' + "9" * 5000 + ', "issue_date": "2026-11-23"}]', encoding="utf-8")
+    assert _error(path) == f"{path}: not valid holder data (a number of more than 4,300 digits)"
+
+
+def test_deep_and_duplicate_columns_from_the_command_line(run_cli, tmp_path: Path) -> None:
+    from conftest import SAMPLE_SPEC
+
+    deep = tmp_path / "h.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    twice = tmp_path / "h.csv"
+    twice.write_text("certificate_number,registration,shares,issue_date,shares\nA1,X,1,2026-11-23,2\n", encoding="utf-8")
+    for holders, message in ((deep, "nested too deeply"), (twice, "the column shares is named twice")):
+        out = tmp_path / "out.pdf"
+        result = run_cli("render", SAMPLE_SPEC, "--holders", holders, "-o", out)
+        assert result.exit_code == 1 and not out.exists()
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith(f"certgen: error: {holders}") and message in line, line
+        result = run_cli("validate", SAMPLE_SPEC, "--holders", holders)
+        assert result.exit_code == 1 and message in result.stdout

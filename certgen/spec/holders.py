@@ -33,8 +33,11 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("certificate_number", "registration", "shar
 #: A note's holder file gives ``principal_amount`` (whole dollars) instead of ``shares``.
 AMOUNT_ALIASES: dict[str, str] = {"shares": "principal_amount"}
 
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
+_DIGITS = re.compile(r"^-?[0-9]+$")
 _MAX_SHARES = 10**18
+#: Most digits of a number of shares or dollars (:data:`_MAX_SHARES` less one has 18).
+_MAX_DIGITS = 18
 
 
 def load_holders(source: str | PathLike[str] | Iterable[Mapping[str, Any]]) -> list[Holder]:
@@ -167,7 +170,7 @@ def gives_numbers(path: str | PathLike[str]) -> bool:
         for _, row in (_json_rows if suffix == ".json" else _jsonl_rows)(Path(path).read_text(encoding="utf-8-sig"), str(path)):
             return not isinstance(row, Mapping) or bool(_text(row.get("certificate_number")).strip())
         return True
-    except (OSError, UnicodeDecodeError, csv.Error, HolderDataError):
+    except (OSError, UnicodeDecodeError, csv.Error, HolderDataError, RecursionError, ValueError):
         return True
 
 
@@ -184,7 +187,7 @@ def count_rows(path: str | PathLike[str]) -> int:
         if isinstance(data, dict):
             data = data.get("holders", [])
         return len(data) if isinstance(data, list) else 0
-    except (OSError, UnicodeDecodeError, csv.Error, ValueError):
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError, RecursionError):
         return 0
 
 
@@ -196,8 +199,8 @@ def _csv_rows(text: str, name: str, numbered: bool = True) -> Iterator[tuple[int
 
 def row_mapping(header: tuple[str, ...] | None, raw: Any) -> Any:
     """A row from :func:`read_cells` as :func:`parse_row` takes it: a CSV row's cells by column
-    (as :class:`csv.DictReader` gives them: a missing cell is None, a repeated column's last cell
-    wins); a JSON row as it is."""
+    (as :class:`csv.DictReader` gives them: a missing cell is None; a header that names a column
+    twice is refused when it is read); a JSON row as it is."""
     if header is None:
         return raw
     if len(raw) < len(header):
@@ -214,6 +217,18 @@ def _csv_cells(text: str, name: str, numbered: bool = True) -> tuple[tuple[str, 
     header = tuple(first or ())
     if not header:
         raise HolderDataError("the file is empty: it needs a header row", file=name)
+    seen: set[str] = set()
+    for column in header:
+        if column.strip() and column in seen:
+            raise HolderDataError(
+                f"the column {column} is named twice in the header row: which one holds the data is "
+                "unclear, so remove or rename the other",
+                file=name,
+                row=1,
+                column=column,
+                rule="holder.columns",
+            )
+        seen.add(column)
     missing = [
         column
         for column in REQUIRED_COLUMNS
@@ -256,6 +271,8 @@ def _json_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise HolderDataError(f"not valid JSON ({exc.msg} at line {exc.lineno})", file=name) from None
+    except (RecursionError, ValueError) as exc:
+        raise HolderDataError(_json_problem(exc), file=name) from None
     if isinstance(data, dict) and "holders" in data:
         data = data["holders"]
     if not isinstance(data, list):
@@ -271,6 +288,17 @@ def _jsonl_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
             yield number, json.loads(line)
         except json.JSONDecodeError as exc:
             raise HolderDataError(f"not valid JSON ({exc.msg})", file=name, row=number) from None
+        except (RecursionError, ValueError) as exc:
+            raise HolderDataError(_json_problem(exc), file=name, row=number) from None
+
+
+def _json_problem(exc: Exception) -> str:
+    """What is wrong with JSON that parses but that Python cannot hold."""
+    if isinstance(exc, RecursionError):
+        return "not valid holder data (lists or objects nested too deeply): a holder file is a list of flat rows"
+    if "integer string conversion" in str(exc):
+        return "not valid holder data (a number of more than 4,300 digits)"
+    return f"not valid JSON ({exc})"
 
 
 def _holder(row: Any, name: str, number: int, numbered: bool = True) -> tuple[Holder | None, list[HolderDataError]]:
@@ -346,19 +374,23 @@ def _shares(value: Any, fail: Callable[..., None], column: str = "shares") -> in
         text = _text(value).strip()
         if _GROUPED.match(text):
             text = text.replace(",", "")
-        if not text.lstrip("-").isdigit():
+        if not _DIGITS.match(text):  # ASCII digits only: str.isdigit() takes '²' and '١٢٣'
             fail(
-                f"{text!r} is not a whole number of {unit} (e.g. 100 or 1,234,567)",
+                f"{text[:40]!r} is not a whole number of {unit} (e.g. 100 or 1,234,567)",
                 column,
                 "shares.positive",
             )
+            return None
+        if len(text.lstrip("-").lstrip("0")) > _MAX_DIGITS + 1:  # not even made an int
+            fail(f"{text[:20]}... ({len(text)} digits) is too large a number of {unit}", column, "shares.positive")
             return None
         shares = int(text)
     if shares <= 0:
         fail(f"must be a positive number of {unit}, not {shares}", column, "shares.positive")
         return None
     if shares >= _MAX_SHARES:
-        fail(f"{shares} is too large a number of {unit}", column, "shares.positive")
+        shown = str(shares) if shares < 10 ** (_MAX_DIGITS + 1) else f"a number of more than {_MAX_DIGITS + 1} digits"
+        fail(f"{shown} is too large a number of {unit}", column, "shares.positive")
         return None
     return shares
 

@@ -23,7 +23,12 @@ __all__ = ["FILTERS"]
 
 
 def percent(value: Any) -> str:
-    number = Decimal(str(value)).normalize()
+    try:
+        number = Decimal(str(value)).normalize()
+    except (ArithmeticError, ValueError):  # decimal.InvalidOperation is an ArithmeticError
+        raise ValueError(f"percent: {str(value)[:40]!r} is not a number") from None
+    if not number.is_finite():
+        raise ValueError(f"percent: {value!r} is not a number")
     text = format(number, "f")
     return f"{text}%"
 
