@@ -541,3 +541,8 @@ def main(argv: list[str] | None = None) -> None:
         target = f"{exc.filename}: " if exc.filename else ""
         click.echo(f"certgen: error: {target}{exc.strerror or exc}", err=True)
         sys.exit(1)
+    except (RecursionError, MemoryError) as exc:
+        # A last line of defence: certgen bounds what it reads, but a library it calls may not.
+        what = "nested too deeply" if isinstance(exc, RecursionError) else "too large"
+        click.echo(f"certgen: error: an input file is {what} to be processed: check the files given", err=True)
+        sys.exit(1)

@@ -427,7 +427,21 @@ class atomic_output:
 
 
 def _search_path(spec: Spec) -> tuple[str, ...]:
-    return tuple(str((spec.base_dir / folder).resolve()) for folder in spec.templates.search_path)
+    """The spec's template folders, each of which must be a folder."""
+    out = []
+    for index, folder in enumerate(spec.templates.search_path):
+        path = (spec.base_dir / folder).resolve()
+        if not path.is_dir():
+            field = f"templates.search_path[{index}]"
+            line = spec._line_of(field) if spec.source else None
+            raise SpecError(
+                f"{folder!r} is not a folder{'' if path.exists() else ' (it does not exist)'}: "
+                "give folders of templates, relative to the spec file",
+                file=f"{spec.source}, line {line}" if line else spec.source,
+                field=field,
+            )
+        out.append(str(path))
+    return tuple(out)
 
 
 def _spec_file(spec: Spec) -> str | None:
@@ -560,10 +574,18 @@ def _check_legends_printed(spec: Spec, legends: list[ResolvedLegend], pages: lis
 
 
 def _check_files(spec: Spec) -> None:
+    """The spec's images exist, are images, and lie in the spec's folder (or an asset folder):
+    one line naming the spec key, before any template is expanded."""
+    from .assets import check_image, confine
+
     for index, officer in enumerate(spec.issuer.officers):
-        if officer.signature and not (spec.base_dir / officer.signature).is_file():
-            raise SpecError(
-                f"signature image {officer.signature!r} not found (paths are relative to the spec file)",
-                file=spec.source,
-                field=f"issuer.officers[{index}].signature",
-            )
+        if officer.signature:
+            field = f"issuer.officers[{index}].signature"
+            try:
+                check_image(confine(officer.signature, spec.base_dir, "signature image"), officer.signature, "signature image")
+            except ValueError as exc:
+                message = str(exc)
+                if message.endswith("not found"):
+                    message += " (paths are relative to the spec file)"
+                line = spec._line_of(field) if spec.source else None
+                raise SpecError(message, file=f"{spec.source}, line {line}" if line else spec.source, field=field) from None

@@ -202,3 +202,18 @@ def test_signature_image_is_drawn(run_cli, tmp_path: Path, spec_data, write_spec
     spec = write_spec(spec_data)
     out.unlink()
     assert_clean_failure(run_cli("render", spec, "-o", out), out, "issuer.officers[0].signature", "not found")
+
+
+def test_a_recursion_or_memory_error_from_a_library_is_one_line(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import certgen.cli
+
+    for error in (RecursionError("maximum recursion depth exceeded"), MemoryError()):
+
+        def fail(*args: object, **kwargs: object) -> None:
+            raise error
+
+        monkeypatch.setattr(certgen.cli.cli, "main", fail)
+        result = run_cli("render", "spec.yaml", "-o", "out.pdf")
+        assert result.exit_code == 1
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith("certgen: error: an input file is ") and line.endswith("to be processed: check the files given")

@@ -35,15 +35,19 @@ class ArtworkPage:
     def __init__(self, path: str, number: int) -> None:
         try:
             reader = PdfReader(path)
-        except Exception as exc:  # pypdf raises several types for damaged files
-            raise RenderError(f"artwork {Path(path).name!r} is not a readable PDF ({exc})") from None
-        if not 1 <= number <= len(reader.pages):
-            raise RenderError(f"artwork {Path(path).name!r} has {len(reader.pages)} page(s), not a page {number}")
+            count = len(reader.pages)
+            if 1 <= number <= count:
+                page = reader.pages[number - 1]
+                box = page.cropbox
+                bbox = (float(box.left), float(box.bottom), float(box.right), float(box.top))
+        except Exception as exc:  # pypdf raises several types for damaged files (RecursionError too)
+            raise RenderError(f"artwork {Path(path).name!r} is not a readable PDF ({_short(exc)})") from None
+        if not 1 <= number <= count:
+            raise RenderError(f"artwork {Path(path).name!r} has {count} page(s), not a page {number}")
         self.path = path
         self.number = number
-        self.page = reader.pages[number - 1]
-        box = self.page.cropbox
-        self.bbox = (float(box.left), float(box.bottom), float(box.right), float(box.top))
+        self.page = page
+        self.bbox = bbox
         digest = hashlib.sha256(f"{Path(path).name}|{number}".encode()).hexdigest()[:10]
         self.name = f"artwork{digest}"  # stable across runs: output stays byte-identical
 
@@ -76,9 +80,15 @@ def define_artwork(c: Canvas, artwork: ArtworkPage) -> str:
         return artwork.name
     copier = _Copier(doc)
     page = artwork.page
-    contents = page.get_contents()
-    data = contents.get_data() if contents is not None else b""
-    resources = page.get("/Resources")
+    try:
+        contents = page.get_contents()
+        data = contents.get_data() if contents is not None else b""
+        resources = page.get("/Resources")
+        copied = copier.copy(resources) if resources is not None else pdfdoc.PDFDictionary()
+    except RenderError:
+        raise
+    except Exception as exc:  # a damaged or hostile file: objects nested past Python's recursion limit, bad streams
+        raise RenderError(f"artwork {Path(artwork.path).name!r} is not a readable PDF ({_short(exc)})") from None
     form_dict = pdfdoc.PDFDictionary(
         {
             "Type": pdfdoc.PDFName("XObject"),
@@ -86,12 +96,20 @@ def define_artwork(c: Canvas, artwork: ArtworkPage) -> str:
             "FormType": 1,
             "BBox": pdfdoc.PDFArray(list(artwork.bbox)),
             "Matrix": pdfdoc.PDFArray([1, 0, 0, 1, 0, 0]),
-            "Resources": copier.copy(resources) if resources is not None else pdfdoc.PDFDictionary(),
+            "Resources": copied,
         }
     )
     stream = pdfdoc.PDFStream(form_dict, data, filters=[pdfdoc.PDFZCompress])
     doc.addForm(artwork.name, stream)
     return artwork.name
+
+
+def _short(exc: BaseException) -> str:
+    """An exception as a short phrase for a one-line message."""
+    if isinstance(exc, RecursionError):
+        return "objects nested too deeply"
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 class _Copier:

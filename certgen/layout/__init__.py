@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
+from ..assets import check_image, check_pdf, confine
 from ..drawing.artwork import load_artwork
 from ..errors import FitError, RenderError, TemplateError
 from ..fonts import ascent_descent, is_known
@@ -207,21 +208,14 @@ class _Context:
         return int(value)
 
     def image_path(self, value: str) -> str:
-        path = Path(value)
-        if not path.is_absolute():
-            path = self.base_dir / path
-        if not path.is_file():
-            raise ValueError(f"image file {value!r} not found")
+        # In the spec's folder or an asset folder only (certgen.assets), and an image.
+        path = confine(value, self.base_dir, "image file")
+        check_image(path, value, "image file")
         return str(path)
 
     def pdf_path(self, value: str) -> str:
-        path = Path(value)
-        if not path.is_absolute():
-            path = self.base_dir / path
-        if not path.is_file():
-            raise ValueError(f"artwork file {value!r} not found")
-        if path.read_bytes()[:5] != b"%PDF-":
-            raise ValueError(f"artwork file {value!r} is not a PDF")
+        path = confine(value, self.base_dir, "artwork file")
+        check_pdf(path, value, "artwork file")
         return str(path)
 
     # -- elements -----------------------------------------------------------

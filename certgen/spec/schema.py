@@ -126,7 +126,9 @@ class Officer(_Model):
     title: Text = Field(description='Title printed under the signature, e.g. "Secretary".')
     name: str | None = Field(None, description="The officer's name (not printed on the form).")
     signature: str | None = Field(
-        None, description="Facsimile signature image (PNG/JPEG), relative to the spec file."
+        None,
+        description="Facsimile signature image (PNG/JPEG), relative to the spec file: in its folder or "
+        "a subfolder, or in a folder named in $CERTGEN_ASSET_PATH.",
     )
     term_ended: dt.date | None = Field(
         None, description="Last day in office, when the officer has left (ISO date)."
@@ -493,7 +495,7 @@ class Templates(_Model):
     )
     search_path: list[str] = Field(
         default_factory=list,
-        description="Extra template folders, relative to the spec file, searched first.",
+        description="Extra template folders, relative to the spec file, searched first; each must be a folder.",
     )
 
     @field_validator("face", "reverse", "schedule")

@@ -13,6 +13,7 @@ first, then in certgen's bundled ``templates/``.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import os
 import stat
@@ -193,13 +194,34 @@ def expand(env: jinja2.Environment, filename: str, context: Mapping[str, Any]) -
         raise TemplateError(message, template=filename, line=line) from None
 
 
+#: Folder entries :func:`available_templates` looks at in each search folder (a search path of
+#: ``/`` must not walk the whole disk to say which templates there are).
+_LIST_BUDGET = 2_000
+
+
 def available_templates(search_path: Sequence[str], suffix: str) -> list[str]:
-    """Names of the templates with *suffix* (without it), for messages."""
+    """Names of the templates with *suffix* (without it), for messages: those directly in each
+    search folder or in its subfolders (``stock/face``), not deeper, links not followed, and
+    no more than :data:`_LIST_BUDGET` folder entries looked at per search folder."""
     names = set()
     for folder in [*search_path, str(templates_dir())]:
-        root = Path(folder)
-        for path in root.rglob(f"*{suffix}"):
-            names.add(path.relative_to(root).as_posix()[: -len(suffix)])
+        budget = _LIST_BUDGET
+        pending: list[tuple[str, str]] = [(folder, "")]
+        while pending and budget > 0:
+            path, prefix = pending.pop(0)
+            try:
+                with os.scandir(path) as entries:
+                    for entry in itertools.islice(entries, budget):
+                        budget -= 1
+                        try:
+                            if entry.is_file(follow_symlinks=False) and entry.name.endswith(suffix):
+                                names.add(prefix + entry.name[: -len(suffix)])
+                            elif not prefix and entry.is_dir(follow_symlinks=False):
+                                pending.append((entry.path, f"{entry.name}/"))
+                        except OSError:
+                            continue
+            except OSError:
+                continue
     return sorted(names)
 
 
