@@ -40,7 +40,7 @@ def _error(path: Path) -> str:
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        ("A1,Jane Doe,12.5,2026-11-23", "row 2 (certificate A1), column shares: '12.5' is not a whole number of shares"),
+        ("A1,Jane Doe,12.5,2026-11-23", "row 2 (certificate A1), column shares: '12.5' is not a whole number of shares (e.g. 100 or 1,234,567)"),
         ("A1,Jane Doe,-5,2026-11-23", "row 2 (certificate A1), column shares: must be a positive number of shares, not -5"),
         ("A1,Jane Doe,0,2026-11-23", "row 2 (certificate A1), column shares: must be a positive number of shares, not 0"),
         ("A1,Jane Doe,ten,2026-11-23", "row 2 (certificate A1), column shares: 'ten' is not a whole number"),
@@ -48,13 +48,8 @@ def _error(path: Path) -> str:
         ("A1,,10,2026-11-23", "row 2 (certificate A1), column registration: is empty"),
         (",Jane Doe,10,2026-11-23", "row 2, column certificate_number: is empty"),
         ("A1,Jane Doe, Esq.,10,2026-11-23", "row 2: has 5 cells but the header has 4"),
-        ("A1,Jane Doe,²,2026-11-23", "row 2 (certificate A1), column shares: '²' is not a whole number of shares"),
-        ("A1,Jane Doe,١٢٣,2026-11-23", "row 2 (certificate A1), column shares: '١٢٣' is not a whole number of shares"),
-        ("A1,Jane Doe,１００,2026-11-23", "row 2 (certificate A1), column shares: '１００' is not a whole number of shares"),
-        ("A1,Jane Doe," + "9" * 5000 + ",2026-11-23", "row 2 (certificate A1), column shares: 99999999999999999999... (5000 digits) is too large a number of shares"),
-        ("A1,Jane Doe,1000000000000000000,2026-11-23", "row 2 (certificate A1), column shares: 1000000000000000000 is too large a number of shares"),
     ],
-    ids=["fraction", "negative", "zero", "word", "date", "registration", "number", "extra-cell", "superscript", "arabic-indic", "fullwidth", "5000-digits", "10**18"],
+    ids=["fraction", "negative", "zero", "word", "date", "registration", "number", "extra-cell"],
 )
 def test_bad_rows(write_holders, row: str, expected: str) -> None:
     path = write_holders(HEADER + row + "\n")
@@ -93,7 +88,20 @@ def test_unknown_extension(tmp_path: Path) -> None:
     assert "unknown holder file type" in _error(path)
 
 
-def test_largest_number_of_shares(write_holders) -> None:
+@pytest.mark.parametrize(
+    ("shares", "expected"),
+    [
+        ("\u00b2", "'\u00b2' is not a whole number of shares (e.g. 100 or 1,234,567)"),
+        ("\u0661\u0662\u0663", "'\u0661\u0662\u0663' is not a whole number of shares (e.g. 100 or 1,234,567)"),
+        ("\uff11\uff10\uff10", "'\uff11\uff10\uff10' is not a whole number of shares (e.g. 100 or 1,234,567)"),
+        ("9" * 5000, "99999999999999999999... (5000 digits) is too large a number of shares"),
+    ],
+    ids=["superscript", "arabic-indic", "fullwidth", "5000-digits"],
+)
+def test_shares_are_ascii_digits_of_sane_length(write_holders, shares: str, expected: str) -> None:
+    path = write_holders(HEADER + f"A1,Jane Doe,{shares},2026-11-23\n")
+    assert _error(path) == f"{path}, row 2 (certificate A1), column shares: {expected}"
+    # the largest number, and leading zeros, still read
     path = write_holders(HEADER + 'A1,X,"999,999,999,999,999,999",2026-11-23\nA2,Y,000000000000000000000000007,2026-11-23\n')
     assert [h.shares for h in load_holders(path)] == [999_999_999_999_999_999, 7]
 
