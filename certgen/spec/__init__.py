@@ -24,8 +24,8 @@ from .schema import KeyedValueError, Spec, nearest_line
 
 __all__ = ["MAX_SPEC_BYTES", "MAX_SPEC_DEPTH", "MAX_SPEC_TEXT", "MAX_SPEC_VALUES", "Spec", "load_spec", "spec_json_schema"]
 
-#: Largest spec file read (bytes).  The longest real spec, a filed form with its notes' terms
-#: verbatim, is some 30 KB; anything near this limit is not a spec.
+#: Largest spec file read (bytes).  The samples, a note's terms verbatim included, are 2 to 8 KB;
+#: anything near this limit is not a spec.
 MAX_SPEC_BYTES = 1_000_000
 #: Most values (keys, scalars, lists, mappings) a spec may hold, each alias counted every time it
 #: is used: YAML aliases can make a few hundred bytes stand for billions of values.
@@ -152,35 +152,86 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, dict[tuple[str | int, ...], 
 
 def _index_lines(root: yaml.Node, name: str) -> dict[tuple[str | int, ...], int]:
     """The line of every key path, walking the node tree as the data will be made from it
-    (an alias's nodes once for each use), within :data:`MAX_SPEC_VALUES` values,
-    :data:`MAX_SPEC_TEXT` characters and :data:`MAX_SPEC_DEPTH` levels."""
+    (an alias's nodes once for each use), once :func:`_check_tree` has found it within the
+    limits."""
+    _check_tree(root, name)
     lines: dict[tuple[str | int, ...], int] = {(): root.start_mark.line + 1}
-    bounds = _Bounds(name)
     stack: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(root, ())]
     while stack:
         node, path = stack.pop()
-        # A limit passed is reported at the top-level key it is under (an alias's nodes carry
-        # the anchor's lines, wherever they are used).
-        bounds.at = path[:1]
-        bounds.count(len(path), lines.get(path[:1]))
-        if isinstance(node, yaml.ScalarNode):
-            bounds.text(len(node.value), lines.get(path[:1]))
-        elif isinstance(node, yaml.MappingNode):
+        if isinstance(node, yaml.MappingNode):
             children = []
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode):
                     child = (*path, str(key.value))
                     lines[child] = key.start_mark.line + 1  # the key's line, not its value's
-                else:  # a list or mapping as a key: no spec key is one; counted all the same
-                    child = (*path, "?")
-                    children.append((key, child))
-                children.append((value, child))
+                    children.append((value, child))
             stack.extend(reversed(children))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 lines.setdefault((*path, index), item.start_mark.line + 1)
             stack.extend(reversed([(item, (*path, index)) for index, item in enumerate(node.value)]))
     return lines
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_tree(root: yaml.Node, name: str) -> None:
+    """Refuse a node tree that, aliases expanded, holds more than :data:`MAX_SPEC_VALUES` values
+    or :data:`MAX_SPEC_TEXT` characters, nests deeper than :data:`MAX_SPEC_DEPTH`, or contains
+    itself -- in time proportional to the file, not to the expansion: each distinct node's
+    expanded size is computed once (an alias is the same node object as its anchor)."""
+    cap = MAX_SPEC_VALUES + MAX_SPEC_TEXT + 1  # sizes are capped: 9**9 aliases need no big numbers
+    sizes: dict[int, tuple[int, int, int]] = {}  # id(node) -> (values, characters, depth)
+    open_: set[int] = set()  # nodes whose children are being sized: the path from the root
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        if finished:
+            values, chars, depth = 1, len(node.value) if isinstance(node, yaml.ScalarNode) else 0, 0
+            for child in _children(node):
+                child_values, child_chars, child_depth = sizes[id(child)]
+                values, chars, depth = min(values + child_values, cap), min(chars + child_chars, cap), max(depth, child_depth + 1)
+            sizes[key] = (values, chars, depth)
+            open_.discard(key)
+            continue
+        if key in sizes:
+            continue
+        if key in open_:
+            raise SpecError(
+                "holds an alias inside its own anchor (&name ... *name), which never ends: write the values out",
+                file=f"{name}, line {node.start_mark.line + 1}",
+            )
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(_children(node)) if id(child) not in sizes)
+    values, chars, depth = sizes[id(root)]
+    if values <= MAX_SPEC_VALUES and chars <= MAX_SPEC_TEXT and depth <= MAX_SPEC_DEPTH:
+        return
+    # Name the top-level key at which a limit is passed (an alias's nodes carry the anchor's
+    # lines, wherever it is used).
+    bounds = _Bounds(name)
+    pairs = root.value if isinstance(root, yaml.MappingNode) else [(None, child) for child in _children(root)]
+    for key_node, value in pairs:
+        if isinstance(key_node, yaml.ScalarNode):
+            bounds.at, line = (str(key_node.value),), key_node.start_mark.line + 1
+        else:
+            bounds.at, line = (), value.start_mark.line + 1
+        child_values, child_chars, child_depth = sizes[id(value)]
+        bounds.values += child_values - 1
+        bounds.chars += child_chars
+        bounds.count(child_depth + 1, line)
+        bounds.text(0, line)
+    bounds.at = ()
+    bounds.values = MAX_SPEC_VALUES
+    bounds.count(depth, root.start_mark.line + 1)  # a limit passed only by the whole
 
 
 class _Bounds:
@@ -208,7 +259,7 @@ class _Bounds:
         if depth > MAX_SPEC_DEPTH:
             raise SpecError(
                 f"is nested more than {MAX_SPEC_DEPTH} levels deep (a spec has some six): "
-                "check the indentation, or an alias that refers to itself",
+                "check the indentation",
                 file=self._where(line),
             )
 
