@@ -180,6 +180,7 @@ print(round(time.perf_counter() - start, 3))
 """
 
 
+@pytest.mark.slow  # starts Python in a subprocess
 def test_a_misspelt_template_with_search_path_root_answers_at_once() -> None:
     done = subprocess.run([sys.executable, "-c", _MISSPELT], capture_output=True, text=True, timeout=30, cwd=ROOT)
     assert done.returncode == 0, done.stderr

@@ -50,6 +50,7 @@ def _measure(path: Path) -> dict:
     return json.loads(done.stdout)
 
 
+@pytest.mark.slow  # starts Python in a subprocess
 def test_an_alias_bomb_is_refused_in_under_a_second_and_little_memory(tmp_path: Path) -> None:
     path = tmp_path / "bomb.yaml"
     path.write_text(_alias_bomb(), encoding="utf-8")
@@ -106,6 +107,7 @@ def test_deep_nesting_is_refused_in_one_line(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow  # starts Python in a subprocess
 def test_a_spec_file_larger_than_a_megabyte_is_refused_unread(tmp_path: Path) -> None:
     path = tmp_path / "spec.yaml"
     legend = "THE SHARES ARE SUBJECT TO RESTRICTIONS. " * (50 * 2**20 // 40)  # a 50 MB legend
