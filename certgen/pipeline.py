@@ -383,10 +383,16 @@ class _BlankValues(dict):  # type: ignore[type-arg]
 
 
 class atomic_output:
-    """Context manager: a temporary file beside *path*, renamed to it on success."""
+    """Context manager: a temporary file beside *path*, renamed to it on success (removed on
+    failure, an interrupt included).
 
-    def __init__(self, path: Path) -> None:
+    :param tag: marks the temporary file's name, ``.NAME.TAG-RANDOM.tmp`` (a batch job's key: its
+        temporaries are its own to clean); without it ``.NAME.RANDOM.tmp``.
+    """
+
+    def __init__(self, path: Path, *, tag: str = "") -> None:
         self.path = path
+        self.tag = tag
         self._tmp: str | None = None
         self._stream: BinaryIO | None = None
 
@@ -395,7 +401,8 @@ class atomic_output:
         if not folder.is_dir():
             raise RenderError(f"the output folder {str(folder)!r} does not exist", str(self.path))
         # os.open with 0o666 lets the umask decide the final file's permissions.
-        self._tmp = str(folder / f".{self.path.name}.{secrets.token_hex(6)}.tmp")
+        mark = f"{self.tag}-" if self.tag else ""
+        self._tmp = str(folder / f".{self.path.name}.{mark}{secrets.token_hex(6)}.tmp")
         fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         self._stream = os.fdopen(fd, "wb")
         return self._stream
