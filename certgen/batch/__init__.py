@@ -41,6 +41,7 @@ import multiprocessing
 import os
 import re
 import secrets
+import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -914,6 +915,8 @@ _WORKER_ISSUE: PreparedIssue | None = None
 def _init_worker(spec_path: str | None, parent: int) -> None:
     global _WORKER_ISSUE
     _die_with_parent(parent)
+    # A forked worker may inherit the command's SIGTERM handler (certgen.cli): it ends as a worker does.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # What the worker inherits (or prepares) lives as long as it does: the garbage collector
     # need not go through it again and again (in a forked worker, that would also copy every
     # page of the parent's memory it touches).  Only this worker process is affected.
