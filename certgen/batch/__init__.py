@@ -529,6 +529,7 @@ class _Job:
                     "the file was changed after printing; restore it, or void the batch",
                     str(self.out_dir),
                 )
+        return missing
 
     def _restore(
         self, missing: Sequence[Chunk], recorded: dict[str, dict[str, Any]], numbers: Sequence[str], files: int, renderer: _Renderer
