@@ -474,8 +474,9 @@ def test_the_register_names_a_job_still_running_whose_lock_file_was_removed(tmp_
     try:
         time.sleep(0.2)
         with Register(out / "register.sqlite") as reg, reg.transaction() as conn:
-            started = dt.datetime.now(dt.timezone.utc)
-            reg.set_running_job(conn, str(out.resolve()), {"job_key": "cd" * 32, "pid": other.pid, "host": socket.gethostname(), "started_at": started})
+            started = dt.datetime.now(dt.UTC)
+            owner = {"job_key": "cd" * 32, "pid": other.pid, "host": socket.gethostname(), "started_at": started}
+            reg.set_running_job(conn, str(out.resolve()), owner)
         with pytest.raises(certgen.RenderError, match=f"in use by another certgen batch \\(pid {other.pid} on "):
             render_batch(SAMPLE_SPEC, holders, out, workers=1)
         assert not list(out.glob("certificates-*")) and not (out / ".certgen-batch.lock").exists()

@@ -43,7 +43,7 @@ import re
 import secrets
 import signal
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from os import PathLike
 from pathlib import Path
@@ -886,7 +886,7 @@ class _Renderer:
             self.pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker, initargs=initargs)
         return self.pool
 
-    def run(self, tasks: Iterable[tuple[Chunk, _Task]]) -> Iterator[tuple[Chunk, _Rendered]]:
+    def run(self, tasks: Iterable[tuple[Chunk, _Task]]) -> Generator[tuple[Chunk, _Rendered], None, None]:
         """Each file rendered, in order.  Closed early (the caller stops, or fails), the files
         still in flight are waited for and their temporary files deleted: none is left behind."""
         if self.workers <= 1:

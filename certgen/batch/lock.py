@@ -67,11 +67,11 @@ class FolderLock:
     def __init__(self, folder: Path, job_key: str) -> None:
         self.folder = folder
         self.path = folder / LOCK_NAME
-        self.owner = {
+        self.owner: dict[str, Any] = {
             "job_key": job_key,
             "pid": os.getpid(),
             "host": socket.gethostname(),
-            "started_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+            "started_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
         }
         self._fd: int | None = None
         self._register: Register | None = None
@@ -163,7 +163,7 @@ def _busy(folder: Path, owner: dict[str, Any] | None) -> RenderError:
     else:
         started = owner.get("started_at")
         if isinstance(started, dt.datetime):
-            started = (started if started.tzinfo else started.replace(tzinfo=dt.timezone.utc)).isoformat()
+            started = (started if started.tzinfo else started.replace(tzinfo=dt.UTC)).isoformat()
         job = str(owner.get("job_key") or "")[:12]
         who = f"another certgen batch (pid {owner.get('pid')} on {owner.get('host')}, started {started}, job {job})"
     return RenderError(
@@ -190,7 +190,7 @@ def _still_running(owner: dict[str, Any]) -> bool:
     started = _process_start(pid)
     recorded = owner.get("started_at")
     if started is not None and isinstance(recorded, dt.datetime):
-        recorded = recorded if recorded.tzinfo else recorded.replace(tzinfo=dt.timezone.utc)
+        recorded = recorded if recorded.tzinfo else recorded.replace(tzinfo=dt.UTC)
         if started > recorded.timestamp() + 1:  # the pid was reused by a later process
             return False
     return True
