@@ -7,8 +7,9 @@ default).  The steps:
 
 1. **check and print**: every row is checked (the holder rules, row by row
    in the workers and across the whole file here) while its file is rendered
-   (in worker processes) to a temporary name and fsynced; with any bad row
-   every finding is reported, the temporary files are deleted and nothing is
+   (in worker processes) to a temporary name and fsynced; at the first bad
+   row the printing stops, the rest is checked without printing, every
+   finding is reported, the temporary files are deleted and nothing is
    recorded;
 2. **record** (one transaction): the numbers are allocated (or taken from
    the file, refused if the register has any of them), every certificate is
@@ -27,7 +28,13 @@ found in the register by its key (spec, holder file and print options), its
 numbers are the ones reserved, a recorded file still at its temporary name
 is renamed, files already recorded are kept, and a file written but not
 recorded is recorded if its bytes are what the job prints (rendering is
-deterministic).  Rerunning a finished job changes nothing.
+deterministic).  A recorded file that is missing is printed again, and must
+come out with its recorded SHA-256.  Rerunning a finished job changes nothing.
+
+The output folder belongs to one running job (:mod:`.lock`): a second run
+there is refused before it touches anything.  Temporary files carry their
+job's key in their names; only the run holding the folder's lock deletes
+batch temporaries (any job that wrote them has ended), never other files.
 """
 
 from __future__ import annotations
@@ -85,7 +92,7 @@ class BatchResult:
     written: int
     #: Files found written but not yet recorded (after a crash), recorded without rewriting.
     adopted: int
-    #: The job was already finished: nothing was changed.
+    #: The job was already finished, its files in place: nothing was changed.
     already_done: bool
     first_number: str
     last_number: str
@@ -112,7 +119,8 @@ def render_batch(
     :param holders: the holder file (CSV, JSON, JSONL).  Without a
         ``certificate_number`` column, numbers are allocated from the
         register's sequence for the security (``PB-000123``).
-    :param out: the output folder (created if needed); one job per folder.
+    :param out: the output folder (created if needed); one job per folder, and one run at a time
+        (a second run while one runs there is refused, naming the first).
     :param register: an SQLAlchemy URL or SQLite file; default ``out/register.sqlite``.
     :param workers: rendering processes; default the number of cores, 1 renders in this process.
     :raises ValidationError: the spec or a holder row breaks a rule (every finding attached).
