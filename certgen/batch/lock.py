@@ -23,6 +23,7 @@ belongs to the job that holds the lock.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import socket
@@ -95,6 +96,8 @@ class FolderLock:
                 raise _busy(self.folder, holder) from None
             except OSError as exc:
                 os.close(fd)
+                if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS):
+                    return  # a file system without locks: the register's record alone
                 raise RenderError(f"cannot lock {LOCK_NAME} ({exc.strerror})", str(self.folder)) from None
             try:
                 same = os.path.samestat(os.fstat(fd), os.stat(self.path))
