@@ -23,7 +23,7 @@ import click
 from . import __version__
 from .drawing import PrintOptions
 from .errors import CertgenError, RenderError, ValidationError
-from .pipeline import atomic_output, prepare
+from .pipeline import atomic_output, prepare, remove_temporary_files, temporary_files
 from .spec import load_spec, spec_json_schema
 from .spec.holders import load_holders
 from .validation import ERROR, INFO, WARNING, Report, validate as run_rules
@@ -119,6 +119,7 @@ def _write_each(folder: Path, items: Any, write: Any) -> None:
         for name, item in items:
             temporary = folder / f".{name}.{secrets.token_hex(6)}.tmp"
             made.append((temporary, folder / name))  # before it exists: a signal cannot leave it unlisted
+            temporary_files.add(str(temporary))  # (main deletes these when the command is stopped)
             fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
             with os.fdopen(fd, "wb") as stream:
                 write(stream, item)
@@ -136,6 +137,8 @@ def _write_each(folder: Path, items: Any, write: Any) -> None:
             for final in renamed:
                 final.unlink(missing_ok=True)
         raise
+    finally:
+        temporary_files.difference_update(str(temporary) for temporary, _ in made)
 
 
 def _sync_files(folder: Path, paths: list[Path]) -> None:
@@ -636,8 +639,11 @@ def main(argv: list[str] | None = None) -> None:
     # pdfminer reports what it repairs in damaged PDFs as warnings; the findings say what matters.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
-        with _signals_handled():
-            cli.main(args=argv, prog_name="certgen", standalone_mode=False)
+        try:
+            with _signals_handled():
+                cli.main(args=argv, prog_name="certgen", standalone_mode=False)
+        finally:
+            remove_temporary_files()  # none is left when the command ends, however it ends
     except _Terminated:
         click.echo("certgen: terminated", err=True)
         sys.exit(128 + signal.SIGTERM)
