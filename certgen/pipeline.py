@@ -15,6 +15,7 @@ A prepared issue is immutable and safe to share between threads.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
@@ -394,10 +395,16 @@ class _BlankValues(dict):  # type: ignore[type-arg]
 
 
 class atomic_output:
-    """Context manager: a temporary file beside *path*, renamed to it on success."""
+    """Context manager: a temporary file beside *path*, renamed to it on success (removed on
+    failure, an interrupt included).
 
-    def __init__(self, path: Path) -> None:
+    :param tag: marks the temporary file's name, ``.NAME.TAG-RANDOM.tmp`` (a batch job's key: its
+        temporaries are its own to clean); without it ``.NAME.RANDOM.tmp``.
+    """
+
+    def __init__(self, path: Path, *, tag: str = "") -> None:
         self.path = path
+        self.tag = tag
         self._tmp: str | None = None
         self._stream: BinaryIO | None = None
 
@@ -406,8 +413,14 @@ class atomic_output:
         if not folder.is_dir():
             raise RenderError(f"the output folder {str(folder)!r} does not exist", str(self.path))
         # os.open with 0o666 lets the umask decide the final file's permissions.
-        self._tmp = str(folder / f".{self.path.name}.{secrets.token_hex(6)}.tmp")
-        fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        mark = f"{self.tag}-" if self.tag else ""
+        self._tmp = str(folder / f".{self.path.name}.{mark}{secrets.token_hex(6)}.tmp")
+        temporary_files.add(self._tmp)  # before it exists: an interrupt cannot leave it unlisted
+        try:
+            fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except BaseException:
+            temporary_files.discard(self._tmp)
+            raise
         self._stream = os.fdopen(fd, "wb")
         return self._stream
 
@@ -420,10 +433,28 @@ class atomic_output:
             self._stream.close()
             if exc_type is None:
                 os.replace(self._tmp, self.path)
+                temporary_files.discard(self._tmp)
                 self._tmp = None
         finally:
-            if self._tmp is not None and os.path.exists(self._tmp):
-                os.unlink(self._tmp)
+            if self._tmp is not None:
+                if os.path.exists(self._tmp):
+                    os.unlink(self._tmp)
+                temporary_files.discard(self._tmp)
+
+
+#: The temporary files this process is writing (:class:`atomic_output`, certgen render's one file
+#: per certificate): what a command stopped by a signal deletes on its way out, wherever the
+#: signal came (even as a file was being renamed, when a ``with`` block's own clean-up may not run).
+temporary_files: set[str] = set()
+
+
+def remove_temporary_files() -> None:
+    """Delete the temporary files this process is still writing (a command's last step when it
+    is interrupted or fails)."""
+    for name in list(temporary_files):
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        temporary_files.discard(name)
 
 
 def _search_path(spec: Spec) -> tuple[str, ...]:

@@ -169,6 +169,19 @@ certificates = Table(
 )
 
 
+#: The batch job running in an output folder (one row per folder, while it runs): who runs it.
+#: Beside the folder's lock file, which the operating system releases when the process dies.
+running_jobs = Table(
+    "running_jobs",
+    metadata,
+    Column("output_dir", Text, primary_key=True),
+    Column("job_key", String(64), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("host", Text, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+)
+
+
 class RegisterError(CertgenError):
     """The register cannot be opened, or refuses a change (a number already used, a bad state change)."""
 
@@ -560,6 +573,20 @@ class Register:
 
     def finish_batch(self, conn: Connection, batch_id: int) -> None:
         conn.execute(update(batches).where(batches.c.id == batch_id).values(state="done", finished_at=_now()))
+
+    # -- the job running in an output folder --------------------------------------
+
+    def running_job(self, conn: Connection, output_dir: str) -> dict[str, Any] | None:
+        """Who runs the batch job in *output_dir* (pid, host, started_at, job_key), if one is recorded."""
+        row = conn.execute(select(running_jobs).where(running_jobs.c.output_dir == output_dir)).mappings().first()
+        return dict(row) if row else None
+
+    def set_running_job(self, conn: Connection, output_dir: str, owner: Mapping[str, Any] | None) -> None:
+        """Record the job now running in *output_dir* (``job_key``, ``pid``, ``host``,
+        ``started_at``), replacing any record; None: no job runs there any more."""
+        conn.execute(running_jobs.delete().where(running_jobs.c.output_dir == output_dir))
+        if owner is not None:
+            conn.execute(running_jobs.insert().values(output_dir=output_dir, **owner))
 
     # -- reading and changing states -------------------------------------------
 

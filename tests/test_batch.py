@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -433,3 +439,83 @@ def test_the_manifest_and_control_report_of_a_new_batch_are_those_the_register_g
     manifest = json.loads((tmp_path / "fresh" / "manifest.json").read_text(encoding="utf-8"))
     assert [c["pages"] for c in manifest["certificates"]][:4] == [[2, 5], [3, 6], [4, 7], [2, 5]]
     assert [c["file"] for c in manifest["certificates"]] == ["certificates-0001.pdf"] * 3 + ["certificates-0002.pdf"] * 3 + ["certificates-0003.pdf"]
+
+
+# -- one running job per output folder -------------------------------------------------------
+
+
+def test_a_folder_locked_by_a_running_job_is_refused_naming_it(tmp_path: Path) -> None:
+    from certgen.batch.lock import FolderLock
+
+    out = tmp_path / "out"
+    out.mkdir()
+    holders = holders_file(tmp_path, 2)
+    running = FolderLock(out.resolve(), "ab" * 32)
+    running.acquire()
+    try:
+        with pytest.raises(certgen.RenderError) as refused:
+            render_batch(SAMPLE_SPEC, holders, out, workers=1)
+        message = str(refused.value)
+        assert f"in use by another certgen batch (pid {os.getpid()} on {socket.gethostname()}, started 20" in message
+        assert "job abababababab" in message and "\n" not in message
+        assert sorted(p.name for p in out.iterdir()) == [".certgen-batch.lock"]  # nothing touched, no register made
+    finally:
+        running.release()
+    assert render_batch(SAMPLE_SPEC, holders, out, workers=1).written == 1  # the lock released, the job runs
+    assert not (out / ".certgen-batch.lock").exists()
+
+
+def test_the_register_names_a_job_still_running_whose_lock_file_was_removed(tmp_path: Path) -> None:
+    """The register's record of the running job: a live process on this host is refused; once
+    it has ended, its record does not block a rerun."""
+    out = tmp_path / "out"
+    out.mkdir()
+    holders = holders_file(tmp_path, 2)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        time.sleep(0.2)
+        with Register(out / "register.sqlite") as reg, reg.transaction() as conn:
+            started = dt.datetime.now(dt.UTC)
+            owner = {"job_key": "cd" * 32, "pid": other.pid, "host": socket.gethostname(), "started_at": started}
+            reg.set_running_job(conn, str(out.resolve()), owner)
+        with pytest.raises(certgen.RenderError, match=f"in use by another certgen batch \\(pid {other.pid} on "):
+            render_batch(SAMPLE_SPEC, holders, out, workers=1)
+        assert not list(out.glob("certificates-*")) and not (out / ".certgen-batch.lock").exists()
+    finally:
+        other.kill()
+        other.wait()
+    assert render_batch(SAMPLE_SPEC, holders, out, workers=1).written == 1
+    with Register(out / "register.sqlite") as reg, reg.transaction() as conn:
+        assert reg.running_job(conn, str(out.resolve())) is None
+
+
+def test_only_batch_temporaries_are_cleaned_not_other_programs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    theirs = [out / ".certificates-0001.pdf.0123456789ab.tmp", out / ".notes.txt.0123456789ab.tmp"]
+    for path in theirs:
+        path.write_bytes(b"another program's file being written")
+    dead_job = out / ".certificates-0001.pdf.job-0123456789ab-0123456789ab.tmp"  # a batch job's, its lock gone
+    dead_job.write_bytes(b"%PDF- left by a killed batch")
+    render_batch(SAMPLE_SPEC, holders_file(tmp_path, 2), out, workers=1)
+    assert all(path.exists() for path in theirs) and not dead_job.exists()
+
+
+def test_a_bad_row_stops_the_printing_at_once_and_every_bad_row_is_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import certgen.batch as batch_module
+
+    holders = holders_file(tmp_path, 20000)
+    lines = holders.read_text(encoding="utf-8").splitlines()
+    lines[2] = '"HOLDER 2 & CO.",many,2026-11-23'  # row 2 of 20,000
+    lines[19999] = '"HOLDER 19999 & CO.",-5,2026-11-23'
+    holders.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    printed = []
+    render_file = batch_module._render_file
+    monkeypatch.setattr(batch_module, "_render_file", lambda issue, task: printed.append(task.path) or render_file(issue, task))
+    out = tmp_path / "out"
+    with pytest.raises(certgen.ValidationError) as refused:
+        render_batch(SAMPLE_SPEC, holders, out, workers=1)
+    assert printed == [str(out.resolve() / "certificates-0001.pdf")]  # the first file only, not 40
+    rows = sorted(f.row for f in refused.value.findings)
+    assert rows == [3, 20000], refused.value.findings  # file rows (the header is row 1)
+    assert not list(out.glob("certificates-*")) and not [p for p in out.iterdir() if p.name.startswith(".")]

@@ -15,6 +15,7 @@ import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+import sqlalchemy as sa
 
 from certgen.register import Register
 from conftest import SAMPLE_SPEC, create_database
@@ -147,8 +149,71 @@ def test_files_recorded_but_not_yet_renamed_are_renamed_on_rerun(tmp_path: Path,
     temporaries = [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
     if how == "killed":
         assert len(temporaries) == COUNT // CHUNK and not list(out.glob("certificates-*.pdf"))  # ... not renamed
+        assert (out / ".certgen-batch.lock").exists()  # the dead run's lock file: its lock went with it
+        with Register(out / "register.sqlite") as reg, reg.transaction() as conn:
+            assert reg.running_job(conn, str(out.resolve())) is not None
     else:
         assert temporaries == [] and len(list(out.glob("certificates-*.pdf"))) == COUNT // CHUNK  # renamed on the way out
     rerun = subprocess.run(_command(holders, out, None, 1), capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     _check_consistent(out, None)
+    assert not (out / ".certgen-batch.lock").exists()
+    with Register(out / "register.sqlite") as reg, reg.transaction() as conn:
+        assert reg.running_job(conn, str(out.resolve())) is None
+
+
+def _batch(spec: Path, holders: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "certgen", "batch", str(spec), "--holders", str(holders), "--out", str(out), "--workers", "1", *extra]
+
+
+def test_the_same_batch_run_twice_at_once_finishes_once_and_refuses_once(tmp_path: Path) -> None:
+    """Two runs of one job in one folder at once: one prints the job, the other is refused at
+    once with one line naming the first; neither disturbs the other, and a rerun finds it done."""
+    spec, count = SAMPLE_SPEC, 3000  # seconds of printing: the second run starts well before the first ends
+    holders = holders_file(tmp_path, count)
+    out = tmp_path / "out"
+    command = _batch(spec, holders, out, "--chunk-size", "100")
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [(run.pid, *run.communicate(timeout=600), run.returncode) for run in runs]
+    codes = sorted(code for *_, code in results)
+    assert codes == [0, 1], results
+    (winner, *_), (_, _, refusal, _) = sorted(results, key=lambda r: r[3])
+    lines = refusal.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("certgen: error: "), refusal
+    assert f"in use by another certgen batch (pid {winner} on {socket.gethostname()}, started 20" in lines[0]
+    rerun = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert rerun.returncode == 0 and "nothing changed" in rerun.stderr, rerun.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [c["number"] for c in manifest["certificates"]] == [f"PB-{i:06d}" for i in range(1, count + 1)]
+    for entry in manifest["files"]:
+        assert hashlib.sha256((out / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
+    with Register(out / "register.sqlite") as reg:
+        records = list(reg.records())
+    assert [r.number for r in records] == [c["number"] for c in manifest["certificates"]]
+    assert {r.state for r in records} == {"issued"}
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []  # no temporary, no lock file
+
+
+def test_a_recorded_file_that_is_missing_is_printed_again_with_its_digest(tmp_path: Path) -> None:
+    holders = holders_file(tmp_path, COUNT)
+    out = tmp_path / "out"
+    command = _command(holders, out, None, 1)
+    assert subprocess.run(command, capture_output=True, check=False).returncode == 0
+    manifest = (out / "manifest.json").read_bytes()
+    lost = out / "certificates-0005.pdf"
+    digest = hashlib.sha256(lost.read_bytes()).hexdigest()
+    lost.unlink()
+    rerun = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert rerun.returncode == 0 and "1 written" in rerun.stderr, rerun.stderr
+    assert hashlib.sha256(lost.read_bytes()).hexdigest() == digest
+    assert (out / "manifest.json").read_bytes() == manifest
+    _check_consistent(out, None)
+    # Printed again with other bytes (here: the register's record altered), it is refused, naming it.
+    lost.unlink()
+    with Register(out / "register.sqlite") as reg, reg.transaction() as conn:
+        conn.execute(sa.text("UPDATE files SET sha256 = :d WHERE name = 'certificates-0005.pdf'"), {"d": "0" * 64})
+    refused = subprocess.run(command, capture_output=True, text=True, check=False)
+    lines = refused.stderr.strip().splitlines()
+    assert refused.returncode == 1 and len(lines) == 1, refused.stderr
+    assert "certificates-0005.pdf is recorded in the register but missing, and printing it again gives other bytes" in lines[0]
+    assert not lost.exists() and not [p for p in out.iterdir() if p.name.endswith(".tmp")]

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import io
+import resource
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pypdf
@@ -217,3 +222,97 @@ def test_a_recursion_or_memory_error_from_a_library_is_one_line(run_cli, monkeyp
         assert result.exit_code == 1
         [line] = result.stderr.strip().splitlines()
         assert line.startswith("certgen: error: an input file is ") and line.endswith("to be processed: check the files given")
+
+
+# -- certgen render: open files, signals, a bad row ------------------------------------------
+
+
+def _fast_spec(spec_data, write_spec) -> Path:
+    """The sample without security art and QR code: the same pages, many times faster to print."""
+    spec_data["art"] = {**spec_data.get("art", {}), "enabled": False}
+    spec_data.pop("qr", None)
+    return write_spec(spec_data, "fast.yaml")
+
+
+def _holders(path: Path, count: int, bad_row: int | None = None) -> Path:
+    lines = [HEADER.strip()]
+    for i in range(1, count + 1):
+        shares = "many" if i == bad_row else str(100 * i)
+        lines.append(f'PB {i:05d},"HOLDER {i} & CO.",{shares},2026-11-23')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _certgen(*args: object, **kwargs: object) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "certgen", *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs
+    )
+
+
+def test_one_pdf_per_certificate_does_not_keep_a_file_open_per_certificate(tmp_path: Path, spec_data, write_spec) -> None:
+    """5,000 certificates with 256 open files at most (each file is closed once written)."""
+
+    def few_files() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+
+    spec = _fast_spec(spec_data, write_spec)
+    out = tmp_path / "certs"
+    process = _certgen("render", spec, "--holders", _holders(tmp_path / "h.csv", 5000), "-o", f"{out}/", preexec_fn=few_files)
+    _, stderr = process.communicate(timeout=300)
+    assert process.returncode == 0, stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) == 5000 and names[0] == "PB-00001.pdf" and names[-1] == "PB-05000.pdf"
+    assert "PB 04321" in pdf_text((out / "PB-04321.pdf").read_bytes())[0]
+
+
+@pytest.mark.parametrize("mode", ["folder", "one PDF"])
+def test_sigterm_leaves_no_temporary_file(tmp_path: Path, spec_data, write_spec, mode: str) -> None:
+    spec = _fast_spec(spec_data, write_spec)
+    out = tmp_path / "out"
+    out.mkdir()
+    target = f"{out}/" if mode == "folder" else out / "certs.pdf"
+    process = _certgen("render", spec, "--holders", _holders(tmp_path / "h.csv", 20000), "-o", target)
+    deadline = time.monotonic() + 120
+    # Mid-way: temporary files written (folder), or the one PDF's temporary file being written.
+    while time.monotonic() < deadline and process.poll() is None:
+        temporaries = [p for p in out.iterdir() if p.name.endswith(".tmp")]
+        if len(temporaries) > (50 if mode == "folder" else 0):
+            break
+        time.sleep(0.02)
+    time.sleep(0.5)
+    assert process.poll() is None, "the render ended before it was signalled"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143 and stderr.strip().splitlines()[-1] == "certgen: terminated", stderr
+    assert "Traceback" not in stderr
+    assert list(out.iterdir()) == []  # no temporary file, and no certificate
+
+
+def test_a_bad_row_is_reported_before_any_certificate_is_rendered(run_cli, tmp_path: Path, monkeypatch) -> None:
+    """Row 2 of 20,000 is bad: reported at once, not after 19,999 certificates."""
+    from certgen.pipeline import PreparedIssue
+
+    drawn = []
+    write = PreparedIssue.write
+    monkeypatch.setattr(PreparedIssue, "write", lambda self, *a, **k: drawn.append(1) or write(self, *a, **k))
+    holders = _holders(tmp_path / "h.csv", 20000, bad_row=2)
+    for target in (tmp_path / "certs.pdf", f"{tmp_path / 'each'}/"):
+        result = run_cli("render", SAMPLE_SPEC, "--holders", holders, "-o", target)
+        assert result.exit_code == 1 and "row 3 (certificate PB 00002), column shares" in result.stderr, result.stderr
+        assert drawn == []
+    assert not (tmp_path / "certs.pdf").exists() and not (tmp_path / "each").exists()
+
+
+def test_an_interrupt_as_the_file_is_being_renamed_leaves_no_temporary_file(run_cli, tmp_path: Path, monkeypatch) -> None:
+    """Ctrl-C or SIGTERM can come at any moment, even as the finished file's ``with`` block ends,
+    before its own clean-up starts: the command still deletes the temporary file on its way out."""
+    from certgen.pipeline import atomic_output
+
+    def interrupted(self, *exc) -> None:
+        self._stream.close()  # the file written and closed; the signal comes before it is renamed
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(atomic_output, "__exit__", interrupted)
+    result = run_cli("render", SAMPLE_SPEC, "--holders", SAMPLE_HOLDERS, "-o", tmp_path / "certs.pdf")
+    assert result.exit_code == 130 and result.stderr.strip() == "certgen: aborted", result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -7,8 +7,9 @@ default).  The steps:
 
 1. **check and print**: every row is checked (the holder rules, row by row
    in the workers and across the whole file here) while its file is rendered
-   (in worker processes) to a temporary name and fsynced; with any bad row
-   every finding is reported, the temporary files are deleted and nothing is
+   (in worker processes) to a temporary name and fsynced; at the first bad
+   row the printing stops, the rest is checked without printing, every
+   finding is reported, the temporary files are deleted and nothing is
    recorded;
 2. **record** (one transaction): the numbers are allocated (or taken from
    the file, refused if the register has any of them), every certificate is
@@ -27,7 +28,13 @@ found in the register by its key (spec, holder file and print options), its
 numbers are the ones reserved, a recorded file still at its temporary name
 is renamed, files already recorded are kept, and a file written but not
 recorded is recorded if its bytes are what the job prints (rendering is
-deterministic).  Rerunning a finished job changes nothing.
+deterministic).  A recorded file that is missing is printed again, and must
+come out with its recorded SHA-256.  Rerunning a finished job changes nothing.
+
+The output folder belongs to one running job (:mod:`.lock`): a second run
+there is refused before it touches anything.  Temporary files carry their
+job's key in their names; only the run holding the folder's lock deletes
+batch temporaries (any job that wrote them has ended), never other files.
 """
 
 from __future__ import annotations
@@ -41,8 +48,9 @@ import multiprocessing
 import os
 import re
 import secrets
+import signal
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from os import PathLike
 from pathlib import Path
@@ -58,6 +66,7 @@ from ..spec.holders import count_rows, gives_numbers, parse_row, read_cells, row
 from ..spec.schema import Spec
 from ..validation import ERROR, fit_findings, spec_findings
 from ..validation.holder_rules import HolderChecker, loader_finding
+from .lock import FolderLock
 from .outputs import BatchSummary, manifest_lines, write_control_report, write_manifest
 from .plan import BatchOptions, Chunk, chunks, job_key, page_numbers, sha256_of
 
@@ -83,7 +92,7 @@ class BatchResult:
     written: int
     #: Files found written but not yet recorded (after a crash), recorded without rewriting.
     adopted: int
-    #: The job was already finished: nothing was changed.
+    #: The job was already finished, its files in place: nothing was changed.
     already_done: bool
     first_number: str
     last_number: str
@@ -110,7 +119,8 @@ def render_batch(
     :param holders: the holder file (CSV, JSON, JSONL).  Without a
         ``certificate_number`` column, numbers are allocated from the
         register's sequence for the security (``PB-000123``).
-    :param out: the output folder (created if needed); one job per folder.
+    :param out: the output folder (created if needed); one job per folder, and one run at a time
+        (a second run while one runs there is refused, naming the first).
     :param register: an SQLAlchemy URL or SQLite file; default ``out/register.sqlite``.
     :param workers: rendering processes; default the number of cores, 1 renders in this process.
     :raises ValidationError: the spec or a holder row breaks a rule (every finding attached).
@@ -130,13 +140,31 @@ def render_batch(
         raise RenderError(f"cannot create the output folder ({exc.strerror})", str(out_dir)) from None
     out_dir = out_dir.resolve()
     key = job_key(spec_path, holders_path, options, __version__)
-    # The workers start first: they encode the issue's static pages while this process opens
-    # the register and plans the run (and they do not inherit its database connections).
-    with _Renderer(issue, spec_path, workers or os.cpu_count() or 1) as renderer:
-        renderer.start()
-        with Register(register if register is not None else out_dir / "register.sqlite") as reg, _collector_frozen():
-            job = _Job(reg, loaded, issue, spec_path, holders_path, out_dir, options, key)
-            return job.run(renderer, progress)
+    # The folder is the job's for its whole life: another job running there is refused before
+    # anything is touched (see .lock).
+    lock = FolderLock(out_dir, key)
+    lock.acquire()
+    try:
+        # The workers start first: they encode the issue's static pages while this process opens
+        # the register and plans the run (and they do not inherit its database connections).
+        with _Renderer(issue, spec_path, workers or os.cpu_count() or 1) as renderer:
+            renderer.start()
+            with Register(register if register is not None else out_dir / "register.sqlite") as reg, _collector_frozen():
+                lock.record(reg)
+                try:
+                    job = _Job(reg, loaded, issue, spec_path, holders_path, out_dir, options, key)
+                    return job.run(renderer, progress)
+                finally:
+                    _quietly(lock.forget)
+    finally:
+        lock.release()
+
+
+def _quietly(step: Callable[[], None]) -> None:
+    """Run a clean-up step on the way out; a failure of its own does not hide the run's outcome
+    (its effect is undone at the next run)."""
+    with contextlib.suppress(CertgenError, OSError):
+        step()
 
 
 @contextlib.contextmanager
@@ -176,6 +204,8 @@ class _Job:
         self.out_dir = out_dir
         self.options = options
         self.key = key
+        #: In the names of the job's temporary files: .certificates-0001.pdf.job-<key>-<random>.tmp
+        self.tag = temporary_tag(key)
         self.numbered = gives_numbers(holders_path)
         self._planned_first = 0
         self._fresh: _Fresh | None = None
@@ -227,19 +257,24 @@ class _Job:
         with self.reg.transaction() as conn:
             recorded = self.reg.recorded_files(conn, batch_id)
         if batch["state"] == "done":
-            self._check_recorded(plan, recorded)
-            return self._result(batch_id, numbers, plan, written=0, adopted=0, done=True)
-        self._check_recorded([c for c in plan if c.name in recorded], recorded)
+            missing = self._check_recorded(plan, recorded)
+            if not missing:
+                return self._result(batch_id, numbers, plan, written=0, adopted=0, done=True)
+            written = self._restore(missing, recorded, numbers, len(plan), renderer)
+            return self._result(batch_id, numbers, plan, written=written, adopted=0, done=False)
+        missing = self._check_recorded([c for c in plan if c.name in recorded], recorded)
+        written = self._restore(missing, recorded, numbers, len(plan), renderer)
         todo = [c for c in plan if c.name not in recorded]
         done = sum(c.count for c in plan if c.name in recorded)
-        for chunk, outcome in renderer.run(self._tasks(todo, numbers, len(plan))):
-            if outcome.findings:  # the spec or the templates changed under a reserved batch
-                raise ValidationError(outcome.findings)
-            w, a = self._publish(batch_id, [(chunk, outcome)], numbers)
-            written, adopted = written + w, adopted + a
-            done += chunk.count
-            if progress is not None:
-                progress(done, len(numbers), chunk.name)
+        with contextlib.closing(renderer.run(self._tasks(todo, numbers, len(plan)))) as results:
+            for chunk, outcome in results:
+                if outcome.findings:  # the spec or the templates changed under a reserved batch
+                    raise ValidationError(outcome.findings)
+                w, a = self._publish(batch_id, [(chunk, outcome)], numbers)
+                written, adopted = written + w, adopted + a
+                done += chunk.count
+                if progress is not None:
+                    progress(done, len(numbers), chunk.name)
         renderer.release()
         self._close(batch_id, numbers)
         return self._result(batch_id, numbers, plan, written=written, adopted=adopted, done=False)
@@ -289,10 +324,13 @@ class _Job:
             _fsync_dir(self.out_dir)
 
     def _remove_stale_temporaries(self) -> None:
-        """Temporary files a killed run left (never renamed, so never part of the job)."""
-        pattern = re.compile(r"\.(certificates-\d+\.pdf|manifest\.json|control\.csv|control\.pdf)\.[0-9a-f]{12}\.tmp")
+        """Temporary files a killed or failed run left (never renamed, so never part of the job).
+
+        Only batch jobs' temporaries are touched (named with their job's key), and only while
+        this job holds the folder's lock: any job that wrote them has ended.  Other programs'
+        temporary files in the folder are left alone."""
         for path in self.out_dir.glob(".*.tmp"):
-            if pattern.fullmatch(path.name):
+            if _BATCH_TEMPORARY.fullmatch(path.name):
                 path.unlink(missing_ok=True)
 
     def _refuse_other_jobs(self) -> None:
@@ -367,18 +405,24 @@ class _Job:
         # hold when the files are recorded at once): an unnamed file, so memory stays flat.
         lines = tempfile.TemporaryFile(dir=self.out_dir)  # noqa: SIM115 (closed by _close, or on failure)
         try:
-            for chunk, outcome in renderer.run(tasks()):
-                rendered.append((chunk, outcome))
-                findings.extend(outcome.findings)
-                for number, registration, shares, issued, source, row in outcome.entries:
-                    holder = Holder(number, registration, shares, issued, {}, source)
-                    findings.extend(f for f in checker.check_run(holder, row) if f.severity == ERROR)
-                    entries.append((number, registration, shares))
-                lines.write(manifest_lines(outcome.entries, "issued", chunk.name, self._pages(chunk.count)))
-                outcome.entries.clear()  # checked and kept in entries: not twice in memory on a long run
-                if progress is not None and not outcome.findings:
-                    progress(chunk.stop, total, chunk.name)
-            findings.extend(f for f in checker.finish() if f.severity == ERROR)
+            with contextlib.closing(renderer.run(tasks())) as results:
+                for chunk, outcome in results:
+                    rendered.append((chunk, outcome))
+                    findings.extend(outcome.findings)
+                    for number, registration, shares, issued, source, row in outcome.entries:
+                        holder = Holder(number, registration, shares, issued, {}, source)
+                        findings.extend(f for f in checker.check_run(holder, row) if f.severity == ERROR)
+                        entries.append((number, registration, shares))
+                    if findings:
+                        break  # nothing will be printed: the rest is checked without printing it
+                    lines.write(manifest_lines(outcome.entries, "issued", chunk.name, self._pages(chunk.count)))
+                    outcome.entries.clear()  # checked and kept in entries: not twice in memory on a long run
+                    if progress is not None:
+                        progress(chunk.stop, total, chunk.name)
+            if findings:
+                findings = self._every_bad_row(next_number)
+            else:
+                findings.extend(f for f in checker.finish() if f.severity == ERROR)
             if findings:
                 raise ValidationError(sorted(findings, key=lambda f: (f.row or 0, f.rule)))
             if not entries:
@@ -393,6 +437,29 @@ class _Job:
         else:
             lines.close()
         return batch, rendered, numbers, recorded
+
+    def _every_bad_row(self, first: int) -> list[Any]:
+        """Every finding of the holder file, found without printing (a bad row stopped the
+        printing): each row checked as the workers check it, fit included, then the run-wide
+        rules.  *first*: the first number allocated, for a file without numbers."""
+        spec = self.spec
+        checker = HolderChecker(spec)
+        prefix, width = spec.security.certificate_prefix, self.options.number_width
+        findings: list[Any] = []
+        try:
+            for position, (_, holder, problems) in enumerate(self._rows()):
+                findings.extend(loader_finding(p) for p in problems)
+                if holder is None:
+                    continue
+                if not self.numbered:
+                    holder = _numbered(holder, format_number(prefix, first + position, width))
+                row = source_row(holder)
+                findings.extend(f for f in checker.check(holder, row) if f.severity == ERROR)
+                findings.extend(fit_findings(self.issue, holder))
+        except HolderDataError as exc:
+            findings.append(loader_finding(exc))
+        findings.extend(f for f in checker.finish() if f.severity == ERROR)
+        return findings
 
     def _reserve(
         self, security_id: int, entries: list[tuple[str, str, int]], rendered: Sequence[tuple[Chunk, _Rendered]]
@@ -456,25 +523,50 @@ class _Job:
         assert batch is not None
         return batch, [e[0] for e in entries], written is not None
 
-    def _check_recorded(self, plan: Sequence[Chunk], recorded: dict[str, dict[str, Any]]) -> None:
-        """Files the register records must be on disk with their recorded digests."""
+    def _check_recorded(self, plan: Sequence[Chunk], recorded: dict[str, dict[str, Any]]) -> list[Chunk]:
+        """Files the register records must be on disk with their recorded digests; returns those
+        missing (printed again by :meth:`_restore`)."""
+        missing = []
         for chunk in plan:
             entry = recorded.get(chunk.name)
             path = self.out_dir / chunk.name
             if entry is None:
                 raise RenderError(f"{chunk.name} is not recorded in the register: the job was changed", str(self.out_dir))
             if not path.is_file():
-                raise RenderError(
-                    f"{chunk.name} is recorded in the register but missing: restore it from the job's copy "
-                    "(its SHA-256 is in the register), or void the batch",
-                    str(self.out_dir),
-                )
+                missing.append(chunk)
+                continue
             if sha256_of(path.read_bytes()) != entry["sha256"]:
                 raise RenderError(
                     f"{chunk.name} differs from what the register recorded (SHA-256 {entry['sha256'][:16]}…): "
                     "the file was changed after printing; restore it, or void the batch",
                     str(self.out_dir),
                 )
+        return missing
+
+    def _restore(
+        self, missing: Sequence[Chunk], recorded: dict[str, dict[str, Any]], numbers: Sequence[str], files: int, renderer: _Renderer
+    ) -> int:
+        """Print again the recorded files that are missing, from the register's record (the batch's
+        numbers, the holder file its job key names); each must come out with the bytes recorded
+        (rendering is deterministic), else it is refused and nothing is put in its place.
+        The register is not changed.  Returns how many were written."""
+        if not missing:
+            return 0
+        written = 0
+        with contextlib.closing(renderer.run(self._tasks(missing, numbers, files))) as results:
+            for chunk, outcome in results:
+                expected = recorded[chunk.name]["sha256"]
+                if outcome.findings or outcome.sha256 != expected:
+                    _discard([(chunk, outcome)])
+                    got = f"SHA-256 {outcome.sha256[:16]}…" if outcome.sha256 else "no file"
+                    raise RenderError(
+                        f"{chunk.name} is recorded in the register but missing, and printing it again gives other bytes "
+                        f"({got}, recorded {expected[:16]}…): the spec, its templates or keys changed since; "
+                        "restore the file from the job's copy, or void the batch",
+                        str(self.out_dir),
+                    )
+                written += self._rename([(chunk, outcome)])
+        return written
 
     def _tasks(self, todo: Sequence[Chunk], numbers: Sequence[str], files: int) -> Iterator[tuple[Chunk, _Task]]:
         """Each file still to print with its holders, read again from the holder file (memory
@@ -525,6 +617,7 @@ class _Job:
         )
         return _Task(
             path=str(self.out_dir / chunk.name),
+            tag=self.tag,
             holders=holders,
             rows=rows,
             header=header,
@@ -545,11 +638,11 @@ class _Job:
             return self._pages(min(size, len(numbers) - index // size * size))[index % size]
 
         try:
-            write_manifest(self.out_dir / "manifest.json", summary, pages, None if fresh is None else fresh.lines)
+            write_manifest(self.out_dir / "manifest.json", summary, pages, None if fresh is None else fresh.lines, tag=self.tag)
         finally:
             if fresh is not None:
                 fresh.lines.close()
-        write_control_report(self.out_dir, summary, self.issue.sign_pdf)
+        write_control_report(self.out_dir, summary, self.issue.sign_pdf, tag=self.tag)
         with self.reg.transaction() as conn:
             self.reg.finish_batch(conn, batch_id)
 
@@ -612,6 +705,15 @@ class _Job:
         )
 
 
+#: A batch job's temporary file: what :func:`temporary_tag` marks, in the folder's lock holder's care.
+_BATCH_TEMPORARY = re.compile(r"\.(certificates-\d+\.pdf|manifest\.json|control\.csv|control\.pdf)\.job-[0-9a-f]{12}-[0-9a-f]{12}\.tmp")
+
+
+def temporary_tag(key: str) -> str:
+    """The mark of a job's temporary files (its key's first twelve digits)."""
+    return f"job-{key[:12]}"
+
+
 #: Banner placeholders, filled in the worker once the file's rows are parsed.
 _FIRST, _LAST, _COUNT = "\x00first\x00", "\x00last\x00", "\x00count\x00"
 
@@ -619,6 +721,8 @@ _FIRST, _LAST, _COUNT = "\x00first\x00", "\x00last\x00", "\x00count\x00"
 @dataclass(frozen=True)
 class _Task:
     path: str
+    #: The job's mark in its temporary files' names.
+    tag: str
     #: The file's holders, parsed (a resumed batch) ...
     holders: list[Holder] | None
     #: ... or its raw rows: (row number, mapping or CSV cells) ...
@@ -707,7 +811,7 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
     pages, _ = page_numbers(len(holders), len(issue.pages), options)
     if path.is_file() and sha256_of(path.read_bytes()) == digest:
         return _Rendered(None, digest, len(data), pages, [], entries)
-    temporary = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    temporary = path.parent / f".{path.name}.{task.tag}-{secrets.token_hex(6)}.tmp"
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     with os.fdopen(fd, "wb") as stream:
         stream.write(data)
@@ -730,7 +834,7 @@ def _numbered(holder: Holder, number: str) -> Holder:
     return Holder(number, holder.registration, holder.shares, holder.issue_date, holder.extra, holder.source)
 
 
-def _discard(rendered: Iterable[tuple[Chunk, _Rendered]]) -> None:
+def _discard(rendered: Iterable[tuple[Chunk | None, _Rendered]]) -> None:
     """Delete rendered files not published."""
     for _, outcome in rendered:
         if outcome.temporary is not None:
@@ -803,19 +907,28 @@ class _Renderer:
             self.pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker, initargs=initargs)
         return self.pool
 
-    def run(self, tasks: Iterable[tuple[Chunk, _Task]]) -> Iterator[tuple[Chunk, _Rendered]]:
+    def run(self, tasks: Iterable[tuple[Chunk, _Task]]) -> Generator[tuple[Chunk, _Rendered], None, None]:
+        """Each file rendered, in order.  Closed early (the caller stops, or fails), the files
+        still in flight are waited for and their temporary files deleted: none is left behind."""
         if self.workers <= 1:
             for chunk, task in tasks:
                 yield chunk, _render_file(self.issue, task)
             return
         pending: list[tuple[Chunk, cf.Future[_Rendered]]] = []
-        for chunk, task in tasks:
-            pending.append((chunk, self._start().submit(_render_in_worker, task)))
-            while len(pending) >= 2 * self.workers:
+        try:
+            for chunk, task in tasks:
+                pending.append((chunk, self._start().submit(_render_in_worker, task)))
+                while len(pending) >= 2 * self.workers:
+                    done_chunk, future = pending.pop(0)
+                    yield done_chunk, future.result()
+            while pending:
                 done_chunk, future = pending.pop(0)
                 yield done_chunk, future.result()
-        for done_chunk, future in pending:
-            yield done_chunk, future.result()
+        finally:
+            for _, future in pending:
+                if not future.cancel():
+                    with contextlib.suppress(Exception):
+                        _discard([(None, future.result())])
 
 
 _WORKER_ISSUE: PreparedIssue | None = None
@@ -824,6 +937,8 @@ _WORKER_ISSUE: PreparedIssue | None = None
 def _init_worker(spec_path: str | None, parent: int) -> None:
     global _WORKER_ISSUE
     _die_with_parent(parent)
+    # A forked worker may inherit the command's SIGTERM handler (certgen.cli): it ends as a worker does.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # What the worker inherits (or prepares) lives as long as it does: the garbage collector
     # need not go through it again and again (in a forked worker, that would also copy every
     # page of the parent's memory it touches).  Only this worker process is affected.

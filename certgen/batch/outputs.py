@@ -81,13 +81,16 @@ def _pages_text(pages: tuple[int, ...]) -> str:
     return f"[{', '.join(str(int(p)) for p in pages)}]"
 
 
-def write_manifest(path: Path, summary: BatchSummary, pages: Callable[[int], list[int]], lines: BinaryIO | None = None) -> None:
+def write_manifest(
+    path: Path, summary: BatchSummary, pages: Callable[[int], list[int]], lines: BinaryIO | None = None, *, tag: str = ""
+) -> None:
     """``manifest.json``: the job, every file with its SHA-256, every certificate with its file and pages.
 
     :param pages: the page numbers of the certificate at a position of the print order.
     :param lines: the certificates' entries already made, in print order (:func:`manifest_line`,
         UTF-8, each followed by ``,\n``), as a new batch makes them while its files come back;
         by default they are made from *summary*.
+    :param tag: marks the temporary file's name (the batch job's, see :func:`~certgen.pipeline.atomic_output`).
     """
     data = {
         "manifest": 1,
@@ -115,7 +118,7 @@ def write_manifest(path: Path, summary: BatchSummary, pages: Callable[[int], lis
     # One entry per line: readable, diffable, and written by json's C encoder
     # (indent= switches to the pure-Python one, ten times slower on a long run);
     # written as it is made, so a long run's manifest is never whole in memory.
-    with atomic_output(path) as stream:
+    with atomic_output(path, tag=tag) as stream:
         keys = list(data)
         stream.write(b"{\n")
         for position, key in enumerate(keys):
@@ -206,17 +209,18 @@ def control_rows(summary: BatchSummary) -> list[tuple[str, str]]:
     ]
 
 
-def write_control_report(folder: Path, summary: BatchSummary, sign: Callable[[bytes], bytes] | None = None) -> None:
+def write_control_report(folder: Path, summary: BatchSummary, sign: Callable[[bytes], bytes] | None = None, *, tag: str = "") -> None:
     """``control.csv`` and ``control.pdf`` (one page): counts, total, first and last numbers, voids.
 
     :param sign: signs the PDF (the issue's PDF signature), if given.
+    :param tag: marks the temporary files' names (the batch job's).
     """
     rows = control_rows(summary)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["item", "value"])
     writer.writerows((item, csv_cell(value)) for item, value in rows)  # a registration may be "=cmd|..."
-    with atomic_output(folder / "control.csv") as stream:
+    with atomic_output(folder / "control.csv", tag=tag) as stream:
         stream.write(buffer.getvalue().encode("utf-8"))
     runs = [
         TextRun("oldstandard-bold", 16, 72, 720, "Certificate control report"),
@@ -236,7 +240,7 @@ def write_control_report(folder: Path, summary: BatchSummary, sign: Callable[[by
     pdf = io.BytesIO()
     info = DocumentInfo(title=f"Control report, batch {summary.batch}", author=summary.issuer, creator=f"certgen {__version__}")
     write_text_page(pdf, 612, 792, runs, info)
-    with atomic_output(folder / "control.pdf") as stream:
+    with atomic_output(folder / "control.pdf", tag=tag) as stream:
         stream.write(sign(pdf.getvalue()) if sign is not None else pdf.getvalue())
 
 
