@@ -22,7 +22,7 @@ import click
 
 from . import __version__
 from .drawing import PrintOptions
-from .errors import CertgenError, RenderError, ValidationError
+from .errors import CertgenError, RenderError, ValidationError, printable
 from .pipeline import atomic_output, prepare, remove_temporary_files, temporary_files
 from .spec import load_spec, spec_json_schema
 from .spec.holders import load_holders
@@ -72,7 +72,7 @@ def render(spec: Path, output_arg: str, holders: Path | None, specimen: bool) ->
     report = run_rules(spec, holders)
     for finding in report:  # errors first: one line each, then warnings
         if finding.severity != INFO:
-            click.echo(f"certgen: {finding.severity}: {finding}", err=True)
+            click.echo(f"certgen: {finding.severity}: {printable(str(finding))}", err=True)
     if report.errors:
         sys.exit(1)  # nothing printed
     issue = prepare(load_spec(spec), validate=False)
@@ -273,8 +273,8 @@ def _print_report(report: Report, strict: bool) -> None:
     colors = {ERROR: "red", WARNING: "yellow", INFO: "cyan"}
     for finding in report:
         label = click.style(f"{finding.severity:<8}", fg=colors[finding.severity], bold=finding.severity == ERROR)
-        click.echo(f"{label}{click.style(finding.rule, bold=True)}  {finding.location}")
-        for line in textwrap.wrap(finding.message, width - 8):
+        click.echo(f"{label}{click.style(finding.rule, bold=True)}  {printable(str(finding.location))}")
+        for line in textwrap.wrap(printable(finding.message), width - 8):
             click.echo(f"        {line}")
         for line in textwrap.wrap(f"source: {finding.reference}", width - 8):
             click.echo(click.style(f"        {line}", dim=True))
@@ -347,7 +347,7 @@ def batch(
             result = render_batch(spec, holders, out, register=register_url, options=options, workers=workers, progress=progress)
         except ValidationError as exc:
             for finding in exc.findings:  # every bad row, one line each
-                click.echo(f"certgen: error: {finding}", err=True)
+                click.echo(f"certgen: error: {printable(str(finding))}", err=True)
             click.echo(f"certgen: error: {len(exc.findings)} error{'s' if len(exc.findings) != 1 else ''}: nothing printed", err=True)
             sys.exit(1)
     seconds = time.monotonic() - started
@@ -459,7 +459,7 @@ def register_list(register_url: str, security: str | None, state: str | None, ba
     Control and invisible characters (escape sequences, bidi overrides, zero-width spaces)
     are shown escaped (\\x1b, \\u202e): the terminal shows what the register holds.
     """
-    from .register import Register, printable
+    from .register import Register
 
     with Register(register_url, verify="full") as reg:
         for record in reg.records(security=security, state=state, batch=batch_id):
@@ -614,7 +614,7 @@ def _answer(verdicts: Any, fmt: str) -> NoReturn:
         click.echo(json.dumps(verdicts_json(verdicts), indent=2))
     else:
         for verdict in verdicts:
-            click.echo(str(verdict))
+            click.echo(printable(str(verdict)))
     sys.exit(worst(verdicts))
 
 
@@ -669,7 +669,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("certgen: terminated", err=True)
         sys.exit(128 + signal.SIGTERM)
     except CertgenError as exc:
-        click.echo(f"certgen: error: {exc}", err=True)
+        click.echo(f"certgen: error: {printable(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("certgen: aborted", err=True)
@@ -679,7 +679,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except OSError as exc:
         target = f"{exc.filename}: " if exc.filename else ""
-        click.echo(f"certgen: error: {target}{exc.strerror or exc}", err=True)
+        click.echo(f"certgen: error: {printable(target + str(exc.strerror or exc))}", err=True)
         sys.exit(1)
     except (RecursionError, MemoryError) as exc:
         # A last line of defence: certgen bounds what it reads, but a library it calls may not.

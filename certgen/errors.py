@@ -13,6 +13,7 @@ the ``certgen`` logger when certgen handled it itself (a field shrunk to fit).
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "SpecError",
     "TemplateError",
     "ValidationError",
+    "printable",
 ]
 
 
@@ -148,3 +150,20 @@ class ValidationError(CertgenError):
         if more:
             message += f" (and {more} more: run certgen validate to list them)"
         super().__init__(message, first.location)
+
+
+def printable(value: str) -> str:
+    """*value* safe to print on a terminal: control characters (C0, C1), format characters
+    (bidi overrides, zero-width spaces: Unicode Cf) and line or paragraph separators escaped
+    as ``\\x1b``, ``\\u202e``; other text as it is."""
+    if value.isascii() and value.isprintable():
+        return value
+    return "".join(_escape(c) if unicodedata.category(c) in _UNPRINTABLE else c for c in value)
+
+
+_UNPRINTABLE = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"

@@ -34,7 +34,7 @@ import contextlib
 import datetime as dt
 import os
 import re
-import unicodedata
+import time
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -67,7 +67,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from .errors import CertgenError
+from .errors import CertgenError, printable
 from .model.identifiers import canonical_number, sequence_in_key, sequence_value
 
 __all__ = [
@@ -287,10 +287,25 @@ class Register:
         self._writer: Engine = engine.execution_options(certgen_write=True)
         _OPEN.add(self)
         try:
-            self._open()
+            self._open_waiting()
         except BaseException:
             self.close()
             raise
+
+    def _open_waiting(self) -> None:
+        """:meth:`_open`, tried again while another process holds a new SQLite file: switching
+        a file to WAL, and the first read of a WAL index being built, answer "database is
+        locked" at once, without SQLite's busy wait."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                self._open()
+                return
+            except RegisterError as exc:
+                if not (self.sqlite and "database is locked" in exc.message) or time.monotonic() > deadline:
+                    raise
+                self.engine.dispose()
+                time.sleep(0.05)
 
     def _open(self) -> None:
         """Check the register (SQLite: quick_check), then create or upgrade its tables if needed,
@@ -904,23 +919,6 @@ def _url_secrets(url: str) -> list[str]:
                 found.append(value)
     found += [unquote(v) for v in found[1:]]
     return sorted({v for v in found if len(v) >= 3}, key=len, reverse=True)
-
-
-def printable(value: str) -> str:
-    """*value* safe to print on a terminal: control characters (C0, C1), format characters
-    (bidi overrides, zero-width spaces: Unicode Cf) and line or paragraph separators escaped
-    as ``\\x1b``, ``\\u202e``; other text as it is."""
-    if value.isascii() and value.isprintable():
-        return value
-    return "".join(_escape(c) if unicodedata.category(c) in _UNPRINTABLE else c for c in value)
-
-
-_UNPRINTABLE = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def _display(url: str) -> str:

@@ -316,3 +316,18 @@ def test_an_interrupt_as_the_file_is_being_renamed_leaves_no_temporary_file(run_
     result = run_cli("render", SAMPLE_SPEC, "--holders", SAMPLE_HOLDERS, "-o", tmp_path / "certs.pdf")
     assert result.exit_code == 130 and result.stderr.strip() == "certgen: aborted", result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_control_characters_from_input_are_escaped_in_error_lines(run_cli, tmp_path: Path) -> None:
+    """A holder file is data from outside: an escape sequence or a bidi override in it must not
+    reach the operator's terminal raw (it could clear the screen or reverse what a line says)."""
+    holders = tmp_path / "holders.csv"
+    holders.write_text(HEADER + "PB\x1b[2J 1,\u202eJANE DOE,many,2026-11-23\n", encoding="utf-8")
+    out = tmp_path / "certs.pdf"
+    result = run_cli("render", str(SAMPLE_SPEC), "--holders", str(holders), "-o", str(out))
+    assert result.exit_code == 1 and not out.exists()
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert "PB\\x1b[2J 1" in result.stderr
+    report = run_cli("validate", str(SAMPLE_SPEC), "--holders", str(holders))
+    assert report.exit_code == 1
+    assert "\x1b" not in report.stdout and "PB\\x1b[2J 1" in report.stdout
