@@ -18,7 +18,7 @@ runs the same rules first and raises :class:`ValidationError` on errors.
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from .version import __version__ as __version__
 
 from collections.abc import Iterable, Mapping
 from os import PathLike
@@ -108,7 +108,7 @@ if TYPE_CHECKING:
     from .batch import BatchOptions as BatchOptions, BatchResult as BatchResult, render_batch as render_batch
     from .register import Register as Register, RegisterError as RegisterError, open_register as open_register
     from .signing import SigningKeyError as SigningKeyError
-    from .verify import Verdict as Verdict, verify_file as verify_file, verify_payload as verify_payload
+    from .signing.verify import Verdict as Verdict, verify_file as verify_file, verify_payload as verify_payload
 
 
 def __getattr__(name: str) -> Any:

@@ -20,10 +20,11 @@ from typing import Any, NoReturn
 
 import click
 
-from . import __version__
+from .version import __version__
 from .drawing import PrintOptions
 from .errors import CertgenError, RenderError, ValidationError, printable
-from .pipeline import atomic_output, prepare, remove_temporary_files, temporary_files
+from .files import atomic_output, remove_temporary_files, temporary_files
+from .pipeline import prepare
 from .spec import load_spec, spec_json_schema
 from .spec.holders import load_holders
 from .validation import ERROR, INFO, WARNING, Report, validate as run_rules
@@ -567,7 +568,7 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
     spec's pdf_signature.certificate); a spec without qr: checks the signature alone.
     """
     from .signing import load_public_key, read_key_file
-    from .verify import code_only, verify_file, verify_payload
+    from .signing.verify import code_only, verify_file, verify_payload
 
     if (file is None) == (payload is None):
         raise click.UsageError("give FILE (a PDF or an image) or --payload STRING")
@@ -578,7 +579,7 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
     if spec_path is not None:
         spec = load_spec(spec_path)
         if spec.pdf_signature is not None:
-            from .pades import certificate_der
+            from .signing.pades import certificate_der
 
             pdf_certificate = certificate_der(spec)
         if spec.qr is None:
@@ -586,7 +587,7 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
                 raise CertgenError("the spec has neither a qr: nor a pdf_signature: section: nothing to verify with", spec.locate())
             if file is None:
                 raise click.UsageError("the spec prints no QR code (no qr: section), so there is no payload to verify: give a PDF")
-            from .verify import verify_signed_pdf
+            from .signing.verify import verify_signed_pdf
 
             _answer([verify_signed_pdf(file, pdf_certificate)], fmt)
         key_file = spec.base_dir / spec.qr.public_key
@@ -608,7 +609,7 @@ def _answer(verdicts: Any, fmt: str) -> NoReturn:
     """Print the verdicts and exit with the worst one's status."""
     import json
 
-    from .verify import verdicts_json, worst
+    from .signing.verify import verdicts_json, worst
 
     if fmt == "json":
         click.echo(json.dumps(verdicts_json(verdicts), indent=2))

@@ -19,7 +19,7 @@ from functools import lru_cache
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from .drawing.cidfont import FontProgram
+from .cidfont import FontProgram
 from .resources import font_path
 
 __all__ = ["FONTS", "ascent_descent", "ensure_fonts", "is_known", "string_width"]

@@ -29,11 +29,13 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from . import __version__
+from .version import __version__
 from .drawing import DocumentInfo, FilledPage, PrintOptions, write_pdf
 from .errors import CertgenError, RenderError, SpecError
+from .files import atomic_output
 from .layout import layout_page, without_art
 from .layout.elements import Page, Text
+from .layout.fieldmap import field_map
 from .layout.fields import check_field, fill_field
 from .model.certificate import Holder, blank_values, certificate_values, specimen_values
 from .signing import (
@@ -41,7 +43,6 @@ from .signing import (
     Payload,
     Signer,
     SigningKeyError,
-    field_map,
     field_map_digest,
     key_id,
     load_private_key,
@@ -50,6 +51,7 @@ from .signing import (
     read_key_file,
     registration_digest,
 )
+from .signing.signers import certificate_payload, load_signer, missing_private_key
 from .spec import load_spec
 from .spec.schema import Spec
 from .templating import (
@@ -63,7 +65,7 @@ from .templating import (
 from .templating.filters import paragraphs
 
 if TYPE_CHECKING:
-    from .pades import DocumentSigner
+    from .signing.pades import DocumentSigner
 
 __all__ = ["PreparedIssue", "RenderedCertificate", "prepare", "resolve_legends"]
 
@@ -203,7 +205,7 @@ def prepare(
     signer = load_signer(spec, signing_key) if spec.qr is not None and sign else None
     document_signer = None
     if spec.pdf_signature is not None and sign:
-        from .pades import load_document_signer
+        from .signing.pades import load_document_signer
 
         document_signer = load_document_signer(spec, pdf_signing_key, signing_time)
     return PreparedIssue(spec, tuple(pages), tuple(legends), info, validate, signer, document_signer, signing_time)
@@ -224,7 +226,7 @@ class PreparedIssue:
     signer: Signer | None = dataclass_field(default=None, compare=False, repr=False)
     #: Signs each PDF written (a spec with ``pdf_signature:``, unless prepared with sign=False).
     document_signer: DocumentSigner | None = dataclass_field(default=None, compare=False, repr=False)
-    #: The time PDF signatures record (None: see :func:`certgen.pades.signing_time`).
+    #: The time PDF signatures record (None: see :func:`certgen.signing.pades.signing_time`).
     signing_time: datetime | None = None
     #: Per-issue encodings made on first use (the static shell of print files).
     _cache: dict[str, Any] = dataclass_field(default_factory=dict, compare=False, repr=False)
@@ -394,69 +396,6 @@ class _BlankValues(dict):  # type: ignore[type-arg]
         return ""
 
 
-class atomic_output:
-    """Context manager: a temporary file beside *path*, renamed to it on success (removed on
-    failure, an interrupt included).
-
-    :param tag: marks the temporary file's name, ``.NAME.TAG-RANDOM.tmp`` (a batch job's key: its
-        temporaries are its own to clean); without it ``.NAME.RANDOM.tmp``.
-    """
-
-    def __init__(self, path: Path, *, tag: str = "") -> None:
-        self.path = path
-        self.tag = tag
-        self._tmp: str | None = None
-        self._stream: BinaryIO | None = None
-
-    def __enter__(self) -> BinaryIO:
-        folder = self.path.parent
-        if not folder.is_dir():
-            raise RenderError(f"the output folder {str(folder)!r} does not exist", str(self.path))
-        # os.open with 0o666 lets the umask decide the final file's permissions.
-        mark = f"{self.tag}-" if self.tag else ""
-        self._tmp = str(folder / f".{self.path.name}.{mark}{secrets.token_hex(6)}.tmp")
-        temporary_files.add(self._tmp)  # before it exists: an interrupt cannot leave it unlisted
-        try:
-            fd = os.open(self._tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except BaseException:
-            temporary_files.discard(self._tmp)
-            raise
-        self._stream = os.fdopen(fd, "wb")
-        return self._stream
-
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        assert self._stream is not None and self._tmp is not None
-        try:
-            if exc_type is None:
-                self._stream.flush()
-                os.fsync(self._stream.fileno())
-            self._stream.close()
-            if exc_type is None:
-                os.replace(self._tmp, self.path)
-                temporary_files.discard(self._tmp)
-                self._tmp = None
-        finally:
-            if self._tmp is not None:
-                if os.path.exists(self._tmp):
-                    os.unlink(self._tmp)
-                temporary_files.discard(self._tmp)
-
-
-#: The temporary files this process is writing (:class:`atomic_output`, certgen render's one file
-#: per certificate): what a command stopped by a signal deletes on its way out, wherever the
-#: signal came (even as a file was being renamed, when a ``with`` block's own clean-up may not run).
-temporary_files: set[str] = set()
-
-
-def remove_temporary_files() -> None:
-    """Delete the temporary files this process is still writing (a command's last step when it
-    is interrupted or fails)."""
-    for name in list(temporary_files):
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-        temporary_files.discard(name)
-
-
 def _search_path(spec: Spec) -> tuple[str, ...]:
     """The spec's template folders, each of which must be a folder."""
     out = []
@@ -523,66 +462,6 @@ def _paler(color: str, amount: float) -> str:
     """*color* (``#rrggbb``) mixed with white by *amount*."""
     channels = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in channels)
-
-
-def certificate_payload(spec: Spec, holder: Holder, fields_digest: str | None = None) -> Payload:
-    """The fields of *holder*'s certificate that its QR code signs (not yet signed); with
-    *fields_digest* (the face's field map digest) a CG2 payload, without it CG1."""
-    return Payload(
-        key_id="",
-        issuer=" ".join(spec.issuer.name.split()),
-        cusip=spec.security.cusip or "",
-        number=holder.certificate_number,
-        amount=holder.shares,
-        unit=UNITS[spec.security.kind],
-        issue_date=holder.issue_date,
-        registration_digest=registration_digest(holder.registration),
-        fields_digest=fields_digest,
-    )
-
-
-def load_signer(spec: Spec, pem: bytes | None = None) -> Signer | None:
-    """The QR code's signer: the key given, in the spec's variable, or in its file; None when
-    there is none.  The private key must be the spec's public key's pair.
-
-    :raises SigningKeyError: naming the spec key (its ``field``) whose key is at fault.
-    """
-    qr = spec.qr
-    assert qr is not None
-    field = "qr.public_key"
-    try:
-        where = spec.locate(field)
-        public = load_public_key(read_key_file(spec.base_dir / qr.public_key, "public key", where), where)
-        field, where = None, "the signing key given"
-        if pem is None:
-            pem = private_key_from_env(qr.private_key_env)
-            field, where = "qr.private_key_env", f"${qr.private_key_env}"
-        if pem is None and qr.private_key_file:
-            field = "qr.private_key_file"
-            where = spec.locate(field)
-            pem = read_key_file(spec.base_dir / qr.private_key_file, "private key", where)
-        if pem is None:
-            return None
-        signer = Signer(load_private_key(pem, where))
-        if signer.key_id != key_id(public):
-            raise SigningKeyError(
-                f"the private key (id {signer.key_id}) is not the pair of qr.public_key (id {key_id(public)}): "
-                "give the matching key, or the new public key",
-                where,
-            )
-    except SigningKeyError as exc:
-        exc.field = exc.field or field
-        raise
-    return signer
-
-
-def missing_private_key(spec: Spec) -> str:
-    """What to do when issued certificates are to be signed and there is no private key."""
-    assert spec.qr is not None
-    return (
-        f"issued certificates carry a signed QR code, and there is no private key: set ${spec.qr.private_key_env} "
-        "to the key's PEM text or name a file in qr.private_key_file"
-    )
 
 
 def _check_legends_printed(spec: Spec, legends: list[ResolvedLegend], pages: list[Page]) -> None:

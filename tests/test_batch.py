@@ -256,7 +256,7 @@ def test_sample_holder_file_runs_as_a_batch(tmp_path: Path) -> None:
 
 
 def _glyph_runs(path: Path) -> list[list[tuple[str, float, float]]]:
-    from certgen.validation.pdftext import read_pdf
+    from certgen.pdftext import read_pdf
 
     return [[(g.text, g.x0, g.y0) for g in page.glyphs] for page in read_pdf(path)]
 
@@ -288,7 +288,7 @@ def test_overlay_prints_only_the_variable_fields_moved_by_the_calibration_offset
 
 
 def test_calibration_sheet(tmp_path: Path, run_cli: Any) -> None:
-    from certgen.validation.pdftext import read_pdf
+    from certgen.pdftext import read_pdf
 
     plain, moved = tmp_path / "cal.pdf", tmp_path / "moved.pdf"
     assert run_cli("calibrate", "-o", plain, "--spec", SAMPLE_SPEC).exit_code == 0

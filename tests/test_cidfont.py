@@ -11,8 +11,8 @@ import pypdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from certgen.drawing.cidfont import FontProgram, subset_tag, to_unicode_cmap, type0_objects
-from certgen.validation.pdftext import read_pdf
+from certgen.cidfont import FontProgram, subset_tag, to_unicode_cmap, type0_objects
+from certgen.pdftext import read_pdf
 from conftest import ROOT, require_tool
 
 FONTS = sorted((ROOT / "fonts").glob("*.ttf"))

@@ -23,7 +23,7 @@ from pyhanko_certvalidator import ValidationContext
 
 import certgen
 from certgen import prepare
-from certgen.pades import FIELD_NAME, signing_time
+from certgen.signing.pades import FIELD_NAME, signing_time
 from certgen.signing import SigningKeyError
 
 #: Signing and checking with pyHanko and pdfsig takes a few seconds in all: out of the fast loop.

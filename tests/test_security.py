@@ -19,7 +19,7 @@ from certgen import Holder, prepare
 from certgen.drawing import PrintOptions
 from certgen.drawing.textops import face, sharing_face
 from certgen.signing import Payload, PayloadError, Signer, generate_key_pair, load_private_key, load_public_key
-from certgen.verify import verify_file, verify_payload
+from certgen.signing.verify import verify_file, verify_payload
 
 from conftest import ROOT, SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text, require_tool
 

@@ -56,7 +56,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 from ..errors import CertgenError, HolderDataError, RenderError, ValidationError
 from ..model.certificate import Holder
 from ..pipeline import PreparedIssue, prepare

@@ -15,10 +15,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .. import __version__
+from ..version import __version__
 from ..drawing import DocumentInfo
 from ..drawing.writer import TextRun, write_text_page
-from ..pipeline import atomic_output
+from ..files import atomic_output
 from ..register import BatchEntry
 from ..words import in_figures
 

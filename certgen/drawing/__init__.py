@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from ..layout.elements import Artwork, Line, Page
-from .artwork import define_artwork, load_artwork
+from ..layout.artwork import load_artwork
+from .artwork import define_artwork
 from .canvas import ShellCanvas, define_tiles, draw_element, patterns_of
 
 __all__ = ["DocumentInfo", "FilledPage", "PrintOptions", "print_sequence", "static_shell", "write_pdf"]

@@ -25,49 +25,9 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from ..errors import RenderError
+from ..layout.artwork import ArtworkPage, short_reason, load_artwork
 
-__all__ = ["ArtworkPage", "define_artwork", "load_artwork"]
-
-
-class ArtworkPage:
-    """One page of an artwork PDF, read once per issue."""
-
-    def __init__(self, path: str, number: int) -> None:
-        try:
-            reader = PdfReader(path)
-            count = len(reader.pages)
-            if 1 <= number <= count:
-                page = reader.pages[number - 1]
-                box = page.cropbox
-                bbox = (float(box.left), float(box.bottom), float(box.right), float(box.top))
-        except Exception as exc:  # pypdf raises several types for damaged files (RecursionError too)
-            raise RenderError(f"artwork {Path(path).name!r} is not a readable PDF ({_short(exc)})") from None
-        if not 1 <= number <= count:
-            raise RenderError(f"artwork {Path(path).name!r} has {count} page(s), not a page {number}")
-        self.path = path
-        self.number = number
-        self.page = page
-        self.bbox = bbox
-        digest = hashlib.sha256(f"{Path(path).name}|{number}".encode()).hexdigest()[:10]
-        self.name = f"artwork{digest}"  # stable across runs: output stays byte-identical
-
-    @property
-    def width(self) -> float:
-        return self.bbox[2] - self.bbox[0]
-
-    @property
-    def height(self) -> float:
-        return self.bbox[3] - self.bbox[1]
-
-
-@lru_cache(maxsize=16)
-def _load(path: str, number: int, mtime: float) -> ArtworkPage:
-    return ArtworkPage(path, number)
-
-
-def load_artwork(path: str, number: int = 1) -> ArtworkPage:
-    """The artwork page (cached per file, page and modification time)."""
-    return _load(path, number, Path(path).stat().st_mtime)
+__all__ = ["define_artwork"]
 
 
 def define_artwork(c: Canvas, artwork: ArtworkPage) -> str:
@@ -88,7 +48,7 @@ def define_artwork(c: Canvas, artwork: ArtworkPage) -> str:
     except RenderError:
         raise
     except Exception as exc:  # a damaged or hostile file: objects nested past Python's recursion limit, bad streams
-        raise RenderError(f"artwork {Path(artwork.path).name!r} is not a readable PDF ({_short(exc)})") from None
+        raise RenderError(f"artwork {Path(artwork.path).name!r} is not a readable PDF ({short_reason(exc)})") from None
     form_dict = pdfdoc.PDFDictionary(
         {
             "Type": pdfdoc.PDFName("XObject"),
@@ -102,14 +62,6 @@ def define_artwork(c: Canvas, artwork: ArtworkPage) -> str:
     stream = pdfdoc.PDFStream(form_dict, data, filters=[pdfdoc.PDFZCompress])
     doc.addForm(artwork.name, stream)
     return artwork.name
-
-
-def _short(exc: BaseException) -> str:
-    """An exception as a short phrase for a one-line message."""
-    if isinstance(exc, RecursionError):
-        return "objects nested too deeply"
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 120 else text[:117] + "..."
 
 
 class _Copier:

@@ -29,8 +29,8 @@ from ..layout.elements import (
     Signature,
     Text,
 )
-from .artwork import load_artwork
-from .cidfont import pdf_number
+from ..layout.artwork import load_artwork
+from ..cidfont import pdf_number
 from .ornament import Pattern, Repeat, border_pattern, circle_path, ground_pattern, rosette_pattern
 from .textops import TextUse, show, show_each
 

@@ -14,7 +14,7 @@ is the layout's to keep clear.
 
 from __future__ import annotations
 
-from .cidfont import pdf_number as _n
+from ..cidfont import pdf_number as _n
 
 __all__ = ["MODULES_QUIET", "qr_matrix", "qr_operators", "qr_version"]
 

@@ -16,8 +16,8 @@ from functools import lru_cache
 
 from ..fonts import FONTS
 from ..resources import font_path
-from .cidfont import FontProgram
-from .cidfont import pdf_number as _n
+from ..cidfont import FontProgram
+from ..cidfont import pdf_number as _n
 
 __all__ = ["Face", "TextUse", "face", "sharing_face", "show", "show_each"]
 

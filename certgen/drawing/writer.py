@@ -27,8 +27,9 @@ from typing import Any, BinaryIO
 
 from ..fonts import FONTS, string_width
 from ..layout.elements import Page
-from .cidfont import FONT_OBJECTS, type0_objects
-from .cidfont import pdf_number as _n
+from ..layout.fieldmap import field_map
+from ..cidfont import FONT_OBJECTS, type0_objects
+from ..cidfont import pdf_number as _n
 from .qr import qr_operators
 from .textops import TextUse, face, show
 
@@ -37,7 +38,7 @@ __all__ = ["FIELDS_KEY", "ORIGIN_KEY", "PAYLOAD_KEY", "StaticShell", "TextRun", 
 #: The key of the signed QR payload in a face page's dictionary, and in the document
 #: information of a file that holds one certificate.
 PAYLOAD_KEY = "CertgenPayload"
-#: The key of the face's field map (:func:`certgen.signing.field_map`) in a face page's
+#: The key of the face's field map (:func:`certgen.layout.fieldmap.field_map`) in a face page's
 #: dictionary, beside its payload: which boxes print which signed values.
 FIELDS_KEY = "CertgenFields"
 #: Where the field map's origin lies on a face page whose fields are moved (crop marks,
@@ -294,8 +295,6 @@ def write_print_file(
 
 @lru_cache(maxsize=16)
 def _field_map(fields: tuple[Any, ...]) -> str:
-    from ..signing import field_map
-
     return field_map(fields)
 
 

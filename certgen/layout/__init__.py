@@ -21,10 +21,10 @@ from typing import Any
 from xml.parsers import expat
 
 from ..assets import check_image, check_pdf, confine
-from ..drawing.artwork import load_artwork
 from ..errors import FitError, RenderError, TemplateError
 from ..fonts import ascent_descent, is_known
 from ..units import page_size, to_points
+from .artwork import load_artwork
 from .elements import (
     RGB,
     Artwork,

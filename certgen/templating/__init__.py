@@ -94,7 +94,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     A compiled template is code that runs when it is loaded, so the cache is used only when
     nobody else can have written it (:func:`_trusted_cache`); otherwise it is passed over, with a
     warning once per process."""
-    from .. import __version__
+    from ..version import __version__
 
     base = os.environ.get("CERTGEN_CACHE_DIR", "")
     if base.lower() in ("off", "0", "none"):

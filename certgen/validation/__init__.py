@@ -28,7 +28,7 @@ from ..spec.schema import Spec
 from .engine import ERROR, INFO, RULES, WARNING, Finding, Report, Rule, Severity
 from .holder_rules import FITS, HolderChecker, loader_finding
 from .pdf_rules import READABLE, check_pdf
-from .pdftext import PdfReadError, read_pdf
+from ..pdftext import PdfReadError, read_pdf
 from .spec_rules import LAYOUT, SPEC_VALID, LegendText, check_spec
 
 __all__ = [

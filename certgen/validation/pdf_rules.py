@@ -26,7 +26,7 @@ from ..model.certificate import Holder
 from ..spec.schema import Spec
 from ..words import in_figures
 from .engine import ERROR, WARNING, Finding, Scope, as_excerpt, rule
-from .pdftext import Glyph, PageText
+from ..pdftext import Glyph, PageText
 from .text import NUMBER_WORDS, compact, words_to_number
 
 __all__ = ["check_pdf", "split_certificates"]

@@ -1119,7 +1119,7 @@ def _check_excerpt(ctx: _Context) -> Iterator[Finding]:
 
 
 def _check_qr(ctx: _Context) -> Iterator[Finding]:
-    from ..pipeline import load_signer, missing_private_key  # the pipeline validates through this package
+    from ..signing.signers import load_signer, missing_private_key
     from ..signing import SigningKeyError
 
     if ctx.spec.qr is None:
@@ -1134,7 +1134,7 @@ def _check_qr(ctx: _Context) -> Iterator[Finding]:
 
 
 def _check_pdf_signature(ctx: _Context) -> Iterator[Finding]:
-    from ..pades import load_document_signer
+    from ..signing.pades import load_document_signer
     from ..signing import SigningKeyError
 
     if ctx.spec.pdf_signature is None:

@@ -37,12 +37,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .signing import SigningKeyError, private_key_from_env, read_key_file
+from .payload import SigningKeyError, private_key_from_env, read_key_file
 
 if TYPE_CHECKING:
     from cryptography import x509
 
-    from .spec.schema import Spec
+    from ..spec.schema import Spec
 
 __all__ = ["DocumentSigner", "SignatureCheck", "check_signatures", "load_document_signer", "signing_time"]
 
@@ -402,7 +402,7 @@ def check_signatures(pdf: bytes, where: str = "PDF") -> list[SignatureCheck]:
 
     :raises CertgenError: when pyHanko is not installed, or the file is not a readable PDF.
     """
-    from .errors import CertgenError
+    from ..errors import CertgenError
 
     try:
         from pyhanko.pdf_utils.reader import PdfFileReader

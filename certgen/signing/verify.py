@@ -38,11 +38,11 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import CertgenError
-from .layout.elements import Field
-from .layout.fields import PLACEHOLDER
-from .model.certificate import Holder, certificate_values
-from .signing import UNIT_WORDS, Payload, PayloadError, key_id, registration_digest, signature_holds
+from ..errors import CertgenError
+from ..layout.elements import Field
+from ..layout.fields import PLACEHOLDER
+from ..model.certificate import Holder, certificate_values
+from .payload import UNIT_WORDS, Payload, PayloadError, key_id, registration_digest, signature_holds
 
 if TYPE_CHECKING:
     from .pades import SignatureCheck
@@ -74,7 +74,7 @@ class Verdict:
     #: The signed field that differs from the printed one (``altered``), e.g. ``shares``.
     field: str | None = None
     page: int | None = None
-    #: The PDF's digital signature, when it carries one (see :mod:`certgen.pades`).
+    #: The PDF's digital signature, when it carries one (see :mod:`certgen.signing.pades`).
     pdf_signature: SignatureCheck | None = None
     #: What was compared before the answer: ``signature`` (the payload's), ``fields`` (the
     #: face's field map against the payload), ``layout`` (against the spec's), each printed
@@ -229,8 +229,8 @@ def _verify_image(path: Path, public_key: Ed25519PublicKey) -> list[Verdict]:
 def _verify_pdf(path: Path, public_key: Ed25519PublicKey, spec_fields: Sequence[Field] | None) -> list[Verdict]:
     import pypdf
 
-    from .drawing.writer import FIELDS_KEY, ORIGIN_KEY, PAYLOAD_KEY
-    from .validation.pdftext import PdfReadError, read_pdf
+    from ..drawing.writer import FIELDS_KEY, ORIGIN_KEY, PAYLOAD_KEY
+    from ..pdftext import PdfReadError, read_pdf
 
     name = str(path)
     try:
@@ -333,7 +333,7 @@ def _form_digests(page: Any) -> set[str]:
 
 def _words(page: Any) -> set[str]:
     """The words a page prints in type of 2 points or more (microprint and artifacts aside)."""
-    from .validation.pdftext import inked, reading_text
+    from ..pdftext import inked, reading_text
 
     glyphs = [g for g in page.glyphs if g.size >= 2.0 and not g.artifact and inked(g)]
     return set(reading_text(glyphs).split())
@@ -344,7 +344,8 @@ def _verify_face(
 ) -> Verdict:
     """One face: the payload's signature, then the field map, the printed text of each field,
     the ink in each field's box, and the code drawn on the page."""
-    from .signing import field_map, field_map_digest, parse_field_map
+    from ..layout.fieldmap import field_map, parse_field_map
+    from .payload import field_map_digest
 
     name = str(path)
     assert item.payload is not None
@@ -368,8 +369,8 @@ def _verify_face(
             return altered("fields", "the face's field map is not the one its payload signs: the fields' boxes were changed")
         try:
             fields = parse_field_map(item.field_map)
-        except PayloadError as exc:
-            return altered("fields", exc.message)
+        except ValueError as exc:
+            return altered("fields", str(exc))
         compared += ("fields",)
         if spec_fields is not None:
             if field_map_digest(field_map(spec_fields)) != payload.fields_digest:
@@ -451,7 +452,7 @@ MICROPRINT = 1.0
 def _glyphs_in_box(page: Any, field: Field) -> tuple[list[Any], str]:
     """The glyphs printed in a field's box (centres inside it, a point of slack): those that
     leave ink and are not artifacts; and the text of artifacts that would be printed there."""
-    from .validation.pdftext import inked
+    from ..pdftext import inked
 
     x0, y0, x1, y1 = field.x - 1, field.y - 1, field.x + field.width + 1, field.y + field.height + 1
     inside = [g for g in page.glyphs if x0 <= (g.x0 + g.x1) / 2 <= x1 and y0 <= (g.y0 + g.y1) / 2 <= y1 and inked(g)]
@@ -461,7 +462,7 @@ def _glyphs_in_box(page: Any, field: Field) -> tuple[list[Any], str]:
 
 
 def _reading(glyphs: list[Any]) -> str:
-    from .validation.pdftext import reading_text
+    from ..pdftext import reading_text
 
     return reading_text(glyphs)
 
@@ -502,9 +503,9 @@ def _ink_differs(
 
     from PIL import ImageChops, ImageFilter
 
-    from .drawing import DocumentInfo
-    from .drawing.writer import TextRun, write_text_page
-    from .layout.fields import fill_field
+    from ..drawing import DocumentInfo
+    from ..drawing.writer import TextRun, write_text_page
+    from ..layout.fields import fill_field
 
     runs = []
     for field in fields:

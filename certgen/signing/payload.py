@@ -11,7 +11,7 @@ warrants) with its unit (``SH``, ``USD``, ``WT``), the issue date, and the
 registration digest (the first 12 bytes of the SHA-256 of the registration,
 its white space folded, base64url), the **field map digest** (``CG2`` only:
 the first 9 bytes of the SHA-256 of the face's field map, base64url; see
-:func:`field_map`), then the Ed25519 signature (base64url) of everything
+:func:`certgen.layout.fieldmap.field_map`), then the Ed25519 signature (base64url) of everything
 before it, the ``|`` before it included.  A ``|`` or ``%`` inside a field is
 written ``%7C`` or ``%25``.
 
@@ -42,26 +42,22 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import CertgenError
+from ..errors import CertgenError
 
 if TYPE_CHECKING:
-    from .layout.elements import Field
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 __all__ = [
     "FORMAT",
     "FORMATS",
-    "SIGNED_VALUES",
     "Payload",
     "PayloadError",
     "Signer",
     "SigningKeyError",
     "generate_key_pair",
-    "field_map",
     "field_map_digest",
     "key_id",
     "load_private_key",
-    "parse_field_map",
     "load_public_key",
     "registration_digest",
     "signature_holds",
@@ -72,11 +68,6 @@ FORMAT = "CG2"
 #: The formats it reads, and each one's number of ``|``-separated fields.
 FORMATS = {"CG1": 10, "CG2": 11}
 
-#: The certificate values a payload signs (the registration by its digest): a field that
-#: prints only these is in the face's field map, and verify compares it.
-SIGNED_VALUES = frozenset(
-    {"certificate_number", "registration", "shares", "shares_words", "issue_date", "issue_date_iso", "principal", "principal_words"}
-)
 
 #: The unit of a payload's amount, by kind of security.
 UNITS = {"common_stock": "SH", "preferred_stock": "SH", "global_note": "USD", "definitive_note": "USD", "warrant": "WT"}
@@ -204,61 +195,9 @@ def registration_digest(registration: str) -> str:
     return _b64(hashlib.sha256(folded.encode("utf-8")).digest()[:12])
 
 
-def field_map(fields: Sequence[Field]) -> str:
-    """The face's field map: the fields that print only signed values, and the code, with
-    their boxes and how they are set, as compact JSON (one list per field, in layout order).
-
-    The same layout always gives the same text, so its digest can be signed."""
-    from .layout.fields import PLACEHOLDER
-
-    rows = []
-    for field in fields:
-        names = PLACEHOLDER.findall(field.text)
-        if field.kind != "qr" and (not names or any(name not in SIGNED_VALUES for name in names)):
-            continue
-        rows.append(
-            [
-                field.name, field.kind, _r(field.x), _r(field.y), _r(field.width), _r(field.height), field.text,
-                field.font, _r(field.size), _r(field.min_size), [_r(c) for c in field.color], field.align,
-                field.valign, field.max_lines, _r(field.leading), _r(field.tracking),
-            ]
-        )
-    return json.dumps(rows, ensure_ascii=True, separators=(",", ":"))
-
-
-def _r(value: float) -> float | int:
-    """A number as the field map writes it: three decimals, whole numbers without a point."""
-    rounded = round(float(value), 3)
-    return int(rounded) if rounded == int(rounded) else rounded
-
-
 def field_map_digest(text: str) -> str:
     """The field map's digest as a CG2 payload signs it: SHA-256, 9 bytes, base64url."""
     return _b64(hashlib.sha256(text.encode("utf-8")).digest()[:9])
-
-
-def parse_field_map(text: str) -> tuple[Field, ...]:
-    """The fields of a stored field map.
-
-    :raises PayloadError: when it is not one."""
-    from .layout.elements import Field
-
-    try:
-        rows = json.loads(text)
-        fields = []
-        for row in rows:
-            name, kind, x, y, w, h, template, font, size, min_size, color, align, valign, max_lines, leading, tracking = row
-            fields.append(
-                Field(
-                    name=str(name), x=float(x), y=float(y), width=float(w), height=float(h), text=str(template),
-                    font=str(font), size=float(size), min_size=float(min_size), color=tuple(float(c) for c in color),
-                    align=str(align), valign=str(valign), max_lines=int(max_lines), leading=float(leading),
-                    tracking=float(tracking), kind=str(kind),
-                )
-            )
-    except (ValueError, TypeError):
-        raise PayloadError("the page's field map (/CertgenFields) is not one certgen writes") from None
-    return tuple(fields)
 
 
 def key_id(public_key: Ed25519PublicKey) -> str:
