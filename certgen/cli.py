@@ -22,12 +22,13 @@ import click
 
 from .version import __version__
 from .drawing import PrintOptions
-from .errors import CertgenError, RenderError, ValidationError, printable
+from .errors import CertgenError, RenderError, SpecError, ValidationError, printable
 from .files import atomic_output, remove_temporary_files, temporary_files
 from .pipeline import prepare
 from .spec import load_spec, spec_json_schema
 from .spec.holders import load_holders
-from .validation import ERROR, INFO, WARNING, Report, validate as run_rules
+from .model.certificate import Holder
+from .validation import ERROR, INFO, WARNING, Report, check_issue, validate as run_rules
 from .validation.catalogue import rules_json, rules_markdown, rules_text
 
 __all__ = ["main"]
@@ -70,14 +71,16 @@ def render(spec: Path, output_arg: str, holders: Path | None, specimen: bool) ->
     to_folder = output_arg.endswith(("/", os.sep)) or output.is_dir()
     if to_folder and holders is None:
         raise RenderError("writing one PDF per certificate needs --holders", str(output))
-    report = run_rules(spec, holders)
-    for finding in report:  # errors first: one line each, then warnings
-        if finding.severity != INFO:
-            click.echo(f"certgen: {finding.severity}: {printable(str(finding))}", err=True)
-    if report.errors:
-        sys.exit(1)  # nothing printed
-    issue = prepare(load_spec(spec), validate=False)
-    rows = load_holders(holders) if holders is not None else None
+    try:
+        loaded = load_spec(spec)
+    except SpecError:
+        _report_and_exit(run_rules(spec))  # every problem of the spec, one line each
+    # Prepared once: the rules run on the laid-out issue (its legends resolved once), and the
+    # holder file is read once, its well-formed rows kept for printing.
+    issue = prepare(loaded, validate=False)
+    collected: list[Holder] = []
+    _report_and_exit(check_issue(issue, holders, collect=collected))
+    rows = collected if holders is not None else None
     if not to_folder:
         count = issue.save(output, rows, specimen=specimen)
         what = "blank form" if rows is None else f"{count} certificate{'s' if count != 1 else ''}"
@@ -104,6 +107,16 @@ def render(spec: Path, output_arg: str, holders: Path | None, specimen: bool) ->
         lambda stream, holder: issue.write(stream, [holder], specimen=specimen, options=each),
     )
     click.echo(f"wrote {len(names)} certificate PDFs to {output}", err=True)
+
+
+def _report_and_exit(report: Report) -> None:
+    """Print the report's errors and warnings, one line each (errors first); exit 1 if it has
+    errors (nothing is printed)."""
+    for finding in report:
+        if finding.severity != INFO:
+            click.echo(f"certgen: {finding.severity}: {printable(str(finding))}", err=True)
+    if report.errors:
+        sys.exit(1)
 
 
 def _write_each(folder: Path, items: Any, write: Any) -> None:

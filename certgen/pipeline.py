@@ -1,12 +1,8 @@
 """The whole pipeline, top to bottom.
 
-``prepare(spec)`` does the per-issue work once:
-
-1. resolve the legends (named legend templates expanded with their params);
-2. expand each page's layout template with the spec;
-3. lay the pages out (static text broken into lines and fitted, ornament);
-
-and returns a :class:`PreparedIssue`, whose ``render*`` methods do the
+``prepare(spec)`` does the per-issue work once: the spec rules (:mod:`certgen.validation`),
+the layout (:func:`certgen.issue.lay_out`: legends resolved, templates expanded, pages laid
+out), the document information and the signers (:mod:`certgen.signing`); and returns a :class:`PreparedIssue`, whose ``render*`` methods do the
 per-certificate work: fill the variable fields for each holder and draw the
 PDF, reusing each page's static part as a Form XObject.
 
@@ -53,6 +49,7 @@ from .signing import (
 )
 from .signing.signers import certificate_payload, load_signer, missing_private_key
 from .spec import load_spec
+from .issue import IssueLayout, ResolvedLegend, lay_out, resolve_legends
 from .spec.schema import Spec
 from .templating import (
     LAYOUT_SUFFIX,
@@ -69,24 +66,11 @@ if TYPE_CHECKING:
 
 __all__ = ["PreparedIssue", "RenderedCertificate", "prepare", "resolve_legends"]
 
+
 log = logging.getLogger("certgen")
 
 #: The word printed across the face of specimens and proofs.
 SPECIMEN = "SPECIMEN"
-
-
-@dataclass(frozen=True)
-class ResolvedLegend:
-    """A legend's final text, as it is printed."""
-
-    name: str
-    text: str
-    placement: str
-
-    @property
-    def paragraphs(self) -> list[str]:
-        """The text split at blank lines, white space within each folded."""
-        return paragraphs(self.text)
 
 
 @dataclass(frozen=True)
@@ -95,44 +79,6 @@ class RenderedCertificate:
 
     holder: Holder
     pdf: bytes
-
-
-def resolve_legends(spec: Spec) -> list[ResolvedLegend]:
-    """Expand the spec's legends: named templates with params, or verbatim text."""
-    env = environment(_search_path(spec))
-    out = []
-    for index, legend in enumerate(spec.legends):
-        field = f"legends[{index}]"
-        if legend.text is not None:
-            text = legend.text
-            name = legend.name or f"legend-{index + 1}"
-        else:
-            assert legend.template is not None
-            name = legend.name or legend.template
-            context = {**_context_base(spec), **legend.params, "params": legend.params}
-            try:
-                text = expand(env, f"legends/{legend.template}{LEGEND_SUFFIX}", context)
-            except TemplateNotFound:
-                known = ", ".join(
-                    name.removeprefix("legends/")
-                    for name in available_templates(_search_path(spec), LEGEND_SUFFIX)
-                    if name.startswith("legends/")
-                )
-                raise SpecError(
-                    f"no legend template named {legend.template!r} (available: {known})",
-                    file=spec.source,
-                    field=f"{field}.template",
-                ) from None
-            except CertgenError as exc:
-                raise SpecError(
-                    f"legend template {legend.template!r}: {exc.message} "
-                    "(give the missing value under params:)",
-                    file=spec.source,
-                    field=f"{field}.params",
-                ) from None
-            text = text.strip()
-        out.append(ResolvedLegend(name, text, legend.placement))
-    return out
 
 
 def prepare(
@@ -168,34 +114,13 @@ def prepare(
     """
     if not isinstance(spec, Spec):
         spec = load_spec(spec)
+    legends = None
     if validate:
-        from .validation import Report, spec_findings
+        from .validation import Report, check_spec_rules
 
-        Report.of(spec_findings(spec, form=True)).raise_for_errors()
-    _check_files(spec)
-    log.info("Step 1 - Resolving legends")
-    legends = resolve_legends(spec)
-    context = {**_context_base(spec), "legends": legends}
-    env = environment(_search_path(spec))
-    pages = []
-    log.info("Step 2 - Expanding and laying out templates")
-    for key, name in spec.page_templates():
-        try:
-            xml = expand(env, f"{name}{LAYOUT_SUFFIX}", {**context, "side": key})
-        except TemplateNotFound as exc:
-            missing = str(exc.name or name)
-            if missing.removesuffix(LAYOUT_SUFFIX) != name:
-                raise SpecError(f"template {name!r} includes {missing!r}, which does not exist", file=spec.source, field=f"templates.{key}") from None
-            known = ", ".join(available_templates(_search_path(spec), LAYOUT_SUFFIX))
-            raise SpecError(
-                f"no layout template named {name!r} (available: {known})",
-                file=spec.source,
-                field=f"templates.{key}",
-            ) from None
-        pages.append(layout_page(xml, template=f"{name}{LAYOUT_SUFFIX}", base_dir=spec.base_dir))
-    _check_legends_printed(spec, legends, pages)
-    if not spec.art.enabled:
-        pages = [without_art(page) for page in pages]
+        legends, findings = check_spec_rules(spec, form=True)
+        Report.of(findings).raise_for_errors()
+    laid = lay_out(spec, legends)
     info = DocumentInfo(
         title=f"{spec.issuer.name} {spec.security.title}",
         author=spec.issuer.name,
@@ -208,16 +133,13 @@ def prepare(
         from .signing.pades import load_document_signer
 
         document_signer = load_document_signer(spec, pdf_signing_key, signing_time)
-    return PreparedIssue(spec, tuple(pages), tuple(legends), info, validate, signer, document_signer, signing_time)
+    return PreparedIssue(spec, laid.pages, laid.legends, info, validate, signer, document_signer, signing_time)
 
 
 @dataclass(frozen=True)
-class PreparedIssue:
+class PreparedIssue(IssueLayout):
     """An issue whose templates are expanded and laid out: ready to print certificates."""
 
-    spec: Spec
-    pages: tuple[Page, ...]
-    legends: tuple[ResolvedLegend, ...]
     info: DocumentInfo
     #: Holder rows are checked by the validation rules as they are written.
     validated: bool = True
@@ -230,18 +152,6 @@ class PreparedIssue:
     signing_time: datetime | None = None
     #: Per-issue encodings made on first use (the static shell of print files).
     _cache: dict[str, Any] = dataclass_field(default_factory=dict, compare=False, repr=False)
-
-    def check_fit(self, holder: Holder) -> None:
-        """Raise :class:`FitError` if a field of *holder*'s certificate does not fit (validation)."""
-        values = certificate_values(holder)
-        try:
-            for page in self.pages:
-                for field in page.fields:
-                    check_field(field, values, holder.certificate_number)
-        except CertgenError as exc:
-            if holder.source:
-                exc.where = f"{holder.source}: {exc.where}" if exc.where else holder.source
-            raise
 
     def fill(self, holder: Holder | None, *, specimen: bool = False) -> list[FilledPage]:
         """Lay out the variable fields of one certificate (``None``: the blank form, or with
@@ -396,106 +306,3 @@ class _BlankValues(dict):  # type: ignore[type-arg]
         return ""
 
 
-def _search_path(spec: Spec) -> tuple[str, ...]:
-    """The spec's template folders, each of which must be a folder."""
-    out = []
-    for index, folder in enumerate(spec.templates.search_path):
-        path = (spec.base_dir / folder).resolve()
-        if not path.is_dir():
-            field = f"templates.search_path[{index}]"
-            line = spec._line_of(field) if spec.source else None
-            raise SpecError(
-                f"{folder!r} is not a folder{'' if path.exists() else ' (it does not exist)'}: "
-                "give folders of templates, relative to the spec file",
-                file=f"{spec.source}, line {line}" if line else spec.source,
-                field=field,
-            )
-        out.append(str(path))
-    return tuple(out)
-
-
-def _spec_file(spec: Spec) -> str | None:
-    return spec.source
-
-
-def issue_seed(spec: Spec) -> int:
-    """The ornament seed: the spec's (``art.seed``, else ``style.seed``), or one derived from the issuer and CUSIP."""
-    if spec.art.seed is not None:
-        return spec.art.seed
-    if spec.style.seed is not None:
-        return spec.style.seed
-    key = f"{spec.issuer.name}|{spec.security.cusip or spec.security.title}"
-    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big")
-
-
-def _context_base(spec: Spec) -> dict[str, Any]:
-    return {
-        "spec": spec,
-        "issuer": spec.issuer,
-        "security": spec.security,
-        "agent": spec.transfer_agent,
-        "face": spec.face,
-        "reverse": spec.reverse,
-        "note": spec.note,
-        "warrant": spec.warrant,
-        "style": spec.style,
-        "seed": issue_seed(spec),
-        "art": _art_context(spec),
-        "qr": spec.qr is not None,
-    }
-
-
-def _art_context(spec: Spec) -> dict[str, Any]:
-    """The security art's parameters as templates use them, defaults resolved."""
-    art = spec.art
-    return {
-        "enabled": art.enabled,
-        "guilloche": art.guilloche or spec.style.ink,
-        "ground": art.ground or _paler(spec.style.ink, 0.55),
-        "microprint": art.microprint or spec.style.ink,
-        "density": art.density,
-        "text": " ".join((art.microprint_text or spec.issuer.name).split()).upper(),
-    }
-
-
-def _paler(color: str, amount: float) -> str:
-    """*color* (``#rrggbb``) mixed with white by *amount*."""
-    channels = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
-    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in channels)
-
-
-def _check_legends_printed(spec: Spec, legends: list[ResolvedLegend], pages: list[Page]) -> None:
-    """Every legend of the spec must be printed: a template that has no place for one is an error."""
-    printed = {
-        element.role.removeprefix("legend:")
-        for page in pages
-        for element in page.static
-        if isinstance(element, Text) and element.role.startswith("legend:")
-    }
-    for index, legend in enumerate(legends):
-        if legend.name not in printed:
-            template = dict(spec.page_templates()).get(legend.placement)
-            raise SpecError(
-                f"legend {legend.name!r} is not printed: template {template!r} has no place for "
-                f"{legend.placement} legends (print it on the other side, or use a template that prints it)",
-                file=spec.source,
-                field=f"legends[{index}].placement",
-            )
-
-
-def _check_files(spec: Spec) -> None:
-    """The spec's images exist, are images, and lie in the spec's folder (or an asset folder):
-    one line naming the spec key, before any template is expanded."""
-    from .assets import check_image, confine
-
-    for index, officer in enumerate(spec.issuer.officers):
-        if officer.signature:
-            field = f"issuer.officers[{index}].signature"
-            try:
-                check_image(confine(officer.signature, spec.base_dir, "signature image"), officer.signature, "signature image")
-            except ValueError as exc:
-                message = str(exc)
-                if message.endswith("not found"):
-                    message += " (paths are relative to the spec file)"
-                line = spec._line_of(field) if spec.source else None
-                raise SpecError(message, file=f"{spec.source}, line {line}" if line else spec.source, field=field) from None

@@ -331,3 +331,35 @@ def test_control_characters_from_input_are_escaped_in_error_lines(run_cli, tmp_p
     report = run_cli("validate", str(SAMPLE_SPEC), "--holders", str(holders))
     assert report.exit_code == 1
     assert "\x1b" not in report.stdout and "PB\\x1b[2J 1" in report.stdout
+
+
+def test_render_with_holders_prepares_the_issue_once(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """certgen render --holders validates and prints one prepared issue: the spec file is read
+    and parsed once, the legends resolved once, the holder file read once."""
+    import sys as _sys
+
+    import certgen.issue
+    import certgen.spec
+    import certgen.spec.holders
+
+    calls: dict[str, int] = {}
+
+    def counted(module: Any, name: str) -> None:
+        original = getattr(module, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            calls[name] = calls.get(name, 0) + 1
+            return original(*args, **kwargs)
+
+        # Every module that imported the function by name calls it through its own binding.
+        for mod in [m for key, m in _sys.modules.items() if key == "certgen" or key.startswith("certgen.")]:
+            if getattr(mod, name, None) is original:
+                monkeypatch.setattr(mod, name, wrapper)
+
+    counted(certgen.spec, "_read_spec_file")
+    counted(certgen.issue, "resolve_legends")
+    counted(certgen.spec.holders, "_read_text")
+    out = tmp_path / "certs.pdf"
+    result = run_cli("render", str(SAMPLE_SPEC), "--holders", str(SAMPLE_HOLDERS), "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert calls == {"_read_spec_file": 1, "resolve_legends": 1, "_read_text": 1}

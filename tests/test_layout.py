@@ -184,3 +184,23 @@ def test_ornament_curves_stay_within_their_tolerance() -> None:
     assert worst <= 0.06
     path = ornament._bezier(f, df, 0, 2 * math.pi, close=True)
     assert path.count(" c") == n and path.endswith("h S")
+
+
+@pytest.mark.parametrize("line", [51, 56])
+def test_a_layout_error_names_the_template_file_and_its_own_line(line: int, tmp_path, spec_data, write_spec) -> None:
+    """An element on line 56 of stock/face.xml.j2 (or inside a macro, line 51) is reported at
+    that line of that file, not at a line of the expanded XML."""
+    import certgen
+    from conftest import ROOT
+
+    folder = tmp_path / "tpl" / "stock"
+    folder.mkdir(parents=True)
+    lines = (ROOT / "templates" / "stock" / "face.xml.j2").read_text(encoding="utf-8").split("\n")
+    assert lines[line - 1].lstrip().startswith(("<rosette", "<text"))
+    lines[line - 1] = lines[line - 1].replace(" x", ' bogus="1" x', 1).replace(" cx", ' bogus="1" cx', 1)
+    (folder / "face.xml.j2").write_text("\n".join(lines), encoding="utf-8")
+    spec_data["templates"] = {"search_path": [str(tmp_path / "tpl")]}
+    with pytest.raises(TemplateError) as caught:
+        certgen.prepare(write_spec(spec_data), validate=False)
+    assert caught.value.template == "stock/face.xml.j2" and caught.value.line == line
+    assert f"template stock/face.xml.j2, line {line}" in str(caught.value) and "'bogus'" in str(caught.value)

@@ -23,6 +23,7 @@ from xml.parsers import expat
 from ..assets import check_image, check_pdf, confine
 from ..errors import FitError, RenderError, TemplateError
 from ..fonts import ascent_descent, is_known
+from ..templating import LINE_MARK
 from ..units import page_size, to_points
 from .artwork import load_artwork
 from .elements import (
@@ -48,6 +49,7 @@ from .fit import break_lines, fit_lines, sizes_between, text_width
 __all__ = ["layout_page", "without_art"]
 
 _LINE = "{certgen}line"
+_FILE = "{certgen}file"
 BLACK: RGB = (0.0, 0.0, 0.0)
 
 
@@ -59,7 +61,7 @@ def layout_page(xml: str, *, template: str, base_dir: Path | None = None) -> Pag
     """
     root = _parse(xml, template)
     if root.tag != "page":
-        raise TemplateError(f"the root element must be <page>, not <{root.tag}>", template=template, line=_line(root))
+        raise TemplateError(f"the root element must be <page>, not <{root.tag}>", template=_file(root, template), line=_line(root))
     ctx = _Context(template, base_dir or Path.cwd())
     attrs = ctx.attrs(root, optional={"name": str, "paper": str, "orientation": str, "color": ctx.color})
     try:
@@ -93,10 +95,21 @@ def _parse(xml: str, template: str) -> ET.Element:
     parser.buffer_text = True
     builder = ET.TreeBuilder()
 
+    # Where the element was written: the template's own file and line, from the line marks
+    # the template loader puts in (certgen.templating.mark_lines); else the expanded XML's line.
+    origin: list[str] = [template, ""]
+
+    def mark(target: str, data: str) -> None:
+        if target == LINE_MARK:
+            name, _, number = data.rpartition(" ")
+            origin[:] = [name, number]
+
     def start(tag: str, attrs: dict[str, str]) -> None:
         element = builder.start(tag, attrs)
-        element.set(_LINE, str(parser.CurrentLineNumber))
+        element.set(_FILE, origin[0])
+        element.set(_LINE, origin[1] or str(parser.CurrentLineNumber))
 
+    parser.ProcessingInstructionHandler = mark
     parser.StartElementHandler = start
     parser.EndElementHandler = builder.end
     parser.CharacterDataHandler = builder.data
@@ -113,6 +126,11 @@ def _parse(xml: str, template: str) -> ET.Element:
 def _line(element: ET.Element) -> int | None:
     value = element.get(_LINE)
     return int(value) if value else None
+
+
+def _file(element: ET.Element, default: str) -> str:
+    """The template file that wrote *element* (an included template's, for its elements)."""
+    return element.get(_FILE) or default
 
 
 def _text_of(element: ET.Element) -> str:
@@ -137,7 +155,7 @@ class _Context:
     # -- attribute parsing ------------------------------------------------
 
     def error(self, element: ET.Element, message: str) -> TemplateError:
-        return TemplateError(f"<{element.tag}>: {message}", template=self.template, line=_line(element))
+        return TemplateError(f"<{element.tag}>: {message}", template=_file(element, self.template), line=_line(element))
 
     def attrs(
         self,
@@ -149,7 +167,7 @@ class _Context:
         optional = optional or {}
         out: dict[str, Any] = {}
         for key, raw in element.attrib.items():
-            if key == _LINE:
+            if key in (_LINE, _FILE):
                 continue
             parse = required.get(key) or optional.get(key)
             if parse is None:
@@ -225,7 +243,7 @@ class _Context:
         if handler is None:
             raise TemplateError(
                 f"unknown element <{el.tag}> (see docs/layout.md for the vocabulary)",
-                template=self.template,
+                template=_file(el, self.template),
                 line=_line(el),
             )
         handler(el, static, fields, dx, dy)

@@ -35,6 +35,7 @@ import io
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .payload import SigningKeyError, private_key_from_env, read_key_file
@@ -315,7 +316,7 @@ def _private_key(pem: bytes, where: str, passphrase_env: str | None) -> Any:
 
     passphrase = os.environ.get(passphrase_env, "").encode() if passphrase_env else b""
     try:
-        key = serialization.load_pem_private_key(pem, password=passphrase or None)
+        key = _parsed_key(pem, passphrase)
     except TypeError:
         if passphrase:
             raise SigningKeyError("the private key is not encrypted: unset pdf_signature.passphrase_env", where) from None
@@ -341,6 +342,15 @@ def _private_key(pem: bytes, where: str, passphrase_env: str | None) -> Any:
         "(Acrobat, poppler) check RSA and ECDSA signatures; use an RSA or EC certificate",
         where,
     )
+
+
+@lru_cache(maxsize=4)
+def _parsed_key(pem: bytes, passphrase: bytes) -> Any:
+    """A PEM private key parsed once per process (an RSA key takes some 40 ms): the spec rule
+    that checks the keys and the issue that signs with them read the same key."""
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization.load_pem_private_key(pem, password=passphrase or None)
 
 
 def _check_certificate(certificate: x509.Certificate, key: Any, where: str) -> None:

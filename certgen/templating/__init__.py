@@ -56,7 +56,7 @@ def environment(search_path: tuple[str, ...] = ()) -> jinja2.Environment:
     """The sandboxed environment for a search path (user folders first)."""
     folders = [*search_path, str(templates_dir())]
     env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=_LineMarkingLoader(folders),
         autoescape=lambda name: bool(name and name.endswith(LAYOUT_SUFFIX)),
         undefined=jinja2.StrictUndefined,
         bytecode_cache=_bytecode_cache(),
@@ -64,6 +64,34 @@ def environment(search_path: tuple[str, ...] = ()) -> jinja2.Environment:
     )
     env.filters.update(FILTERS)
     return env
+
+
+#: The processing instruction that marks, in an expanded layout, where each template line's
+#: elements begin: ``<?certgen-line stock/face.xml.j2 56?>``.  XML parsers pass over it; the
+#: layout reads it, so that an error names the template's own file and line.
+LINE_MARK = "certgen-line"
+
+
+def mark_lines(source: str, name: str) -> str:
+    """*source* (a layout template) with a line mark before each line's first element tag."""
+    out = []
+    for number, line in enumerate(source.split("\n"), start=1):
+        stripped = line.lstrip()
+        if stripped.startswith("<") and not stripped.startswith(("<?", "<!")):
+            indent = line[: len(line) - len(stripped)]
+            line = f"{indent}<?{LINE_MARK} {name} {number}?>{stripped}"
+        out.append(line)
+    return "\n".join(out)
+
+
+class _LineMarkingLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader; a layout template's lines are marked (:func:`mark_lines`)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if template.endswith(LAYOUT_SUFFIX):
+            source = mark_lines(source, template)
+        return source, filename, uptodate
 
 
 class _QuietCache(jinja2.FileSystemBytecodeCache):

@@ -15,16 +15,17 @@ The rules live in three modules, one per thing checked: :mod:`.spec_rules`,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import CertgenError, FitError, HolderDataError, SpecError
 from ..model.certificate import Holder
 from ..spec import load_spec
 from ..spec.holders import scan_holders, source_row
 from ..spec.schema import Spec
+from ..issue import IssueLayout, ResolvedLegend, lay_out, resolve_legends
 from .engine import ERROR, INFO, RULES, WARNING, Finding, Report, Rule, Severity
 from .holder_rules import FITS, HolderChecker, loader_finding
 from .pdf_rules import READABLE, check_pdf
@@ -41,11 +42,20 @@ __all__ = [
     "Rule",
     "Severity",
     "check_holders",
+    "check_issue",
+    "check_spec_rules",
     "spec_findings",
     "validate",
 ]
 
 SpecSource = Spec | str | PathLike[str] | Mapping[str, Any]
+
+
+class _Fits(Protocol):
+    """What the fit checks need of an issue: :class:`~certgen.issue.IssueLayout` and
+    :class:`~certgen.PreparedIssue` both have it."""
+
+    def check_fit(self, holder: Holder) -> None: ...
 HolderSource = str | PathLike[str] | Iterable[Holder | Mapping[str, Any]]
 
 
@@ -88,12 +98,40 @@ def validate(
 
 def spec_findings(spec: Spec, *, form: bool) -> list[Finding]:
     """The spec rules' findings for a loaded spec (as the blank form, or for issued certificates)."""
-    legends, _, errors = _prepare(spec, layout=False)
-    return errors + list(check_spec(spec, legends, form=form))
+    return check_spec_rules(spec, form=form)[1]
+
+
+def check_spec_rules(
+    spec: Spec, *, form: bool, legends: Sequence[ResolvedLegend] | None = None
+) -> tuple[list[ResolvedLegend] | None, list[Finding]]:
+    """The spec's legends, resolved once (unless given), and the spec rules' findings; the
+    legends are None when they cannot be resolved (a finding says why)."""
+    if legends is None:
+        try:
+            legends = resolve_legends(spec)
+        except CertgenError as exc:
+            return None, [_layout_finding(spec, exc)] + list(check_spec(spec, None, form=form))
+    return list(legends), list(check_spec(spec, _legend_texts(legends), form=form))
+
+
+def check_issue(
+    issue: IssueLayout, holders: HolderSource | None = None, *, collect: list[Holder] | None = None
+) -> Report:
+    """:func:`validate` for an issue already laid out (its legends are not resolved again): the
+    spec rules (as the blank form without *holders*), and each holder row with the fit of its
+    fields; well-formed rows are appended to *collect* when given."""
+    findings = check_spec_rules(issue.spec, form=holders is None, legends=issue.legends)[1]
+    if holders is not None:
+        findings += check_holders(issue.spec, holders, issue=issue, collect=collect)
+    return Report.of(findings)
+
+
+def _legend_texts(legends: Sequence[ResolvedLegend]) -> list[LegendText]:
+    return [LegendText(index, legend.name, legend.text, legend.placement) for index, legend in enumerate(legends)]
 
 
 def check_holders(
-    spec: Spec | None, holders: HolderSource, *, issue: Any = None, collect: list[Holder] | None = None
+    spec: Spec | None, holders: HolderSource, *, issue: _Fits | None = None, collect: list[Holder] | None = None
 ) -> Iterator[Finding]:
     """Findings for every holder row (streamed); *issue* (a PreparedIssue) adds the fit checks;
     well-formed rows are appended to *collect* when given."""
@@ -104,7 +142,7 @@ def check_rows(
     spec: Spec | None,
     rows: Iterable[tuple[int | None, Holder | None, list[HolderDataError]]],
     *,
-    issue: Any = None,
+    issue: _Fits | None = None,
     collect: list[Holder] | None = None,
 ) -> Iterator[Finding]:
     """:func:`check_holders` for rows already read (``(row, holder, problems)``, as
@@ -126,7 +164,7 @@ def check_rows(
     yield from checker.finish()
 
 
-def fit_findings(issue: Any, holder: Holder, row: int | None = None) -> list[Finding]:
+def fit_findings(issue: _Fits, holder: Holder, row: int | None = None) -> list[Finding]:
     """The fit finding of one holder's certificate on a prepared issue (none when every field fits)."""
     if row is None:
         row = source_row(holder)
@@ -171,25 +209,18 @@ def _load_spec(spec: SpecSource) -> tuple[Spec | None, list[Finding]]:
         ]
 
 
-def _prepare(spec: Spec, layout: bool = True) -> tuple[list[LegendText] | None, Any, list[Finding]]:
-    """The legends' final text (None if they cannot be resolved) and (when *layout*) the
-    laid-out issue; failures become findings."""
-    from ..pipeline import prepare, resolve_legends  # the pipeline validates through this module
-
+def _prepare(spec: Spec) -> tuple[list[LegendText] | None, IssueLayout | None, list[Finding]]:
+    """The legends' final text (None if they cannot be resolved) and the laid-out issue;
+    failures become findings."""
     try:
         resolved = resolve_legends(spec)
     except CertgenError as exc:
         return None, None, [_layout_finding(spec, exc)]
-    legends = [
-        LegendText(index, legend.name, legend.text, legend.placement) for index, legend in enumerate(resolved)
-    ]
-    if not layout:
-        return legends, None, []
     try:
-        issue = prepare(spec, validate=False, sign=False)  # the keys are qr.keys's to check
+        issue = lay_out(spec, resolved)
     except CertgenError as exc:
-        return legends, None, [_layout_finding(spec, exc)]
-    return legends, issue, []
+        return _legend_texts(resolved), None, [_layout_finding(spec, exc)]
+    return _legend_texts(resolved), issue, []
 
 
 def _layout_finding(spec: Spec, exc: CertgenError) -> Finding:

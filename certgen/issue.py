@@ -1,0 +1,235 @@
+"""An issue laid out: the spec's legends resolved, its templates expanded and its pages laid out.
+
+The step between the spec and the PDF that both printing (:func:`certgen.pipeline.prepare`)
+and validation (the fit of each holder's fields, the legends as printed) start from:
+
+1. the spec's images checked (they exist, are images, lie in an asset folder);
+2. the legends resolved (named legend templates expanded with their params);
+3. each page's layout template expanded with the spec, and laid out (static text broken into
+   lines and fitted, ornament); every legend must find its place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import CertgenError, SpecError
+from .layout import layout_page, without_art
+from .layout.elements import Page, Text
+from .layout.fields import check_field
+from .model.certificate import Holder, certificate_values
+from .spec.schema import Spec
+from .templating import LAYOUT_SUFFIX, LEGEND_SUFFIX, TemplateNotFound, available_templates, environment, expand
+from .templating.filters import paragraphs
+
+__all__ = ["IssueLayout", "ResolvedLegend", "check_files", "issue_seed", "lay_out", "resolve_legends", "search_path", "template_context"]
+
+log = logging.getLogger("certgen")
+
+
+@dataclass(frozen=True)
+class ResolvedLegend:
+    """A legend's final text, as it is printed."""
+
+    name: str
+    text: str
+    placement: str
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """The text split at blank lines, white space within each folded."""
+        return paragraphs(self.text)
+
+def resolve_legends(spec: Spec) -> list[ResolvedLegend]:
+    """Expand the spec's legends: named templates with params, or verbatim text."""
+    env = environment(search_path(spec))
+    out = []
+    for index, legend in enumerate(spec.legends):
+        field = f"legends[{index}]"
+        if legend.text is not None:
+            text = legend.text
+            name = legend.name or f"legend-{index + 1}"
+        else:
+            assert legend.template is not None
+            name = legend.name or legend.template
+            context = {**template_context(spec), **legend.params, "params": legend.params}
+            try:
+                text = expand(env, f"legends/{legend.template}{LEGEND_SUFFIX}", context)
+            except TemplateNotFound:
+                known = ", ".join(
+                    name.removeprefix("legends/")
+                    for name in available_templates(search_path(spec), LEGEND_SUFFIX)
+                    if name.startswith("legends/")
+                )
+                raise SpecError(
+                    f"no legend template named {legend.template!r} (available: {known})",
+                    file=spec.source,
+                    field=f"{field}.template",
+                ) from None
+            except CertgenError as exc:
+                raise SpecError(
+                    f"legend template {legend.template!r}: {exc.message} "
+                    "(give the missing value under params:)",
+                    file=spec.source,
+                    field=f"{field}.params",
+                ) from None
+            text = text.strip()
+        out.append(ResolvedLegend(name, text, legend.placement))
+    return out
+
+def search_path(spec: Spec) -> tuple[str, ...]:
+    """The spec's template folders, each of which must be a folder."""
+    out = []
+    for index, folder in enumerate(spec.templates.search_path):
+        path = (spec.base_dir / folder).resolve()
+        if not path.is_dir():
+            field = f"templates.search_path[{index}]"
+            line = spec._line_of(field) if spec.source else None
+            raise SpecError(
+                f"{folder!r} is not a folder{'' if path.exists() else ' (it does not exist)'}: "
+                "give folders of templates, relative to the spec file",
+                file=f"{spec.source}, line {line}" if line else spec.source,
+                field=field,
+            )
+        out.append(str(path))
+    return tuple(out)
+
+def issue_seed(spec: Spec) -> int:
+    """The ornament seed: the spec's (``art.seed``, else ``style.seed``), or one derived from the issuer and CUSIP."""
+    if spec.art.seed is not None:
+        return spec.art.seed
+    if spec.style.seed is not None:
+        return spec.style.seed
+    key = f"{spec.issuer.name}|{spec.security.cusip or spec.security.title}"
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big")
+
+def template_context(spec: Spec) -> dict[str, Any]:
+    return {
+        "spec": spec,
+        "issuer": spec.issuer,
+        "security": spec.security,
+        "agent": spec.transfer_agent,
+        "face": spec.face,
+        "reverse": spec.reverse,
+        "note": spec.note,
+        "warrant": spec.warrant,
+        "style": spec.style,
+        "seed": issue_seed(spec),
+        "art": _art_context(spec),
+        "qr": spec.qr is not None,
+    }
+
+def _art_context(spec: Spec) -> dict[str, Any]:
+    """The security art's parameters as templates use them, defaults resolved."""
+    art = spec.art
+    return {
+        "enabled": art.enabled,
+        "guilloche": art.guilloche or spec.style.ink,
+        "ground": art.ground or _paler(spec.style.ink, 0.55),
+        "microprint": art.microprint or spec.style.ink,
+        "density": art.density,
+        "text": " ".join((art.microprint_text or spec.issuer.name).split()).upper(),
+    }
+
+def _paler(color: str, amount: float) -> str:
+    """*color* (``#rrggbb``) mixed with white by *amount*."""
+    channels = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in channels)
+
+def _check_legends_printed(spec: Spec, legends: list[ResolvedLegend], pages: list[Page]) -> None:
+    """Every legend of the spec must be printed: a template that has no place for one is an error."""
+    printed = {
+        element.role.removeprefix("legend:")
+        for page in pages
+        for element in page.static
+        if isinstance(element, Text) and element.role.startswith("legend:")
+    }
+    for index, legend in enumerate(legends):
+        if legend.name not in printed:
+            template = dict(spec.page_templates()).get(legend.placement)
+            raise SpecError(
+                f"legend {legend.name!r} is not printed: template {template!r} has no place for "
+                f"{legend.placement} legends (print it on the other side, or use a template that prints it)",
+                file=spec.source,
+                field=f"legends[{index}].placement",
+            )
+
+def check_files(spec: Spec) -> None:
+    """The spec's images exist, are images, and lie in the spec's folder (or an asset folder):
+    one line naming the spec key, before any template is expanded."""
+    from .assets import check_image, confine
+
+    for index, officer in enumerate(spec.issuer.officers):
+        if officer.signature:
+            field = f"issuer.officers[{index}].signature"
+            try:
+                check_image(confine(officer.signature, spec.base_dir, "signature image"), officer.signature, "signature image")
+            except ValueError as exc:
+                message = str(exc)
+                if message.endswith("not found"):
+                    message += " (paths are relative to the spec file)"
+                line = spec._line_of(field) if spec.source else None
+                raise SpecError(message, file=f"{spec.source}, line {line}" if line else spec.source, field=field) from None
+
+
+@dataclass(frozen=True)
+class IssueLayout:
+    """An issue whose legends are resolved and whose pages are laid out."""
+
+    spec: Spec
+    pages: tuple[Page, ...]
+    legends: tuple[ResolvedLegend, ...]
+
+    def check_fit(self, holder: Holder) -> None:
+        """Raise :class:`FitError` if a field of *holder*'s certificate does not fit (validation)."""
+        values = certificate_values(holder)
+        try:
+            for page in self.pages:
+                for field in page.fields:
+                    check_field(field, values, holder.certificate_number)
+        except CertgenError as exc:
+            if holder.source:
+                exc.where = f"{holder.source}: {exc.where}" if exc.where else holder.source
+            raise
+
+
+def lay_out(spec: Spec, legends: Sequence[ResolvedLegend] | None = None) -> IssueLayout:
+    """Check the spec's files, resolve its legends (unless given, already resolved) and lay out
+    its pages.
+
+    :raises SpecError: for an unknown template, a legend template's missing parameter, a legend
+        that no template prints, or a missing or misplaced image.
+    :raises TemplateError: when a template fails to expand or describes a bad layout.
+    :raises FitError: when static text (a legend, a clause) does not fit its box.
+    """
+    check_files(spec)
+    log.info("Step 1 - Resolving legends")
+    resolved = list(legends) if legends is not None else resolve_legends(spec)
+    context = {**template_context(spec), "legends": resolved}
+    env = environment(search_path(spec))
+    pages = []
+    log.info("Step 2 - Expanding and laying out templates")
+    for key, name in spec.page_templates():
+        try:
+            xml = expand(env, f"{name}{LAYOUT_SUFFIX}", {**context, "side": key})
+        except TemplateNotFound as exc:
+            missing = str(exc.name or name)
+            if missing.removesuffix(LAYOUT_SUFFIX) != name:
+                raise SpecError(
+                    f"template {name!r} includes {missing!r}, which does not exist", file=spec.source, field=f"templates.{key}"
+                ) from None
+            known = ", ".join(available_templates(search_path(spec), LAYOUT_SUFFIX))
+            raise SpecError(
+                f"no layout template named {name!r} (available: {known})",
+                file=spec.source,
+                field=f"templates.{key}",
+            ) from None
+        pages.append(layout_page(xml, template=f"{name}{LAYOUT_SUFFIX}", base_dir=spec.base_dir))
+    _check_legends_printed(spec, resolved, pages)
+    if not spec.art.enabled:
+        pages = [without_art(page) for page in pages]
+    return IssueLayout(spec, tuple(pages), tuple(resolved))
