@@ -14,6 +14,26 @@ layout, once per issue) → :meth:`PreparedIssue.render` (per certificate:
 fill the fields, draw the PDF).  :func:`validate` checks a spec, holder
 data and certificate PDFs against the rules in :data:`RULES`; rendering
 runs the same rules first and raises :class:`ValidationError` on errors.
+
+The modules are stages, each importing only the stages below it (``tests/test_architecture.py``
+checks it), lowest first:
+
+| stage | modules | what it does |
+|---|---|---|
+| base | errors, units, words, resources, version, files, pdftext | helpers with no certgen stage beneath: errors, units, numbers in words, bundled files, atomic output, PDF text reading |
+| model | model | identifiers (CUSIP, ISIN, certificate numbers), a certificate's holder and values |
+| spec | spec, assets | spec and holder files read and checked; where a spec's images may come from |
+| templating | templating | Jinja (sandboxed) expands layout and legend templates |
+| fonts | fonts, cidfont | certgen's fonts: metrics, CID subsets |
+| layout | layout | XML layouts to positioned elements; text broken into lines and fitted; the field map |
+| drawing | drawing | the PDF: static parts as Form XObjects, each certificate's page |
+| signing | signing | QR payloads and keys, PDF signatures, ``certgen verify`` |
+| issue | issue | an issue laid out: legends resolved, templates expanded, pages laid out |
+| validation | validation | the rules on specs, holder data and PDFs |
+| pipeline | pipeline | :func:`prepare`: a validated, laid-out issue that prints |
+| register | register | the certificate register |
+| batch | batch | a transfer agent's run: print files, manifest, control report |
+| cli | cli, __main__ | the command line |
 """
 
 from __future__ import annotations
@@ -33,11 +53,13 @@ from .errors import (
     TemplateError as TemplateError,
     ValidationError as ValidationError,
 )
+from .drawing import PrintOptions as PrintOptions
 from .model.certificate import Holder as Holder
 from .pipeline import (
     PreparedIssue as PreparedIssue,
     RenderedCertificate as RenderedCertificate,
     prepare as prepare,
+    verify as verify,
 )
 from .spec import load_spec as load_spec, spec_json_schema as spec_json_schema
 from .spec.holders import iter_holders as iter_holders, load_holders as load_holders
@@ -65,6 +87,7 @@ __all__ = [
     "Holder",
     "HolderDataError",
     "PreparedIssue",
+    "PrintOptions",
     "RenderError",
     "RenderedCertificate",
     "Report",
@@ -85,8 +108,10 @@ __all__ = [
     "render",
     "spec_json_schema",
     "validate",
+    "verify",
     "verify_file",
     "verify_payload",
+    "verify_signed_pdf",
 ]
 
 
@@ -99,16 +124,22 @@ _LAZY = {
     "RegisterError": "register",
     "open_register": "register",
     "SigningKeyError": "signing",
-    "Verdict": "verify",
-    "verify_file": "verify",
-    "verify_payload": "verify",
+    "Verdict": "signing.verify",
+    "verify_file": "signing.verify",
+    "verify_payload": "signing.verify",
+    "verify_signed_pdf": "signing.verify",
 }
 
 if TYPE_CHECKING:
     from .batch import BatchOptions as BatchOptions, BatchResult as BatchResult, render_batch as render_batch
     from .register import Register as Register, RegisterError as RegisterError, open_register as open_register
     from .signing import SigningKeyError as SigningKeyError
-    from .signing.verify import Verdict as Verdict, verify_file as verify_file, verify_payload as verify_payload
+    from .signing.verify import (
+        Verdict as Verdict,
+        verify_file as verify_file,
+        verify_payload as verify_payload,
+        verify_signed_pdf as verify_signed_pdf,
+    )
 
 
 def __getattr__(name: str) -> Any:

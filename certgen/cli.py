@@ -580,42 +580,15 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
     A PDF's digital signature, if it has one, must hold too (and with --spec, be by the
     spec's pdf_signature.certificate); a spec without qr: checks the signature alone.
     """
-    from .signing import load_public_key, read_key_file
-    from .signing.verify import code_only, verify_file, verify_payload
+    from .pipeline import verify as verify_certificate
 
     if (file is None) == (payload is None):
         raise click.UsageError("give FILE (a PDF or an image) or --payload STRING")
     if (key_path is None) == (spec_path is None):
         raise click.UsageError("give the public key: --key PEM, or --spec SPEC (its qr.public_key)")
-    fields = None
-    pdf_certificate = None
-    if spec_path is not None:
-        spec = load_spec(spec_path)
-        if spec.pdf_signature is not None:
-            from .signing.pades import certificate_der
-
-            pdf_certificate = certificate_der(spec)
-        if spec.qr is None:
-            if pdf_certificate is None:
-                raise CertgenError("the spec has neither a qr: nor a pdf_signature: section: nothing to verify with", spec.locate())
-            if file is None:
-                raise click.UsageError("the spec prints no QR code (no qr: section), so there is no payload to verify: give a PDF")
-            from .signing.verify import verify_signed_pdf
-
-            _answer([verify_signed_pdf(file, pdf_certificate)], fmt)
-        key_file = spec.base_dir / spec.qr.public_key
-        where = spec.locate("qr.public_key")
-        fields = _face_fields(spec)
-    else:
-        assert key_path is not None
-        key_file, where = key_path, str(key_path)
-    public_key = load_public_key(read_key_file(key_file, "public key", where), where)
-    if payload is not None:
-        verdicts = [code_only(verify_payload(payload, public_key), "a payload string")]
-    else:
-        assert file is not None
-        verdicts = verify_file(file, public_key, fields=fields, pdf_certificate=pdf_certificate)
-    _answer(verdicts, fmt)
+    if payload is not None and spec_path is not None and load_spec(spec_path).qr is None:
+        raise click.UsageError("the spec prints no QR code (no qr: section), so there is no payload to verify: give a PDF")
+    _answer(verify_certificate(file, spec=spec_path, key=key_path, payload=payload), fmt)
 
 
 def _answer(verdicts: Any, fmt: str) -> NoReturn:
@@ -630,11 +603,6 @@ def _answer(verdicts: Any, fmt: str) -> NoReturn:
         for verdict in verdicts:
             click.echo(printable(str(verdict)))
     sys.exit(worst(verdicts))
-
-
-def _face_fields(spec: Any) -> Any:
-    """The variable fields of the issue's face (its layout), without its signing key."""
-    return prepare(spec, validate=False, sign=False).pages[0].fields
 
 
 @cli.group(name="keys")

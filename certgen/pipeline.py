@@ -63,8 +63,9 @@ from .templating.filters import paragraphs
 
 if TYPE_CHECKING:
     from .signing.pades import DocumentSigner
+    from .signing.verify import Verdict
 
-__all__ = ["PreparedIssue", "RenderedCertificate", "prepare", "resolve_legends"]
+__all__ = ["PreparedIssue", "RenderedCertificate", "prepare", "resolve_legends", "verify"]
 
 
 log = logging.getLogger("certgen")
@@ -306,3 +307,55 @@ class _BlankValues(dict):  # type: ignore[type-arg]
         return ""
 
 
+def verify(
+    file: str | PathLike[str] | None = None,
+    *,
+    spec: Spec | str | PathLike[str] | Mapping[str, Any] | None = None,
+    key: str | PathLike[str] | None = None,
+    payload: str | None = None,
+) -> list[Verdict]:
+    """Is a certificate authentic?  ``certgen verify``'s decisions, for a library caller.
+
+    :param file: a certificate PDF or a scanned image (PNG, JPEG...); or give *payload*.
+    :param spec: the issue's spec: its ``qr.public_key``, its face's layout (each field compared
+        in its own box) and its ``pdf_signature.certificate``; a spec without ``qr:`` judges a
+        PDF by its digital signature alone.
+    :param key: the public key (PEM file) instead of a spec.
+    :param payload: a payload string (what a phone's scanner shows) instead of a file.
+    :returns: one :class:`~certgen.signing.verify.Verdict` per certificate found.
+    :raises TypeError: unless exactly one of *file*/*payload* and one of *spec*/*key* is given.
+    :raises CertgenError: for a spec or key that cannot be read.
+    """
+    from .signing import load_public_key, read_key_file
+    from .signing.verify import code_only, verify_file, verify_payload, verify_signed_pdf
+
+    if (file is None) == (payload is None):
+        raise TypeError("give a file (a PDF or an image) or a payload string")
+    if (key is None) == (spec is None):
+        raise TypeError("give the public key: key= (a PEM file) or spec= (its qr.public_key)")
+    fields = None
+    pdf_certificate = None
+    if spec is not None:
+        loaded = spec if isinstance(spec, Spec) else load_spec(spec)
+        if loaded.pdf_signature is not None:
+            from .signing.pades import certificate_der
+
+            pdf_certificate = certificate_der(loaded)
+        if loaded.qr is None:
+            if pdf_certificate is None:
+                raise CertgenError("the spec has neither a qr: nor a pdf_signature: section: nothing to verify with", loaded.locate())
+            if file is None:
+                raise CertgenError(
+                    "the spec prints no QR code (no qr: section), so there is no payload to verify: give a PDF", loaded.locate()
+                )
+            return [verify_signed_pdf(file, pdf_certificate)]
+        key_file, where = loaded.base_dir / loaded.qr.public_key, loaded.locate("qr.public_key")
+        fields = lay_out(loaded).pages[0].fields  # the face's layout, without reading the signing key
+    else:
+        assert key is not None
+        key_file, where = Path(key), str(key)
+    public_key = load_public_key(read_key_file(key_file, "public key", where), where)
+    if payload is not None:
+        return [code_only(verify_payload(payload, public_key), "a payload string")]
+    assert file is not None
+    return verify_file(file, public_key, fields=fields, pdf_certificate=pdf_certificate)

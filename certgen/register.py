@@ -400,7 +400,7 @@ class Register:
 
     # -- securities -----------------------------------------------------------
 
-    def security_id(self, conn: Connection, key: str, issuer: str, title: str, prefix: str) -> int:
+    def _security_id(self, conn: Connection, key: str, issuer: str, title: str, prefix: str) -> int:
         """The security's id, adding it on first use."""
         row = conn.execute(select(securities.c.id).where(securities.c.key == key)).first()
         # The securities, read without the index on their keys (a handful of rows): a damaged
@@ -426,16 +426,11 @@ class Register:
             return int(row[0])
         return int(result.inserted_primary_key[0])
 
-    def next_number(self, conn: Connection, security_id: int) -> int:
+    def _next_number(self, conn: Connection, security_id: int) -> int:
         """The number the security's sequence allocates next."""
         return int(conn.execute(select(securities.c.next_number).where(securities.c.id == security_id)).scalar_one())
 
-    def allocate(self, conn: Connection, security_id: int, count: int, width: int = 6) -> list[str]:
-        """Take the next *count* numbers of the security's sequence (inside the caller's transaction)."""
-        prefix, first = self.allocate_range(conn, security_id, count)
-        return [format_number(prefix, first + i, width) for i in range(count)]
-
-    def allocate_range(self, conn: Connection, security_id: int, count: int) -> tuple[str, int]:
+    def _allocate_range(self, conn: Connection, security_id: int, count: int) -> tuple[str, int]:
         """Take the next *count* numbers of the security's sequence (inside the caller's transaction):
         the prefix and the first number's value (the others follow it)."""
         row = conn.execute(
@@ -445,11 +440,7 @@ class Register:
         conn.execute(update(securities).where(securities.c.id == security_id).values(next_number=first + count))
         return prefix, first
 
-    def used(self, conn: Connection, security_id: int, numbers: Iterable[str]) -> dict[str, str]:
-        """Which of *numbers* the register already holds (in any spelling), with their states."""
-        return {number: state for number, (_, state) in self.taken(conn, security_id, numbers).items()}
-
-    def taken(self, conn: Connection, security_id: int, numbers: Iterable[str]) -> dict[str, tuple[str, str]]:
+    def _taken(self, conn: Connection, security_id: int, numbers: Iterable[str]) -> dict[str, tuple[str, str]]:
         """Which of *numbers* the register already holds in any spelling of the same number
         (:func:`~certgen.model.identifiers.canonical_number`): each with the register's spelling
         and its state."""
@@ -473,7 +464,7 @@ class Register:
         flush()
         return found
 
-    def reserve(
+    def _reserve(
         self,
         conn: Connection,
         security_id: int,
@@ -530,27 +521,23 @@ class Register:
 
     # -- batches --------------------------------------------------------------
 
-    def find_batch(self, conn: Connection, job_key: str) -> dict[str, Any] | None:
+    def _find_batch(self, conn: Connection, job_key: str) -> dict[str, Any] | None:
         row = conn.execute(select(batches).where(batches.c.job_key == job_key)).mappings().first()
         return dict(row) if row else None
 
-    def batches_in(self, conn: Connection, output_dir: str) -> list[dict[str, Any]]:
-        rows = conn.execute(select(batches).where(batches.c.output_dir == output_dir).order_by(batches.c.id)).mappings()
-        return [dict(r) for r in rows]
-
-    def add_batch(self, conn: Connection, **values: Any) -> int:
+    def _add_batch(self, conn: Connection, **values: Any) -> int:
         result = conn.execute(batches.insert().values(state="printing", created_at=_now(), **values))
         return int(result.inserted_primary_key[0])
 
-    def batch_numbers(self, conn: Connection, batch_id: int) -> list[str]:
+    def _batch_numbers(self, conn: Connection, batch_id: int) -> list[str]:
         query = select(certificates.c.number).where(certificates.c.batch_id == batch_id).order_by(certificates.c.seq)
         return [r[0] for r in conn.execute(query)]
 
-    def recorded_files(self, conn: Connection, batch_id: int) -> dict[str, dict[str, Any]]:
+    def _recorded_files(self, conn: Connection, batch_id: int) -> dict[str, dict[str, Any]]:
         rows = conn.execute(select(files).where(files.c.batch_id == batch_id)).mappings()
         return {r["name"]: dict(r) for r in rows}
 
-    def record_file(
+    def _record_file(
         self, conn: Connection, batch_id: int, name: str, sha256: str, size: int, pages: int, numbers: Sequence[str], first: int
     ) -> None:
         """Record a written print file and mark its certificates issued (one transaction, the caller's).
@@ -558,7 +545,7 @@ class Register:
         :param first: the position in the batch's print order of the file's first certificate
             (a file's certificates are consecutive).
         """
-        now = self.add_file(conn, batch_id, name, sha256, size, pages, len(numbers))
+        now = self._add_file(conn, batch_id, name, sha256, size, pages, len(numbers))
         result = conn.execute(
             update(certificates)
             .where(
@@ -577,7 +564,7 @@ class Register:
                 register=self.name,
             )
 
-    def add_file(self, conn: Connection, batch_id: int, name: str, sha256: str, size: int, pages: int, count: int) -> dt.datetime:
+    def _add_file(self, conn: Connection, batch_id: int, name: str, sha256: str, size: int, pages: int, count: int) -> dt.datetime:
         """Record a written print file (its certificates recorded issued by :meth:`reserve`, or by
         :meth:`record_file`); returns the time recorded."""
         now = _now()
@@ -586,17 +573,17 @@ class Register:
         )
         return now
 
-    def finish_batch(self, conn: Connection, batch_id: int) -> None:
+    def _finish_batch(self, conn: Connection, batch_id: int) -> None:
         conn.execute(update(batches).where(batches.c.id == batch_id).values(state="done", finished_at=_now()))
 
     # -- the job running in an output folder --------------------------------------
 
-    def running_job(self, conn: Connection, output_dir: str) -> dict[str, Any] | None:
+    def _running_job(self, conn: Connection, output_dir: str) -> dict[str, Any] | None:
         """Who runs the batch job in *output_dir* (pid, host, started_at, job_key), if one is recorded."""
         row = conn.execute(select(running_jobs).where(running_jobs.c.output_dir == output_dir)).mappings().first()
         return dict(row) if row else None
 
-    def set_running_job(self, conn: Connection, output_dir: str, owner: Mapping[str, Any] | None) -> None:
+    def _set_running_job(self, conn: Connection, output_dir: str, owner: Mapping[str, Any] | None) -> None:
         """Record the job now running in *output_dir* (``job_key``, ``pid``, ``host``,
         ``started_at``), replacing any record; None: no job runs there any more."""
         conn.execute(running_jobs.delete().where(running_jobs.c.output_dir == output_dir))

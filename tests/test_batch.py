@@ -130,7 +130,7 @@ def test_the_register_refuses_a_duplicate_number_at_the_database(tmp_path: Path,
     with _register(register_url, out) as reg:
         with pytest.raises(RegisterError, match="would use a certificate number twice"):
             with reg.transaction() as conn:
-                reg.reserve(conn, 1, 1, [("PB 0001", "X", 1, "f.pdf", 1)])
+                reg._reserve(conn, 1, 1, [("PB 0001", "X", 1, "f.pdf", 1)])
 
 
 def test_a_bad_holder_file_is_refused_as_a_whole_every_bad_row_listed(tmp_path: Path, run_cli: Any) -> None:
@@ -381,8 +381,8 @@ def test_numbers_allocated_elsewhere_while_printing_are_not_printed(
 
     def other_station_first(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         with Register(register) as other, other.transaction() as conn:
-            security = other.security_id(conn, self.security_key, "THORNBURG", "Series B", "PB")
-            other.allocate_range(conn, security, 2)  # PB-000001 and PB-000002 go to the other station
+            security = other._security_id(conn, self.security_key, "THORNBURG", "Series B", "PB")
+            other._allocate_range(conn, security, 2)  # PB-000001 and PB-000002 go to the other station
         return reserve(self, *args, **kwargs)
 
     monkeypatch.setattr(batch_module._Job, "_reserve", other_station_first)
@@ -477,7 +477,7 @@ def test_the_register_names_a_job_still_running_whose_lock_file_was_removed(tmp_
         with Register(out / "register.sqlite") as reg, reg.transaction() as conn:
             started = dt.datetime.now(dt.UTC)
             owner = {"job_key": "cd" * 32, "pid": other.pid, "host": socket.gethostname(), "started_at": started}
-            reg.set_running_job(conn, str(out.resolve()), owner)
+            reg._set_running_job(conn, str(out.resolve()), owner)
         with pytest.raises(certgen.RenderError, match=f"in use by another certgen batch \\(pid {other.pid} on "):
             render_batch(SAMPLE_SPEC, holders, out, workers=1)
         assert not list(out.glob("certificates-*")) and not (out / ".certgen-batch.lock").exists()
@@ -486,7 +486,7 @@ def test_the_register_names_a_job_still_running_whose_lock_file_was_removed(tmp_
         other.wait()
     assert render_batch(SAMPLE_SPEC, holders, out, workers=1).written == 1
     with Register(out / "register.sqlite") as reg, reg.transaction() as conn:
-        assert reg.running_job(conn, str(out.resolve())) is None
+        assert reg._running_job(conn, str(out.resolve())) is None
 
 
 def test_only_batch_temporaries_are_cleaned_not_other_programs(tmp_path: Path) -> None:

@@ -151,7 +151,7 @@ def test_files_recorded_but_not_yet_renamed_are_renamed_on_rerun(tmp_path: Path,
         assert len(temporaries) == COUNT // CHUNK and not list(out.glob("certificates-*.pdf"))  # ... not renamed
         assert (out / ".certgen-batch.lock").exists()  # the dead run's lock file: its lock went with it
         with Register(out / "register.sqlite") as reg, reg.transaction() as conn:
-            assert reg.running_job(conn, str(out.resolve())) is not None
+            assert reg._running_job(conn, str(out.resolve())) is not None
     else:
         assert temporaries == [] and len(list(out.glob("certificates-*.pdf"))) == COUNT // CHUNK  # renamed on the way out
     rerun = subprocess.run(_command(holders, out, None, 1), capture_output=True, text=True)
@@ -159,7 +159,7 @@ def test_files_recorded_but_not_yet_renamed_are_renamed_on_rerun(tmp_path: Path,
     _check_consistent(out, None)
     assert not (out / ".certgen-batch.lock").exists()
     with Register(out / "register.sqlite") as reg, reg.transaction() as conn:
-        assert reg.running_job(conn, str(out.resolve())) is None
+        assert reg._running_job(conn, str(out.resolve())) is None
 
 
 def _batch(spec: Path, holders: Path, out: Path, *extra: str) -> list[str]:

@@ -93,7 +93,7 @@ def test_the_database_refuses_a_second_spelling_and_the_sequence_moves_past_ever
     with Register(shared_register) as reg:
         # Past the batch's check: the unique index refuses it.
         with pytest.raises(RegisterError, match="would use a certificate number twice"), reg.transaction() as conn:
-            reg.reserve(conn, 1, 1, [("PB-000007", "X", 1, "f.pdf", 1)])
+            reg._reserve(conn, 1, 1, [("PB-000007", "X", 1, "f.pdf", 1)])
         assert reg.change("void", ["PB-000007"], note="by another spelling") == 1
         assert [(r.number, r.state) for r in reg.records()] == [("pb 7", "voided")]
     allocated = render_batch(SAMPLE_SPEC, holders_file(tmp_path, 1), tmp_path / "two", register=shared_register, workers=1)

@@ -228,7 +228,7 @@ class _Job:
         """What a failed or killed run left: recorded files still at their temporary names are
         renamed, other temporary files deleted.  Returns the job's batch, if it has one."""
         with self.reg.transaction() as conn:
-            batch = self.reg.find_batch(conn, self.key)
+            batch = self.reg._find_batch(conn, self.key)
         if batch is not None:
             self._finish_renames(int(batch["id"]))
         self._remove_stale_temporaries()
@@ -242,7 +242,7 @@ class _Job:
             batch, rendered, numbers, recorded_at_once = self._plan(renderer, progress)
         else:
             with self.reg.transaction() as conn:
-                numbers = self.reg.batch_numbers(conn, int(batch["id"]))
+                numbers = self.reg._batch_numbers(conn, int(batch["id"]))
         batch_id = int(batch["id"])
         plan = chunks(len(numbers), self.options.chunk_size)
         if recorded_at_once:  # every file printed and recorded
@@ -255,7 +255,7 @@ class _Job:
         _discard(rendered)
         written, adopted = 0, 0
         with self.reg.transaction() as conn:
-            recorded = self.reg.recorded_files(conn, batch_id)
+            recorded = self.reg._recorded_files(conn, batch_id)
         if batch["state"] == "done":
             missing = self._check_recorded(plan, recorded)
             if not missing:
@@ -289,7 +289,7 @@ class _Job:
         self._rename(rendered)
         with self.reg.transaction() as conn:
             for chunk, outcome in rendered:
-                self.reg.record_file(
+                self.reg._record_file(
                     conn, batch_id, chunk.name, outcome.sha256, outcome.size, outcome.pages, numbers[chunk.start : chunk.stop], chunk.start
                 )
         written = sum(outcome.temporary is not None for _, outcome in rendered)
@@ -309,7 +309,7 @@ class _Job:
         """Files the register records but a killed run had not yet renamed: their temporary
         copies (fsynced before the record was committed) take their names."""
         with self.reg.transaction() as conn:
-            recorded = self.reg.recorded_files(conn, batch_id)
+            recorded = self.reg._recorded_files(conn, batch_id)
         renamed = False
         for name, entry in sorted(recorded.items()):
             path = self.out_dir / name
@@ -369,8 +369,8 @@ class _Job:
         if errors:
             raise ValidationError(errors)
         with self.reg.transaction() as conn:
-            security_id = self.reg.security_id(conn, self.security_key, spec.issuer.name, security.title, security.certificate_prefix)
-            next_number = self.reg.next_number(conn, security_id)
+            security_id = self.reg._security_id(conn, self.security_key, spec.issuer.name, security.title, security.certificate_prefix)
+            next_number = self.reg._next_number(conn, security_id)
         self._planned_first = next_number  # the first number the files print, when allocated
         total = count_rows(self.holders_path)
         files = max(1, -(-total // self.options.chunk_size))
@@ -476,7 +476,7 @@ class _Job:
         with self.reg.transaction() as conn:
             if self.numbered:
                 # In any spelling: PB-5 or pb 000005 is PB-000005 (canonical_number).
-                taken = self.reg.taken(conn, security_id, (e[0] for e in entries))
+                taken = self.reg._taken(conn, security_id, (e[0] for e in entries))
                 if taken:
                     shown = dict(list(taken.items())[:5])
                     sources = {h.certificate_number: h.source for _, h, _ in self._rows() if h is not None and h.certificate_number in shown}
@@ -492,12 +492,12 @@ class _Job:
                         register=self.reg.name,
                     )
             else:
-                prefix, first = self.reg.allocate_range(conn, security_id, len(entries))
+                prefix, first = self.reg._allocate_range(conn, security_id, len(entries))
                 if first != self._planned_first or prefix != self.spec.security.certificate_prefix:
                     width = self.options.number_width
                     entries = [(format_number(prefix, first + i, width), e[1], e[2]) for i, e in enumerate(entries)]
             written = {chunk.name: outcome.sha256 for chunk, outcome in rendered} if [e[0] for e in entries] == printed else None
-            batch_id = self.reg.add_batch(
+            batch_id = self.reg._add_batch(
                 conn,
                 security_id=security_id,
                 job_key=self.key,
@@ -515,11 +515,11 @@ class _Job:
                         number, registration, amount = entries[chunk.start + offset]
                         yield number, registration, amount, name, pages[offset][0]
 
-            self.reg.reserve(conn, security_id, batch_id, rows(), check_sequence=self.numbered, written=written)
+            self.reg._reserve(conn, security_id, batch_id, rows(), check_sequence=self.numbered, written=written)
             if written is not None:
                 for chunk, outcome in rendered:
-                    self.reg.add_file(conn, batch_id, chunk.name, outcome.sha256, outcome.size, outcome.pages, chunk.count)
-            batch = self.reg.find_batch(conn, self.key)
+                    self.reg._add_file(conn, batch_id, chunk.name, outcome.sha256, outcome.size, outcome.pages, chunk.count)
+            batch = self.reg._find_batch(conn, self.key)
         assert batch is not None
         return batch, [e[0] for e in entries], written is not None
 
@@ -644,7 +644,7 @@ class _Job:
                 fresh.lines.close()
         write_control_report(self.out_dir, summary, self.issue.sign_pdf, tag=self.tag)
         with self.reg.transaction() as conn:
-            self.reg.finish_batch(conn, batch_id)
+            self.reg._finish_batch(conn, batch_id)
 
     def _pages(self, count: int) -> list[list[int]]:
         """Each certificate's page numbers in a file of *count* certificates (the same for every
@@ -656,8 +656,8 @@ class _Job:
 
     def _summary(self, batch_id: int) -> BatchSummary:
         with self.reg.transaction() as conn:
-            batch = self.reg.find_batch(conn, self.key)
-            recorded = self.reg.recorded_files(conn, batch_id)
+            batch = self.reg._find_batch(conn, self.key)
+            recorded = self.reg._recorded_files(conn, batch_id)
         assert batch is not None
         return self._summary_of(batch_id, batch["created_at"], [recorded[name] for name in sorted(recorded)], self.reg.batch_entries(batch_id))
 

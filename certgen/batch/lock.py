@@ -131,10 +131,10 @@ class FolderLock:
         that is still running."""
         folder = str(self.folder)
         with register.transaction() as conn:
-            other = register.running_job(conn, folder)
+            other = register._running_job(conn, folder)
             if other is not None and _still_running(other):
                 raise _busy(self.folder, other)
-            register.set_running_job(conn, folder, self.owner)
+            register._set_running_job(conn, folder, self.owner)
         self._register = register
 
     def forget(self) -> None:
@@ -142,7 +142,7 @@ class FolderLock:
         register, self._register = self._register, None
         if register is not None:
             with register.transaction() as conn:
-                register.set_running_job(conn, str(self.folder), None)
+                register._set_running_job(conn, str(self.folder), None)
 
 
 def _read_owner(fd: int) -> dict[str, Any] | None:

@@ -24,78 +24,14 @@ from ..layout.elements import Artwork, Line, Page
 from ..layout.artwork import load_artwork
 from .artwork import define_artwork
 from .canvas import ShellCanvas, define_tiles, draw_element, patterns_of
+from .document import BLEED, DocumentInfo, FilledPage, PrintOptions, print_sequence
 
-__all__ = ["DocumentInfo", "FilledPage", "PrintOptions", "print_sequence", "static_shell", "write_pdf"]
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    """Metadata of the PDF document."""
-
-    title: str
-    author: str
-    subject: str = ""
-    creator: str = "certgen"
+__all__ = ["BLEED", "DocumentInfo", "FilledPage", "PrintOptions", "print_sequence", "static_shell", "write_pdf"]
 
 
 # The static part is drawn with ReportLab's module-wide settings changed (no
 # ASCII85 for its streams), so drawing it is serialised; it happens once per issue.
 _SHELL_LOCK = threading.Lock()
-
-#: The fields of one page of one certificate, laid out: (field index, lines) pairs.
-FilledPage = Sequence[tuple[int, list[Line]]]
-
-#: Room around the trimmed page for crop marks, in points (a quarter inch).
-BLEED = 18.0
-
-
-@dataclass(frozen=True)
-class PrintOptions:
-    """How a print file lays its certificates out on the printer's sheets.
-
-    :param order: ``duplex``: each certificate's pages in turn, padded with a
-        blank page to an even count so every certificate starts on the front
-        of a sheet; ``simplex``: every certificate's first page, then every
-        second page, in the same order (the stack is turned and fed again);
-        ``pages``: each certificate's pages in turn, nothing added (a file per
-        certificate, an archive).
-    :param banner: lines of a job banner page printed first (its back left
-        blank in duplex).
-    :param crop_marks: the sheet is a quarter inch larger all round, with crop
-        marks at the corners of the page (its TrimBox).
-    :param fields_only: overlay mode, for pre-printed security paper: only the
-        variable fields are printed, none of the static art or text.
-    :param offset: overlay calibration, in points: added to every field's
-        position (positive x to the right, positive y up).
-    """
-
-    order: str = "duplex"
-    banner: tuple[str, ...] = ()
-    crop_marks: bool = False
-    fields_only: bool = False
-    offset: tuple[float, float] = (0.0, 0.0)
-
-
-def print_sequence(count: int, sides: int, options: PrintOptions) -> list[tuple[int, int] | None]:
-    """The pages of a print file in order: ``(certificate, side)``, or ``None`` for a blank or banner page.
-
-    The banner (when there is one) is the first entry, as ``None``.
-    """
-    out: list[tuple[int, int] | None] = []
-    duplex = options.order == "duplex"
-    if options.banner:
-        out.append(None)
-        if duplex:
-            out.append(None)
-    if duplex or options.order == "pages":
-        for cert in range(count):
-            out.extend((cert, side) for side in range(sides))
-            if sides % 2 and duplex:
-                out.append(None)
-    else:
-        for side in range(sides):
-            out.extend((cert, side) for cert in range(count))
-    return out
 
 
 def write_pdf(

@@ -209,7 +209,7 @@ def write_print_file(
     :param overlay: a word printed large across each face, over everything (SPECIMEN).
     :returns: the number of certificates written.
     """
-    from . import BLEED, print_sequence
+    from .document import BLEED, print_sequence
 
     batch = list(certificates)
     margin = BLEED if options.crop_marks else 0.0

@@ -20,9 +20,8 @@ from typing import Any
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from stdnum import cusip as stdnum_cusip
-
 from ..model.certificate import Holder
+from ..model.identifiers import cusip_check_digit
 from ..spec.schema import Spec
 from ..words import in_figures
 from .engine import ERROR, WARNING, Finding, Scope, as_excerpt, rule
@@ -384,11 +383,11 @@ def _check_cusip(here: str, at: dict[str, Any], text: str, spec: Spec | None, is
         return
     printed = "".join(found.group(1).split())
     if len(printed) == 9:
-        if stdnum_cusip.calc_check_digit(printed[:8]) != printed[8]:
+        expected_digit = cusip_check_digit(printed[:8])
+        if expected_digit != printed[8]:
             yield CUSIP.finding(
                 here,
-                f"the printed CUSIP {found.group(1)} has check digit {printed[8]!r}; {printed[:8]} gives "
-                f"{stdnum_cusip.calc_check_digit(printed[:8])!r}",
+                f"the printed CUSIP {found.group(1)} has check digit {printed[8]!r}; {printed[:8]} gives {expected_digit!r}",
                 **at,
             )
     elif issued:

@@ -14,11 +14,8 @@ from typing import Any
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from stdnum import cusip as stdnum_cusip
-from stdnum import isin as stdnum_isin
-from stdnum.exceptions import InvalidChecksum, ValidationError as StdnumError
-
 from ..model.certificate import format_date
+from ..model.identifiers import cusip_problem, isin_problem
 from ..spec.schema import US_STATES, Spec
 from .engine import ERROR, INFO, WARNING, Finding, Scope, as_excerpt, rule
 from .profiles import StateProfile, profile_for
@@ -582,25 +579,20 @@ def _check_cusip(ctx: _Context) -> Iterator[Finding]:
                 **where,
             )
         return
-    if len(value) != 9 or not re.fullmatch(r"[0-9A-Z*@#]{9}", value):
+    problem = cusip_problem(value)
+    if problem is not None and problem.kind == "check":
+        yield CUSIP_CHECK.finding(
+            ctx.loc(field),
+            f"CUSIP {value!r} has check digit {value[8]!r}, but {value[:8]} gives {problem.expected!r}: "
+            "check the number against the CUSIP assignment",
+            **where,
+        )
+    elif problem is not None:
         yield CUSIP_FORMAT.finding(
             ctx.loc(field),
             f"{value!r} is not a CUSIP: give 9 letters or digits (or the 6-character issuer number on a form)",
             **where,
         )
-        return
-    try:
-        stdnum_cusip.validate(value)
-    except InvalidChecksum:
-        expected = stdnum_cusip.calc_check_digit(value[:8])
-        yield CUSIP_CHECK.finding(
-            ctx.loc(field),
-            f"CUSIP {value!r} has check digit {value[8]!r}, but {value[:8]} gives {expected!r}: "
-            "check the number against the CUSIP assignment",
-            **where,
-        )
-    except StdnumError as exc:
-        yield CUSIP_FORMAT.finding(ctx.loc(field), f"{value!r} is not a CUSIP ({exc})", **where)
 
 
 def _check_isin(ctx: _Context) -> Iterator[Finding]:
@@ -609,26 +601,21 @@ def _check_isin(ctx: _Context) -> Iterator[Finding]:
         return
     field = "security.isin"
     where = ctx.at(field)
-    if not re.fullmatch(r"[A-Z]{2}[0-9A-Z]{9}[0-9]", value):
+    problem = isin_problem(value)
+    if problem is not None and problem.kind == "check":
+        yield ISIN_CHECK.finding(
+            ctx.loc(field),
+            f"ISIN {value!r} has check digit {value[11]!r}, but {value[:11]} gives {problem.expected!r}",
+            **where,
+        )
+        return
+    if problem is not None:
         yield ISIN_FORMAT.finding(
             ctx.loc(field),
             f"{value!r} is not an ISIN: 2-letter country code, 9-character national number, check digit "
             "(e.g. US0378331005)",
             **where,
         )
-        return
-    try:
-        stdnum_isin.validate(value)
-    except InvalidChecksum:
-        expected = stdnum_isin.calc_check_digit(value[:11])
-        yield ISIN_CHECK.finding(
-            ctx.loc(field),
-            f"ISIN {value!r} has check digit {value[11]!r}, but {value[:11]} gives {expected!r}",
-            **where,
-        )
-        return
-    except StdnumError as exc:
-        yield ISIN_FORMAT.finding(ctx.loc(field), f"{value!r} is not an ISIN ({exc})", **where)
         return
     cusip = ctx.spec.security.cusip
     if cusip and value[:2] in ("US", "CA"):
