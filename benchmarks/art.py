@@ -22,15 +22,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import certgen  # noqa: E402
 from batch import write_holders  # noqa: E402
 from specs import variant  # noqa: E402
+
+import certgen  # noqa: E402
 
 
 def run(spec: Path, holders: Path, repeat: int) -> tuple[float, int]:
     best = float("inf")
     size = 0
-    for attempt in range(repeat):
+    for _ in range(repeat):
         with tempfile.TemporaryDirectory() as out:
             start = time.perf_counter()
             certgen.render_batch(spec, holders, out, workers=1)
@@ -53,11 +54,17 @@ def main() -> None:
         code, code_size = run(variant(art=True, qr=True), holders, args.repeat)
     n = args.n
     print(f"{n} certificates, one worker, fastest of {args.repeat} runs")
-    print(f"  without art        {plain:6.2f} s  {plain / n * 1000:5.2f} ms a certificate  {plain_size / n / 1024:5.2f} KiB a certificate")
-    print(f"  with art           {art:6.2f} s  {art / n * 1000:5.2f} ms a certificate  {art_size / n / 1024:5.2f} KiB a certificate"
-          f"   art: {100 * (art / plain - 1):+.1f}% time")
-    print(f"  with art, QR code  {code:6.2f} s  {code / n * 1000:5.2f} ms a certificate  {code_size / n / 1024:5.2f} KiB a certificate"
-          f"   QR code: {(code - art) / n * 1000:+.2f} ms a certificate")
+    print(
+        f"  without art        {plain:6.2f} s  {plain / n * 1000:5.2f} ms a certificate  {plain_size / n / 1024:5.2f} KiB a certificate"
+    )
+    print(
+        f"  with art           {art:6.2f} s  {art / n * 1000:5.2f} ms a certificate  {art_size / n / 1024:5.2f} KiB a certificate"
+        f"   art: {100 * (art / plain - 1):+.1f}% time"
+    )
+    print(
+        f"  with art, QR code  {code:6.2f} s  {code / n * 1000:5.2f} ms a certificate  {code_size / n / 1024:5.2f} KiB a certificate"
+        f"   QR code: {(code - art) / n * 1000:+.2f} ms a certificate"
+    )
 
 
 if __name__ == "__main__":

@@ -42,8 +42,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from specs import variant  # noqa: E402
 
 SPEC = variant(art=True, qr=False)  # the sample as the reference draws it: no QR code
-NAMES = ["María José García-López", "CEDE & CO.", "John S Brown Mary B Brown JT TEN",
-         "First Fiduciary Trust Company of Baltimore, N.A., as Trustee of the Whitcombe Family Trust"]
+NAMES = [
+    "María José García-López",
+    "CEDE & CO.",
+    "John S Brown Mary B Brown JT TEN",
+    "First Fiduciary Trust Company of Baltimore, N.A., as Trustee of the Whitcombe Family Trust",
+]
 
 
 def write_holders(path: Path, n: int) -> None:
@@ -133,7 +137,12 @@ def scenario_reference(n: int, work: Path) -> dict[str, float]:
     started = time.perf_counter()
     reference.write_run(SPEC, n, work, chunk=500)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "cpu": cpu_seconds() - cpu, "bytes": folder_bytes(work, "reference-*.pdf"), "rss_mb": peak_rss_mb()}
+    return {
+        "seconds": seconds,
+        "cpu": cpu_seconds() - cpu,
+        "bytes": folder_bytes(work, "reference-*.pdf"),
+        "rss_mb": peak_rss_mb(),
+    }
 
 
 def scenario_each(kind: str, m: int, work: Path) -> dict[str, float]:
@@ -145,7 +154,10 @@ def scenario_each(kind: str, m: int, work: Path) -> dict[str, float]:
         import certgen
 
         issue = certgen.prepare(SPEC)
-        rows = [certgen.Holder(f"PB {i:05d}", f"{NAMES[i % 4]} {i}", i * 7 + 1, dt.date(2026, 11, 23)) for i in range(1, m + 1)]
+        rows = [
+            certgen.Holder(f"PB {i:05d}", f"{NAMES[i % 4]} {i}", i * 7 + 1, dt.date(2026, 11, 23))
+            for i in range(1, m + 1)
+        ]
         list(issue.render_each(rows[:3]))  # warm
         started = time.perf_counter()
         total = 0
@@ -206,7 +218,9 @@ def fastest(scenarios: list[list[str]], repeat: int) -> list[dict[str, float]]:
     out = []
     for results in runs:
         best = min(results, key=lambda r: r["seconds"])
-        out.append({**best, "all": [r["seconds"] for r in results], "cpu": min(r.get("cpu", 0.0) for r in results)})
+        out.append(
+            {**best, "all": [r["seconds"] for r in results], "cpu": min(r.get("cpu", 0.0) for r in results)}
+        )
     return out
 
 
@@ -216,7 +230,9 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--each", type=int, default=300)
     parser.add_argument("--only", default="batch,each")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each scenario, interleaved; the fastest counts")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each scenario, interleaved; the fastest counts"
+    )
     parser.add_argument("--scenario", nargs="+")
     args = parser.parse_args()
     if args.scenario:
@@ -236,13 +252,16 @@ def main() -> None:
 
     n = args.n
     only = set(args.only.split(","))
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores; Thornburg Series B sample, 2 pages per certificate")
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} cores; Thornburg Series B sample, 2 pages per certificate"
+    )
     if "batch" in only:
         workers_list = [int(w) for w in args.workers.split(",")]
         many = [w for w in workers_list if w > 1]
         machine_runs = [["machine", "1"]] + [["machine", str(w)] for w in many]
         results = fastest(
-            [["reference", str(n)]] + [["certgen", str(n), str(w)] for w in workers_list] + machine_runs, args.repeat
+            [["reference", str(n)]] + [["certgen", str(n), str(w)] for w in workers_list] + machine_runs,
+            args.repeat,
         )
         machine = results[len(results) - len(machine_runs) :]
         results = results[: len(results) - len(machine_runs)]
@@ -255,7 +274,7 @@ def main() -> None:
         )
         one = None
         one_phase = 0.0
-        for workers, fig in zip(workers_list, results[1:]):
+        for workers, fig in zip(workers_list, results[1:], strict=False):
             rate = n / fig["seconds"]
             line = (
                 f"certgen batch, {workers} worker{'s' if workers > 1 else ''}, {n:,} certificates: "
@@ -277,7 +296,7 @@ def main() -> None:
                     f"(rendering phase {one_phase / fig['render_seconds']:.2f}x: {fig['render_seconds']:.2f} s against {one_phase:.2f} s)"
                 )
             print(line)
-        for workers, fig in zip(many, machine[1:]):
+        for workers, fig in zip(many, machine[1:], strict=False):
             print(
                 f"this machine now: pure-Python CPU work in {workers} processes {machine[0]['seconds'] / fig['seconds']:.2f}x one "
                 f"(runs 1 process {', '.join(f'{t:.2f}' for t in machine[0]['all'])} s; "
@@ -286,9 +305,12 @@ def main() -> None:
     if "each" in only:
         m = args.each
         floor, reference_each, certgen_each = fastest(
-            [["each", "floor", str(m)], ["each", "reference", str(m)], ["each", "certgen", str(m)]], args.repeat
+            [["each", "floor", str(m)], ["each", "reference", str(m)], ["each", "certgen", str(m)]],
+            args.repeat,
         )
-        print(f"one PDF per certificate, {m} files: floor {floor['seconds'] / m * 1000:.2f} ms/file, {floor['bytes'] / m / 1024:.1f} KiB/file")
+        print(
+            f"one PDF per certificate, {m} files: floor {floor['seconds'] / m * 1000:.2f} ms/file, {floor['bytes'] / m / 1024:.1f} KiB/file"
+        )
         for kind, fig in (("reference", reference_each), ("certgen", certgen_each)):
             print(
                 f"one PDF per certificate, {m} files: {kind} {fig['seconds'] / m * 1000:.2f} ms/file "

@@ -28,10 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-import certgen  # noqa: E402
 from batch import write_holders  # noqa: E402
-from pki import make_pki  # noqa: E402
 from specs import variant  # noqa: E402
+
+import certgen  # noqa: E402
+from pki import make_pki  # noqa: E402
 
 
 def best_of(repeat: int, work: Callable[[], object]) -> float:
@@ -47,7 +48,11 @@ def signed_variant(folder: Path) -> Path:
     pki = make_pki(folder)
     cert, key = pki.signer("benchmark-agent")
     data = yaml.safe_load(variant(art=True).read_text(encoding="utf-8"))
-    data["pdf_signature"] = {"certificate": str(cert), "chain": [str(p) for p in pki.chain_files], "key_file": str(key)}
+    data["pdf_signature"] = {
+        "certificate": str(cert),
+        "chain": [str(p) for p in pki.chain_files],
+        "key_file": str(key),
+    }
     path = folder / "spec-signed.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
@@ -67,7 +72,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     n = args.n
-    when = dt.datetime(2026, 11, 23, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
         plain_spec, signed_spec = variant(art=True), signed_variant(folder)
@@ -75,13 +80,21 @@ def main() -> None:
         write_holders(holders_file, n)
         rows = holders_file.read_text(encoding="utf-8").splitlines()
         numbered = folder / "numbered.csv"
-        numbered.write_text("certificate_number," + rows[0] + "\n" + "".join(f"PB {i:06d},{row}\n" for i, row in enumerate(rows[1:], 1)), encoding="utf-8")
+        numbered.write_text(
+            "certificate_number,"
+            + rows[0]
+            + "\n"
+            + "".join(f"PB {i:06d},{row}\n" for i, row in enumerate(rows[1:], 1)),
+            encoding="utf-8",
+        )
         holders = certgen.load_holders(numbered)
         plain, signed = certgen.prepare(plain_spec), certgen.prepare(signed_spec, signing_time=when)
         singles = min(n, 200)
         list(signed.render_each(holders[:2]))  # imports, the signature's size measured
         each_plain = best_of(args.repeat, lambda: [item.pdf for item in plain.render_each(holders[:singles])])
-        each_signed = best_of(args.repeat, lambda: [item.pdf for item in signed.render_each(holders[:singles])])
+        each_signed = best_of(
+            args.repeat, lambda: [item.pdf for item in signed.render_each(holders[:singles])]
+        )
         size_plain = len(next(plain.render_each(holders[:1])).pdf)
         size_signed = len(next(signed.render_each(holders[:1])).pdf)
         batch_plain = best_of(args.repeat, batch(plain_spec, holders_file))

@@ -20,8 +20,12 @@ import certgen
 from certgen.drawing.canvas import define_tiles, draw_element, patterns_of
 from certgen.fonts import ensure_fonts
 
-NAMES = ["María José García-López", "CEDE & CO.", "John S Brown Mary B Brown JT TEN",
-         "First Fiduciary Trust Company of Baltimore, N.A., as Trustee of the Whitcombe Family Trust"]
+NAMES = [
+    "María José García-López",
+    "CEDE & CO.",
+    "John S Brown Mary B Brown JT TEN",
+    "First Fiduciary Trust Company of Baltimore, N.A., as Trustee of the Whitcombe Family Trust",
+]
 
 
 def _values(i: int) -> dict[str, str]:
@@ -38,7 +42,13 @@ def _values(i: int) -> dict[str, str]:
 class _Document:
     def __init__(self, pages: tuple, target: str) -> None:  # type: ignore[type-arg]
         self.pages = pages
-        c = Canvas(target, pagesize=(pages[0].width, pages[0].height), invariant=1, pageCompression=1, initialFontName="garamond")
+        c = Canvas(
+            target,
+            pagesize=(pages[0].width, pages[0].height),
+            invariant=1,
+            pageCompression=1,
+            initialFontName="garamond",
+        )
         define_tiles(c, [p for page in pages for element in page.static for p in patterns_of(element)])
         for index, page in enumerate(pages):
             c.beginForm(f"page{index}", 0, 0, page.width, page.height)
@@ -55,7 +65,9 @@ class _Document:
                 text = field.text.format_map(values)
                 c.setFont(field.font, field.size)
                 c.setFillColorRGB(*field.color)
-                c.drawCentredString(field.x + field.width / 2, field.y + (field.height - field.size * 0.7) / 2, text)
+                c.drawCentredString(
+                    field.x + field.width / 2, field.y + (field.height - field.size * 0.7) / 2, text
+                )
             c.showPage()
 
     def save(self) -> None:

@@ -20,18 +20,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import certgen  # noqa: E402
-
 from specs import variant  # noqa: E402
 
+import certgen  # noqa: E402
+
 SPEC = variant(art=True, qr=False)  # the sample as the reference draws it: no QR code
-NAMES = ["María José García-López", "CEDE & CO.", "John S Brown Mary B Brown JT TEN",
-         "First Fiduciary Trust Company of Baltimore, N.A., as Trustee of the Whitcombe Family Trust"]
+NAMES = [
+    "María José García-López",
+    "CEDE & CO.",
+    "John S Brown Mary B Brown JT TEN",
+    "First Fiduciary Trust Company of Baltimore, N.A., as Trustee of the Whitcombe Family Trust",
+]
 
 
 def holders(n: int) -> list[certgen.Holder]:
     return [
-        certgen.Holder(f"PB {i:05d}", f"{NAMES[i % len(NAMES)]} {i}", (i * 7919) % 2_000_000 + 1, dt.date(2026, 11, 23))
+        certgen.Holder(
+            f"PB {i:05d}", f"{NAMES[i % len(NAMES)]} {i}", (i * 7919) % 2_000_000 + 1, dt.date(2026, 11, 23)
+        )
         for i in range(1, n + 1)
     ]
 
@@ -56,8 +62,12 @@ def main() -> None:
 
     print(f"certificates: {n} (2 pages each), one worker, Python {sys.version.split()[0]}")
     print(f"prepare (once per issue): {prepare_s * 1000:.1f} ms")
-    print(f"one PDF:        {one_s / n * 1000:.2f} ms/certificate, {len(one) / n / 1024:.1f} KiB/certificate, total {one_s:.2f} s")
-    print(f"separate PDFs:  {each_s / n * 1000:.2f} ms/certificate, {total / n / 1024:.1f} KiB/certificate, total {each_s:.2f} s")
+    print(
+        f"one PDF:        {one_s / n * 1000:.2f} ms/certificate, {len(one) / n / 1024:.1f} KiB/certificate, total {one_s:.2f} s"
+    )
+    print(
+        f"separate PDFs:  {each_s / n * 1000:.2f} ms/certificate, {total / n / 1024:.1f} KiB/certificate, total {each_s:.2f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import certgen  # noqa: E402
-
 from specs import variant  # noqa: E402
+
+import certgen  # noqa: E402
 
 SPEC = variant(art=True, qr=False)  # the sample as the reference draws it: no QR code
 NAMES = [
@@ -42,7 +42,14 @@ def write_holders(path: Path, n: int) -> None:
         out = csv.writer(handle)
         out.writerow(["certificate_number", "registration", "shares", "issue_date"])
         for i in range(1, n + 1):
-            out.writerow([f"PB {i:05d}", NAMES[i % len(NAMES)].format(i=i), f"{(i * 7919) % 2_000_000 + 1:,}", "2026-11-23"])
+            out.writerow(
+                [
+                    f"PB {i:05d}",
+                    NAMES[i % len(NAMES)].format(i=i),
+                    f"{(i * 7919) % 2_000_000 + 1:,}",
+                    "2026-11-23",
+                ]
+            )
 
 
 def main() -> None:
@@ -57,8 +64,10 @@ def main() -> None:
             report = certgen.validate(SPEC, holders)
             times.append(time.perf_counter() - t0)
         best = min(times)
-    print(f"validate {n:,} holders: {best:.2f} s (best of 3; runs {', '.join(f'{t:.2f}' for t in times)} s), "
-          f"{best / n * 1e6:.0f} µs per row; {len(report)} finding(s): {report.summary()}")
+    print(
+        f"validate {n:,} holders: {best:.2f} s (best of 3; runs {', '.join(f'{t:.2f}' for t in times)} s), "
+        f"{best / n * 1e6:.0f} µs per row; {len(report)} finding(s): {report.summary()}"
+    )
 
 
 if __name__ == "__main__":

@@ -38,40 +38,68 @@ checks it), lowest first:
 
 from __future__ import annotations
 
-from .version import __version__ as __version__
-
 from collections.abc import Iterable, Mapping
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
+from .drawing import PrintOptions as PrintOptions
 from .errors import (
     CertgenError as CertgenError,
+)
+from .errors import (
     FitError as FitError,
+)
+from .errors import (
     HolderDataError as HolderDataError,
+)
+from .errors import (
     RenderError as RenderError,
+)
+from .errors import (
     SpecError as SpecError,
+)
+from .errors import (
     TemplateError as TemplateError,
+)
+from .errors import (
     ValidationError as ValidationError,
 )
-from .drawing import PrintOptions as PrintOptions
 from .model.certificate import Holder as Holder
 from .pipeline import (
     PreparedIssue as PreparedIssue,
+)
+from .pipeline import (
     RenderedCertificate as RenderedCertificate,
+)
+from .pipeline import (
     prepare as prepare,
+)
+from .pipeline import (
     verify as verify,
 )
-from .spec import load_spec as load_spec, spec_json_schema as spec_json_schema
-from .spec.holders import iter_holders as iter_holders, load_holders as load_holders
+from .spec import load_spec as load_spec
+from .spec import spec_json_schema as spec_json_schema
+from .spec.holders import iter_holders as iter_holders
+from .spec.holders import load_holders as load_holders
 from .spec.schema import Spec as Spec
 from .validation import (
     RULES as RULES,
+)
+from .validation import (
     Finding as Finding,
+)
+from .validation import (
     Report as Report,
+)
+from .validation import (
     Rule as Rule,
+)
+from .validation import (
     validate as validate,
 )
-from .words import in_figures as in_figures, in_words as in_words
+from .version import __version__ as __version__
+from .words import in_figures as in_figures
+from .words import in_words as in_words
 
 __all__ = [
     "RULES",
@@ -131,13 +159,23 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from .batch import BatchOptions as BatchOptions, BatchResult as BatchResult, render_batch as render_batch
-    from .register import Register as Register, RegisterError as RegisterError, open_register as open_register
+    from .batch import BatchOptions as BatchOptions
+    from .batch import BatchResult as BatchResult
+    from .batch import render_batch as render_batch
+    from .register import Register as Register
+    from .register import RegisterError as RegisterError
+    from .register import open_register as open_register
     from .signing import SigningKeyError as SigningKeyError
     from .signing.verify import (
         Verdict as Verdict,
+    )
+    from .signing.verify import (
         verify_file as verify_file,
+    )
+    from .signing.verify import (
         verify_payload as verify_payload,
+    )
+    from .signing.verify import (
         verify_signed_pdf as verify_signed_pdf,
     )
 

@@ -18,7 +18,15 @@ import os
 import warnings
 from pathlib import Path
 
-__all__ = ["ASSET_PATH_ENV", "MAX_IMAGE_BYTES", "MAX_IMAGE_PIXELS", "asset_folders", "check_image", "check_pdf", "confine"]
+__all__ = [
+    "ASSET_PATH_ENV",
+    "MAX_IMAGE_BYTES",
+    "MAX_IMAGE_PIXELS",
+    "asset_folders",
+    "check_image",
+    "check_pdf",
+    "confine",
+]
 
 #: The variable that names further folders images and artwork may be read from.
 ASSET_PATH_ENV = "CERTGEN_ASSET_PATH"
@@ -51,12 +59,18 @@ def confine(value: str, base_dir: Path, what: str = "file") -> Path:
     except FileNotFoundError:
         raise ValueError(f"{what} {value!r} not found") from None
     except (OSError, RuntimeError) as exc:  # a loop of links
-        raise ValueError(f"{what} {value!r} cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+        raise ValueError(
+            f"{what} {value!r} cannot be read ({getattr(exc, 'strerror', None) or exc})"
+        ) from None
     folders = asset_folders(base_dir)
     if not any(real.is_relative_to(folder) for folder in folders):
         # Inside as written, outside once links are followed: a link leads out.
         written = Path(os.path.normpath(path))
-        how = "is a link to a file outside" if any(written.is_relative_to(folder) for folder in folders) else "is outside"
+        how = (
+            "is a link to a file outside"
+            if any(written.is_relative_to(folder) for folder in folders)
+            else "is outside"
+        )
         raise ValueError(
             f"{what} {value!r} {how} the spec's folder: keep images and artwork in the spec's folder "
             f"(or its subfolders), or name their folder in ${ASSET_PATH_ENV}"
@@ -74,8 +88,12 @@ def check_image(path: Path, value: str, what: str = "image") -> None:
     from PIL import Image
 
     if path.stat().st_size > MAX_IMAGE_BYTES:
-        raise ValueError(f"{what} {value!r} is larger than {MAX_IMAGE_BYTES // 1_000_000} MB: give a smaller image (300-600 dpi)")
-    too_large = f"{what} {value!r} has more than {MAX_IMAGE_PIXELS:,} pixels: give a smaller image (300-600 dpi)"
+        raise ValueError(
+            f"{what} {value!r} is larger than {MAX_IMAGE_BYTES // 1_000_000} MB: give a smaller image (300-600 dpi)"
+        )
+    too_large = (
+        f"{what} {value!r} has more than {MAX_IMAGE_PIXELS:,} pixels: give a smaller image (300-600 dpi)"
+    )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

@@ -28,7 +28,7 @@ import sys
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from itertools import accumulate
 
 __all__ = ["FONT_OBJECTS", "FontProgram", "pdf_number", "subset_tag", "to_unicode_cmap", "type0_objects"]
@@ -152,7 +152,7 @@ class FontProgram:
     maxp: bytes
 
     @staticmethod
-    @lru_cache(maxsize=None)
+    @cache
     def load(path: str) -> FontProgram:
         """Parse the font at *path* (cached per process)."""
         with open(path, "rb") as handle:
@@ -368,7 +368,9 @@ def _cmap_format4(table: bytes, offset: int) -> dict[int, int]:
             if range_offset == 0:
                 glyph = (code + delta) & 0xFFFF
             else:
-                (glyph,) = struct.unpack_from(">H", table, ranges_at + 2 * seg + range_offset + 2 * (code - start))
+                (glyph,) = struct.unpack_from(
+                    ">H", table, ranges_at + 2 * seg + range_offset + 2 * (code - start)
+                )
                 if glyph:
                     glyph = (glyph + delta) & 0xFFFF
             out[code] = glyph
@@ -467,7 +469,9 @@ def _sfnt(tables: dict[bytes, bytes]) -> tuple[bytes, dict[bytes, int]]:
     power = 1
     while power * 2 <= count:
         power *= 2
-    header = struct.pack(">IHHHH", 0x00010000, count, power * 16, power.bit_length() - 1, count * 16 - power * 16)
+    header = struct.pack(
+        ">IHHHH", 0x00010000, count, power * 16, power.bit_length() - 1, count * 16 - power * 16
+    )
     offset = 12 + 16 * count
     directory = b""
     body = b""
@@ -494,7 +498,7 @@ def to_unicode_cmap(font: FontProgram, text: str) -> bytes:
     fonts) are one ``bfrange`` entry each.
     """
     pairs: dict[int, str] = {}
-    for ch, gid in zip(text, font.glyph_ids(text)):
+    for ch, gid in zip(text, font.glyph_ids(text), strict=False):
         if gid and gid not in pairs:
             pairs[gid] = ch
     runs: list[list[tuple[int, int]]] = []
@@ -502,7 +506,14 @@ def to_unicode_cmap(font: FontProgram, text: str) -> bytes:
         code = ord(ch)
         last = runs[-1][-1] if runs else None
         # A range stays within one high byte of both codes, and in the Basic Multilingual Plane.
-        if last and gid == last[0] + 1 and code == last[1] + 1 and gid & 0xFF and code & 0xFF and code <= 0xFFFF:
+        if (
+            last
+            and gid == last[0] + 1
+            and code == last[1] + 1
+            and gid & 0xFF
+            and code & 0xFF
+            and code <= 0xFFFF
+        ):
             runs[-1].append((gid, code))
         else:
             runs.append([(gid, code)])

@@ -20,16 +20,16 @@ from typing import Any, NoReturn
 
 import click
 
-from .version import __version__
 from .drawing import PrintOptions
 from .errors import CertgenError, RenderError, SpecError, ValidationError, printable
 from .files import atomic_output, remove_temporary_files, temporary_files
+from .model.certificate import Holder
 from .pipeline import prepare
 from .spec import load_spec, spec_json_schema
-from .spec.holders import load_holders
-from .model.certificate import Holder
-from .validation import ERROR, INFO, WARNING, Report, check_issue, validate as run_rules
+from .validation import ERROR, INFO, WARNING, Report, check_issue
+from .validation import validate as run_rules
 from .validation.catalogue import rules_json, rules_markdown, rules_text
+from .version import __version__
 
 __all__ = ["main"]
 
@@ -100,10 +100,12 @@ def render(spec: Path, output_arg: str, holders: Path | None, specimen: bool) ->
                 str(output),
             )
         names[name] = holder.certificate_number
-    each = None if specimen else PrintOptions(order="pages")  # the static part encoded once, reused by every file
+    each = (
+        None if specimen else PrintOptions(order="pages")
+    )  # the static part encoded once, reused by every file
     _write_each(
         output,
-        ((f"{name}.pdf", holder) for holder, name in zip(rows, names)),
+        ((f"{name}.pdf", holder) for holder, name in zip(rows, names, strict=False)),
         lambda stream, holder: issue.write(stream, [holder], specimen=specimen, options=each),
     )
     click.echo(f"wrote {len(names)} certificate PDFs to {output}", err=True)
@@ -251,13 +253,38 @@ def _signals_handled() -> Iterator[None]:
 
 @cli.command(name="validate")
 @click.argument("spec", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--spec", "spec_option", type=click.Path(dir_okay=False, path_type=Path), help="The spec (instead of the SPEC argument), e.g. with --pdf.")
-@click.option("--holders", type=click.Path(dir_okay=False, path_type=Path), help="Holder data to check as issued certificates.")
-@click.option("--pdf", type=click.Path(dir_okay=False, path_type=Path), help="A certificate PDF to check (made by certgen or not).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json: a list of findings for registry systems.")
+@click.option(
+    "--spec",
+    "spec_option",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The spec (instead of the SPEC argument), e.g. with --pdf.",
+)
+@click.option(
+    "--holders",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Holder data to check as issued certificates.",
+)
+@click.option(
+    "--pdf",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A certificate PDF to check (made by certgen or not).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: a list of findings for registry systems.",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def validate_command(
-    spec: Path | None, spec_option: Path | None, holders: Path | None, pdf: Path | None, fmt: str, strict: bool
+    spec: Path | None,
+    spec_option: Path | None,
+    holders: Path | None,
+    pdf: Path | None,
+    fmt: str,
+    strict: bool,
 ) -> None:
     """Check SPEC, its holder data and/or a certificate PDF against certgen's rules.
 
@@ -286,7 +313,9 @@ def _print_report(report: Report, strict: bool) -> None:
     width = max(60, min(shutil.get_terminal_size((100, 20)).columns, 120))
     colors = {ERROR: "red", WARNING: "yellow", INFO: "cyan"}
     for finding in report:
-        label = click.style(f"{finding.severity:<8}", fg=colors[finding.severity], bold=finding.severity == ERROR)
+        label = click.style(
+            f"{finding.severity:<8}", fg=colors[finding.severity], bold=finding.severity == ERROR
+        )
         click.echo(f"{label}{click.style(finding.rule, bold=True)}  {printable(str(finding.location))}")
         for line in textwrap.wrap(printable(finding.message), width - 8):
             click.echo(f"        {line}")
@@ -303,23 +332,67 @@ def _offset(value: str | None) -> tuple[float, float]:
     try:
         x, y = (float(p) for p in parts)
     except ValueError:
-        raise click.BadParameter(f"{value!r}: give X,Y in millimetres, e.g. 1.5,-0.8", param_hint="--offset") from None
+        raise click.BadParameter(
+            f"{value!r}: give X,Y in millimetres, e.g. 1.5,-0.8", param_hint="--offset"
+        ) from None
     return (x, y)
 
 
 @cli.command()
 @click.argument("spec", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--holders", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Holder data (.csv, .json, .jsonl). Without a certificate_number column, numbers are allocated by the register.")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder: print files, manifest.json, control report (and the register, by default).")
-@click.option("--register", "register_url", help="Register: an SQLAlchemy URL (postgresql+psycopg://...) or SQLite file. Default: OUT/register.sqlite.")
-@click.option("--chunk-size", default=500, show_default=True, type=click.IntRange(min=1), help="Certificates per print file.")
-@click.option("--order", type=click.Choice(["duplex", "simplex"]), default="duplex", show_default=True, help="duplex: face then reverse of each sheet; simplex: all faces, then all reverses.")
+@click.option(
+    "--holders",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Holder data (.csv, .json, .jsonl). Without a certificate_number column, numbers are allocated by the register.",
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder: print files, manifest.json, control report (and the register, by default).",
+)
+@click.option(
+    "--register",
+    "register_url",
+    help="Register: an SQLAlchemy URL (postgresql+psycopg://...) or SQLite file. Default: OUT/register.sqlite.",
+)
+@click.option(
+    "--chunk-size",
+    default=500,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Certificates per print file.",
+)
+@click.option(
+    "--order",
+    type=click.Choice(["duplex", "simplex"]),
+    default="duplex",
+    show_default=True,
+    help="duplex: face then reverse of each sheet; simplex: all faces, then all reverses.",
+)
 @click.option("--crop-marks", is_flag=True, help="A quarter-inch margin with crop marks round each page.")
 @click.option("--banner", is_flag=True, help="A job banner page at the start of each file.")
-@click.option("--overlay", is_flag=True, help="Print only the variable fields, for pre-printed security paper.")
-@click.option("--offset", "offset", metavar="X,Y", help="Calibration offset in mm (x right, y up), measured with certgen calibrate.")
-@click.option("--number-width", default=6, show_default=True, type=click.IntRange(0, 12), help="Digits of an allocated certificate number (PB-000123).")
-@click.option("--workers", type=click.IntRange(min=1), help="Rendering processes. Default: the number of cores.")
+@click.option(
+    "--overlay", is_flag=True, help="Print only the variable fields, for pre-printed security paper."
+)
+@click.option(
+    "--offset",
+    "offset",
+    metavar="X,Y",
+    help="Calibration offset in mm (x right, y up), measured with certgen calibrate.",
+)
+@click.option(
+    "--number-width",
+    default=6,
+    show_default=True,
+    type=click.IntRange(0, 12),
+    help="Digits of an allocated certificate number (PB-000123).",
+)
+@click.option(
+    "--workers", type=click.IntRange(min=1), help="Rendering processes. Default: the number of cores."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary on stdout.")
 def batch(
     spec: Path,
@@ -358,18 +431,26 @@ def batch(
     started = time.monotonic()
     with _progress(as_json) as progress:
         try:
-            result = render_batch(spec, holders, out, register=register_url, options=options, workers=workers, progress=progress)
+            result = render_batch(
+                spec, holders, out, register=register_url, options=options, workers=workers, progress=progress
+            )
         except ValidationError as exc:
             for finding in exc.findings:  # every bad row, one line each
                 click.echo(f"certgen: error: {printable(str(finding))}", err=True)
-            click.echo(f"certgen: error: {len(exc.findings)} error{'s' if len(exc.findings) != 1 else ''}: nothing printed", err=True)
+            click.echo(
+                f"certgen: error: {len(exc.findings)} error{'s' if len(exc.findings) != 1 else ''}: nothing printed",
+                err=True,
+            )
             sys.exit(1)
     seconds = time.monotonic() - started
     if as_json:
         click.echo(json.dumps({**result.as_dict(), "seconds": round(seconds, 3)}, indent=1))
         return
     if result.already_done:
-        click.echo(f"batch {result.batch} is already finished: {result.certificates} certificates in {result.files} files in {result.output_dir}; nothing changed", err=True)
+        click.echo(
+            f"batch {result.batch} is already finished: {result.certificates} certificates in {result.files} files in {result.output_dir}; nothing changed",
+            err=True,
+        )
         return
     click.echo(
         f"batch {result.batch}: {result.certificates} certificates ({result.first_number} to {result.last_number}) "
@@ -428,11 +509,34 @@ class _progress:
 
 
 @cli.command()
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The calibration sheet PDF.")
-@click.option("--spec", "spec", type=click.Path(dir_okay=False, path_type=Path), help="Outline this spec's variable fields, one page per certificate page, at its page size.")
-@click.option("--paper", default="letter", show_default=True, help="Paper without --spec: letter, a4, legal, certificate.")
-@click.option("--orientation", type=click.Choice(["portrait", "landscape"]), default="portrait", show_default=True)
-@click.option("--offset", "offset", metavar="X,Y", help="A trial offset in mm, applied to the sheet (as --overlay --offset applies it).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The calibration sheet PDF.",
+)
+@click.option(
+    "--spec",
+    "spec",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Outline this spec's variable fields, one page per certificate page, at its page size.",
+)
+@click.option(
+    "--paper",
+    default="letter",
+    show_default=True,
+    help="Paper without --spec: letter, a4, legal, certificate.",
+)
+@click.option(
+    "--orientation", type=click.Choice(["portrait", "landscape"]), default="portrait", show_default=True
+)
+@click.option(
+    "--offset",
+    "offset",
+    metavar="X,Y",
+    help="A trial offset in mm, applied to the sheet (as --overlay --offset applies it).",
+)
 def calibrate(output: Path, spec: Path | None, paper: str, orientation: str, offset: str | None) -> None:
     """Print a ruled test sheet to measure the printer's offset for overlay printing.
 
@@ -457,9 +561,14 @@ def register_group() -> None:
 
 
 _REGISTER_OPTION = click.option(
-    "--register", "register_url", required=True, help="The register: an SQLAlchemy URL or an SQLite file (OUT/register.sqlite)."
+    "--register",
+    "register_url",
+    required=True,
+    help="The register: an SQLAlchemy URL or an SQLite file (OUT/register.sqlite).",
 )
-_SECURITY_OPTION = click.option("--security", help="The security's CUSIP (or issuer|title), when the register holds several.")
+_SECURITY_OPTION = click.option(
+    "--security", help="The security's CUSIP (or issuer|title), when the register holds several."
+)
 
 
 @register_group.command(name="list")
@@ -477,8 +586,14 @@ def register_list(register_url: str, security: str | None, state: str | None, ba
 
     with Register(register_url, verify="full") as reg:
         for record in reg.records(security=security, state=state, batch=batch_id):
-            fields = [record.security, record.number, record.state, str(record.amount), record.registration.replace("\n", " / "),
-                      f"{record.file or ''}:{record.page or ''}"]
+            fields = [
+                record.security,
+                record.number,
+                record.state,
+                str(record.amount),
+                record.registration.replace("\n", " / "),
+                f"{record.file or ''}:{record.page or ''}",
+            ]
             click.echo("\t".join(printable(field) for field in fields))
 
 
@@ -526,7 +641,9 @@ for _action in ("void", "spoil", "cancel"):
 @_REGISTER_OPTION
 @_SECURITY_OPTION
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout)."
+)
 def register_export(register_url: str, security: str | None, fmt: str, output: Path | None) -> None:
     """Every certificate of the register with all its fields, as CSV or JSON."""
     import csv
@@ -543,7 +660,20 @@ def register_export(register_url: str, security: str | None, fmt: str, output: P
         from .batch.outputs import csv_cell
 
         buffer = io.StringIO(newline="")
-        columns = ["security", "number", "state", "registration", "amount", "batch", "file", "page", "sha256", "note", "created_at", "updated_at"]
+        columns = [
+            "security",
+            "number",
+            "state",
+            "registration",
+            "amount",
+            "batch",
+            "file",
+            "page",
+            "sha256",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
         writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         # Opened in a spreadsheet: a registration or note beginning "=" is text, not a formula.
@@ -557,7 +687,9 @@ def register_export(register_url: str, security: str | None, fmt: str, output: P
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
+)
 def rules(fmt: str) -> None:
     """List the validation rules: id, severity, what each checks and its source."""
     click.echo({"text": rules_text, "markdown": rules_markdown, "json": rules_json}[fmt]().rstrip("\n"))
@@ -566,10 +698,29 @@ def rules(fmt: str) -> None:
 @cli.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--payload", help="A payload string (what a QR scanner shows), instead of FILE.")
-@click.option("--key", "key_path", type=click.Path(dir_okay=False, path_type=Path), help="The Ed25519 public key (PEM) that signs the certificates.")
-@click.option("--spec", "spec_path", type=click.Path(dir_okay=False, path_type=Path), help="The issue's spec: its qr.public_key, and its layout to compare each printed field of a PDF.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json: the verdicts for registry systems.")
-def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_path: Path | None, fmt: str) -> None:
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The Ed25519 public key (PEM) that signs the certificates.",
+)
+@click.option(
+    "--spec",
+    "spec_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The issue's spec: its qr.public_key, and its layout to compare each printed field of a PDF.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: the verdicts for registry systems.",
+)
+def verify(
+    file: Path | None, payload: str | None, key_path: Path | None, spec_path: Path | None, fmt: str
+) -> None:
     """Check a certificate's signed QR code: FILE is a certificate PDF or a scanned image.
 
     Answers authentic; altered (naming the field that differs); wrong-key (not signed by
@@ -587,7 +738,9 @@ def verify(file: Path | None, payload: str | None, key_path: Path | None, spec_p
     if (key_path is None) == (spec_path is None):
         raise click.UsageError("give the public key: --key PEM, or --spec SPEC (its qr.public_key)")
     if payload is not None and spec_path is not None and load_spec(spec_path).qr is None:
-        raise click.UsageError("the spec prints no QR code (no qr: section), so there is no payload to verify: give a PDF")
+        raise click.UsageError(
+            "the spec prints no QR code (no qr: section), so there is no payload to verify: give a PDF"
+        )
     _answer(verify_certificate(file, spec=spec_path, key=key_path, payload=payload), fmt)
 
 
@@ -611,15 +764,31 @@ def keys_group() -> None:
 
 
 @keys_group.command(name="generate")
-@click.option("--private", "private_path", default="signing-key.pem", show_default=True, type=click.Path(dir_okay=False, path_type=Path), help="Where to write the private key (PKCS#8 PEM, readable by you only).")
-@click.option("--public", "public_path", default="public-key.pem", show_default=True, type=click.Path(dir_okay=False, path_type=Path), help="Where to write the public key (name it in the spec's qr.public_key).")
+@click.option(
+    "--private",
+    "private_path",
+    default="signing-key.pem",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the private key (PKCS#8 PEM, readable by you only).",
+)
+@click.option(
+    "--public",
+    "public_path",
+    default="public-key.pem",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the public key (name it in the spec's qr.public_key).",
+)
 def keys_generate(private_path: Path, public_path: Path) -> None:
     """Make a new Ed25519 key pair; neither file may exist already."""
     from .signing import generate_key_pair, key_id, load_public_key
 
     for path in (private_path, public_path):
         if path.exists():
-            raise CertgenError("already exists: certgen does not overwrite a key (move it away first)", str(path))
+            raise CertgenError(
+                "already exists: certgen does not overwrite a key (move it away first)", str(path)
+            )
         if not path.parent.is_dir():
             raise CertgenError(f"the folder {str(path.parent)!r} does not exist", str(path))
     private, public = generate_key_pair()
@@ -628,7 +797,9 @@ def keys_generate(private_path: Path, public_path: Path) -> None:
         stream.write(private)
     public_path.write_bytes(public)
     kid = key_id(load_public_key(public, str(public_path)))
-    click.echo(f"wrote {private_path} (private: keep it secret) and {public_path} (public), key id {kid}", err=True)
+    click.echo(
+        f"wrote {private_path} (private: keep it secret) and {public_path} (public), key id {kid}", err=True
+    )
 
 
 @cli.command()
@@ -666,5 +837,7 @@ def main(argv: list[str] | None = None) -> None:
     except (RecursionError, MemoryError) as exc:
         # A last line of defence: certgen bounds what it reads, but a library it calls may not.
         what = "nested too deeply" if isinstance(exc, RecursionError) else "too large"
-        click.echo(f"certgen: error: an input file is {what} to be processed: check the files given", err=True)
+        click.echo(
+            f"certgen: error: an input file is {what} to be processed: check the files given", err=True
+        )
         sys.exit(1)

@@ -65,10 +65,12 @@ class atomic_output:
                     os.unlink(self._tmp)
                 temporary_files.discard(self._tmp)
 
+
 #: The temporary files this process is writing (:class:`atomic_output`, certgen render's one file
 #: per certificate): what a command stopped by a signal deletes on its way out, wherever the
 #: signal came (even as a file was being renamed, when a ``with`` block's own clean-up may not run).
 temporary_files: set[str] = set()
+
 
 def remove_temporary_files() -> None:
     """Delete the temporary files this process is still writing (a command's last step when it

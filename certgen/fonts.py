@@ -14,7 +14,7 @@ lock, when first asked (:func:`ensure_fonts`).
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
@@ -75,7 +75,7 @@ def ascent_descent(font: str, size: float) -> tuple[float, float]:
     return program.ascent / program.units_per_em * size, program.descent / program.units_per_em * size
 
 
-@lru_cache(maxsize=None)
+@cache
 def _program(font: str) -> FontProgram:
     """The font's metrics and glyphs, read once per process (certgen's own reader: measuring
     text needs no ReportLab font registration)."""

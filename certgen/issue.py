@@ -23,10 +23,26 @@ from .layout.elements import Page, Text
 from .layout.fields import check_field
 from .model.certificate import Holder, certificate_values
 from .spec.schema import Spec
-from .templating import LAYOUT_SUFFIX, LEGEND_SUFFIX, TemplateNotFound, available_templates, environment, expand
+from .templating import (
+    LAYOUT_SUFFIX,
+    LEGEND_SUFFIX,
+    TemplateNotFound,
+    available_templates,
+    environment,
+    expand,
+)
 from .templating.filters import paragraphs
 
-__all__ = ["IssueLayout", "ResolvedLegend", "check_files", "issue_seed", "lay_out", "resolve_legends", "search_path", "template_context"]
+__all__ = [
+    "IssueLayout",
+    "ResolvedLegend",
+    "check_files",
+    "issue_seed",
+    "lay_out",
+    "resolve_legends",
+    "search_path",
+    "template_context",
+]
 
 log = logging.getLogger("certgen")
 
@@ -43,6 +59,7 @@ class ResolvedLegend:
     def paragraphs(self) -> list[str]:
         """The text split at blank lines, white space within each folded."""
         return paragraphs(self.text)
+
 
 def resolve_legends(spec: Spec) -> list[ResolvedLegend]:
     """Expand the spec's legends: named templates with params, or verbatim text."""
@@ -81,6 +98,7 @@ def resolve_legends(spec: Spec) -> list[ResolvedLegend]:
         out.append(ResolvedLegend(name, text, legend.placement))
     return out
 
+
 def search_path(spec: Spec) -> tuple[str, ...]:
     """The spec's template folders, each of which must be a folder."""
     out = []
@@ -98,6 +116,7 @@ def search_path(spec: Spec) -> tuple[str, ...]:
         out.append(str(path))
     return tuple(out)
 
+
 def issue_seed(spec: Spec) -> int:
     """The ornament seed: the spec's (``art.seed``, else ``style.seed``), or one derived from the issuer and CUSIP."""
     if spec.art.seed is not None:
@@ -106,6 +125,7 @@ def issue_seed(spec: Spec) -> int:
         return spec.style.seed
     key = f"{spec.issuer.name}|{spec.security.cusip or spec.security.title}"
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big")
+
 
 def template_context(spec: Spec) -> dict[str, Any]:
     return {
@@ -123,6 +143,7 @@ def template_context(spec: Spec) -> dict[str, Any]:
         "qr": spec.qr is not None,
     }
 
+
 def _art_context(spec: Spec) -> dict[str, Any]:
     """The security art's parameters as templates use them, defaults resolved."""
     art = spec.art
@@ -135,10 +156,12 @@ def _art_context(spec: Spec) -> dict[str, Any]:
         "text": " ".join((art.microprint_text or spec.issuer.name).split()).upper(),
     }
 
+
 def _paler(color: str, amount: float) -> str:
     """*color* (``#rrggbb``) mixed with white by *amount*."""
     channels = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in channels)
+
 
 def _check_legends_printed(spec: Spec, legends: list[ResolvedLegend], pages: list[Page]) -> None:
     """Every legend of the spec must be printed: a template that has no place for one is an error."""
@@ -158,6 +181,7 @@ def _check_legends_printed(spec: Spec, legends: list[ResolvedLegend], pages: lis
                 field=f"legends[{index}].placement",
             )
 
+
 def check_files(spec: Spec) -> None:
     """The spec's images exist, are images, and lie in the spec's folder (or an asset folder):
     one line naming the spec key, before any template is expanded."""
@@ -167,13 +191,19 @@ def check_files(spec: Spec) -> None:
         if officer.signature:
             field = f"issuer.officers[{index}].signature"
             try:
-                check_image(confine(officer.signature, spec.base_dir, "signature image"), officer.signature, "signature image")
+                check_image(
+                    confine(officer.signature, spec.base_dir, "signature image"),
+                    officer.signature,
+                    "signature image",
+                )
             except ValueError as exc:
                 message = str(exc)
                 if message.endswith("not found"):
                     message += " (paths are relative to the spec file)"
                 line = spec._line_of(field) if spec.source else None
-                raise SpecError(message, file=f"{spec.source}, line {line}" if line else spec.source, field=field) from None
+                raise SpecError(
+                    message, file=f"{spec.source}, line {line}" if line else spec.source, field=field
+                ) from None
 
 
 @dataclass(frozen=True)
@@ -220,7 +250,9 @@ def lay_out(spec: Spec, legends: Sequence[ResolvedLegend] | None = None) -> Issu
             missing = str(exc.name or name)
             if missing.removesuffix(LAYOUT_SUFFIX) != name:
                 raise SpecError(
-                    f"template {name!r} includes {missing!r}, which does not exist", file=spec.source, field=f"templates.{key}"
+                    f"template {name!r} includes {missing!r}, which does not exist",
+                    file=spec.source,
+                    field=f"templates.{key}",
                 ) from None
             known = ", ".join(available_templates(search_path(spec), LAYOUT_SUFFIX))
             raise SpecError(

@@ -65,7 +65,9 @@ class PdfReadError(Exception):
     """The file is not a PDF pdfminer can read."""
 
 
-def read_pdf(source: bytes | str | PathLike[str], *, microprint: bool = False, artifacts: bool = False) -> list[PageText]:
+def read_pdf(
+    source: bytes | str | PathLike[str], *, microprint: bool = False, artifacts: bool = False
+) -> list[PageText]:
     """Every page's glyphs and text; text marked as an artifact (certgen's microprint rules:
     thousands of glyphs under a point, the issuer's name repeated) only with *microprint*.
 
@@ -78,10 +80,9 @@ def read_pdf(source: bytes | str | PathLike[str], *, microprint: bool = False, a
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LTChar, LTPage
     from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfinterp import LITERAL_FORM, PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdfinterp import LITERAL_FORM
     from pdfminer.pdftypes import stream_value
     from pdfminer.psparser import literal_name
 
@@ -210,7 +211,21 @@ def _glyphs(layout: Any, char_type: type, marks: dict[int, tuple[bool, int, Any]
                 run += 1
             pen = (baseline, char.x1)
             artifact, mode, color = marks.get(id(char), (False, 0, None))
-            glyphs.append(Glyph(char.get_text(), char.x0, char.y0, char.x1, char.y1, char.size, upright, run, artifact, mode, color))
+            glyphs.append(
+                Glyph(
+                    char.get_text(),
+                    char.x0,
+                    char.y0,
+                    char.x1,
+                    char.y1,
+                    char.size,
+                    upright,
+                    run,
+                    artifact,
+                    mode,
+                    color,
+                )
+            )
         elif hasattr(item, "__iter__"):
             stack.append(iter(item))
     return glyphs
@@ -240,7 +255,11 @@ def _content_text(glyphs: list[Glyph]) -> str:
         if previous is not None:
             if glyph.run != previous.run:
                 out.append("\n")
-            elif glyph.x0 - previous.x1 > 0.2 * glyph.size and not glyph.text.isspace() and not previous.text.isspace():
+            elif (
+                glyph.x0 - previous.x1 > 0.2 * glyph.size
+                and not glyph.text.isspace()
+                and not previous.text.isspace()
+            ):
                 out.append(" ")
         out.append(glyph.text)
         previous = glyph

@@ -11,12 +11,8 @@ A prepared issue is immutable and safe to share between threads.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import io
 import logging
-import os
-import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
@@ -25,41 +21,25 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .version import __version__
 from .drawing import DocumentInfo, FilledPage, PrintOptions, write_pdf
-from .errors import CertgenError, RenderError, SpecError
+from .errors import CertgenError, RenderError
 from .files import atomic_output
-from .layout import layout_page, without_art
-from .layout.elements import Page, Text
+from .issue import IssueLayout, lay_out, resolve_legends
 from .layout.fieldmap import field_map
-from .layout.fields import check_field, fill_field
+from .layout.fields import fill_field
 from .model.certificate import Holder, blank_values, certificate_values, specimen_values
 from .signing import (
-    UNITS,
     Payload,
     Signer,
     SigningKeyError,
     field_map_digest,
-    key_id,
-    load_private_key,
     load_public_key,
-    private_key_from_env,
     read_key_file,
-    registration_digest,
 )
 from .signing.signers import certificate_payload, load_signer, missing_private_key
 from .spec import load_spec
-from .issue import IssueLayout, ResolvedLegend, lay_out, resolve_legends
 from .spec.schema import Spec
-from .templating import (
-    LAYOUT_SUFFIX,
-    LEGEND_SUFFIX,
-    TemplateNotFound,
-    available_templates,
-    environment,
-    expand,
-)
-from .templating.filters import paragraphs
+from .version import __version__
 
 if TYPE_CHECKING:
     from .signing.pades import DocumentSigner
@@ -125,7 +105,8 @@ def prepare(
     info = DocumentInfo(
         title=f"{spec.issuer.name} {spec.security.title}",
         author=spec.issuer.name,
-        subject=f"{spec.security.title} certificate" + (f", CUSIP {spec.security.cusip}" if spec.security.cusip else ""),
+        subject=f"{spec.security.title} certificate"
+        + (f", CUSIP {spec.security.cusip}" if spec.security.cusip else ""),
         creator=f"certgen {__version__}",
     )
     signer = load_signer(spec, signing_key) if spec.qr is not None and sign else None
@@ -134,7 +115,9 @@ def prepare(
         from .signing.pades import load_document_signer
 
         document_signer = load_document_signer(spec, pdf_signing_key, signing_time)
-    return PreparedIssue(spec, laid.pages, laid.legends, info, validate, signer, document_signer, signing_time)
+    return PreparedIssue(
+        spec, laid.pages, laid.legends, info, validate, signer, document_signer, signing_time
+    )
 
 
 @dataclass(frozen=True)
@@ -291,7 +274,9 @@ class PreparedIssue(IssueLayout):
             yield holder
         Report.of(checker.finish()).raise_for_errors()
 
-    def save(self, path: str | PathLike[str], holders: Iterable[Holder] | None = None, *, specimen: bool = False) -> int:
+    def save(
+        self, path: str | PathLike[str], holders: Iterable[Holder] | None = None, *, specimen: bool = False
+    ) -> int:
         """Write the PDF to *path* atomically: a temporary file renamed at the end.
 
         Nothing is left at *path* (or beside it) when rendering fails.
@@ -326,7 +311,6 @@ def verify(
     :raises TypeError: unless exactly one of *file*/*payload* and one of *spec*/*key* is given.
     :raises CertgenError: for a spec or key that cannot be read.
     """
-    from .signing import load_public_key, read_key_file
     from .signing.verify import code_only, verify_file, verify_payload, verify_signed_pdf
 
     if (file is None) == (payload is None):
@@ -343,10 +327,14 @@ def verify(
             pdf_certificate = certificate_der(loaded)
         if loaded.qr is None:
             if pdf_certificate is None:
-                raise CertgenError("the spec has neither a qr: nor a pdf_signature: section: nothing to verify with", loaded.locate())
+                raise CertgenError(
+                    "the spec has neither a qr: nor a pdf_signature: section: nothing to verify with",
+                    loaded.locate(),
+                )
             if file is None:
                 raise CertgenError(
-                    "the spec prints no QR code (no qr: section), so there is no payload to verify: give a PDF", loaded.locate()
+                    "the spec prints no QR code (no qr: section), so there is no payload to verify: give a PDF",
+                    loaded.locate(),
                 )
             return [verify_signed_pdf(file, pdf_certificate)]
         key_file, where = loaded.base_dir / loaded.qr.public_key, loaded.locate("qr.public_key")

@@ -187,7 +187,12 @@ class RegisterError(CertgenError):
 
     def __init__(self, message: str, *, register: str | None = None, number: str | None = None) -> None:
         self.number = number
-        where = ", ".join(part for part in (register, f"certificate {printable(number)}" if number else None) if part) or None
+        where = (
+            ", ".join(
+                part for part in (register, f"certificate {printable(number)}" if number else None) if part
+            )
+            or None
+        )
         super().__init__(message, where)
 
 
@@ -234,12 +239,12 @@ def format_number(prefix: str, number: int, width: int = 6) -> str:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _utc(value: dt.datetime) -> dt.datetime:
     """SQLite gives naive datetimes back: they were stored in UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def open_register(url: str | PathLike[str]) -> Register:
@@ -276,7 +281,9 @@ class Register:
             # pool without touching its connections (_forget_connections_after_fork).
             engine = create_engine(text, future=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
-            raise RegisterError(f"cannot open the register ({self._reason(exc)})", register=self.name) from None
+            raise RegisterError(
+                f"cannot open the register ({self._reason(exc)})", register=self.name
+            ) from None
         self.sqlite = engine.dialect.name == "sqlite"
         if self.sqlite:
             event.listen(engine, "connect", _sqlite_pragmas)
@@ -331,7 +338,9 @@ class Register:
             except SQLAlchemyError as exc:
                 # Another kind of database, where another process created a table meanwhile: again.
                 if attempt == 2 or self.sqlite or self.engine.dialect.name == "postgresql":
-                    raise RegisterError(self._failure(exc, "cannot open the register"), register=self.name) from None
+                    raise RegisterError(
+                        self._failure(exc, "cannot open the register"), register=self.name
+                    ) from None
 
     @staticmethod
     def _schema_ready(conn: Connection) -> bool:
@@ -371,7 +380,9 @@ class Register:
                 )
             if values:
                 conn.execute(
-                    update(certificates).where(certificates.c.id == bindparam("row_id")).values(number_key=bindparam("key")),
+                    update(certificates)
+                    .where(certificates.c.id == bindparam("row_id"))
+                    .values(number_key=bindparam("key")),
                     values,
                 )
         if "uq_certificate_number_key" not in {i["name"] for i in inspect(conn).get_indexes("certificates")}:
@@ -405,7 +416,11 @@ class Register:
         row = conn.execute(select(securities.c.id).where(securities.c.key == key)).first()
         # The securities, read without the index on their keys (a handful of rows): a damaged
         # index that does not find the security must not give it a second row and sequence.
-        scanned = [r[0] for r in conn.execute(select(securities.c.id, securities.c.key, securities.c.prefix)) if r[1] == key]
+        scanned = [
+            r[0]
+            for r in conn.execute(select(securities.c.id, securities.c.key, securities.c.prefix))
+            if r[1] == key
+        ]
         if (row is None and scanned) or (row is not None and scanned != [row[0]]):
             raise RegisterError(
                 f"is damaged: its index of securities does not agree with its table on {printable(key)}: do not print "
@@ -417,7 +432,9 @@ class Register:
         try:
             with conn.begin_nested():  # another process may add it meanwhile (PostgreSQL)
                 result = conn.execute(
-                    securities.insert().values(key=key, issuer=issuer, title=title, prefix=prefix, next_number=1, created_at=_now())
+                    securities.insert().values(
+                        key=key, issuer=issuer, title=title, prefix=prefix, next_number=1, created_at=_now()
+                    )
                 )
         except IntegrityError:
             row = conn.execute(select(securities.c.id).where(securities.c.key == key)).first()
@@ -428,19 +445,27 @@ class Register:
 
     def _next_number(self, conn: Connection, security_id: int) -> int:
         """The number the security's sequence allocates next."""
-        return int(conn.execute(select(securities.c.next_number).where(securities.c.id == security_id)).scalar_one())
+        return int(
+            conn.execute(select(securities.c.next_number).where(securities.c.id == security_id)).scalar_one()
+        )
 
     def _allocate_range(self, conn: Connection, security_id: int, count: int) -> tuple[str, int]:
         """Take the next *count* numbers of the security's sequence (inside the caller's transaction):
         the prefix and the first number's value (the others follow it)."""
         row = conn.execute(
-            select(securities.c.prefix, securities.c.next_number).where(securities.c.id == security_id).with_for_update()
+            select(securities.c.prefix, securities.c.next_number)
+            .where(securities.c.id == security_id)
+            .with_for_update()
         ).one()
         prefix, first = row[0], int(row[1])
-        conn.execute(update(securities).where(securities.c.id == security_id).values(next_number=first + count))
+        conn.execute(
+            update(securities).where(securities.c.id == security_id).values(next_number=first + count)
+        )
         return prefix, first
 
-    def _taken(self, conn: Connection, security_id: int, numbers: Iterable[str]) -> dict[str, tuple[str, str]]:
+    def _taken(
+        self, conn: Connection, security_id: int, numbers: Iterable[str]
+    ) -> dict[str, tuple[str, str]]:
         """Which of *numbers* the register already holds in any spelling of the same number
         (:func:`~certgen.model.identifiers.canonical_number`): each with the register's spelling
         and its state."""
@@ -494,8 +519,19 @@ class Register:
         convert = certificates.c.created_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
         stamp = convert(now) if convert else now
         columns = (
-            "security_id", "number", "number_key", "state", "registration", "amount", "batch_id", "seq", "file", "page", "sha256",
-            "created_at", "updated_at",
+            "security_id",
+            "number",
+            "number_key",
+            "state",
+            "registration",
+            "amount",
+            "batch_id",
+            "seq",
+            "file",
+            "page",
+            "sha256",
+            "created_at",
+            "updated_at",
         )
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         sql = f"INSERT INTO certificates ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
@@ -510,14 +546,32 @@ class Register:
                     highest = value
             digest = written.get(file) if written else None
             state = "issued" if digest else "pending"
-            batch.append((security_id, number, key, state, registration, amount, batch_id, seq, file, page, digest, stamp, stamp))
+            batch.append(
+                (
+                    security_id,
+                    number,
+                    key,
+                    state,
+                    registration,
+                    amount,
+                    batch_id,
+                    seq,
+                    file,
+                    page,
+                    digest,
+                    stamp,
+                    stamp,
+                )
+            )
             if len(batch) == 1000:
                 conn.exec_driver_sql(sql, batch)
                 batch = []
         if batch:
             conn.exec_driver_sql(sql, batch)
         if highest >= next_number:
-            conn.execute(update(securities).where(securities.c.id == security_id).values(next_number=highest + 1))
+            conn.execute(
+                update(securities).where(securities.c.id == security_id).values(next_number=highest + 1)
+            )
 
     # -- batches --------------------------------------------------------------
 
@@ -530,7 +584,11 @@ class Register:
         return int(result.inserted_primary_key[0])
 
     def _batch_numbers(self, conn: Connection, batch_id: int) -> list[str]:
-        query = select(certificates.c.number).where(certificates.c.batch_id == batch_id).order_by(certificates.c.seq)
+        query = (
+            select(certificates.c.number)
+            .where(certificates.c.batch_id == batch_id)
+            .order_by(certificates.c.seq)
+        )
         return [r[0] for r in conn.execute(query)]
 
     def _recorded_files(self, conn: Connection, batch_id: int) -> dict[str, dict[str, Any]]:
@@ -538,7 +596,15 @@ class Register:
         return {r["name"]: dict(r) for r in rows}
 
     def _record_file(
-        self, conn: Connection, batch_id: int, name: str, sha256: str, size: int, pages: int, numbers: Sequence[str], first: int
+        self,
+        conn: Connection,
+        batch_id: int,
+        name: str,
+        sha256: str,
+        size: int,
+        pages: int,
+        numbers: Sequence[str],
+        first: int,
     ) -> None:
         """Record a written print file and mark its certificates issued (one transaction, the caller's).
 
@@ -564,12 +630,22 @@ class Register:
                 register=self.name,
             )
 
-    def _add_file(self, conn: Connection, batch_id: int, name: str, sha256: str, size: int, pages: int, count: int) -> dt.datetime:
+    def _add_file(
+        self, conn: Connection, batch_id: int, name: str, sha256: str, size: int, pages: int, count: int
+    ) -> dt.datetime:
         """Record a written print file (its certificates recorded issued by :meth:`reserve`, or by
         :meth:`record_file`); returns the time recorded."""
         now = _now()
         conn.execute(
-            files.insert().values(batch_id=batch_id, name=name, sha256=sha256, bytes=size, pages=pages, certificates=count, written_at=now)
+            files.insert().values(
+                batch_id=batch_id,
+                name=name,
+                sha256=sha256,
+                bytes=size,
+                pages=pages,
+                certificates=count,
+                written_at=now,
+            )
         )
         return now
 
@@ -580,7 +656,11 @@ class Register:
 
     def _running_job(self, conn: Connection, output_dir: str) -> dict[str, Any] | None:
         """Who runs the batch job in *output_dir* (pid, host, started_at, job_key), if one is recorded."""
-        row = conn.execute(select(running_jobs).where(running_jobs.c.output_dir == output_dir)).mappings().first()
+        row = (
+            conn.execute(select(running_jobs).where(running_jobs.c.output_dir == output_dir))
+            .mappings()
+            .first()
+        )
         return dict(row) if row else None
 
     def _set_running_job(self, conn: Connection, output_dir: str, owner: Mapping[str, Any] | None) -> None:
@@ -641,13 +721,18 @@ class Register:
                 f"SELECT number, registration, amount, state, file FROM certificates WHERE batch_id = {mark} ORDER BY seq",
                 (batch_id,),
             ).fetchall()
-        return [BatchEntry(number, registration, int(amount), state, file) for number, registration, amount, state, file in rows]
+        return [
+            BatchEntry(number, registration, int(amount), state, file)
+            for number, registration, amount, state, file in rows
+        ]
 
     def security_keys(self) -> list[str]:
         with self._reading() as conn:
             return [r[0] for r in conn.execute(select(securities.c.key).order_by(securities.c.key))]
 
-    def change(self, action: str, numbers: Sequence[str], *, security: str | None = None, note: str | None = None) -> int:
+    def change(
+        self, action: str, numbers: Sequence[str], *, security: str | None = None, note: str | None = None
+    ) -> int:
         """``void``, ``spoil`` or ``cancel`` certificates by number, all or none.
 
         :param security: the security's key (CUSIP); needed when the register
@@ -662,13 +747,21 @@ class Register:
             for number in numbers:
                 # By the number's canonical form: PB-5 names PB-000005.
                 key = certificates.c.number_key == canonical_number(number)
-                row = conn.execute(select(certificates.c.state).where(certificates.c.security_id == security_id, key)).first()
+                row = conn.execute(
+                    select(certificates.c.state).where(certificates.c.security_id == security_id, key)
+                ).first()
                 if row is None:
-                    raise RegisterError("is not in the register: check the number and --security", register=self.name, number=number)
+                    raise RegisterError(
+                        "is not in the register: check the number and --security",
+                        register=self.name,
+                        number=number,
+                    )
                 if row[0] not in TRANSITIONS[action]:
                     allowed = " or ".join(TRANSITIONS[action])
                     raise RegisterError(
-                        f"is {row[0]}: only a certificate that is {allowed} can be {target}", register=self.name, number=number
+                        f"is {row[0]}: only a certificate that is {allowed} can be {target}",
+                        register=self.name,
+                        number=number,
                     )
                 conn.execute(
                     update(certificates)
@@ -681,12 +774,17 @@ class Register:
         if key is not None:
             row = conn.execute(select(securities.c.id).where(securities.c.key == key)).first()
             if row is None:
-                raise RegisterError(f"holds no security {key!r} (it has: {', '.join(self.security_keys()) or 'none'})", register=self.name)
+                raise RegisterError(
+                    f"holds no security {key!r} (it has: {', '.join(self.security_keys()) or 'none'})",
+                    register=self.name,
+                )
             return int(row[0])
         rows = conn.execute(select(securities.c.id, securities.c.key)).all()
         if len(rows) != 1:
             known = ", ".join(r[1] for r in rows) or "none"
-            raise RegisterError(f"holds {len(rows)} securities ({known}): name one with --security", register=self.name)
+            raise RegisterError(
+                f"holds {len(rows)} securities ({known}): name one with --security", register=self.name
+            )
         return int(rows[0][0])
 
     def counts(self, batch_id: int) -> dict[str, int]:
@@ -713,7 +811,9 @@ class Register:
             if self.sqlite:
                 self._integrity(conn, "integrity_check")
             rows = conn.execute(
-                select(securities.c.id, securities.c.key, securities.c.prefix, securities.c.next_number).order_by(securities.c.id)
+                select(
+                    securities.c.id, securities.c.key, securities.c.prefix, securities.c.next_number
+                ).order_by(securities.c.id)
             ).all()
             keys: dict[str, int] = {}
             for _, key, _, _ in rows:
@@ -723,15 +823,21 @@ class Register:
             for security_id, key, prefix, next_number in rows:
                 highest = 0
                 seen: dict[str, str] = {}
-                query = select(certificates.c.number, certificates.c.number_key).where(certificates.c.security_id == security_id)
+                query = select(certificates.c.number, certificates.c.number_key).where(
+                    certificates.c.security_id == security_id
+                )
                 for number, stored in conn.execute(query):
                     count += 1
                     canonical = canonical_number(number)
                     if stored != canonical:
-                        problems.append(f"certificate {printable(number)!r} of {printable(key)} has no or another canonical form recorded")
+                        problems.append(
+                            f"certificate {printable(number)!r} of {printable(key)} has no or another canonical form recorded"
+                        )
                     first = seen.setdefault(canonical, number)
                     if first != number:
-                        problems.append(f"{printable(first)!r} and {printable(number)!r} of {printable(key)} are one number")
+                        problems.append(
+                            f"{printable(first)!r} and {printable(number)!r} of {printable(key)} are one number"
+                        )
                     value = sequence_value(prefix, number)
                     if value is not None and value > highest:
                         highest = value
@@ -741,7 +847,9 @@ class Register:
                         f"but the register holds numbers up to {format_number(prefix, highest)}"
                     )
             orphans = conn.execute(
-                select(func.count()).select_from(certificates).where(certificates.c.security_id.not_in(select(securities.c.id)))
+                select(func.count())
+                .select_from(certificates)
+                .where(certificates.c.security_id.not_in(select(securities.c.id)))
             ).scalar_one()
             if orphans:
                 problems.append(f"{orphans} certificates belong to no security")
@@ -788,7 +896,9 @@ class Register:
 
     def _failure(self, exc: BaseException, doing: str = "database error") -> str:
         reason = self._reason(exc)
-        if isinstance(exc, OSError) or any(w in reason.lower() for w in ("disk is full", "no space", "disk i/o")):
+        if isinstance(exc, OSError) or any(
+            w in reason.lower() for w in ("disk is full", "no space", "disk i/o")
+        ):
             return f"cannot write the register ({reason}): nothing of this change was recorded; free some space and run it again"
         if any(w in reason.lower() for w in ("malformed", "not a database", "corrupt")):
             return f"is damaged ({reason}): do not print with it; restore it from a backup (certgen register check tells when it is whole)"
@@ -809,7 +919,9 @@ class _Transaction:
             self._ctx = self.register._writer.begin()
             return self._ctx.__enter__()  # type: ignore[no-any-return]
         except SQLAlchemyError as exc:
-            raise RegisterError(f"cannot connect ({self.register._reason(exc)})", register=self.register.name) from None
+            raise RegisterError(
+                f"cannot connect ({self.register._reason(exc)})", register=self.register.name
+            ) from None
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
         try:

@@ -114,7 +114,9 @@ def pdf_text(data: bytes, *, microprint: bool = False) -> list[str]:
     for page in reader.pages:
         parts: list[str] = []
 
-        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        def visit(
+            text: str, cm: list[float], tm: list[float], font: object, size: float, parts: list[str] = parts
+        ) -> None:
             a, b = tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]
             c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
             if size * abs(a * d - b * c) ** 0.5 >= 1.0 or not text.strip():
@@ -147,7 +149,9 @@ def _pg_bindir() -> Path | None:
     found = shutil.which("initdb")
     if found:
         return Path(found).resolve().parent
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name)
+    )
     return versions[-1].parent if versions else None
 
 
@@ -182,8 +186,15 @@ def postgres_server() -> Any:
     data = base / "data"
     run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "certgen", "-E", "UTF8", "--no-sync")
     run(
-        str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "log"), "-w", "start",
-        "-o", f"-k {base} -c listen_addresses='' -F -c max_connections=40",
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(base / "log"),
+        "-w",
+        "start",
+        "-o",
+        f"-k {base} -c listen_addresses='' -F -c max_connections=40",
     )
     try:
         yield base

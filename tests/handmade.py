@@ -83,7 +83,9 @@ def handmade_certificate(
     c.showPage()
     # reverse
     y = height - 50
-    blocks = list(legends) + [b for b, keep in ((ASSIGNMENT, assignment), (NOTICE, notice), (GUARANTEE, guarantee)) if keep]
+    blocks = list(legends) + [
+        b for b, keep in ((ASSIGNMENT, assignment), (NOTICE, notice), (GUARANTEE, guarantee)) if keep
+    ]
     for block in blocks:
         c.setFont("Times-Roman", 7.5)
         for line in simpleSplit(block, "Times-Roman", 7.5, width - 120):

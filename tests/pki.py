@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
 #: Certificates are valid over this span (the tests sign inside it, or fix the time outside it).
-NOT_BEFORE = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
-NOT_AFTER = dt.datetime(2035, 1, 1, tzinfo=dt.timezone.utc)
+NOT_BEFORE = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+NOT_AFTER = dt.datetime(2035, 1, 1, tzinfo=dt.UTC)
 
 
 def _name(common_name: str) -> x509.Name:
@@ -67,7 +67,9 @@ def _certificate(
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
         .add_extension(usage, critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
+        )
     )
     return builder.sign(issuer_key, hashes.SHA256())
 
@@ -77,7 +79,9 @@ def pem(cert: x509.Certificate) -> bytes:
 
 
 def key_pem(key: Any, passphrase: bytes | None = None) -> bytes:
-    encryption: Any = serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
+    encryption: Any = (
+        serialization.BestAvailableEncryption(passphrase) if passphrase else serialization.NoEncryption()
+    )
     return bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption))
 
 
@@ -130,10 +134,24 @@ class TestPKI:
 def make_pki(folder: Path) -> TestPKI:
     """A root CA and an intermediate CA, written to *folder*."""
     root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    root = _certificate("certgen Test Root CA", root_key.public_key(), None, root_key, 1, ca=True, usage=_usage(sign_certs=True, sign_documents=False))
+    root = _certificate(
+        "certgen Test Root CA",
+        root_key.public_key(),
+        None,
+        root_key,
+        1,
+        ca=True,
+        usage=_usage(sign_certs=True, sign_documents=False),
+    )
     intermediate_key = ec.generate_private_key(ec.SECP256R1())
     intermediate = _certificate(
-        "certgen Test Issuing CA", intermediate_key.public_key(), root, root_key, 2, ca=True, usage=_usage(sign_certs=True, sign_documents=False)
+        "certgen Test Issuing CA",
+        intermediate_key.public_key(),
+        root,
+        root_key,
+        2,
+        ca=True,
+        usage=_usage(sign_certs=True, sign_documents=False),
     )
     (folder / "root.pem").write_bytes(pem(root))
     (folder / "intermediate.pem").write_bytes(pem(intermediate))

@@ -86,7 +86,9 @@ def test_no_module_imports_a_higher_stage() -> None:
     for module, targets in _graph().items():
         for target in sorted(targets):
             if _stage(target) > _stage(module):
-                wrong.append(f"{module} ({STAGES[_stage(module)][0]}) imports {target} ({STAGES[_stage(target)][0] if _stage(target) < len(STAGES) else 'api'})")
+                wrong.append(
+                    f"{module} ({STAGES[_stage(module)][0]}) imports {target} ({STAGES[_stage(target)][0] if _stage(target) < len(STAGES) else 'api'})"
+                )
     assert not wrong, "imports that point up:\n" + "\n".join(wrong)
 
 
@@ -110,7 +112,7 @@ def test_no_import_cycle() -> None:
         path.append(node)
         for nxt in sorted(edges[node]):
             if state.get(nxt) == 1:
-                cycle = path[path.index(nxt):] + [nxt]
+                cycle = path[path.index(nxt) :] + [nxt]
                 raise AssertionError("import cycle: " + " -> ".join(cycle))
             if nxt not in state:
                 visit(nxt)

@@ -90,7 +90,11 @@ def test_artwork_pdf_is_clean(tmp_path: Path, spec_data: dict) -> None:
     check = subprocess.run([qpdf, "--check", str(out)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     pdftoppm = require_tool("pdftoppm")
-    proc = subprocess.run([pdftoppm, "-r", "20", "-png", "-f", "1", "-l", "1", str(out), str(tmp_path / "p")], capture_output=True, text=True)
+    proc = subprocess.run(
+        [pdftoppm, "-r", "20", "-png", "-f", "1", "-l", "1", str(out), str(tmp_path / "p")],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
 
 
@@ -102,7 +106,9 @@ def test_artwork_pdf_is_clean(tmp_path: Path, spec_data: dict) -> None:
         ("design.pdf", 3, "artwork 'design.pdf' has 1 page(s), not a page 3"),
     ],
 )
-def test_bad_artwork_is_a_clear_error(run_cli, tmp_path: Path, spec_data: dict, src: str, page: int, message: str) -> None:
+def test_bad_artwork_is_a_clear_error(
+    run_cli, tmp_path: Path, spec_data: dict, src: str, page: int, message: str
+) -> None:
     _design(tmp_path / "design.pdf")
     (tmp_path / "notes.txt").write_text("not a pdf", encoding="utf-8")
     spec = _spec(tmp_path, spec_data, src=src, page=page)

@@ -64,30 +64,44 @@ def issue(tmp_path: Path) -> Path:
         ("/etc/passwd", "signature image '/etc/passwd' is outside the spec's folder"),
         ("{outside}", "signature image '{outside}' is outside the spec's folder"),
         ("../elsewhere/secret.png", "signature image '../elsewhere/secret.png' is outside the spec's folder"),
-        ("sub/../../elsewhere/secret.png", "signature image 'sub/../../elsewhere/secret.png' is outside the spec's folder"),
+        (
+            "sub/../../elsewhere/secret.png",
+            "signature image 'sub/../../elsewhere/secret.png' is outside the spec's folder",
+        ),
         ("link.png", "signature image 'link.png' is a link to a file outside the spec's folder"),
         ("notes.png", "signature image 'notes.png' is not a PNG or JPEG image: give the image file"),
         ("sub", "signature image 'sub' is not a file"),
     ],
     ids=["absolute", "absolute-outside", "dotdot", "sub-dotdot", "symlink", "not-an-image", "folder"],
 )
-def test_a_signature_image_from_elsewhere_or_not_an_image_is_one_line(run_cli, issue: Path, signature: str, message: str) -> None:
+def test_a_signature_image_from_elsewhere_or_not_an_image_is_one_line(
+    run_cli, issue: Path, signature: str, message: str
+) -> None:
     outside = str(issue.parent / "elsewhere" / "secret.png")
     spec = _spec(issue, signature.format(outside=outside))
     out = issue / "out.pdf"
     result = run_cli("render", spec, "-o", out)
     assert result.exit_code == 1 and not out.exists()
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith(f"certgen: error: {spec}, line 7: issuer.officers[0].signature: {message.format(outside=outside)}"), line
+    assert line.startswith(
+        f"certgen: error: {spec}, line 7: issuer.officers[0].signature: {message.format(outside=outside)}"
+    ), line
     if "outside" in message:
-        assert "keep images and artwork in the spec's folder (or its subfolders), or name their folder in $CERTGEN_ASSET_PATH" in line
+        assert (
+            "keep images and artwork in the spec's folder (or its subfolders), or name their folder in $CERTGEN_ASSET_PATH"
+            in line
+        )
 
 
-def test_images_come_from_the_spec_folder_or_an_asset_folder_only(run_cli, issue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_images_come_from_the_spec_folder_or_an_asset_folder_only(
+    run_cli, issue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = issue / "out.pdf"
     assert run_cli("render", _spec(issue, "sub/sig.png"), "-o", out).exit_code == 0
     assert _images(out) == 1
-    assert run_cli("render", _spec(issue, str(issue / "sub" / "sig.png")), "-o", out).exit_code == 0  # absolute, inside
+    assert (
+        run_cli("render", _spec(issue, str(issue / "sub" / "sig.png")), "-o", out).exit_code == 0
+    )  # absolute, inside
     out.unlink()
     elsewhere = issue.parent / "elsewhere"
     outside = ("../elsewhere/secret.png", str(elsewhere / "secret.png"), "link.png")
@@ -108,7 +122,9 @@ def test_images_come_from_the_spec_folder_or_an_asset_folder_only(run_cli, issue
     data["issuer"]["officers"][0]["signature"] = "/etc/passwd"
     with pytest.raises(SpecError) as info:
         certgen.render(data)
-    assert str(info.value).startswith("issuer.officers[0].signature: signature image '/etc/passwd' is outside the spec's folder")
+    assert str(info.value).startswith(
+        "issuer.officers[0].signature: signature image '/etc/passwd' is outside the spec's folder"
+    )
 
 
 def test_an_image_of_too_many_pixels_is_refused(run_cli, issue: Path) -> None:
@@ -117,7 +133,9 @@ def test_an_image_of_too_many_pixels_is_refused(run_cli, issue: Path) -> None:
     result = run_cli("render", spec, "-o", issue / "out.pdf")
     assert result.exit_code == 1
     [line] = result.stderr.strip().splitlines()
-    assert "issuer.officers[0].signature: signature image 'huge.png' has more than 25,000,000 pixels" in line, line
+    assert (
+        "issuer.officers[0].signature: signature image 'huge.png' has more than 25,000,000 pixels" in line
+    ), line
 
 
 _FACE = """<page name="face" paper="letter" orientation="landscape">
@@ -130,16 +148,43 @@ _FACE = """<page name="face" paper="letter" orientation="landscape">
 @pytest.mark.parametrize(
     ("element", "message"),
     [
-        ('<image src="/etc/passwd" x="0" y="0" width="10" height="10"/>', "<image>: attribute src: image file '/etc/passwd' is outside the spec's folder"),
-        ('<image src="../elsewhere/secret.png" x="0" y="0" width="10" height="10"/>', "<image>: attribute src: image file '../elsewhere/secret.png' is outside the spec's folder"),
-        ('<image src="notes.png" x="0" y="0" width="10" height="10"/>', "<image>: attribute src: image file 'notes.png' is not a PNG or JPEG image"),
-        ('<artwork src="/etc/passwd" x="0" y="0" width="10" height="10"/>', "<artwork>: attribute src: artwork file '/etc/passwd' is outside the spec's folder"),
-        ('<artwork src="link.png" x="0" y="0" width="10" height="10"/>', "<artwork>: attribute src: artwork file 'link.png' is a link to a file outside the spec's folder"),
-        ('<signature x="0" y="0" width="100" title="T" image="/etc/passwd"/>', "<signature>: attribute image: image file '/etc/passwd' is outside the spec's folder"),
+        (
+            '<image src="/etc/passwd" x="0" y="0" width="10" height="10"/>',
+            "<image>: attribute src: image file '/etc/passwd' is outside the spec's folder",
+        ),
+        (
+            '<image src="../elsewhere/secret.png" x="0" y="0" width="10" height="10"/>',
+            "<image>: attribute src: image file '../elsewhere/secret.png' is outside the spec's folder",
+        ),
+        (
+            '<image src="notes.png" x="0" y="0" width="10" height="10"/>',
+            "<image>: attribute src: image file 'notes.png' is not a PNG or JPEG image",
+        ),
+        (
+            '<artwork src="/etc/passwd" x="0" y="0" width="10" height="10"/>',
+            "<artwork>: attribute src: artwork file '/etc/passwd' is outside the spec's folder",
+        ),
+        (
+            '<artwork src="link.png" x="0" y="0" width="10" height="10"/>',
+            "<artwork>: attribute src: artwork file 'link.png' is a link to a file outside the spec's folder",
+        ),
+        (
+            '<signature x="0" y="0" width="100" title="T" image="/etc/passwd"/>',
+            "<signature>: attribute image: image file '/etc/passwd' is outside the spec's folder",
+        ),
     ],
-    ids=["image-absolute", "image-dotdot", "image-not-an-image", "artwork-absolute", "artwork-symlink", "signature-absolute"],
+    ids=[
+        "image-absolute",
+        "image-dotdot",
+        "image-not-an-image",
+        "artwork-absolute",
+        "artwork-symlink",
+        "signature-absolute",
+    ],
 )
-def test_a_template_cannot_draw_files_from_elsewhere(run_cli, issue: Path, element: str, message: str) -> None:
+def test_a_template_cannot_draw_files_from_elsewhere(
+    run_cli, issue: Path, element: str, message: str
+) -> None:
     (issue / "tpl" / "mine").mkdir(parents=True)
     (issue / "tpl" / "mine" / "face.xml.j2").write_text(_FACE.format(element=element), encoding="utf-8")
     data = load_sample(SAMPLE_SPEC)
@@ -155,7 +200,10 @@ def test_a_template_cannot_draw_files_from_elsewhere(run_cli, issue: Path, eleme
 
 def test_a_search_path_entry_must_be_a_folder(run_cli, issue: Path) -> None:
     data = load_sample(SAMPLE_SPEC)
-    for entry, message in (("nope", "'nope' is not a folder (it does not exist)"), ("notes.png", "'notes.png' is not a folder:")):
+    for entry, message in (
+        ("nope", "'nope' is not a folder (it does not exist)"),
+        ("notes.png", "'notes.png' is not a folder:"),
+    ):
         data["templates"] = {"search_path": ["sub", entry]}
         spec = issue / "spec.yaml"
         spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -182,7 +230,9 @@ print(round(time.perf_counter() - start, 3))
 
 @pytest.mark.slow  # starts Python in a subprocess
 def test_a_misspelt_template_with_search_path_root_answers_at_once() -> None:
-    done = subprocess.run([sys.executable, "-c", _MISSPELT], capture_output=True, text=True, timeout=30, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", _MISSPELT], capture_output=True, text=True, timeout=30, cwd=ROOT
+    )
     assert done.returncode == 0, done.stderr
     message, seconds = done.stdout.strip().splitlines()
     assert float(seconds) < 1.0
@@ -192,7 +242,9 @@ def test_a_misspelt_template_with_search_path_root_answers_at_once() -> None:
 
 def test_a_legend_template_given_a_non_number_is_one_line(issue: Path) -> None:
     (issue / "tpl" / "legends").mkdir(parents=True)
-    (issue / "tpl" / "legends" / "rate.txt.j2").write_text("INTEREST AT {{ params.rate | percent }} A YEAR.\n", encoding="utf-8")
+    (issue / "tpl" / "legends" / "rate.txt.j2").write_text(
+        "INTEREST AT {{ params.rate | percent }} A YEAR.\n", encoding="utf-8"
+    )
     data = load_sample(SAMPLE_SPEC)
     data["templates"] = {"search_path": ["tpl"]}
     data["legends"].append({"template": "rate", "params": {"rate": "abc"}})
@@ -201,4 +253,6 @@ def test_a_legend_template_given_a_non_number_is_one_line(issue: Path) -> None:
     with pytest.raises(SpecError) as info:
         certgen.prepare(spec, validate=False)
     index = len(data["legends"]) - 1
-    assert str(info.value).startswith(f"{spec}: legends[{index}].params: legend template 'rate': percent: 'abc' is not a number")
+    assert str(info.value).startswith(
+        f"{spec}: legends[{index}].params: legend template 'rate': percent: 'abc' is not a number"
+    )

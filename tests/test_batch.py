@@ -27,7 +27,9 @@ from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text
 HEADER = "registration,shares,issue_date\n"
 
 
-def holders_file(folder: Path, count: int, *, numbered: bool = False, name: str = "holders.csv", start: int = 1) -> Path:
+def holders_file(
+    folder: Path, count: int, *, numbered: bool = False, name: str = "holders.csv", start: int = 1
+) -> Path:
     """*count* holders of the Series B sample; numbered PB 0001... when *numbered*."""
     lines = [("certificate_number," if numbered else "") + HEADER.strip()]
     for i in range(start, start + count):
@@ -51,12 +53,18 @@ def _register(url: str | None, out: Path) -> Register:
     return Register(url if url is not None else out / "register.sqlite")
 
 
-def test_batch_writes_chunks_manifest_control_report_and_register(tmp_path: Path, register_url: str | None) -> None:
+def test_batch_writes_chunks_manifest_control_report_and_register(
+    tmp_path: Path, register_url: str | None
+) -> None:
     out = tmp_path / "out"
     holders = holders_file(tmp_path, 7, numbered=True)
-    result = render_batch(SAMPLE_SPEC, holders, out, register=register_url, options=BatchOptions(chunk_size=3), workers=1)
+    result = render_batch(
+        SAMPLE_SPEC, holders, out, register=register_url, options=BatchOptions(chunk_size=3), workers=1
+    )
     assert (result.certificates, result.files, result.written) == (7, 3, 3)
-    assert sorted(p.name for p in out.glob("certificates-*.pdf")) == [f"certificates-000{i}.pdf" for i in (1, 2, 3)]
+    assert sorted(p.name for p in out.glob("certificates-*.pdf")) == [
+        f"certificates-000{i}.pdf" for i in (1, 2, 3)
+    ]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     for entry in manifest["files"]:
         data = (out / entry["name"]).read_bytes()
@@ -70,7 +78,10 @@ def test_batch_writes_chunks_manifest_control_report_and_register(tmp_path: Path
     assert "PB 0005" in face and "HOLDER 5 & CO." in face
     control = dict(csv.reader(io.StringIO((out / "control.csv").read_text(encoding="utf-8"))))
     assert control["certificates"] == "7" and control["issued"] == "7"
-    assert control["total shares"] == "2,800" and (control["first number"], control["last number"]) == ("PB 0001", "PB 0007")
+    assert control["total shares"] == "2,800" and (control["first number"], control["last number"]) == (
+        "PB 0001",
+        "PB 0007",
+    )
     assert "Certificate control report" in pdf_text((out / "control.pdf").read_bytes())[0]
     with _register(register_url, out) as reg:
         records = list(reg.records())
@@ -79,30 +90,52 @@ def test_batch_writes_chunks_manifest_control_report_and_register(tmp_path: Path
     assert all(r.sha256 == digests[r.file] for r in records)
 
 
-def test_numbers_are_allocated_from_the_register_and_never_reused(tmp_path: Path, register_url: str | None) -> None:
+def test_numbers_are_allocated_from_the_register_and_never_reused(
+    tmp_path: Path, register_url: str | None
+) -> None:
     register = register_url or str(tmp_path / "shared.sqlite")
-    first = render_batch(SAMPLE_SPEC, holders_file(tmp_path, 3), tmp_path / "one", register=register, workers=1)
+    first = render_batch(
+        SAMPLE_SPEC, holders_file(tmp_path, 3), tmp_path / "one", register=register, workers=1
+    )
     assert (first.first_number, first.last_number) == ("PB-000001", "PB-000003")
     with Register(register) as reg:
         reg.change("void", ["PB-000003"], note="not delivered")
     second = render_batch(
-        SAMPLE_SPEC, holders_file(tmp_path, 2, name="more.csv", start=4), tmp_path / "two", register=register, workers=1
+        SAMPLE_SPEC,
+        holders_file(tmp_path, 2, name="more.csv", start=4),
+        tmp_path / "two",
+        register=register,
+        workers=1,
     )
-    assert (second.first_number, second.last_number) == ("PB-000004", "PB-000005")  # the voided number stays used
+    assert (second.first_number, second.last_number) == (
+        "PB-000004",
+        "PB-000005",
+    )  # the voided number stays used
     with Register(register) as reg:
         states = {r.number: r.state for r in reg.records()}
     assert states == {
-        "PB-000001": "issued", "PB-000002": "issued", "PB-000003": "voided", "PB-000004": "issued", "PB-000005": "issued"
+        "PB-000001": "issued",
+        "PB-000002": "issued",
+        "PB-000003": "voided",
+        "PB-000004": "issued",
+        "PB-000005": "issued",
     }
     face = pdf_text((tmp_path / "two" / "certificates-0001.pdf").read_bytes())[0]
     assert "PB-000004" in face
 
 
-def test_a_number_already_in_the_register_is_refused_before_anything_is_written(tmp_path: Path, register_url: str | None) -> None:
+def test_a_number_already_in_the_register_is_refused_before_anything_is_written(
+    tmp_path: Path, register_url: str | None
+) -> None:
     register = register_url or str(tmp_path / "shared.sqlite")
-    render_batch(SAMPLE_SPEC, holders_file(tmp_path, 2, numbered=True), tmp_path / "one", register=register, workers=1)
+    render_batch(
+        SAMPLE_SPEC, holders_file(tmp_path, 2, numbered=True), tmp_path / "one", register=register, workers=1
+    )
     again = holders_file(tmp_path, 2, numbered=True, name="again.csv", start=2)  # PB 0002 is taken
-    with pytest.raises(RegisterError, match=r"1 certificate number is already in the register: PB 0002 \(issued, .*again.csv, row 2\)"):
+    with pytest.raises(
+        RegisterError,
+        match=r"1 certificate number is already in the register: PB 0002 \(issued, .*again.csv, row 2\)",
+    ):
         render_batch(SAMPLE_SPEC, again, tmp_path / "two", register=register, workers=1)
     assert not list((tmp_path / "two").glob("*.pdf")) and not (tmp_path / "two" / "manifest.json").exists()
     with Register(register) as reg:
@@ -115,16 +148,25 @@ def test_register_change_rules(tmp_path: Path, register_url: str | None) -> None
     with _register(register_url, out) as reg:
         assert reg.change("spoil", ["PB 0001"], note="jammed") == 1
         assert reg.change("cancel", ["PB 0002"]) == 1
-        with pytest.raises(RegisterError, match="certificate PB 0001: is spoiled: only a certificate that is issued can be cancelled"):
+        with pytest.raises(
+            RegisterError,
+            match="certificate PB 0001: is spoiled: only a certificate that is issued can be cancelled",
+        ):
             reg.change("cancel", ["PB 0001"])
         with pytest.raises(RegisterError, match="certificate PB 0009: is not in the register"):
             reg.change("void", ["PB 0003", "PB 0009"])
         states = {r.number: (r.state, r.note) for r in reg.records()}
     # All or none: PB 0003 was not voided with the unknown PB 0009.
-    assert states == {"PB 0001": ("spoiled", "jammed"), "PB 0002": ("cancelled", None), "PB 0003": ("issued", None)}
+    assert states == {
+        "PB 0001": ("spoiled", "jammed"),
+        "PB 0002": ("cancelled", None),
+        "PB 0003": ("issued", None),
+    }
 
 
-def test_the_register_refuses_a_duplicate_number_at_the_database(tmp_path: Path, register_url: str | None) -> None:
+def test_the_register_refuses_a_duplicate_number_at_the_database(
+    tmp_path: Path, register_url: str | None
+) -> None:
     out = tmp_path / "out"
     render_batch(SAMPLE_SPEC, holders_file(tmp_path, 1, numbered=True), out, register=register_url, workers=1)
     with _register(register_url, out) as reg:
@@ -150,7 +192,10 @@ def test_a_bad_holder_file_is_refused_as_a_whole_every_bad_row_listed(tmp_path: 
     assert any("row 4" in line and "used twice" in line for line in lines)
     assert any("row 5" in line and "issue_date" in line for line in lines)
     assert lines[-1] == "certgen: error: 3 errors: nothing printed"
-    assert not list((tmp_path / "out").glob("certificates-*")) and not (tmp_path / "out" / "manifest.json").exists()
+    assert (
+        not list((tmp_path / "out").glob("certificates-*"))
+        and not (tmp_path / "out" / "manifest.json").exists()
+    )
     with Register(tmp_path / "out" / "register.sqlite") as reg:
         assert list(reg.records()) == []
 
@@ -160,12 +205,20 @@ def test_rerunning_a_finished_job_changes_nothing(tmp_path: Path, run_cli: Any) 
     holders = holders_file(tmp_path, 4)
     args = ("batch", SAMPLE_SPEC, "--holders", holders, "--out", out, "--chunk-size", "2", "--workers", "1")
     assert run_cli(*args).exit_code == 0
-    before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir() if p.suffix != ".sqlite" and not p.name.startswith("register")}
+    before = {
+        p.name: (p.stat().st_mtime_ns, p.read_bytes())
+        for p in out.iterdir()
+        if p.suffix != ".sqlite" and not p.name.startswith("register")
+    }
     again = run_cli(*args, "--json")
     assert again.exit_code == 0
     summary = json.loads(again.stdout)
     assert summary["already_done"] is True and summary["written"] == 0 and summary["certificates"] == 4
-    after = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in out.iterdir() if p.suffix != ".sqlite" and not p.name.startswith("register")}
+    after = {
+        p.name: (p.stat().st_mtime_ns, p.read_bytes())
+        for p in out.iterdir()
+        if p.suffix != ".sqlite" and not p.name.startswith("register")
+    }
     assert after == before
 
 
@@ -179,7 +232,11 @@ def test_a_file_written_but_not_recorded_is_adopted_not_rewritten(tmp_path: Path
     engine = sa.create_engine(f"sqlite:///{out / 'register.sqlite'}")
     with engine.begin() as conn:  # as if killed before the record of the second file
         conn.execute(sa.text("DELETE FROM files WHERE name = 'certificates-0002.pdf'"))
-        conn.execute(sa.text("UPDATE certificates SET state = 'pending', sha256 = NULL WHERE file = 'certificates-0002.pdf'"))
+        conn.execute(
+            sa.text(
+                "UPDATE certificates SET state = 'pending', sha256 = NULL WHERE file = 'certificates-0002.pdf'"
+            )
+        )
         conn.execute(sa.text("UPDATE batches SET state = 'printing'"))
     engine.dispose()
     (out / "manifest.json").unlink()
@@ -195,7 +252,9 @@ def test_a_changed_print_file_is_reported_not_overwritten(tmp_path: Path) -> Non
     holders = holders_file(tmp_path, 2)
     render_batch(SAMPLE_SPEC, holders, out, options=BatchOptions(chunk_size=1), workers=1)
     (out / "certificates-0001.pdf").write_bytes(b"%PDF-1.4 tampered")
-    with pytest.raises(certgen.RenderError, match="certificates-0001.pdf differs from what the register recorded"):
+    with pytest.raises(
+        certgen.RenderError, match="certificates-0001.pdf differs from what the register recorded"
+    ):
         render_batch(SAMPLE_SPEC, holders, out, options=BatchOptions(chunk_size=1), workers=1)
     assert (out / "certificates-0001.pdf").read_bytes() == b"%PDF-1.4 tampered"
 
@@ -212,7 +271,11 @@ def test_print_order_banner_and_crop_marks(tmp_path: Path) -> None:
     holders = holders_file(tmp_path, 3)
     duplex = render_batch(SAMPLE_SPEC, holders, tmp_path / "d", options=BatchOptions(banner=True), workers=1)
     simplex = render_batch(
-        SAMPLE_SPEC, holders, tmp_path / "s", options=BatchOptions(order="simplex", crop_marks=True), workers=1
+        SAMPLE_SPEC,
+        holders,
+        tmp_path / "s",
+        options=BatchOptions(order="simplex", crop_marks=True),
+        workers=1,
     )
     assert duplex.files == simplex.files == 1
     d = pdf_text((tmp_path / "d" / "certificates-0001.pdf").read_bytes())
@@ -264,14 +327,30 @@ def _glyph_runs(path: Path) -> list[list[tuple[str, float, float]]]:
 def test_overlay_prints_only_the_variable_fields_moved_by_the_calibration_offset(tmp_path: Path) -> None:
     holders = holders_file(tmp_path, 2, numbered=True)
     render_batch(SAMPLE_SPEC, holders, tmp_path / "plain", options=BatchOptions(overlay=True), workers=1)
-    render_batch(SAMPLE_SPEC, holders, tmp_path / "moved", options=BatchOptions(overlay=True, offset_mm=(2.5, -1.5)), workers=1)
+    render_batch(
+        SAMPLE_SPEC,
+        holders,
+        tmp_path / "moved",
+        options=BatchOptions(overlay=True, offset_mm=(2.5, -1.5)),
+        workers=1,
+    )
     plain = tmp_path / "plain" / "certificates-0001.pdf"
     # Only the fields: the words each certificate's fields print, nothing of the static design.
     issue = certgen.prepare(SAMPLE_SPEC)
     expected = []
     for holder in certgen.load_holders(holders):
-        for page, side in zip(issue.pages, issue.fill(holder)):  # the QR code is modules, not words
-            expected.append(sorted(word for i, lines in side if page.fields[i].kind == "text" for line in lines for word in line.text.split()))
+        for page, side in zip(
+            issue.pages, issue.fill(holder), strict=False
+        ):  # the QR code is modules, not words
+            expected.append(
+                sorted(
+                    word
+                    for i, lines in side
+                    if page.fields[i].kind == "text"
+                    for line in lines
+                    for word in line.text.split()
+                )
+            )
     pages = pdf_text(plain.read_bytes())
     assert len(pages) == 4 and pages[1].strip() == "" and pages[3].strip() == ""  # reverses: no fields
     assert [sorted(page.split()) for page in pages] == expected
@@ -280,8 +359,8 @@ def test_overlay_prints_only_the_variable_fields_moved_by_the_calibration_offset
     # The offset moves every glyph by exactly 2.5 mm right and 1.5 mm down.
     before, after = _glyph_runs(plain), _glyph_runs(tmp_path / "moved" / "certificates-0001.pdf")
     assert [len(p) for p in before] == [len(p) for p in after] and sum(len(p) for p in before) > 40
-    for page_before, page_after in zip(before, after):
-        for (text, x0, y0), (text2, x1, y1) in zip(page_before, page_after):
+    for page_before, page_after in zip(before, after, strict=False):
+        for (text, x0, y0), (text2, x1, y1) in zip(page_before, page_after, strict=False):
             assert text == text2
             assert x1 - x0 == pytest.approx(2.5 * 72 / 25.4, abs=0.01)
             assert y1 - y0 == pytest.approx(-1.5 * 72 / 25.4, abs=0.01)
@@ -301,24 +380,37 @@ def test_calibration_sheet(tmp_path: Path, run_cli: Any) -> None:
     assert (float(reader.pages[1].mediabox.width), float(reader.pages[1].mediabox.height)) == (792, 612)
     first = [g for g in pages[1].glyphs if g.text == "r"][0]
     shifted = [g for g in read_pdf(moved)[1].glyphs if g.text == "r"][0]
-    assert (shifted.x0 - first.x0, shifted.y0 - first.y0) == pytest.approx((72 / 25.4, -2 * 72 / 25.4), abs=0.01)
+    assert (shifted.x0 - first.x0, shifted.y0 - first.y0) == pytest.approx(
+        (72 / 25.4, -2 * 72 / 25.4), abs=0.01
+    )
     bad = run_cli("calibrate", "-o", tmp_path / "x.pdf", "--offset", "1;2")
-    assert bad.exit_code == 2 and "give X,Y in millimetres" in bad.stderr and not (tmp_path / "x.pdf").exists()
+    assert (
+        bad.exit_code == 2 and "give X,Y in millimetres" in bad.stderr and not (tmp_path / "x.pdf").exists()
+    )
 
 
 def test_names_that_do_not_fit_are_all_listed_and_nothing_is_left(tmp_path: Path, run_cli: Any) -> None:
     too_long = "W" * 400
-    rows = [f'"HOLDER {i}",100,2026-11-23' if i not in (3, 8) else f'"{too_long}",100,2026-11-23' for i in range(1, 10)]
+    rows = [
+        f'"HOLDER {i}",100,2026-11-23' if i not in (3, 8) else f'"{too_long}",100,2026-11-23'
+        for i in range(1, 10)
+    ]
     holders = tmp_path / "holders.csv"
     holders.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = run_cli("batch", SAMPLE_SPEC, "--holders", holders, "--out", out, "--chunk-size", "2", "--workers", "2")
+    result = run_cli(
+        "batch", SAMPLE_SPEC, "--holders", holders, "--out", out, "--chunk-size", "2", "--workers", "2"
+    )
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     lines = [line for line in result.stderr.strip().splitlines() if line.startswith("certgen: error:")]
-    assert len(lines) == 3 and all("does not fit" in line and "field registration" in line for line in lines[:2])
+    assert len(lines) == 3 and all(
+        "does not fit" in line and "field registration" in line for line in lines[:2]
+    )
     assert "row 4" in lines[0] and "row 9" in lines[1]  # rows 3 and 8 of holders: CSV rows 4 and 9
     assert lines[-1] == "certgen: error: 2 errors: nothing printed"
-    assert [p.name for p in out.iterdir() if not p.name.startswith("register.sqlite")] == []  # no PDF, no temporary
+    assert [
+        p.name for p in out.iterdir() if not p.name.startswith("register.sqlite")
+    ] == []  # no PDF, no temporary
     with Register(out / "register.sqlite") as reg:
         assert list(reg.records()) == []
 
@@ -327,7 +419,11 @@ def test_register_commands(tmp_path: Path, run_cli: Any) -> None:
     out = tmp_path / "out"
     holders = tmp_path / "holders.jsonl"  # JSON rows without numbers: numbers are allocated
     holders.write_text(
-        "\n".join(json.dumps({"registration": f"HOLDER {i}", "shares": 10 * i, "issue_date": "2026-11-23"}) for i in (1, 2, 3)) + "\n",
+        "\n".join(
+            json.dumps({"registration": f"HOLDER {i}", "shares": 10 * i, "issue_date": "2026-11-23"})
+            for i in (1, 2, 3)
+        )
+        + "\n",
         encoding="utf-8",
     )
     assert run_cli("batch", SAMPLE_SPEC, "--holders", holders, "--out", out, "--workers", "1").exit_code == 0
@@ -335,18 +431,24 @@ def test_register_commands(tmp_path: Path, run_cli: Any) -> None:
     listed = run_cli("register", "list", "--register", register)
     assert listed.exit_code == 0
     assert [line.split("\t")[1:4] for line in listed.stdout.splitlines()] == [
-        ["PB-000001", "issued", "10"], ["PB-000002", "issued", "20"], ["PB-000003", "issued", "30"]
+        ["PB-000001", "issued", "10"],
+        ["PB-000002", "issued", "20"],
+        ["PB-000003", "issued", "30"],
     ]
     spoiled = run_cli("register", "spoil", "--register", register, "--note", "misfeed", "PB-000002")
     assert spoiled.exit_code == 0 and "1 certificate spoiled" in spoiled.stderr
     refused = run_cli("register", "cancel", "--register", register, "PB-000002")
-    assert refused.exit_code == 1 and refused.stderr.strip().endswith("is spoiled: only a certificate that is issued can be cancelled")
+    assert refused.exit_code == 1 and refused.stderr.strip().endswith(
+        "is spoiled: only a certificate that is issued can be cancelled"
+    )
     unknown = run_cli("register", "void", "--register", register, "--security", "000000000", "PB-000001")
     assert unknown.exit_code == 1 and "holds no security '000000000' (it has: 885218305)" in unknown.stderr
     exported = run_cli("register", "export", "--register", register, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(exported.stdout)))
     assert [(r["number"], r["state"], r["note"]) for r in rows] == [
-        ("PB-000001", "issued", ""), ("PB-000002", "spoiled", "misfeed"), ("PB-000003", "issued", "")
+        ("PB-000001", "issued", ""),
+        ("PB-000002", "spoiled", "misfeed"),
+        ("PB-000003", "issued", ""),
     ]
     assert all(len(r["sha256"]) == 64 and r["file"] == "certificates-0001.pdf" for r in rows)
     as_json = json.loads(run_cli("register", "export", "--register", register, "--format", "json").stdout)
@@ -362,7 +464,9 @@ def test_a_print_file_with_banner_and_crop_marks_validates(tmp_path: Path) -> No
     from certgen.validation.text import compact
 
     out = tmp_path / "out"
-    render_batch(SAMPLE_SPEC, SAMPLE_HOLDERS, out, options=BatchOptions(banner=True, crop_marks=True), workers=1)
+    render_batch(
+        SAMPLE_SPEC, SAMPLE_HOLDERS, out, options=BatchOptions(banner=True, crop_marks=True), workers=1
+    )
     assert compact(BANNER_MARK) == "JOBBANNERPAGE,NOTACERTIFICATE"
     report = certgen.validate(SAMPLE_SPEC, SAMPLE_HOLDERS, pdf=out / "certificates-0001.pdf")
     assert report.ok(), [str(f) for f in report.errors]
@@ -386,10 +490,22 @@ def test_numbers_allocated_elsewhere_while_printing_are_not_printed(
         return reserve(self, *args, **kwargs)
 
     monkeypatch.setattr(batch_module._Job, "_reserve", other_station_first)
-    result = render_batch(SAMPLE_SPEC, holders_file(tmp_path, 4), tmp_path / "out", register=register, options=BatchOptions(chunk_size=2), workers=1)
+    result = render_batch(
+        SAMPLE_SPEC,
+        holders_file(tmp_path, 4),
+        tmp_path / "out",
+        register=register,
+        options=BatchOptions(chunk_size=2),
+        workers=1,
+    )
     assert (result.first_number, result.last_number, result.written) == ("PB-000003", "PB-000006", 2)
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
-    assert [c["number"] for c in manifest["certificates"]] == ["PB-000003", "PB-000004", "PB-000005", "PB-000006"]
+    assert [c["number"] for c in manifest["certificates"]] == [
+        "PB-000003",
+        "PB-000004",
+        "PB-000005",
+        "PB-000006",
+    ]
     faces = pdf_text((tmp_path / "out" / "certificates-0001.pdf").read_bytes())
     assert "PB-000003" in faces[0] and "PB-000001" not in " ".join(faces)
     for entry in manifest["files"]:
@@ -438,7 +554,9 @@ def test_the_manifest_and_control_report_of_a_new_batch_are_those_the_register_g
     assert stable("control.csv", "fresh") == stable("control.csv", "read")
     manifest = json.loads((tmp_path / "fresh" / "manifest.json").read_text(encoding="utf-8"))
     assert [c["pages"] for c in manifest["certificates"]][:4] == [[2, 5], [3, 6], [4, 7], [2, 5]]
-    assert [c["file"] for c in manifest["certificates"]] == ["certificates-0001.pdf"] * 3 + ["certificates-0002.pdf"] * 3 + ["certificates-0003.pdf"]
+    assert [c["file"] for c in manifest["certificates"]] == ["certificates-0001.pdf"] * 3 + [
+        "certificates-0002.pdf"
+    ] * 3 + ["certificates-0003.pdf"]
 
 
 # -- one running job per output folder -------------------------------------------------------
@@ -456,9 +574,14 @@ def test_a_folder_locked_by_a_running_job_is_refused_naming_it(tmp_path: Path) -
         with pytest.raises(certgen.RenderError) as refused:
             render_batch(SAMPLE_SPEC, holders, out, workers=1)
         message = str(refused.value)
-        assert f"in use by another certgen batch (pid {os.getpid()} on {socket.gethostname()}, started 20" in message
+        assert (
+            f"in use by another certgen batch (pid {os.getpid()} on {socket.gethostname()}, started 20"
+            in message
+        )
         assert "job abababababab" in message and "\n" not in message
-        assert sorted(p.name for p in out.iterdir()) == [".certgen-batch.lock"]  # nothing touched, no register made
+        assert sorted(p.name for p in out.iterdir()) == [
+            ".certgen-batch.lock"
+        ]  # nothing touched, no register made
     finally:
         running.release()
     assert render_batch(SAMPLE_SPEC, holders, out, workers=1).written == 1  # the lock released, the job runs
@@ -476,9 +599,16 @@ def test_the_register_names_a_job_still_running_whose_lock_file_was_removed(tmp_
         time.sleep(0.2)
         with Register(out / "register.sqlite") as reg, reg.transaction() as conn:
             started = dt.datetime.now(dt.UTC)
-            owner = {"job_key": "cd" * 32, "pid": other.pid, "host": socket.gethostname(), "started_at": started}
+            owner = {
+                "job_key": "cd" * 32,
+                "pid": other.pid,
+                "host": socket.gethostname(),
+                "started_at": started,
+            }
             reg._set_running_job(conn, str(out.resolve()), owner)
-        with pytest.raises(certgen.RenderError, match=f"in use by another certgen batch \\(pid {other.pid} on "):
+        with pytest.raises(
+            certgen.RenderError, match=f"in use by another certgen batch \\(pid {other.pid} on "
+        ):
             render_batch(SAMPLE_SPEC, holders, out, workers=1)
         assert not list(out.glob("certificates-*")) and not (out / ".certgen-batch.lock").exists()
     finally:
@@ -495,13 +625,17 @@ def test_only_batch_temporaries_are_cleaned_not_other_programs(tmp_path: Path) -
     theirs = [out / ".certificates-0001.pdf.0123456789ab.tmp", out / ".notes.txt.0123456789ab.tmp"]
     for path in theirs:
         path.write_bytes(b"another program's file being written")
-    dead_job = out / ".certificates-0001.pdf.job-0123456789ab-0123456789ab.tmp"  # a batch job's, its lock gone
+    dead_job = (
+        out / ".certificates-0001.pdf.job-0123456789ab-0123456789ab.tmp"
+    )  # a batch job's, its lock gone
     dead_job.write_bytes(b"%PDF- left by a killed batch")
     render_batch(SAMPLE_SPEC, holders_file(tmp_path, 2), out, workers=1)
     assert all(path.exists() for path in theirs) and not dead_job.exists()
 
 
-def test_a_bad_row_stops_the_printing_at_once_and_every_bad_row_is_listed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_row_stops_the_printing_at_once_and_every_bad_row_is_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import certgen.batch as batch_module
 
     holders = holders_file(tmp_path, 20000)
@@ -511,7 +645,11 @@ def test_a_bad_row_stops_the_printing_at_once_and_every_bad_row_is_listed(tmp_pa
     holders.write_text("\n".join(lines) + "\n", encoding="utf-8")
     printed = []
     render_file = batch_module._render_file
-    monkeypatch.setattr(batch_module, "_render_file", lambda issue, task: printed.append(task.path) or render_file(issue, task))
+    monkeypatch.setattr(
+        batch_module,
+        "_render_file",
+        lambda issue, task: printed.append(task.path) or render_file(issue, task),
+    )
     out = tmp_path / "out"
     with pytest.raises(certgen.ValidationError) as refused:
         render_batch(SAMPLE_SPEC, holders, out, workers=1)

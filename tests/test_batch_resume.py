@@ -24,10 +24,10 @@ from pathlib import Path
 import pypdf
 import pytest
 import sqlalchemy as sa
+from test_batch import holders_file
 
 from certgen.register import Register
 from conftest import SAMPLE_SPEC, create_database
-from test_batch import holders_file
 
 COUNT = 24
 CHUNK = 2
@@ -39,8 +39,20 @@ pytestmark = pytest.mark.slow
 
 def _command(holders: Path, out: Path, register: str | None, workers: int) -> list[str]:
     command = [
-        sys.executable, "-m", "certgen", "batch", str(SAMPLE_SPEC), "--holders", str(holders), "--out", str(out),
-        "--chunk-size", str(CHUNK), "--workers", str(workers), "--banner",
+        sys.executable,
+        "-m",
+        "certgen",
+        "batch",
+        str(SAMPLE_SPEC),
+        "--holders",
+        str(holders),
+        "--out",
+        str(out),
+        "--chunk-size",
+        str(CHUNK),
+        "--workers",
+        str(workers),
+        "--banner",
     ]
     if register is not None:
         command += ["--register", register]
@@ -76,7 +88,12 @@ def _trial(tmp_path: Path, seed: int, register: str | None, full: float) -> None
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     # One or two kills at random moments of the run, then a rerun to the end.
     for _ in range(rng.choice((1, 1, 2))):
-        process = subprocess.Popen(_command(holders, out, register, workers), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        process = subprocess.Popen(
+            _command(holders, out, register, workers),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
         time.sleep(rng.uniform(0.3 * full, full))  # before that, mostly interpreter start-up
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -142,18 +159,24 @@ def test_files_recorded_but_not_yet_renamed_are_renamed_on_rerun(tmp_path: Path,
         "sys.argv = ['certgen'] + sys.argv[1:]\n"
         "main()\n"
     )
-    first = subprocess.run([sys.executable, "-c", script, *_command(holders, out, None, 1)[3:]], capture_output=True, text=True)
+    first = subprocess.run(
+        [sys.executable, "-c", script, *_command(holders, out, None, 1)[3:]], capture_output=True, text=True
+    )
     assert first.returncode != 0
     with Register(out / "register.sqlite") as reg:
         assert len(list(reg.records())) == COUNT  # recorded ...
     temporaries = [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
     if how == "killed":
-        assert len(temporaries) == COUNT // CHUNK and not list(out.glob("certificates-*.pdf"))  # ... not renamed
+        assert len(temporaries) == COUNT // CHUNK and not list(
+            out.glob("certificates-*.pdf")
+        )  # ... not renamed
         assert (out / ".certgen-batch.lock").exists()  # the dead run's lock file: its lock went with it
         with Register(out / "register.sqlite") as reg, reg.transaction() as conn:
             assert reg._running_job(conn, str(out.resolve())) is not None
     else:
-        assert temporaries == [] and len(list(out.glob("certificates-*.pdf"))) == COUNT // CHUNK  # renamed on the way out
+        assert (
+            temporaries == [] and len(list(out.glob("certificates-*.pdf"))) == COUNT // CHUNK
+        )  # renamed on the way out
     rerun = subprocess.run(_command(holders, out, None, 1), capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     _check_consistent(out, None)
@@ -163,7 +186,20 @@ def test_files_recorded_but_not_yet_renamed_are_renamed_on_rerun(tmp_path: Path,
 
 
 def _batch(spec: Path, holders: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "certgen", "batch", str(spec), "--holders", str(holders), "--out", str(out), "--workers", "1", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "certgen",
+        "batch",
+        str(spec),
+        "--holders",
+        str(holders),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        *extra,
+    ]
 
 
 def test_the_same_batch_run_twice_at_once_finishes_once_and_refuses_once(tmp_path: Path) -> None:
@@ -173,7 +209,9 @@ def test_the_same_batch_run_twice_at_once_finishes_once_and_refuses_once(tmp_pat
     holders = holders_file(tmp_path, count)
     out = tmp_path / "out"
     command = _batch(spec, holders, out, "--chunk-size", "100")
-    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
     results = [(run.pid, *run.communicate(timeout=600), run.returncode) for run in runs]
     codes = sorted(code for *_, code in results)
     assert codes == [0, 1], results
@@ -211,9 +249,14 @@ def test_a_recorded_file_that_is_missing_is_printed_again_with_its_digest(tmp_pa
     # Printed again with other bytes (here: the register's record altered), it is refused, naming it.
     lost.unlink()
     with Register(out / "register.sqlite") as reg, reg.transaction() as conn:
-        conn.execute(sa.text("UPDATE files SET sha256 = :d WHERE name = 'certificates-0005.pdf'"), {"d": "0" * 64})
+        conn.execute(
+            sa.text("UPDATE files SET sha256 = :d WHERE name = 'certificates-0005.pdf'"), {"d": "0" * 64}
+        )
     refused = subprocess.run(command, capture_output=True, text=True, check=False)
     lines = refused.stderr.strip().splitlines()
     assert refused.returncode == 1 and len(lines) == 1, refused.stderr
-    assert "certificates-0005.pdf is recorded in the register but missing, and printing it again gives other bytes" in lines[0]
+    assert (
+        "certificates-0005.pdf is recorded in the register but missing, and printing it again gives other bytes"
+        in lines[0]
+    )
     assert not lost.exists() and not [p for p in out.iterdir() if p.name.endswith(".tmp")]

@@ -91,7 +91,9 @@ def test_type0_font_text_extracts_and_renders(tmp_path: Path) -> None:
     check = subprocess.run([qpdf, "--check", str(pdf)], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
     pdftoppm = require_tool("pdftoppm")
-    render = subprocess.run([pdftoppm, "-r", "30", "-png", str(pdf), str(tmp_path / "page")], capture_output=True, text=True)
+    render = subprocess.run(
+        [pdftoppm, "-r", "30", "-png", str(pdf), str(tmp_path / "page")], capture_output=True, text=True
+    )
     assert render.returncode == 0 and render.stderr == ""
 
 
@@ -101,10 +103,16 @@ def test_to_unicode_maps_each_glyph_once() -> None:
     assert (b, c) == (a + 1, a + 2)  # the font's capitals are in order
     # Consecutive glyphs for consecutive characters: one range.
     cmap = to_unicode_cmap(font, "AAB")
-    assert b"beginbfchar" not in cmap and f"1 beginbfrange\n<{a:04X}> <{b:04X}> <0041>\nendbfrange".encode() in cmap
+    assert (
+        b"beginbfchar" not in cmap
+        and f"1 beginbfrange\n<{a:04X}> <{b:04X}> <0041>\nendbfrange".encode() in cmap
+    )
     # Otherwise one entry per glyph.
     cmap = to_unicode_cmap(font, "CAA")
-    assert b"beginbfrange" not in cmap and f"2 beginbfchar\n<{a:04X}> <0041>\n<{c:04X}> <0043>\nendbfchar".encode() in cmap
+    assert (
+        b"beginbfrange" not in cmap
+        and f"2 beginbfchar\n<{a:04X}> <0041>\n<{c:04X}> <0043>\nendbfchar".encode() in cmap
+    )
 
 
 @pytest.mark.parametrize("path", FONTS, ids=[p.stem for p in FONTS])
@@ -116,7 +124,11 @@ def test_font_reader_agrees_with_fonttools(path: Path) -> None:
         assert font.cmap == {code: order[name] for code, name in ref.getBestCmap().items() if order[name]}
         assert font.name == ref["name"].getDebugName(6)
         os2 = ref["OS/2"]
-        assert (font.ascent, font.descent, font.cap_height) == (os2.sTypoAscender, os2.sTypoDescender, os2.sCapHeight)
+        assert (font.ascent, font.descent, font.cap_height) == (
+            os2.sTypoAscender,
+            os2.sTypoDescender,
+            os2.sCapHeight,
+        )
         assert font.italic_angle == ref["post"].italicAngle
         assert font.units_per_em == ref["head"].unitsPerEm
         assert list(font.advances) == [ref["hmtx"][name][0] for name in ref.getGlyphOrder()]

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -55,7 +56,12 @@ def test_render_one_pdf_per_certificate(run_cli, tmp_path: Path) -> None:
     out = tmp_path / "certs"
     result = run_cli("render", SAMPLE_SPEC, "--holders", SAMPLE_HOLDERS, "-o", f"{out}/")
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["PB-0001.pdf", "PB-0002.pdf", "PB-0003.pdf", "PB-0004.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "PB-0001.pdf",
+        "PB-0002.pdf",
+        "PB-0003.pdf",
+        "PB-0004.pdf",
+    ]
     assert "María José García-López" in pdf_text((out / "PB-0001.pdf").read_bytes())[0]
 
 
@@ -78,7 +84,11 @@ def test_unknown_template(run_cli, tmp_path: Path, spec_data, write_spec) -> Non
     spec = write_spec(spec_data)
     out = tmp_path / "out.pdf"
     assert_clean_failure(
-        run_cli("render", spec, "-o", out), out, "templates.face", "no layout template named 'stock/fase'", "stock/face"
+        run_cli("render", spec, "-o", out),
+        out,
+        "templates.face",
+        "no layout template named 'stock/fase'",
+        "stock/face",
     )
 
 
@@ -99,8 +109,14 @@ def test_legend_template_missing_param(run_cli, tmp_path: Path, spec_data, write
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        ("PB 9,Jane Doe,12.5,2026-11-23", "row 2 (certificate PB 9), column shares: '12.5' is not a whole number"),
-        ("PB 9,Jane Doe,-3,2026-11-23", "row 2 (certificate PB 9), column shares: must be a positive number of shares, not -3"),
+        (
+            "PB 9,Jane Doe,12.5,2026-11-23",
+            "row 2 (certificate PB 9), column shares: '12.5' is not a whole number",
+        ),
+        (
+            "PB 9,Jane Doe,-3,2026-11-23",
+            "row 2 (certificate PB 9), column shares: must be a positive number of shares, not -3",
+        ),
     ],
     ids=["non-integer", "negative"],
 )
@@ -108,14 +124,19 @@ def test_bad_share_count(run_cli, tmp_path: Path, write_holders, row: str, expec
     holders = write_holders(HEADER + "PB 8,John Roe,10,2026-11-23\n" + row.replace("row 2", "") + "\n")
     out = tmp_path / "out.pdf"
     assert_clean_failure(
-        run_cli("render", SAMPLE_SPEC, "--holders", holders, "-o", out), out, str(holders), expected.replace("row 2", "row 3")
+        run_cli("render", SAMPLE_SPEC, "--holders", holders, "-o", out),
+        out,
+        str(holders),
+        expected.replace("row 2", "row 3"),
     )
 
 
 def test_missing_column(run_cli, tmp_path: Path, write_holders) -> None:
     holders = write_holders("certificate_number,registration,issue_date\nPB 1,Jane Doe,2026-11-23\n")
     out = tmp_path / "out.pdf"
-    assert_clean_failure(run_cli("render", SAMPLE_SPEC, "--holders", holders, "-o", out), out, "missing column shares")
+    assert_clean_failure(
+        run_cli("render", SAMPLE_SPEC, "--holders", holders, "-o", out), out, "missing column shares"
+    )
 
 
 def test_name_that_cannot_fit(run_cli, tmp_path: Path, write_holders) -> None:
@@ -140,7 +161,9 @@ def test_name_that_cannot_fit_leaves_no_per_certificate_files(run_cli, tmp_path:
 
 def test_missing_spec_file(run_cli, tmp_path: Path) -> None:
     out = tmp_path / "out.pdf"
-    assert_clean_failure(run_cli("render", tmp_path / "none.yaml", "-o", out), out, "none.yaml: file not found")
+    assert_clean_failure(
+        run_cli("render", tmp_path / "none.yaml", "-o", out), out, "none.yaml: file not found"
+    )
 
 
 def test_output_folder_missing(run_cli, tmp_path: Path) -> None:
@@ -170,7 +193,11 @@ def test_module_entry_point(tmp_path: Path) -> None:
     import sys
 
     out = tmp_path / "form.pdf"
-    proc = subprocess.run([sys.executable, "-m", "certgen", "render", str(SAMPLE_SPEC), "-o", str(out)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "certgen", "render", str(SAMPLE_SPEC), "-o", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr
     assert pypdf.PdfReader(io.BytesIO(out.read_bytes())).pages
 
@@ -180,7 +207,10 @@ def test_legend_the_template_cannot_print_is_refused(run_cli, tmp_path: Path, sp
     spec = write_spec(spec_data)
     out = tmp_path / "out.pdf"
     assert_clean_failure(
-        run_cli("render", spec, "-o", out), out, "legends[2].placement", "legend 'lost-certificate' is not printed"
+        run_cli("render", spec, "-o", out),
+        out,
+        "legends[2].placement",
+        "legend 'lost-certificate' is not printed",
     )
 
 
@@ -192,7 +222,12 @@ def test_signature_image_is_drawn(run_cli, tmp_path: Path, spec_data, write_spec
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     raw = b"".join(b"\x00" + bytes([0, 0, 0] * 8) for _ in range(4))
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 4, 8, 2, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 4, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
     (tmp_path / "sig.png").write_bytes(png)
     spec_data["issuer"]["officers"][0]["signature"] = "sig.png"
     spec = write_spec(spec_data)
@@ -209,19 +244,23 @@ def test_signature_image_is_drawn(run_cli, tmp_path: Path, spec_data, write_spec
     assert_clean_failure(run_cli("render", spec, "-o", out), out, "issuer.officers[0].signature", "not found")
 
 
-def test_a_recursion_or_memory_error_from_a_library_is_one_line(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_recursion_or_memory_error_from_a_library_is_one_line(
+    run_cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import certgen.cli
 
     for error in (RecursionError("maximum recursion depth exceeded"), MemoryError()):
 
-        def fail(*args: object, **kwargs: object) -> None:
+        def fail(*args: object, error: BaseException = error, **kwargs: object) -> None:
             raise error
 
         monkeypatch.setattr(certgen.cli.cli, "main", fail)
         result = run_cli("render", "spec.yaml", "-o", "out.pdf")
         assert result.exit_code == 1
         [line] = result.stderr.strip().splitlines()
-        assert line.startswith("certgen: error: an input file is ") and line.endswith("to be processed: check the files given")
+        assert line.startswith("certgen: error: an input file is ") and line.endswith(
+            "to be processed: check the files given"
+        )
 
 
 # -- certgen render: open files, signals, a bad row ------------------------------------------
@@ -245,11 +284,17 @@ def _holders(path: Path, count: int, bad_row: int | None = None) -> Path:
 
 def _certgen(*args: object, **kwargs: object) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "certgen", *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs
+        [sys.executable, "-m", "certgen", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
     )
 
 
-def test_one_pdf_per_certificate_does_not_keep_a_file_open_per_certificate(tmp_path: Path, spec_data, write_spec) -> None:
+def test_one_pdf_per_certificate_does_not_keep_a_file_open_per_certificate(
+    tmp_path: Path, spec_data, write_spec
+) -> None:
     """5,000 certificates with 256 open files at most (each file is closed once written)."""
 
     def few_files() -> None:
@@ -257,7 +302,9 @@ def test_one_pdf_per_certificate_does_not_keep_a_file_open_per_certificate(tmp_p
 
     spec = _fast_spec(spec_data, write_spec)
     out = tmp_path / "certs"
-    process = _certgen("render", spec, "--holders", _holders(tmp_path / "h.csv", 5000), "-o", f"{out}/", preexec_fn=few_files)
+    process = _certgen(
+        "render", spec, "--holders", _holders(tmp_path / "h.csv", 5000), "-o", f"{out}/", preexec_fn=few_files
+    )
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr
     names = sorted(p.name for p in out.iterdir())
@@ -288,7 +335,9 @@ def test_sigterm_leaves_no_temporary_file(tmp_path: Path, spec_data, write_spec,
     assert list(out.iterdir()) == []  # no temporary file, and no certificate
 
 
-def test_a_bad_row_is_reported_before_any_certificate_is_rendered(run_cli, tmp_path: Path, monkeypatch) -> None:
+def test_a_bad_row_is_reported_before_any_certificate_is_rendered(
+    run_cli, tmp_path: Path, monkeypatch
+) -> None:
     """Row 2 of 20,000 is bad: reported at once, not after 19,999 certificates."""
     from certgen.pipeline import PreparedIssue
 
@@ -298,12 +347,16 @@ def test_a_bad_row_is_reported_before_any_certificate_is_rendered(run_cli, tmp_p
     holders = _holders(tmp_path / "h.csv", 20000, bad_row=2)
     for target in (tmp_path / "certs.pdf", f"{tmp_path / 'each'}/"):
         result = run_cli("render", SAMPLE_SPEC, "--holders", holders, "-o", target)
-        assert result.exit_code == 1 and "row 3 (certificate PB 00002), column shares" in result.stderr, result.stderr
+        assert result.exit_code == 1 and "row 3 (certificate PB 00002), column shares" in result.stderr, (
+            result.stderr
+        )
         assert drawn == []
     assert not (tmp_path / "certs.pdf").exists() and not (tmp_path / "each").exists()
 
 
-def test_an_interrupt_as_the_file_is_being_renamed_leaves_no_temporary_file(run_cli, tmp_path: Path, monkeypatch) -> None:
+def test_an_interrupt_as_the_file_is_being_renamed_leaves_no_temporary_file(
+    run_cli, tmp_path: Path, monkeypatch
+) -> None:
     """Ctrl-C or SIGTERM can come at any moment, even as the finished file's ``with`` block ends,
     before its own clean-up starts: the command still deletes the temporary file on its way out."""
     from certgen.pipeline import atomic_output
@@ -333,7 +386,9 @@ def test_control_characters_from_input_are_escaped_in_error_lines(run_cli, tmp_p
     assert "\x1b" not in report.stdout and "PB\\x1b[2J 1" in report.stdout
 
 
-def test_render_with_holders_prepares_the_issue_once(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_render_with_holders_prepares_the_issue_once(
+    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """certgen render --holders validates and prints one prepared issue: the spec file is read
     and parsed once, the legends resolved once, the holder file read once."""
     import sys as _sys

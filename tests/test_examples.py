@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from test_render import words_in_order
 
 import certgen
 from conftest import DATA, ROOT, pdf_text, words
-from test_render import words_in_order
 
 EXAMPLES = sorted((DATA / "examples").glob("*.txt"))
 
@@ -53,14 +53,18 @@ def test_rendering_ends_where_the_copy_ends(example: tuple[Path, str]) -> None:
 
 
 def test_verbatim_spelling_of_the_originals_is_kept() -> None:
-    text = " ".join(" ".join(pdf_text(certgen.render(ROOT / "samples/supportsoft-common-reverse/spec.yaml"))).split())
+    text = " ".join(
+        " ".join(pdf_text(certgen.render(ROOT / "samples/supportsoft-common-reverse/spec.yaml"))).split()
+    )
     assert "according to aplicable laws or regulations" in text
     assert "may also be used though no in the above list" in text
     assert "sell(s), assigns(s) and transfer(s) unto" in text
 
 
 def test_cenex_specimen_has_no_transfer_agent_and_a_witness_line() -> None:
-    face, reverse = (" ".join(t.split()) for t in pdf_text(certgen.render(ROOT / "samples/cenex-coop-preferred/spec.yaml")))
+    face, reverse = (
+        " ".join(t.split()) for t in pdf_text(certgen.render(ROOT / "samples/cenex-coop-preferred/spec.yaml"))
+    )
     assert "SPECIMEN" in face and "COUNTERSIGNED" not in face.upper()
     assert "In presence of" in reverse and "NOTICE. THE SIGNATURE OF THIS ASSIGNMENT" in reverse
     assert "TEN COM" not in reverse  # the form has no abbreviations table

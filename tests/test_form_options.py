@@ -38,11 +38,26 @@ def test_face_order_sets_the_reading_order_not_the_places(spec_data: dict) -> No
     before = {t.text: (t.x, t.y) for t in _texts(spec_data, 0)}
     default = words(pdf_text(certgen.render(spec_data))[0])
     assert default.index("cusip") < default.index("incorporated")
-    spec_data["face"]["order"] = ["incorporated", "number", "amount", "cusip", "name", "title", "see_reverse", "banner", "transferable"]
+    spec_data["face"]["order"] = [
+        "incorporated",
+        "number",
+        "amount",
+        "cusip",
+        "name",
+        "title",
+        "see_reverse",
+        "banner",
+        "transferable",
+    ]
     after = {t.text: (t.x, t.y) for t in _texts(spec_data, 0)}
     assert after == before  # every part stays where it was
     reordered = words(pdf_text(certgen.render(spec_data))[0])
-    assert reordered.index("incorporated") < reordered.index("number") < reordered.index("cusip") < reordered.index("thornburg")
+    assert (
+        reordered.index("incorporated")
+        < reordered.index("number")
+        < reordered.index("cusip")
+        < reordered.index("thornburg")
+    )
 
 
 def test_an_unknown_part_in_face_order_is_a_spec_error(spec_data: dict) -> None:
@@ -56,13 +71,17 @@ def test_abbreviations_read_row_by_row(spec_data: dict) -> None:
     assert columns.index("jt") < columns.index("unif")  # the left column first
     spec_data["reverse"]["abbreviations_order"] = "rows"
     rows = words(pdf_text(certgen.render(spec_data))[1])
-    assert rows.index("com") < rows.index("unif") < rows.index("ent")  # TEN COM | UNIF GIFT MIN ACT, then TEN ENT
+    assert (
+        rows.index("com") < rows.index("unif") < rows.index("ent")
+    )  # TEN COM | UNIF GIFT MIN ACT, then TEN ENT
 
 
 def test_transfer_agent_location_and_labels(spec_data: dict) -> None:
     spec_data["transfer_agent"]["location"] = "(NEW YORK, N.Y.)"
     spec_data["face"]["number_label"] = "No."
-    spec_data["reverse"].update(notice_label="NOTE:", heading="THORNBURG MORTGAGE, INC.", witness="In presence of")
+    spec_data["reverse"].update(
+        notice_label="NOTE:", heading="THORNBURG MORTGAGE, INC.", witness="In presence of"
+    )
     face, reverse = _face_reverse(spec_data)
     assert "CONTINENTAL STOCK TRANSFER & TRUST COMPANY (NEW YORK, N.Y.) Transfer Agent and Registrar" in face
     assert "No." in face and "NUMBER" not in face
@@ -82,7 +101,19 @@ def test_form_values_fill_the_blank_form_only(spec_data: dict) -> None:
     spec_data["form"] = {"values": {"certificate_number": "SPECIMEN", "registration": "SPECIMEN"}}
     face, _ = _face_reverse(spec_data)
     assert face.count("SPECIMEN") == 2
-    issued = pdf_text(certgen.render(spec_data, [{"certificate_number": "PB 0007", "registration": "JANE DOE", "shares": "10", "issue_date": "2026-11-23"}]))[0]
+    issued = pdf_text(
+        certgen.render(
+            spec_data,
+            [
+                {
+                    "certificate_number": "PB 0007",
+                    "registration": "JANE DOE",
+                    "shares": "10",
+                    "issue_date": "2026-11-23",
+                }
+            ],
+        )
+    )[0]
     assert "SPECIMEN" not in issued and "PB 0007" in issued
 
 

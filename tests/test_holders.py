@@ -25,7 +25,9 @@ def test_sample_holders() -> None:
 
 
 def test_extra_columns_are_kept(write_holders) -> None:
-    path = write_holders("certificate_number,registration,shares,issue_date,address\nA1,X,1,2026-01-02,Baltimore\n")
+    path = write_holders(
+        "certificate_number,registration,shares,issue_date,address\nA1,X,1,2026-01-02,Baltimore\n"
+    )
     assert load_holders(path)[0].extra == {"address": "Baltimore"}
 
 
@@ -40,11 +42,23 @@ def _error(path: Path) -> str:
 @pytest.mark.parametrize(
     ("row", "expected"),
     [
-        ("A1,Jane Doe,12.5,2026-11-23", "row 2 (certificate A1), column shares: '12.5' is not a whole number of shares (e.g. 100 or 1,234,567)"),
-        ("A1,Jane Doe,-5,2026-11-23", "row 2 (certificate A1), column shares: must be a positive number of shares, not -5"),
-        ("A1,Jane Doe,0,2026-11-23", "row 2 (certificate A1), column shares: must be a positive number of shares, not 0"),
+        (
+            "A1,Jane Doe,12.5,2026-11-23",
+            "row 2 (certificate A1), column shares: '12.5' is not a whole number of shares (e.g. 100 or 1,234,567)",
+        ),
+        (
+            "A1,Jane Doe,-5,2026-11-23",
+            "row 2 (certificate A1), column shares: must be a positive number of shares, not -5",
+        ),
+        (
+            "A1,Jane Doe,0,2026-11-23",
+            "row 2 (certificate A1), column shares: must be a positive number of shares, not 0",
+        ),
         ("A1,Jane Doe,ten,2026-11-23", "row 2 (certificate A1), column shares: 'ten' is not a whole number"),
-        ("A1,Jane Doe,10,23/11/2026", "row 2 (certificate A1), column issue_date: '23/11/2026' is not an ISO date"),
+        (
+            "A1,Jane Doe,10,23/11/2026",
+            "row 2 (certificate A1), column issue_date: '23/11/2026' is not an ISO date",
+        ),
         ("A1,,10,2026-11-23", "row 2 (certificate A1), column registration: is empty"),
         (",Jane Doe,10,2026-11-23", "row 2, column certificate_number: is empty"),
         ("A1,Jane Doe, Esq.,10,2026-11-23", "row 2: has 5 cells but the header has 4"),
@@ -92,8 +106,14 @@ def test_unknown_extension(tmp_path: Path) -> None:
     ("shares", "expected"),
     [
         ("\u00b2", "'\u00b2' is not a whole number of shares (e.g. 100 or 1,234,567)"),
-        ("\u0661\u0662\u0663", "'\u0661\u0662\u0663' is not a whole number of shares (e.g. 100 or 1,234,567)"),
-        ("\uff11\uff10\uff10", "'\uff11\uff10\uff10' is not a whole number of shares (e.g. 100 or 1,234,567)"),
+        (
+            "\u0661\u0662\u0663",
+            "'\u0661\u0662\u0663' is not a whole number of shares (e.g. 100 or 1,234,567)",
+        ),
+        (
+            "\uff11\uff10\uff10",
+            "'\uff11\uff10\uff10' is not a whole number of shares (e.g. 100 or 1,234,567)",
+        ),
         ("9" * 5000, "99999999999999999999... (5000 digits) is too large a number of shares"),
     ],
     ids=["superscript", "arabic-indic", "fullwidth", "5000-digits"],
@@ -102,12 +122,16 @@ def test_shares_are_ascii_digits_of_sane_length(write_holders, shares: str, expe
     path = write_holders(HEADER + f"A1,Jane Doe,{shares},2026-11-23\n")
     assert _error(path) == f"{path}, row 2 (certificate A1), column shares: {expected}"
     # the largest number, and leading zeros, still read
-    path = write_holders(HEADER + 'A1,X,"999,999,999,999,999,999",2026-11-23\nA2,Y,000000000000000000000000007,2026-11-23\n')
+    path = write_holders(
+        HEADER + 'A1,X,"999,999,999,999,999,999",2026-11-23\nA2,Y,000000000000000000000000007,2026-11-23\n'
+    )
     assert [h.shares for h in load_holders(path)] == [999_999_999_999_999_999, 7]
 
 
 def test_a_column_named_twice_is_refused(write_holders) -> None:
-    path = write_holders("certificate_number,registration,shares,issue_date,registration\nA1,Jane Doe,10,2026-11-23,John Roe\n")
+    path = write_holders(
+        "certificate_number,registration,shares,issue_date,registration\nA1,Jane Doe,10,2026-11-23,John Roe\n"
+    )
     assert _error(path) == (
         f"{path}, row 1, column registration: the column registration is named twice in the header row: "
         "which one holds the data is unclear, so remove or rename the other"
@@ -117,15 +141,31 @@ def test_a_column_named_twice_is_refused(write_holders) -> None:
 def test_a_deeply_nested_json_file_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "h.json"
     path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
-    assert _error(path) == f"{path}: not valid holder data (lists or objects nested too deeply): a holder file is a list of flat rows"
+    assert (
+        _error(path)
+        == f"{path}: not valid holder data (lists or objects nested too deeply): a holder file is a list of flat rows"
+    )
     path = tmp_path / "h.jsonl"
-    path.write_text('{"certificate_number": "A1", "registration": "X", "shares": 5, "issue_date": "2026-11-23"}\n' + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
-    assert _error(path).startswith(f"{path}, row 2: not valid holder data (lists or objects nested too deeply)")
+    path.write_text(
+        '{"certificate_number": "A1", "registration": "X", "shares": 5, "issue_date": "2026-11-23"}\n'
+        + "[" * 100_000
+        + "]" * 100_000
+        + "\n",
+        encoding="utf-8",
+    )
+    assert _error(path).startswith(
+        f"{path}, row 2: not valid holder data (lists or objects nested too deeply)"
+    )
 
 
 def test_a_json_number_of_5000_digits_is_one_line(tmp_path: Path) -> None:
     path = tmp_path / "h.json"
-    path.write_text('[{"certificate_number": "A1", "registration": "X", "shares": ' + "9" * 5000 + ', "issue_date": "2026-11-23"}]', encoding="utf-8")
+    path.write_text(
+        '[{"certificate_number": "A1", "registration": "X", "shares": '
+        + "9" * 5000
+        + ', "issue_date": "2026-11-23"}]',
+        encoding="utf-8",
+    )
     assert _error(path) == f"{path}: not valid holder data (a number of more than 4,300 digits)"
 
 
@@ -135,7 +175,9 @@ def test_deep_and_duplicate_columns_from_the_command_line(run_cli, tmp_path: Pat
     deep = tmp_path / "h.json"
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     twice = tmp_path / "h.csv"
-    twice.write_text("certificate_number,registration,shares,issue_date,shares\nA1,X,1,2026-11-23,2\n", encoding="utf-8")
+    twice.write_text(
+        "certificate_number,registration,shares,issue_date,shares\nA1,X,1,2026-11-23,2\n", encoding="utf-8"
+    )
     for holders, message in ((deep, "nested too deeply"), (twice, "the column shares is named twice")):
         out = tmp_path / "out.pdf"
         result = run_cli("render", SAMPLE_SPEC, "--holders", holders, "-o", out)

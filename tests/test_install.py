@@ -50,8 +50,12 @@ def test_installed_wheel_renders_outside_the_source_tree(wheel: Path, tmp_path: 
     # The test environment's site-packages supply the dependencies (a .pth line adds
     # the folder without running its own .pth files, so an editable certgen stays out);
     # certgen itself comes from the wheel.
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     Path(site, "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     install = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--quiet", str(wheel)],
@@ -71,7 +75,9 @@ def test_installed_wheel_renders_outside_the_source_tree(wheel: Path, tmp_path: 
     assert proc.returncode == 0, proc.stderr
     located = subprocess.run(
         [str(python), "-c", "import certgen.resources as r; print(r.templates_dir())"],
-        capture_output=True, text=True, cwd=work,
+        capture_output=True,
+        text=True,
+        cwd=work,
     )
     assert str(env_dir) in located.stdout, "templates must come from the installed package"
     assert "THORNBURG MORTGAGE, INC." in pypdf.PdfReader(out).pages[0].extract_text()

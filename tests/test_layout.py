@@ -17,7 +17,10 @@ def page(body: str) -> str:
 def test_unknown_element_names_template_and_line() -> None:
     with pytest.raises(TemplateError) as info:
         layout_page(page('<text x="1" y="1">a</text>\n<txet x="1" y="2">b</txet>'), template="t.xml.j2")
-    assert str(info.value) == "template t.xml.j2, line 3: unknown element <txet> (see docs/layout.md for the vocabulary)"
+    assert (
+        str(info.value)
+        == "template t.xml.j2, line 3: unknown element <txet> (see docs/layout.md for the vocabulary)"
+    )
 
 
 def test_unknown_attribute() -> None:
@@ -48,18 +51,25 @@ def test_units() -> None:
 
 
 def test_text_shrinks_to_its_width_then_fails() -> None:
-    laid = layout_page(page('<text x="0" y="10" width="60" size="20" min-size="6">A LONG TITLE</text>'), template="t")
+    laid = layout_page(
+        page('<text x="0" y="10" width="60" size="20" min-size="6">A LONG TITLE</text>'), template="t"
+    )
     text = laid.static[0]
     assert isinstance(text, Text)
     assert 6 <= text.size < 20
     assert text.width <= 60
     with pytest.raises(FitError, match="does not fit 20pt even at 12"):
-        layout_page(page('<text x="0" y="10" width="20" size="20" min-size="12" name="title">A LONG TITLE</text>'), template="t")
+        layout_page(
+            page('<text x="0" y="10" width="20" size="20" min-size="12" name="title">A LONG TITLE</text>'),
+            template="t",
+        )
 
 
 def test_paragraph_justified_lines_fill_the_width() -> None:
     text = "word " * 60
-    laid = layout_page(page(f'<para x="10" y="500" width="200" height="200" size="10">{text}</para>'), template="t")
+    laid = layout_page(
+        page(f'<para x="10" y="500" width="200" height="200" size="10">{text}</para>'), template="t"
+    )
     lines = [e for e in laid.static if isinstance(e, Text)]
     assert len(lines) > 3
     for line in lines[:-1]:
@@ -69,7 +79,12 @@ def test_paragraph_justified_lines_fill_the_width() -> None:
 
 def test_paragraph_that_cannot_fit() -> None:
     with pytest.raises(FitError, match="field legal"):
-        layout_page(page(f'<para x="10" y="500" width="100" height="20" size="10" min-size="8" name="legal">{"word " * 80}</para>'), template="t")
+        layout_page(
+            page(
+                f'<para x="10" y="500" width="100" height="20" size="10" min-size="8" name="legal">{"word " * 80}</para>'
+            ),
+            template="t",
+        )
 
 
 def test_text_off_the_page() -> None:
@@ -78,8 +93,19 @@ def test_text_off_the_page() -> None:
 
 
 def _field(**kw: object) -> Field:
-    base = dict(name="f", x=0.0, y=0.0, width=100.0, height=30.0, text="{registration}", font="garamond",
-                size=14.0, min_size=8.0, color=(0, 0, 0), max_lines=2)
+    base = dict(
+        name="f",
+        x=0.0,
+        y=0.0,
+        width=100.0,
+        height=30.0,
+        text="{registration}",
+        font="garamond",
+        size=14.0,
+        min_size=8.0,
+        color=(0, 0, 0),
+        max_lines=2,
+    )
     base.update(kw)
     return Field(**base)  # type: ignore[arg-type]
 
@@ -135,7 +161,10 @@ def test_choose_with_no_option_that_fits_reports_the_last_one() -> None:
     "body, message",
     [
         ("<choose/>", "a <choose> holds one or more <option> elements"),
-        ('<choose><option/><text x="0" y="0">a</text></choose>', "a <choose> holds one or more <option> elements"),
+        (
+            '<choose><option/><text x="0" y="0">a</text></choose>',
+            "a <choose> holds one or more <option> elements",
+        ),
         ('<option><text x="0" y="0">a</text></option>', "an <option> belongs inside a <choose>"),
     ],
 )
@@ -156,7 +185,10 @@ def test_ornament_curves_stay_within_their_tolerance() -> None:
     d, ratio = small * 2.4, (1 - small) / small
 
     def f(t: float) -> tuple[float, float]:
-        return (r * ((1 - small) * math.cos(t) + d * math.cos(ratio * t)), r * ((1 - small) * math.sin(t) - d * math.sin(ratio * t)))
+        return (
+            r * ((1 - small) * math.cos(t) + d * math.cos(ratio * t)),
+            r * ((1 - small) * math.sin(t) - d * math.sin(ratio * t)),
+        )
 
     def df(t: float) -> tuple[float, float]:
         return (
@@ -166,7 +198,11 @@ def test_ornament_curves_stay_within_their_tolerance() -> None:
 
     n = ornament._segments(f, df, 0, 2 * math.pi)
     assert ornament.TOLERANCE == 0.05
-    assert ornament._deviation(f, df, 0, 2 * math.pi, n) <= 0.05 < ornament._deviation(f, df, 0, 2 * math.pi, n - 4)
+    assert (
+        ornament._deviation(f, df, 0, 2 * math.pi, n)
+        <= 0.05
+        < ornament._deviation(f, df, 0, 2 * math.pi, n - 4)
+    )
     # Measured more finely than the rule samples it, the drawn curve is still within 0.06 pt.
     h = 2 * math.pi / n
     worst = 0.0
@@ -187,7 +223,9 @@ def test_ornament_curves_stay_within_their_tolerance() -> None:
 
 
 @pytest.mark.parametrize("line", [51, 56])
-def test_a_layout_error_names_the_template_file_and_its_own_line(line: int, tmp_path, spec_data, write_spec) -> None:
+def test_a_layout_error_names_the_template_file_and_its_own_line(
+    line: int, tmp_path, spec_data, write_spec
+) -> None:
     """An element on line 56 of stock/face.xml.j2 (or inside a macro, line 51) is reported at
     that line of that file, not at a line of the expanded XML."""
     import certgen

@@ -45,7 +45,9 @@ print(json.dumps({"error": error, "seconds": time.perf_counter() - start, "peak"
 
 
 def _measure(path: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", _MEASURE, str(path)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(path)], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
 
@@ -92,7 +94,10 @@ def test_an_alias_bomb_is_one_line_from_the_command_line(run_cli, tmp_path: Path
 def test_an_alias_that_refers_to_itself_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "loop.yaml"
     path.write_text("issuer: &a\n  name: [*a]\n", encoding="utf-8")
-    with pytest.raises(SpecError, match=r"line 1: holds an alias inside its own anchor \(&name ... \*name\), which never ends"):
+    with pytest.raises(
+        SpecError,
+        match=r"line 1: holds an alias inside its own anchor \(&name ... \*name\), which never ends",
+    ):
         load_spec(path)
 
 
@@ -145,7 +150,10 @@ def test_a_legend_longer_than_64_kb_is_refused(spec_data: dict, write_spec) -> N
     with pytest.raises(SpecError) as info:
         load_spec(path)
     message = str(info.value)
-    assert message.startswith(f"{path}, line ") and "legends[0].text: is 80,000 characters long; a legend may have at most 65,536 (64 KB)" in message
+    assert (
+        message.startswith(f"{path}, line ")
+        and "legends[0].text: is 80,000 characters long; a legend may have at most 65,536 (64 KB)" in message
+    )
     spec_data["legends"][0] = {"text": "THE SHARES ARE SUBJECT TO RESTRICTIONS. " * 1600}  # 64,000: allowed
     assert len(load_spec(spec_data).legends[0].text or "") == 63_999  # stripped of its last space
 
@@ -185,9 +193,14 @@ def test_a_bad_ownership_limit_in_a_file_names_its_line(run_cli, tmp_path: Path)
         assert result.exit_code == 1 and not out.exists()
         [line] = result.stderr.strip().splitlines()
         if len(bad) > 100:  # YAML reads it as an integer Python will not make
-            assert line == f"certgen: error: {spec}, line 41: {bad[:40]} is not a valid value (a number of more than 4,300 digits) [spec.valid]"
+            assert (
+                line
+                == f"certgen: error: {spec}, line 41: {bad[:40]} is not a valid value (a number of more than 4,300 digits) [spec.valid]"
+            )
         else:
-            assert line.startswith(f"certgen: error: {spec}, line 41: legends[0].params.ownership_limit: must be a percentage"), line
+            assert line.startswith(
+                f"certgen: error: {spec}, line 41: legends[0].params.ownership_limit: must be a percentage"
+            ), line
     for good in (9.8, 10, "9.8", " 9.75 "):  # a number, or a number as text, prints as written
         data = yaml.safe_load(text)
         data["legends"][0]["params"]["ownership_limit"] = good

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 import yaml
-from stdnum import cusip as stdnum_cusip, isin as stdnum_isin
+from stdnum import cusip as stdnum_cusip
+from stdnum import isin as stdnum_isin
 
 import certgen
-from conftest import load_sample, ROOT, pdf_text
+from conftest import ROOT, load_sample, pdf_text
 
 SAMPLE = ROOT / "samples" / "thornburg-notes-global"
 HEADER = "certificate_number,registration,principal_amount,issue_date\n"
@@ -19,7 +20,7 @@ HEADER = "certificate_number,registration,principal_amount,issue_date\n"
 
 @pytest.fixture
 def note_data() -> dict[str, Any]:
-    return copy.deepcopy(load_sample((SAMPLE / "spec.yaml")))
+    return copy.deepcopy(load_sample(SAMPLE / "spec.yaml"))
 
 
 def _write(tmp_path: Path, data: dict[str, Any], rows: str | None = None) -> tuple[Path, Path | None]:
@@ -47,14 +48,25 @@ def test_global_note_identifiers_are_valid_and_agree() -> None:
 
 
 def test_global_note_prints_amount_in_figures_and_words_and_the_schedule() -> None:
-    pages = [" ".join(t.split()) for t in pdf_text(certgen.render(SAMPLE / "spec.yaml", SAMPLE / "holders.csv"))]
+    pages = [
+        " ".join(t.split()) for t in pdf_text(certgen.render(SAMPLE / "spec.yaml", SAMPLE / "holders.csv"))
+    ]
     face, reverse, schedule = pages
     assert "R-1" in face and "$50,000,000" in face and "FIFTY MILLION DOLLARS" in face
-    assert "for value received, promises to pay to" in face and "or registered assigns, the principal sum of" in face
-    assert 'UNLESS THIS CERTIFICATE IS PRESENTED BY AN AUTHORIZED REPRESENTATIVE OF THE DEPOSITORY TRUST COMPANY' in face
+    assert (
+        "for value received, promises to pay to" in face
+        and "or registered assigns, the principal sum of" in face
+    )
+    assert (
+        "UNLESS THIS CERTIFICATE IS PRESENTED BY AN AUTHORIZED REPRESENTATIVE OF THE DEPOSITORY TRUST COMPANY"
+        in face
+    )
     assert "THIS CERTIFICATE IS ONE OF THE GLOBAL NOTES REFERRED TO IN THE INDENTURE" in face
     assert "CUSIP 885218 AB 3" in face and "ISIN US885218AB33" in face
-    assert "TRUSTEE'S CERTIFICATE OF AUTHENTICATION" in face and "DEUTSCHE BANK TRUST COMPANY AMERICAS, as Trustee" in face
+    assert (
+        "TRUSTEE'S CERTIFICATE OF AUTHENTICATION" in face
+        and "DEUTSCHE BANK TRUST COMPANY AMERICAS, as Trustee" in face
+    )
     assert "Interest Payment Dates: May 15 and November 15. Record Dates: May 1 and November 1." in face
     assert "SCHEDULE OF EXCHANGES OF INTERESTS IN THE GLOBAL NOTE" in schedule
     for column in ("Date of Exchange", "Signature of authorized officer of Trustee or Custodian"):
@@ -71,8 +83,10 @@ def test_reverse_terms_are_the_prospectus_words() -> None:
         assert term.text in reverse, term.text[:60]
 
 
-def test_definitive_note_in_an_unauthorized_denomination_is_refused(run_cli, note_data: dict, tmp_path: Path) -> None:
-    spec, holders = _write(tmp_path, _definitive(note_data), "R-7,Jane Q. Public,\"1,500\",2004-11-26\n")
+def test_definitive_note_in_an_unauthorized_denomination_is_refused(
+    run_cli, note_data: dict, tmp_path: Path
+) -> None:
+    spec, holders = _write(tmp_path, _definitive(note_data), 'R-7,Jane Q. Public,"1,500",2004-11-26\n')
     out = tmp_path / "note.pdf"
     result = run_cli("render", spec, "--holders", holders, "-o", out)
     assert result.exit_code == 1 and not out.exists()
@@ -84,7 +98,7 @@ def test_definitive_note_in_an_unauthorized_denomination_is_refused(run_cli, not
 
 
 def test_definitive_note_renders_without_dtc_legend_or_schedule(note_data: dict, tmp_path: Path) -> None:
-    spec, holders = _write(tmp_path, _definitive(note_data), "R-7,Jane Q. Public,\"25,000\",2004-11-26\n")
+    spec, holders = _write(tmp_path, _definitive(note_data), 'R-7,Jane Q. Public,"25,000",2004-11-26\n')
     pages = pdf_text(certgen.render(spec, holders))
     assert len(pages) == 2
     assert "Jane Q. Public" in pages[0] and "TWENTY-FIVE THOUSAND DOLLARS" in pages[0]
@@ -104,7 +118,7 @@ def _ids(report: certgen.Report) -> set[str]:
 
 
 def _drop_legend(data: dict, name: str) -> dict:
-    data["legends"] = [l for l in data["legends"] if l["name"] != name]
+    data["legends"] = [legend for legend in data["legends"] if legend["name"] != name]
     return data
 
 
@@ -114,15 +128,24 @@ NOTE_CASES = {
     "note.global-legend": (lambda d: _drop_legend(d, "global-security"), None),
     "note.cusip": (lambda d: (d["security"].pop("cusip"), d["security"].pop("isin"), d)[-1], None),
     "note.schedule": (lambda d: (d.setdefault("templates", {}).update(schedule=None), d)[-1], None),
-    "note.authentication": (lambda d: (d.setdefault("note_wording", {}).update(authentication=""), d)[-1], None),
-    "note.assignment-form": (lambda d: (d.setdefault("note_wording", {}).update(appoint=""), d)[-1], None),
-    "note.private-placement": (
-        lambda d: (d["security"].update(restricted=True), d["legends"].append({"name": "securities-act", "template": "securities-act", "placement": "reverse"}), d)[-1],
+    "note.authentication": (
+        lambda d: (d.setdefault("note_wording", {}).update(authentication=""), d)[-1],
         None,
     ),
-    "note.cede": (lambda d: d, "R-1,Jane Q. Public,\"50,000,000\",2004-11-26\n"),
-    "note.max-principal": (lambda d: d, "R-1,CEDE & CO.,\"600,000,000\",2004-11-26\n"),
-    "note.denomination": (_definitive, "R-1,Jane Q. Public,\"1,500\",2004-11-26\n"),
+    "note.assignment-form": (lambda d: (d.setdefault("note_wording", {}).update(appoint=""), d)[-1], None),
+    "note.private-placement": (
+        lambda d: (
+            d["security"].update(restricted=True),
+            d["legends"].append(
+                {"name": "securities-act", "template": "securities-act", "placement": "reverse"}
+            ),
+            d,
+        )[-1],
+        None,
+    ),
+    "note.cede": (lambda d: d, 'R-1,Jane Q. Public,"50,000,000",2004-11-26\n'),
+    "note.max-principal": (lambda d: d, 'R-1,CEDE & CO.,"600,000,000",2004-11-26\n'),
+    "note.denomination": (_definitive, 'R-1,Jane Q. Public,"1,500",2004-11-26\n'),
 }
 
 
@@ -188,7 +211,11 @@ def _face_texts(spec: Path) -> dict[str, list[Any]]:
 def test_a_144a_global_note_has_its_own_valid_identifiers() -> None:
     restricted = certgen.load_spec(RESTRICTED / "spec.yaml").security
     registered = certgen.load_spec(SAMPLE / "spec.yaml").security
-    assert restricted.restricted and stdnum_cusip.is_valid(restricted.cusip) and stdnum_isin.is_valid(restricted.isin)
+    assert (
+        restricted.restricted
+        and stdnum_cusip.is_valid(restricted.cusip)
+        and stdnum_isin.is_valid(restricted.isin)
+    )
     assert restricted.isin[2:11] == restricted.cusip
     assert restricted.cusip[:6] == registered.cusip[:6] and restricted.cusip != registered.cusip  # GN-003
 
@@ -208,13 +235,24 @@ def test_a_144a_global_note_face_makes_room_for_its_legends() -> None:
     assert roomy["interest"][-1].y - 3 > roomy["witness"][0].y + 10
     face = " ".join(pdf_text(certgen.render(RESTRICTED / "spec.yaml"))[0].split())
     assert face.startswith("THIS NOTE HAS NOT BEEN REGISTERED UNDER THE SECURITIES ACT OF 1933")
-    assert face.index("QUALIFIED INSTITUTIONAL BUYER") < face.index("UNLESS THIS CERTIFICATE IS PRESENTED") < face.index("THORNBURG MORTGAGE, INC. 8.00% SENIOR NOTES DUE 2013")
+    assert (
+        face.index("QUALIFIED INSTITUTIONAL BUYER")
+        < face.index("UNLESS THIS CERTIFICATE IS PRESENTED")
+        < face.index("THORNBURG MORTGAGE, INC. 8.00% SENIOR NOTES DUE 2013")
+    )
 
 
-def test_face_legends_too_long_for_either_arrangement_are_refused(run_cli, note_data: dict, tmp_path: Path) -> None:
-    note_data["legends"].append({"name": "extra", "text": "AN EXTRA LEGEND OF MANY WORDS. " * 120, "placement": "face"})
+def test_face_legends_too_long_for_either_arrangement_are_refused(
+    run_cli, note_data: dict, tmp_path: Path
+) -> None:
+    note_data["legends"].append(
+        {"name": "extra", "text": "AN EXTRA LEGEND OF MANY WORDS. " * 120, "placement": "face"}
+    )
     spec, _ = _write(tmp_path, note_data)
     result = run_cli("render", spec, "-o", tmp_path / "out.pdf")
     assert result.exit_code == 1 and not (tmp_path / "out.pdf").exists()
-    assert "field face-legends: the text of this frame needs more than its 238pt height even at 6.5pt" in result.stderr
+    assert (
+        "field face-legends: the text of this frame needs more than its 238pt height even at 6.5pt"
+        in result.stderr
+    )
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -13,9 +13,7 @@ from typing import Any
 import pypdf
 import pytest
 from asn1crypto import x509 as asn1_x509
-from conftest import SAMPLE_HOLDERS, require_tool
 from cryptography.hazmat.primitives.serialization import Encoding
-from pki import TestPKI, ec_key, ed25519_key, encipherment_only, make_pki
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -23,13 +21,15 @@ from pyhanko_certvalidator import ValidationContext
 
 import certgen
 from certgen import prepare
-from certgen.signing.pades import FIELD_NAME, signing_time
 from certgen.signing import SigningKeyError
+from certgen.signing.pades import FIELD_NAME, signing_time
+from conftest import SAMPLE_HOLDERS, require_tool
+from pki import TestPKI, ec_key, ed25519_key, encipherment_only, make_pki
 
 #: Signing and checking with pyHanko and pdfsig takes a few seconds in all: out of the fast loop.
 pytestmark = pytest.mark.slow
 
-WHEN = dt.datetime(2026, 11, 23, 15, 30, tzinfo=dt.timezone.utc)
+WHEN = dt.datetime(2026, 11, 23, 15, 30, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")
@@ -50,12 +50,33 @@ def nssdb(pki: TestPKI, tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = tmp_path_factory.mktemp("nss")
     db = f"sql:{folder}"
     subprocess.run([certutil, "-N", "-d", db, "--empty-password"], check=True, capture_output=True)
-    subprocess.run([certutil, "-A", "-d", db, "-n", "certgen test root", "-t", "CT,C,C", "-i", str(pki.folder / "root.pem")], check=True, capture_output=True)
+    subprocess.run(
+        [
+            certutil,
+            "-A",
+            "-d",
+            db,
+            "-n",
+            "certgen test root",
+            "-t",
+            "CT,C,C",
+            "-i",
+            str(pki.folder / "root.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return db
 
 
-def _signed_spec(spec_data: dict[str, Any], pki: TestPKI, cert: Path, key: Path | None, **extra: Any) -> dict[str, Any]:
-    section: dict[str, Any] = {"certificate": str(cert), "chain": [str(p) for p in pki.chain_files], "location": "New York, New York"}
+def _signed_spec(
+    spec_data: dict[str, Any], pki: TestPKI, cert: Path, key: Path | None, **extra: Any
+) -> dict[str, Any]:
+    section: dict[str, Any] = {
+        "certificate": str(cert),
+        "chain": [str(p) for p in pki.chain_files],
+        "location": "New York, New York",
+    }
     if key is not None:
         section["key_file"] = str(key)
     spec_data["pdf_signature"] = {**section, **extra}
@@ -72,7 +93,9 @@ def _pyhanko_status(data: bytes, pki: TestPKI) -> Any:
 
 def _pdfsig(path: Path, nssdb: str) -> str:
     pdfsig = require_tool("pdfsig")
-    result = subprocess.run([pdfsig, "-nssdir", nssdb, str(path)], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [pdfsig, "-nssdir", nssdb, str(path)], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -80,7 +103,9 @@ def _pdfsig(path: Path, nssdb: str) -> str:
 # -- signed output validates -----------------------------------------------------------
 
 
-def test_signed_certificates_validate_with_pyhanko_as_pades_baseline(spec_data, write_spec, pki, agent, tmp_path: Path) -> None:
+def test_signed_certificates_validate_with_pyhanko_as_pades_baseline(
+    spec_data, write_spec, pki, agent, tmp_path: Path
+) -> None:
     spec = write_spec(_signed_spec(spec_data, pki, *agent))
     issue = prepare(spec, signing_time=WHEN)
     holders = certgen.load_holders(SAMPLE_HOLDERS)
@@ -106,7 +131,9 @@ def test_signed_certificates_validate_with_pyhanko_as_pades_baseline(spec_data, 
     assert "pyHanko" in str(PdfFileReader(io.BytesIO(data)).trailer["/Info"]["/Producer"])
 
 
-def test_signed_output_validates_with_pdfsig(spec_data, write_spec, pki, agent, nssdb, tmp_path: Path, run_cli) -> None:
+def test_signed_output_validates_with_pdfsig(
+    spec_data, write_spec, pki, agent, nssdb, tmp_path: Path, run_cli
+) -> None:
     spec = write_spec(_signed_spec(spec_data, pki, *agent))
     out = tmp_path / "certs.pdf"
     result = run_cli("render", spec, "--holders", SAMPLE_HOLDERS, "-o", out)
@@ -130,7 +157,9 @@ def test_an_ec_certificate_signs_too(spec_data, write_spec, pki, nssdb, tmp_path
     assert status.bottom_line
 
 
-def test_a_change_after_signing_breaks_the_signature(spec_data, write_spec, pki, agent, nssdb, tmp_path: Path) -> None:
+def test_a_change_after_signing_breaks_the_signature(
+    spec_data, write_spec, pki, agent, nssdb, tmp_path: Path
+) -> None:
     spec = write_spec(_signed_spec(spec_data, pki, *agent))
     data = bytearray(prepare(spec, signing_time=WHEN).render(certgen.load_holders(SAMPLE_HOLDERS)[:1]))
     at = data.index(b"/CertgenPayload")
@@ -146,7 +175,9 @@ def test_a_change_after_signing_breaks_the_signature(spec_data, write_spec, pki,
 # -- every PDF written is signed ---------------------------------------------------------
 
 
-def test_print_files_and_one_file_per_certificate_are_signed(spec_data, write_spec, write_holders, pki, agent, tmp_path: Path) -> None:
+def test_print_files_and_one_file_per_certificate_are_signed(
+    spec_data, write_spec, write_holders, pki, agent, tmp_path: Path
+) -> None:
     spec = write_spec(_signed_spec(spec_data, pki, *agent))
     holders = write_holders(SAMPLE_HOLDERS.read_text(encoding="utf-8"))
     result = certgen.render_batch(spec, holders, tmp_path / "out", workers=1)
@@ -163,7 +194,9 @@ def test_print_files_and_one_file_per_certificate_are_signed(spec_data, write_sp
 # -- reproducible -------------------------------------------------------------------------
 
 
-def test_the_same_signing_time_gives_byte_identical_files(spec_data, write_spec, pki, agent, monkeypatch) -> None:
+def test_the_same_signing_time_gives_byte_identical_files(
+    spec_data, write_spec, pki, agent, monkeypatch
+) -> None:
     spec = write_spec(_signed_spec(spec_data, pki, *agent))
     holders = certgen.load_holders(SAMPLE_HOLDERS)
     first = prepare(spec, signing_time=WHEN).render(holders)
@@ -171,15 +204,17 @@ def test_the_same_signing_time_gives_byte_identical_files(spec_data, write_spec,
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(WHEN.timestamp())))
     assert prepare(spec).render(holders) == first
     later = prepare(spec, signing_time=WHEN + dt.timedelta(seconds=1)).render(holders)
-    assert later != first and _pyhanko_status(later, pki)[0].self_reported_timestamp == WHEN + dt.timedelta(seconds=1)
+    assert later != first and _pyhanko_status(later, pki)[0].self_reported_timestamp == WHEN + dt.timedelta(
+        seconds=1
+    )
 
 
 def test_signing_time_defaults_to_now_in_utc(monkeypatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     now = signing_time()
-    assert now.tzinfo == dt.timezone.utc and abs((dt.datetime.now(dt.timezone.utc) - now).total_seconds()) < 5
+    assert now.tzinfo == dt.UTC and abs((dt.datetime.now(dt.UTC) - now).total_seconds()) < 5
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
-    assert signing_time() == dt.datetime(2026, 9, 21, 14, 13, 20, tzinfo=dt.timezone.utc)
+    assert signing_time() == dt.datetime(2026, 9, 21, 14, 13, 20, tzinfo=dt.UTC)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(SigningKeyError, match="SOURCE_DATE_EPOCH is not a whole number"):
         signing_time()
@@ -188,7 +223,9 @@ def test_signing_time_defaults_to_now_in_utc(monkeypatch) -> None:
 # -- keys: from the environment, never printed; bad ones are one-line errors ----------------
 
 
-def test_the_key_comes_from_the_environment_and_is_never_printed(spec_data, write_spec, pki, agent, tmp_path: Path, run_cli, monkeypatch) -> None:
+def test_the_key_comes_from_the_environment_and_is_never_printed(
+    spec_data, write_spec, pki, agent, tmp_path: Path, run_cli, monkeypatch
+) -> None:
     cert, key = agent
     spec = write_spec(_signed_spec(spec_data, pki, cert, None))
     out = tmp_path / "form.pdf"
@@ -196,7 +233,11 @@ def test_the_key_comes_from_the_environment_and_is_never_printed(spec_data, writ
     result = run_cli("render", spec, "-o", out)
     assert result.exit_code == 1 and not out.exists()
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert "pdf_signature" in result.stderr and "$CERTGEN_PDF_SIGNING_KEY" in result.stderr and "pdf_signature.key_file" in result.stderr
+    assert (
+        "pdf_signature" in result.stderr
+        and "$CERTGEN_PDF_SIGNING_KEY" in result.stderr
+        and "pdf_signature.key_file" in result.stderr
+    )
     pem = key.read_text()
     monkeypatch.setenv("CERTGEN_PDF_SIGNING_KEY", pem)
     result = run_cli("render", spec, "-o", out)
@@ -212,7 +253,9 @@ def _error(spec: Path) -> SigningKeyError:
     return caught.value
 
 
-def test_bad_certificates_and_keys_are_named(spec_data, write_spec, pki, agent, tmp_path: Path, monkeypatch) -> None:
+def test_bad_certificates_and_keys_are_named(
+    spec_data, write_spec, pki, agent, tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.delenv("CERTGEN_PDF_SIGNING_KEY", raising=False)
     cert, key = agent
     _, other_key = pki.signer("other-agent")
@@ -226,11 +269,17 @@ def test_bad_certificates_and_keys_are_named(spec_data, write_spec, pki, agent, 
     error = _error(write_spec(_signed_spec(spec_data, pki, key, key)))
     assert "is not an X.509 certificate" in error.message
 
-    expired = pki.signer("expired", not_before=dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc), not_after=dt.datetime(2021, 1, 1, tzinfo=dt.timezone.utc))
+    expired = pki.signer(
+        "expired",
+        not_before=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        not_after=dt.datetime(2021, 1, 1, tzinfo=dt.UTC),
+    )
     error = _error(write_spec(_signed_spec(spec_data, pki, *expired)))
     assert "expired on 2021-01-01" in error.message and "renew it" in error.message
 
-    error = _error(write_spec(_signed_spec(spec_data, pki, *pki.signer("no-signing", usage=encipherment_only()))))
+    error = _error(
+        write_spec(_signed_spec(spec_data, pki, *pki.signer("no-signing", usage=encipherment_only())))
+    )
     assert "key usage does not allow signing" in error.message
 
     error = _error(write_spec(_signed_spec(spec_data, pki, *pki.signer("edwards", key=ed25519_key()))))
@@ -240,24 +289,35 @@ def test_bad_certificates_and_keys_are_named(spec_data, write_spec, pki, agent, 
     error = _error(write_spec(_signed_spec(spec_data, pki, *locked)))
     assert "encrypted" in error.message and "pdf_signature.passphrase_env" in error.message
     monkeypatch.setenv("CERTGEN_PDF_KEY_PASSPHRASE", "open sesame")
-    assert prepare(write_spec(_signed_spec(spec_data, pki, *locked, passphrase_env="CERTGEN_PDF_KEY_PASSPHRASE")), validate=False).document_signer
+    assert prepare(
+        write_spec(_signed_spec(spec_data, pki, *locked, passphrase_env="CERTGEN_PDF_KEY_PASSPHRASE")),
+        validate=False,
+    ).document_signer
     monkeypatch.setenv("CERTGEN_PDF_KEY_PASSPHRASE", "wrong")
-    error = _error(write_spec(_signed_spec(spec_data, pki, *locked, passphrase_env="CERTGEN_PDF_KEY_PASSPHRASE")))
+    error = _error(
+        write_spec(_signed_spec(spec_data, pki, *locked, passphrase_env="CERTGEN_PDF_KEY_PASSPHRASE"))
+    )
     assert "$CERTGEN_PDF_KEY_PASSPHRASE is not its passphrase" in error.message
 
 
-def test_a_certificate_not_valid_at_the_signing_time_refuses_to_sign(spec_data, write_spec, pki, agent) -> None:
+def test_a_certificate_not_valid_at_the_signing_time_refuses_to_sign(
+    spec_data, write_spec, pki, agent
+) -> None:
     spec = write_spec(_signed_spec(spec_data, pki, *agent))
     with pytest.raises(SigningKeyError, match="expired on 2035-01-01"):
-        prepare(spec, validate=False, signing_time=dt.datetime(2040, 1, 1, tzinfo=dt.timezone.utc))
-    with pytest.raises(SigningKeyError, match="valid from 2025-01-01 00:00 UTC, after the signing time 2024-06-01"):
-        prepare(spec, validate=False, signing_time=dt.datetime(2024, 6, 1, tzinfo=dt.timezone.utc))
+        prepare(spec, validate=False, signing_time=dt.datetime(2040, 1, 1, tzinfo=dt.UTC))
+    with pytest.raises(
+        SigningKeyError, match="valid from 2025-01-01 00:00 UTC, after the signing time 2024-06-01"
+    ):
+        prepare(spec, validate=False, signing_time=dt.datetime(2024, 6, 1, tzinfo=dt.UTC))
     issue = prepare(spec)  # valid now, but not when a later signature is made
     with pytest.raises(SigningKeyError, match="expired on 2035-01-01"):
-        issue.document_signer.sign(issue.render(), dt.datetime(2040, 1, 1, tzinfo=dt.timezone.utc))
+        issue.document_signer.sign(issue.render(), dt.datetime(2040, 1, 1, tzinfo=dt.UTC))
 
 
-def test_validate_reports_a_bad_signing_setup_as_a_rule(spec_data, write_spec, pki, agent, run_cli, monkeypatch) -> None:
+def test_validate_reports_a_bad_signing_setup_as_a_rule(
+    spec_data, write_spec, pki, agent, run_cli, monkeypatch
+) -> None:
     monkeypatch.delenv("CERTGEN_PDF_SIGNING_KEY", raising=False)
     cert, _ = agent
     spec = write_spec(_signed_spec(spec_data, pki, cert, pki.signer("stranger")[1]))
@@ -267,7 +327,9 @@ def test_validate_reports_a_bad_signing_setup_as_a_rule(spec_data, write_spec, p
     assert "line" in result.stdout  # the spec line of pdf_signature.certificate
 
 
-def test_without_pyhanko_the_error_says_what_to_install(spec_data, write_spec, pki, agent, monkeypatch) -> None:
+def test_without_pyhanko_the_error_says_what_to_install(
+    spec_data, write_spec, pki, agent, monkeypatch
+) -> None:
     import sys
 
     monkeypatch.setitem(sys.modules, "pyhanko", None)
@@ -285,7 +347,10 @@ def test_verify_reports_the_pdf_signature(spec_data, write_spec, pki, agent, tmp
     result = run_cli("verify", out, "--spec", spec)
     assert result.exit_code == 0, result.stdout + result.stderr
     assert result.stdout.count("authentic") == 2
-    assert "PDF signed by CN=transfer-agent (test), O=certgen test PKI, C=US on 2026-11-23 15:30 UTC, signature holds" in result.stdout
+    assert (
+        "PDF signed by CN=transfer-agent (test), O=certgen test PKI, C=US on 2026-11-23 15:30 UTC, signature holds"
+        in result.stdout
+    )
     answer = json.loads(run_cli("verify", out, "--spec", spec, "--format", "json").stdout)
     assert answer["results"][0]["pdf_signature"] == {
         "signer": "CN=transfer-agent (test), O=certgen test PKI, C=US",
@@ -295,7 +360,9 @@ def test_verify_reports_the_pdf_signature(spec_data, write_spec, pki, agent, tmp
     }
 
 
-def test_verify_names_a_pdf_changed_after_signing(spec_data, write_spec, pki, agent, tmp_path: Path, run_cli) -> None:
+def test_verify_names_a_pdf_changed_after_signing(
+    spec_data, write_spec, pki, agent, tmp_path: Path, run_cli
+) -> None:
     spec = write_spec(_signed_spec(spec_data, pki, *agent))
     signed = prepare(spec, signing_time=WHEN).render(certgen.load_holders(SAMPLE_HOLDERS)[:1])
     # A byte of the document information (not a printed field: the QR comparison still agrees).
@@ -319,7 +386,9 @@ def test_verify_names_a_pdf_changed_after_signing(spec_data, write_spec, pki, ag
     assert first["pdf_signature"]["holds"] is True and first["pdf_signature"]["whole_file"] is False
 
 
-def test_verify_knows_the_issues_signing_certificate(spec_data, write_spec, pki, agent, tmp_path: Path, run_cli) -> None:
+def test_verify_knows_the_issues_signing_certificate(
+    spec_data, write_spec, pki, agent, tmp_path: Path, run_cli
+) -> None:
     spec = write_spec(_signed_spec(spec_data, pki, *agent), "spec.yaml")
     stranger = write_spec(_signed_spec(spec_data, pki, *pki.signer("impostor")), "impostor.yaml")
     holders = certgen.load_holders(SAMPLE_HOLDERS)[:1]
@@ -336,14 +405,19 @@ def test_verify_knows_the_issues_signing_certificate(spec_data, write_spec, pki,
     assert run_cli("verify", unsigned, "--key", spec_data["qr"]["public_key"]).exit_code == 0
 
 
-def test_an_issue_without_a_qr_code_is_verified_by_its_pdf_signature(spec_data, write_spec, pki, agent, tmp_path: Path, run_cli) -> None:
+def test_an_issue_without_a_qr_code_is_verified_by_its_pdf_signature(
+    spec_data, write_spec, pki, agent, tmp_path: Path, run_cli
+) -> None:
     del spec_data["qr"]
     spec = write_spec(_signed_spec(spec_data, pki, *agent))
     out = tmp_path / "certs.pdf"
     prepare(spec, signing_time=WHEN).save(out, certgen.load_holders(SAMPLE_HOLDERS))
     result = run_cli("verify", out, "--spec", spec)
     assert result.exit_code == 0, result.stdout + result.stderr
-    assert result.stdout == f"{out}: authentic: PDF signed by CN=transfer-agent (test), O=certgen test PKI, C=US on 2026-11-23 15:30 UTC, signature holds\n"
+    assert (
+        result.stdout
+        == f"{out}: authentic: PDF signed by CN=transfer-agent (test), O=certgen test PKI, C=US on 2026-11-23 15:30 UTC, signature holds\n"
+    )
     changed = tmp_path / "changed.pdf"
     changed.write_bytes(out.read_bytes().replace(b"/Creator (certgen", b"/Creator (certgeN"))
     answer = json.loads(run_cli("verify", changed, "--spec", spec, "--format", "json").stdout)

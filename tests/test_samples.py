@@ -48,7 +48,9 @@ def test_excerpt_renders_as_a_form_and_passes(sample: Path, tmp_path: Path) -> N
     assert report.ok(strict=True), [str(f) for f in report]
     # The parts the filed copy lacks are reported, as notes.
     assert report.findings and all(f.severity == "info" for f in report)
-    assert all(f.message.startswith("not in the excerpt: ") for f in report if f.rule != "issuer.ownership-limit")
+    assert all(
+        f.message.startswith("not in the excerpt: ") for f in report if f.rule != "issuer.ownership-limit"
+    )
     for side, _ in spec.page_templates():
         assert (sample / f"preview-{side}.png").exists(), side
 
@@ -58,10 +60,14 @@ def test_excerpt_never_issues_certificates(sample: Path, tmp_path: Path, run_cli
     holder = certgen.Holder("X 1", "JANE DOE", 1000, dt.date(2026, 11, 23))
     report = certgen.validate(sample / "spec.yaml", [holder])
     assert [f.rule for f in report.errors] == ["form.excerpt"]
-    with pytest.raises(certgen.ValidationError, match=r"form\.excerpt: this spec is an excerpt of a filed form"):
+    with pytest.raises(
+        certgen.ValidationError, match=r"form\.excerpt: this spec is an excerpt of a filed form"
+    ):
         certgen.render(sample / "spec.yaml", [holder])
     holders = tmp_path / "holders.csv"
-    holders.write_text("certificate_number,registration,shares,issue_date\nX 1,JANE DOE,1000,2026-11-23\n", encoding="utf-8")
+    holders.write_text(
+        "certificate_number,registration,shares,issue_date\nX 1,JANE DOE,1000,2026-11-23\n", encoding="utf-8"
+    )
     out = tmp_path / "certs.pdf"
     result = run_cli("render", str(sample / "spec.yaml"), "--holders", str(holders), "-o", str(out))
     assert result.exit_code == 1 and not out.exists()

@@ -15,17 +15,25 @@ import pypdf
 import pytest
 
 import certgen
-from certgen import Holder, prepare
+from certgen import prepare
 from certgen.drawing import PrintOptions
 from certgen.drawing.textops import face, sharing_face
-from certgen.signing import Payload, PayloadError, Signer, generate_key_pair, load_private_key, load_public_key
+from certgen.signing import (
+    Payload,
+    PayloadError,
+    Signer,
+    generate_key_pair,
+    load_private_key,
+    load_public_key,
+)
 from certgen.signing.verify import verify_file, verify_payload
-
 from conftest import ROOT, SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text, require_tool
 
 KEYS = ROOT / "samples" / "keys"
 PUBLIC = KEYS / "SAMPLE-qr-public-key.pem"
-SAMPLES_WITH_CODE = sorted(p.parent for p in (ROOT / "samples").glob("*/spec.yaml") if "\nqr:" in p.read_text(encoding="utf-8"))
+SAMPLES_WITH_CODE = sorted(
+    p.parent for p in (ROOT / "samples").glob("*/spec.yaml") if "\nqr:" in p.read_text(encoding="utf-8")
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +50,9 @@ def sample_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _zbar(png: Path) -> list[str]:
     zbarimg = require_tool("zbarimg")
-    result = subprocess.run([zbarimg, "--quiet", "--raw", "--nodbus", str(png)], capture_output=True, check=False)
+    result = subprocess.run(
+        [zbarimg, "--quiet", "--raw", "--nodbus", str(png)], capture_output=True, check=False
+    )
     assert result.returncode == 0, result.stderr
     return [line for line in result.stdout.decode().splitlines() if line]
 
@@ -53,7 +63,9 @@ def _zbar(png: Path) -> list[str]:
 def test_payload_round_trips_and_escapes_its_separator() -> None:
     private, _ = generate_key_pair()
     signer = Signer(load_private_key(private, "test"))
-    payload = signer.sign(Payload("", "A|B 100% CO.", "885218305", "PB 0001", 100, "SH", dt.date(2026, 11, 23), "x" * 16))
+    payload = signer.sign(
+        Payload("", "A|B 100% CO.", "885218305", "PB 0001", 100, "SH", dt.date(2026, 11, 23), "x" * 16)
+    )
     text = payload.encode()
     assert text.startswith(f"CG1|{signer.key_id}|A%7CB 100%25 CO.|885218305|PB 0001|100|SH|20261123|")
     assert Payload.decode(text) == payload
@@ -93,7 +105,22 @@ def test_every_sample_certificate_scans_and_verifies_authentic(sample: Path, tmp
     faces = len(issue.pages)
     for index, holder in enumerate(holders):
         page = index * faces + 1
-        subprocess.run([pdftoppm, "-r", "150", "-png", "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(tmp_path / "face")], check=True)
+        subprocess.run(
+            [
+                pdftoppm,
+                "-r",
+                "150",
+                "-png",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(pdf),
+                str(tmp_path / "face"),
+            ],
+            check=True,
+        )
         png = tmp_path / "face.png"
         (text,) = _zbar(png)
         assert text == issue.payload(holder).encode()
@@ -121,7 +148,9 @@ def test_pdf_stores_the_payload_and_verifies_against_its_printed_fields(sample_p
     assert result.exit_code == 0, result.stderr
     answer = json.loads(result.stdout)
     assert answer["status"] == "authentic"
-    assert [r["payload"]["certificate_number"] for r in answer["results"]] == [h.certificate_number for h in holders]
+    assert [r["payload"]["certificate_number"] for r in answer["results"]] == [
+        h.certificate_number for h in holders
+    ]
     assert [r["page"] for r in answer["results"]] == [1, 3, 5, 7]
     one = tmp = sample_pdf.parent / "one.pdf"
     issue.save(tmp, holders[:1])
@@ -143,7 +172,9 @@ def _tamper_shares(pdf: Path, out: Path, before: str, after: str) -> None:
     writer.write(out)
 
 
-def test_a_changed_share_count_in_the_pdf_text_is_named(sample_pdf: Path, tmp_path: Path, public_key, run_cli) -> None:
+def test_a_changed_share_count_in_the_pdf_text_is_named(
+    sample_pdf: Path, tmp_path: Path, public_key, run_cli
+) -> None:
     holder = certgen.load_holders(SAMPLE_HOLDERS)[0]
     figures = certgen.in_figures(holder.shares)
     forged = figures[:-1] + ("1" if figures[-1] != "1" else "0")
@@ -161,7 +192,9 @@ def test_a_changed_share_count_in_the_pdf_text_is_named(sample_pdf: Path, tmp_pa
     assert "altered: shares printed" in result.stdout.splitlines()[0]
 
 
-def test_a_changed_share_count_in_the_payload_is_named(sample_pdf: Path, tmp_path: Path, public_key, run_cli) -> None:
+def test_a_changed_share_count_in_the_payload_is_named(
+    sample_pdf: Path, tmp_path: Path, public_key, run_cli
+) -> None:
     issue = prepare(SAMPLE_SPEC)
     holder = certgen.load_holders(SAMPLE_HOLDERS)[0]
     genuine = issue.payload(holder).encode()
@@ -182,7 +215,9 @@ def test_a_changed_share_count_in_the_payload_is_named(sample_pdf: Path, tmp_pat
     assert "signature does not hold" in verdict.message
 
 
-def test_a_certificate_signed_with_another_key_is_not_signed_by_this_key(tmp_path: Path, spec_data: dict, write_spec, public_key, run_cli) -> None:
+def test_a_certificate_signed_with_another_key_is_not_signed_by_this_key(
+    tmp_path: Path, spec_data: dict, write_spec, public_key, run_cli
+) -> None:
     private, public = generate_key_pair()
     (tmp_path / "other.pem").write_bytes(private)
     (tmp_path / "other.pub").write_bytes(public)
@@ -227,7 +262,9 @@ def test_keys_generate_writes_a_private_key_only_its_owner_reads(tmp_path: Path,
     assert again.exit_code == 1 and "does not overwrite" in again.stderr
 
 
-def test_the_private_key_comes_from_the_environment_and_is_never_printed(tmp_path: Path, spec_data: dict, write_spec, run_cli, monkeypatch) -> None:
+def test_the_private_key_comes_from_the_environment_and_is_never_printed(
+    tmp_path: Path, spec_data: dict, write_spec, run_cli, monkeypatch
+) -> None:
     private, public = generate_key_pair()
     (tmp_path / "issuer.pub").write_bytes(public)
     spec_data["qr"] = {"public_key": "issuer.pub"}
@@ -270,7 +307,22 @@ def test_overlay_mode_draws_the_code_and_none_of_the_art(tmp_path: Path) -> None
     assert b" re" in face_page.get_contents().get_data()
     pdf = tmp_path / "overlay.pdf"
     pdf.write_bytes(buffer.getvalue())
-    subprocess.run([require_tool("pdftoppm"), "-r", "150", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(tmp_path / "o")], check=True)
+    subprocess.run(
+        [
+            require_tool("pdftoppm"),
+            "-r",
+            "150",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(tmp_path / "o"),
+        ],
+        check=True,
+    )
     assert _zbar(tmp_path / "o.png") == [issue.payload(holders[0]).encode()]
 
 
@@ -307,7 +359,9 @@ def test_art_differs_between_issues_and_repeats_within_one(spec_data: dict) -> N
 
 def test_microprint_is_extractable_text_under_one_point(sample_pdf: Path) -> None:
     pdftotext = require_tool("pdftotext")
-    text = subprocess.run([pdftotext, "-f", "1", "-l", "1", str(sample_pdf), "-"], capture_output=True, check=True, text=True).stdout
+    text = subprocess.run(
+        [pdftotext, "-f", "1", "-l", "1", str(sample_pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
     assert re.search(r"(THORNBURG MORTGAGE, INC\.\s+){5}", text)
     sizes: list[float] = []
 

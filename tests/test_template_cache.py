@@ -17,14 +17,20 @@ pytestmark = pytest.mark.slow
 
 SAMPLE = ROOT / "samples" / "thornburg-series-b" / "spec.yaml"
 SCRIPT = (
-    "import sys, hashlib, certgen; "
-    "sys.stdout.write(hashlib.sha256(certgen.render(sys.argv[1])).hexdigest())"
+    "import sys, hashlib, certgen; sys.stdout.write(hashlib.sha256(certgen.render(sys.argv[1])).hexdigest())"
 )
 
 
 def _render(cache: str) -> str:
     env = {**os.environ, "CERTGEN_CACHE_DIR": cache}
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(SAMPLE)], check=False, env=env, capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(SAMPLE)],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -56,6 +62,7 @@ def test_a_damaged_cache_entry_is_compiled_again(tmp_path: Path) -> None:
 
 # -- a cache someone else can write is not trusted ---------------------------------------------
 
+
 def _plant(cache: Path, marker: Path) -> None:
     """Replace every compiled template in *cache* by code that writes *marker*: what another
     user who can write the folder could plant (the entry's header and checksum kept, so Jinja
@@ -77,7 +84,14 @@ def _plant(cache: Path, marker: Path) -> None:
 
 def _render_full(cache: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CERTGEN_CACHE_DIR": str(cache)}
-    return subprocess.run([sys.executable, "-c", SCRIPT, str(SAMPLE)], check=False, env=env, capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(SAMPLE)],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
 
 
 def _foreign_owner(cache: Path) -> None:

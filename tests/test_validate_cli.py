@@ -27,7 +27,9 @@ def test_charter_limit_fails_naming_both_numbers(run_cli, spec_data: dict, write
     assert result.exit_code == 1
     assert "legend.ownership-limit" in result.stdout
     text = " ".join(result.stdout.split())
-    assert "states an ownership limit of 9.9%, but the charter's limit (issuer.ownership_limit) is 9.8%" in text
+    assert (
+        "states an ownership limit of 9.9%, but the charter's limit (issuer.ownership_limit) is 9.8%" in text
+    )
     assert f"{spec}, line " in text
     assert text.endswith("1 error: fails")
 
@@ -51,8 +53,8 @@ def test_strict_makes_warnings_fail(run_cli, spec_data: dict, write_spec) -> Non
 
 
 def test_pdf_with_spec_option(run_cli, tmp_path: Path) -> None:
-    from certgen.pipeline import resolve_legends
     from certgen import load_spec
+    from certgen.pipeline import resolve_legends
 
     legends = [legend.text for legend in resolve_legends(load_spec(SAMPLE_SPEC))]
     pdf = tmp_path / "other.pdf"
@@ -84,7 +86,9 @@ def test_unreadable_spec_is_a_finding_not_a_traceback(run_cli, tmp_path: Path) -
     assert "Traceback" not in result.stderr
 
 
-def test_render_refuses_on_errors_and_writes_nothing(run_cli, spec_data: dict, write_spec, tmp_path: Path) -> None:
+def test_render_refuses_on_errors_and_writes_nothing(
+    run_cli, spec_data: dict, write_spec, tmp_path: Path
+) -> None:
     spec = _with_limit(spec_data, write_spec, 9.8)
     out = tmp_path / "out.pdf"
     result = run_cli("render", spec, "-o", out)
@@ -105,7 +109,9 @@ def test_render_prints_warnings_and_goes_on(run_cli, spec_data: dict, write_spec
     assert out.exists()
 
 
-def test_render_refuses_six_character_cusip_on_issued_certificates(run_cli, spec_data: dict, write_spec, tmp_path: Path) -> None:
+def test_render_refuses_six_character_cusip_on_issued_certificates(
+    run_cli, spec_data: dict, write_spec, tmp_path: Path
+) -> None:
     spec_data["security"]["cusip"] = "885218"
     out = tmp_path / "certs.pdf"
     result = run_cli("render", write_spec(spec_data), "--holders", SAMPLE_HOLDERS, "-o", out)

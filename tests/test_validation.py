@@ -18,7 +18,7 @@ import yaml
 import certgen
 from certgen import RULES, validate
 from certgen.pipeline import resolve_legends
-from conftest import load_sample, SAMPLE_HOLDERS, SAMPLE_SPEC
+from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC, load_sample
 from handmade import handmade_certificate
 
 Mutation = Callable[[dict[str, Any]], None]
@@ -96,81 +96,270 @@ def _nothing(d: dict[str, Any]) -> None:
 SPEC_CASES: dict[str, tuple[Mutation, str, str, Mutation]] = {
     "spec.valid": (_set("issuer.name", ""), "error", "issuer.name: must not be empty", _nothing),
     "spec.placeholder": (
-        _set("transfer_agent.name", "[TRANSFER AGENT]"), "error", "placeholder",
+        _set("transfer_agent.name", "[TRANSFER AGENT]"),
+        "error",
+        "placeholder",
         _add_legend("article", "THE SHARES ARE SUBJECT TO ARTICLE XX OF THE CHARTER (SECTION 2-211(b))."),
     ),
-    "layout.template": (_set("legends.0.template", "reit-ownershp"), "error", "no legend template named", _nothing),
+    "layout.template": (
+        _set("legends.0.template", "reit-ownershp"),
+        "error",
+        "no legend template named",
+        _nothing,
+    ),
     "cusip.format": (_set("security.cusip", "12345"), "error", "is not a CUSIP", _nothing),
-    "qr.keys": (_set("qr.public_key", "/nonexistent/key.pem"), "error", "the public key file '/nonexistent/key.pem' does not exist", _nothing),
-    "cusip.check-digit": (_set("security.cusip", "885218306"), "error", "gives '5'", _set("security.cusip", "885218305")),
-    "cusip.issuer-only": (_set("security.cusip", "885218"), "error", "needs the full 9-character CUSIP", _nothing),
+    "qr.keys": (
+        _set("qr.public_key", "/nonexistent/key.pem"),
+        "error",
+        "the public key file '/nonexistent/key.pem' does not exist",
+        _nothing,
+    ),
+    "cusip.check-digit": (
+        _set("security.cusip", "885218306"),
+        "error",
+        "gives '5'",
+        _set("security.cusip", "885218305"),
+    ),
+    "cusip.issuer-only": (
+        _set("security.cusip", "885218"),
+        "error",
+        "needs the full 9-character CUSIP",
+        _nothing,
+    ),
     "cusip.missing": (_set("security.cusip", None), "warning", "no CUSIP", _nothing),
-    "isin.format": (_set("security.isin", "US88521830"), "error", "is not an ISIN", _set("security.isin", "US8852183057")),
-    "isin.check-digit": (_set("security.isin", "US8852183052"), "error", "gives '7'", _set("security.isin", "US8852183057")),
-    "isin.cusip-mismatch": (_set("security.isin", "US0378331005"), "error", "embeds CUSIP 037833100", _set("security.isin", "US8852183057")),
+    "isin.format": (
+        _set("security.isin", "US88521830"),
+        "error",
+        "is not an ISIN",
+        _set("security.isin", "US8852183057"),
+    ),
+    "isin.check-digit": (
+        _set("security.isin", "US8852183052"),
+        "error",
+        "gives '7'",
+        _set("security.isin", "US8852183057"),
+    ),
+    "isin.cusip-mismatch": (
+        _set("security.isin", "US0378331005"),
+        "error",
+        "embeds CUSIP 037833100",
+        _set("security.isin", "US8852183057"),
+    ),
     "face.jurisdiction": (
-        _set("face.incorporated", "INCORPORATED UNDER THE LAWS OF THE STATE OF DELAWARE"), "error", "does not name Maryland",
+        _set("face.incorporated", "INCORPORATED UNDER THE LAWS OF THE STATE OF DELAWARE"),
+        "error",
+        "does not name Maryland",
         _set("face.incorporated", None),
     ),
-    "security.series": (_set("security.title", "Cumulative Preferred Stock"), "warning", "names no series", _nothing),
-    "face.par-value": (
-        _set("security.par_value", None), "warning", "no par value",
-        _all(_set("security.par_value", None), _set("face.shares_clause", "FULLY PAID AND NON-ASSESSABLE SHARES, WITHOUT PAR VALUE, OF THE SERIES B PREFERRED STOCK")),
+    "security.series": (
+        _set("security.title", "Cumulative Preferred Stock"),
+        "warning",
+        "names no series",
+        _nothing,
     ),
-    "face.fully-paid": (_set("face.shares_clause", "SHARES OF THE SERIES B CUMULATIVE PREFERRED STOCK"), "warning", "FULLY PAID", _nothing),
-    "face.transfer-clause": (_set("face.transfer_clause", "This Certificate is not valid until countersigned."), "warning", "how the shares are transferred", _nothing),
+    "face.par-value": (
+        _set("security.par_value", None),
+        "warning",
+        "no par value",
+        _all(
+            _set("security.par_value", None),
+            _set(
+                "face.shares_clause",
+                "FULLY PAID AND NON-ASSESSABLE SHARES, WITHOUT PAR VALUE, OF THE SERIES B PREFERRED STOCK",
+            ),
+        ),
+    ),
+    "face.fully-paid": (
+        _set("face.shares_clause", "SHARES OF THE SERIES B CUMULATIVE PREFERRED STOCK"),
+        "warning",
+        "FULLY PAID",
+        _nothing,
+    ),
+    "face.transfer-clause": (
+        _set("face.transfer_clause", "This Certificate is not valid until countersigned."),
+        "warning",
+        "how the shares are transferred",
+        _nothing,
+    ),
     "face.see-reverse": (_set("face.see_reverse", ""), "warning", "does not refer to them", _nothing),
-    "face.transferable-in": (_all(_set("transferable_in", []), _set("face.transferable", None)), "warning", "where the certificate is transferable", _nothing),
+    "face.transferable-in": (
+        _all(_set("transferable_in", []), _set("face.transferable", None)),
+        "warning",
+        "where the certificate is transferable",
+        _nothing,
+    ),
     "signatures.count": (
-        _set("issuer.officers", [{"title": "Chairman"}]), "error", "requires 2",
-        _all(_set("issuer.state", "AZ"), _set("issuer.officers", [{"title": "President"}]), _set("face.incorporated", None)),
+        _set("issuer.officers", [{"title": "Chairman"}]),
+        "error",
+        "requires 2",
+        _all(
+            _set("issuer.state", "AZ"),
+            _set("issuer.officers", [{"title": "President"}]),
+            _set("face.incorporated", None),
+        ),
     ),
     "signatures.titles": (
-        _all(_set("issuer.state", "NY"), _set("face.incorporated", None), _set("issuer.officers", [{"title": "Secretary"}, {"title": "Treasurer"}])),
-        "error", "do not include a chair or president",
-        _all(_set("issuer.state", "NY"), _set("face.incorporated", None), _set("issuer.officers", [{"title": "Vice President"}, {"title": "Assistant Secretary"}])),
+        _all(
+            _set("issuer.state", "NY"),
+            _set("face.incorporated", None),
+            _set("issuer.officers", [{"title": "Secretary"}, {"title": "Treasurer"}]),
+        ),
+        "error",
+        "do not include a chair or president",
+        _all(
+            _set("issuer.state", "NY"),
+            _set("face.incorporated", None),
+            _set("issuer.officers", [{"title": "Vice President"}, {"title": "Assistant Secretary"}]),
+        ),
     ),
     "signatures.facsimile": (
         _all(_set("issuer.state", "NY"), _set("face.incorporated", None), _set("transfer_agent", None)),
-        "error", "§508(a)",
-        _all(_set("issuer.state", "NY"), _set("face.incorporated", None), _set("transfer_agent", None), _set("issuer.listed", True)),
+        "error",
+        "§508(a)",
+        _all(
+            _set("issuer.state", "NY"),
+            _set("face.incorporated", None),
+            _set("transfer_agent", None),
+            _set("issuer.listed", True),
+        ),
     ),
-    "countersignature.block": (_set("face.authorized_signature", ""), "error", "face.authorized_signature is empty", _nothing),
+    "countersignature.block": (
+        _set("face.authorized_signature", ""),
+        "error",
+        "face.authorized_signature is empty",
+        _nothing,
+    ),
     "countersignature.validity": (
-        _set("face.transfer_clause", "transferable on the books of the Corporation upon surrender of this Certificate properly endorsed."),
-        "error", "not valid until countersigned", _nothing,
+        _set(
+            "face.transfer_clause",
+            "transferable on the books of the Corporation upon surrender of this Certificate properly endorsed.",
+        ),
+        "error",
+        "not valid until countersigned",
+        _nothing,
     ),
     "countersignature.agent": (_set("transfer_agent", None), "warning", "no transfer agent", _nothing),
     "legend.designations": (
-        _drop_legend("designations"), "error", "preferred stock",
-        _all(_drop_legend("designations"), _set("security.kind", "common_stock"), _set("security.title", "Common Stock"), _set("issuer.reit", False)),
+        _drop_legend("designations"),
+        "error",
+        "preferred stock",
+        _all(
+            _drop_legend("designations"),
+            _set("security.kind", "common_stock"),
+            _set("security.title", "Common Stock"),
+            _set("issuer.reit", False),
+        ),
     ),
     "legend.ownership": (_drop_legend("reit-ownership"), "error", "the issuer is a REIT", _nothing),
-    "legend.ownership-limit": (_set("issuer.ownership_limit", 9.8), "error", "states an ownership limit of 9.9%, but the charter's limit (issuer.ownership_limit) is 9.8%", _set("issuer.ownership_limit", 9.9)),
-    "issuer.ownership-limit": (_nothing, "info", "set issuer.ownership_limit", _set("issuer.ownership_limit", 9.9)),
-    "legend.securities-act": (_set("security.restricted", True), "error", "Securities Act legend", _all(_set("security.restricted", True), _add_legend("restricted", SECURITIES_ACT))),
-    "legend.transfer-restriction": (_set("security.transfer_restricted", True), "error", "transfer restriction", _all(_set("security.transfer_restricted", True), _add_legend("rofr", ROFR))),
-    "legend.rights-plan": (_set("security.rights_plan", True), "error", "Rights Agreement", _all(_set("security.rights_plan", True), _add_legend("rights", RIGHTS))),
-    "legend.close-corporation": (_set("issuer.close_corporation", True), "error", "close corporation", _all(_set("issuer.close_corporation", True), _add_legend("close", CLOSE))),
-    "legend.conspicuous": (_add_legend("rofr", ROFR.capitalize()), "warning", "not in capitals", _add_legend("rofr", ROFR)),
+    "legend.ownership-limit": (
+        _set("issuer.ownership_limit", 9.8),
+        "error",
+        "states an ownership limit of 9.9%, but the charter's limit (issuer.ownership_limit) is 9.8%",
+        _set("issuer.ownership_limit", 9.9),
+    ),
+    "issuer.ownership-limit": (
+        _nothing,
+        "info",
+        "set issuer.ownership_limit",
+        _set("issuer.ownership_limit", 9.9),
+    ),
+    "legend.securities-act": (
+        _set("security.restricted", True),
+        "error",
+        "Securities Act legend",
+        _all(_set("security.restricted", True), _add_legend("restricted", SECURITIES_ACT)),
+    ),
+    "legend.transfer-restriction": (
+        _set("security.transfer_restricted", True),
+        "error",
+        "transfer restriction",
+        _all(_set("security.transfer_restricted", True), _add_legend("rofr", ROFR)),
+    ),
+    "legend.rights-plan": (
+        _set("security.rights_plan", True),
+        "error",
+        "Rights Agreement",
+        _all(_set("security.rights_plan", True), _add_legend("rights", RIGHTS)),
+    ),
+    "legend.close-corporation": (
+        _set("issuer.close_corporation", True),
+        "error",
+        "close corporation",
+        _all(_set("issuer.close_corporation", True), _add_legend("close", CLOSE)),
+    ),
+    "legend.conspicuous": (
+        _add_legend("rofr", ROFR.capitalize()),
+        "warning",
+        "not in capitals",
+        _add_legend("rofr", ROFR),
+    ),
     "legend.regulation-s": (
-        _set("security.regulation_s", True), "error", "Regulation S legend",
+        _set("security.regulation_s", True),
+        "error",
+        "Regulation S legend",
         _all(_set("security.regulation_s", True), _add_legend("reg-s", REG_S)),
     ),
     "legend.california-418": (
-        _all(_set("issuer.state", "CA"), _set("face.incorporated", None), _set("security.redeemable", True), _drop_legend("designations")),
-        "error", "redeemable",
-        _all(_set("issuer.state", "CA"), _set("face.incorporated", None), _set("security.redeemable", True), _drop_legend("designations"),
-             _add_legend("redemption", "THE SHARES ARE REDEEMABLE AT THE OPTION OF THE CORPORATION AS STATED IN THE ARTICLES."),
-             _add_legend("designations", "THE CORPORATION WILL FURNISH WITHOUT CHARGE A STATEMENT OF THE DESIGNATIONS, PREFERENCES AND RIGHTS OF EACH CLASS.")),
+        _all(
+            _set("issuer.state", "CA"),
+            _set("face.incorporated", None),
+            _set("security.redeemable", True),
+            _drop_legend("designations"),
+        ),
+        "error",
+        "redeemable",
+        _all(
+            _set("issuer.state", "CA"),
+            _set("face.incorporated", None),
+            _set("security.redeemable", True),
+            _drop_legend("designations"),
+            _add_legend(
+                "redemption",
+                "THE SHARES ARE REDEEMABLE AT THE OPTION OF THE CORPORATION AS STATED IN THE ARTICLES.",
+            ),
+            _add_legend(
+                "designations",
+                "THE CORPORATION WILL FURNISH WITHOUT CHARGE A STATEMENT OF THE DESIGNATIONS, PREFERENCES AND RIGHTS OF EACH CLASS.",
+            ),
+        ),
     ),
-    "face.witness": (_set("face.witness_clause", "Signed by its officers."), "warning", "does not attest", _nothing),
+    "face.witness": (
+        _set("face.witness_clause", "Signed by its officers."),
+        "warning",
+        "does not attest",
+        _nothing,
+    ),
     "face.dated": (_set("face.dated", ""), "warning", "face.dated is empty", _nothing),
-    "reverse.assignment-form": (_set("reverse.hereby_assign", ""), "error", "reverse.hereby_assign is empty", _nothing),
-    "reverse.signature-notice": (_set("reverse.notice", "Sign as your name appears."), "error", "MUST CORRESPOND WITH THE NAME", _nothing),
-    "reverse.signature-guarantee": (_set("reverse.guarantee", "Signatures must be notarized."), "error", "medallion", _nothing),
-    "reverse.abbreviations": (_set("reverse.abbreviations", [{"code": "TEN COM", "meaning": "as tenants in common"}]), "warning", "TEN ENT, JT TEN", _nothing),
-    "reverse.lost-certificate": (_drop_legend("lost-certificate"), "warning", "no lost-certificate notice", _nothing),
+    "reverse.assignment-form": (
+        _set("reverse.hereby_assign", ""),
+        "error",
+        "reverse.hereby_assign is empty",
+        _nothing,
+    ),
+    "reverse.signature-notice": (
+        _set("reverse.notice", "Sign as your name appears."),
+        "error",
+        "MUST CORRESPOND WITH THE NAME",
+        _nothing,
+    ),
+    "reverse.signature-guarantee": (
+        _set("reverse.guarantee", "Signatures must be notarized."),
+        "error",
+        "medallion",
+        _nothing,
+    ),
+    "reverse.abbreviations": (
+        _set("reverse.abbreviations", [{"code": "TEN COM", "meaning": "as tenants in common"}]),
+        "warning",
+        "TEN ENT, JT TEN",
+        _nothing,
+    ),
+    "reverse.lost-certificate": (
+        _drop_legend("lost-certificate"),
+        "warning",
+        "no lost-certificate notice",
+        _nothing,
+    ),
 }
 
 #: Spec cases checked as issued certificates (with the sample's holders).
@@ -221,7 +410,9 @@ def test_charter_limit_9_8_flags_the_legends_9_9(tmp_path: Path) -> None:
 
 
 def test_blanks_belong_on_the_form_only(tmp_path: Path) -> None:
-    blank = _add_legend("rights", "THE RIGHTS AGREEMENT DATED AS OF ______ BETWEEN THE CORPORATION AND ______.")
+    blank = _add_legend(
+        "rights", "THE RIGHTS AGREEMENT DATED AS OF ______ BETWEEN THE CORPORATION AND ______."
+    )
     assert "spec.placeholder" not in _run_spec(blank, False, tmp_path).ids()
     issued = [f for f in _run_spec(blank, True, tmp_path) if f.rule == "spec.placeholder"]
     assert [f.severity for f in issued] == ["error"]
@@ -230,10 +421,14 @@ def test_blanks_belong_on_the_form_only(tmp_path: Path) -> None:
 
 def test_six_character_cusip_is_a_warning_on_a_form_and_an_error_when_issued(tmp_path: Path) -> None:
     form = _run_spec(_set("security.cusip", "885218"), False, tmp_path)
-    assert [(f.rule, f.severity) for f in form if f.rule == "cusip.issuer-only"] == [("cusip.issuer-only", "warning")]
+    assert [(f.rule, f.severity) for f in form if f.rule == "cusip.issuer-only"] == [
+        ("cusip.issuer-only", "warning")
+    ]
     assert form.ok()
     issued = _run_spec(_set("security.cusip", "885218"), True, tmp_path)
-    assert [(f.rule, f.severity) for f in issued if f.rule == "cusip.issuer-only"] == [("cusip.issuer-only", "error")]
+    assert [(f.rule, f.severity) for f in issued if f.rule == "cusip.issuer-only"] == [
+        ("cusip.issuer-only", "error")
+    ]
 
 
 def test_state_profiles_change_severity(tmp_path: Path) -> None:
@@ -246,7 +441,16 @@ def test_state_profiles_change_severity(tmp_path: Path) -> None:
     md = _run_spec(_set("issuer.officers", [{"title": "Secretary"}, {"title": "Treasurer"}]), False, tmp_path)
     assert [f.severity for f in md if f.rule == "signatures.titles"] == ["warning"]
     # No par value: an error for Nevada.
-    nv = _run_spec(_all(_set("issuer.state", "NV"), _set("face.incorporated", None), _set("security.par_value", None), _set("issuer.officers", [{"title": "President"}, {"title": "Secretary"}])), False, tmp_path)
+    nv = _run_spec(
+        _all(
+            _set("issuer.state", "NV"),
+            _set("face.incorporated", None),
+            _set("security.par_value", None),
+            _set("issuer.officers", [{"title": "President"}, {"title": "Secretary"}]),
+        ),
+        False,
+        tmp_path,
+    )
     assert [f.severity for f in nv if f.rule == "face.par-value"] == ["error"]
 
 
@@ -254,26 +458,110 @@ def test_state_profiles_change_severity(tmp_path: Path) -> None:
 
 #: rule id -> (holder CSV that breaks it, severity, fragment, holder CSV that passes, spec mutation)
 HOLDER_CASES: dict[str, tuple[str, str, str, str, Mutation]] = {
-    "holder.format": (HEADER + "PB 0001,Jane Doe,100,2026-11-23,extra\n", "error", "has 5 cells", HEADER + GOOD_ROW, _nothing),
-    "holder.columns": ("certificate_number,registration,issue_date\nPB 0001,Jane Doe,2026-11-23\n", "error", "missing column shares", HEADER + GOOD_ROW, _nothing),
-    "certificate.number": (HEADER + ",Jane Doe,100,2026-11-23\n", "error", "every certificate needs a number", HEADER + GOOD_ROW, _nothing),
-    "certificate.duplicate-number": (HEADER + GOOD_ROW + "PB 0001,John Roe,5,2026-11-23\n", "error", "used twice", HEADER + GOOD_ROW + "PB 0002,John Roe,5,2026-11-23\n", _nothing),
-    "certificate.prefix": (HEADER + "XY 0001,Jane Doe,100,2026-11-23\n", "warning", "prefix 'PB'", HEADER + GOOD_ROW, _nothing),
-    "shares.positive": (HEADER + "PB 0001,Jane Doe,12.5,2026-11-23\n", "error", "not a whole number", HEADER + GOOD_ROW, _nothing),
-    "shares.authorized": (
-        HEADER + GOOD_ROW + "PB 0002,John Roe,50,2026-11-23\n", "error", "more than the 1,000 authorized",
-        HEADER + GOOD_ROW, _all(_set("security.authorized_shares", 1000), _set("security.outstanding_shares", 900)),
+    "holder.format": (
+        HEADER + "PB 0001,Jane Doe,100,2026-11-23,extra\n",
+        "error",
+        "has 5 cells",
+        HEADER + GOOD_ROW,
+        _nothing,
     ),
-    "holder.issue-date": (HEADER + "PB 0001,Jane Doe,100,23/11/2026\n", "error", "not an ISO date", HEADER + GOOD_ROW, _nothing),
-    "registration.empty": (HEADER + "PB 0001,,100,2026-11-23\n", "error", "give the holder's name", HEADER + GOOD_ROW, _nothing),
-    "registration.placeholder": (HEADER + "PB 0001,TBD,100,2026-11-23\n", "error", "placeholder", HEADER + GOOD_ROW, _nothing),
-    "registration.joint-tenancy": (HEADER + "PB 0001,John Brown JT TEN,100,2026-11-23\n", "error", "two or more owners", HEADER + "PB 0001,John Brown & Mary Brown JT TEN,100,2026-11-23\n", _nothing),
-    "registration.minor-act": (HEADER + "PB 0001,Jane Doe CUST UNIF GIFT MIN ACT,100,2026-11-23\n", "error", "lacks the minor after CUST", HEADER + "PB 0001,Jane Doe CUST John Doe UNIF GIFT MIN ACT NY,100,2026-11-23\n", _nothing),
-    "registration.tod": (HEADER + "PB 0001,John Brown & Mary Brown TEN COM TOD Ann Brown,100,2026-11-23\n", "error", "not tenants in common", HEADER + "PB 0001,John Brown & Mary Brown JT TEN TOD Ann Brown,100,2026-11-23\n", _nothing),
-    "fields.fit": (HEADER + "PB 0001," + "W" * 300 + ",100,2026-11-23\n", "error", "does not fit", HEADER + GOOD_ROW, _nothing),
+    "holder.columns": (
+        "certificate_number,registration,issue_date\nPB 0001,Jane Doe,2026-11-23\n",
+        "error",
+        "missing column shares",
+        HEADER + GOOD_ROW,
+        _nothing,
+    ),
+    "certificate.number": (
+        HEADER + ",Jane Doe,100,2026-11-23\n",
+        "error",
+        "every certificate needs a number",
+        HEADER + GOOD_ROW,
+        _nothing,
+    ),
+    "certificate.duplicate-number": (
+        HEADER + GOOD_ROW + "PB 0001,John Roe,5,2026-11-23\n",
+        "error",
+        "used twice",
+        HEADER + GOOD_ROW + "PB 0002,John Roe,5,2026-11-23\n",
+        _nothing,
+    ),
+    "certificate.prefix": (
+        HEADER + "XY 0001,Jane Doe,100,2026-11-23\n",
+        "warning",
+        "prefix 'PB'",
+        HEADER + GOOD_ROW,
+        _nothing,
+    ),
+    "shares.positive": (
+        HEADER + "PB 0001,Jane Doe,12.5,2026-11-23\n",
+        "error",
+        "not a whole number",
+        HEADER + GOOD_ROW,
+        _nothing,
+    ),
+    "shares.authorized": (
+        HEADER + GOOD_ROW + "PB 0002,John Roe,50,2026-11-23\n",
+        "error",
+        "more than the 1,000 authorized",
+        HEADER + GOOD_ROW,
+        _all(_set("security.authorized_shares", 1000), _set("security.outstanding_shares", 900)),
+    ),
+    "holder.issue-date": (
+        HEADER + "PB 0001,Jane Doe,100,23/11/2026\n",
+        "error",
+        "not an ISO date",
+        HEADER + GOOD_ROW,
+        _nothing,
+    ),
+    "registration.empty": (
+        HEADER + "PB 0001,,100,2026-11-23\n",
+        "error",
+        "give the holder's name",
+        HEADER + GOOD_ROW,
+        _nothing,
+    ),
+    "registration.placeholder": (
+        HEADER + "PB 0001,TBD,100,2026-11-23\n",
+        "error",
+        "placeholder",
+        HEADER + GOOD_ROW,
+        _nothing,
+    ),
+    "registration.joint-tenancy": (
+        HEADER + "PB 0001,John Brown JT TEN,100,2026-11-23\n",
+        "error",
+        "two or more owners",
+        HEADER + "PB 0001,John Brown & Mary Brown JT TEN,100,2026-11-23\n",
+        _nothing,
+    ),
+    "registration.minor-act": (
+        HEADER + "PB 0001,Jane Doe CUST UNIF GIFT MIN ACT,100,2026-11-23\n",
+        "error",
+        "lacks the minor after CUST",
+        HEADER + "PB 0001,Jane Doe CUST John Doe UNIF GIFT MIN ACT NY,100,2026-11-23\n",
+        _nothing,
+    ),
+    "registration.tod": (
+        HEADER + "PB 0001,John Brown & Mary Brown TEN COM TOD Ann Brown,100,2026-11-23\n",
+        "error",
+        "not tenants in common",
+        HEADER + "PB 0001,John Brown & Mary Brown JT TEN TOD Ann Brown,100,2026-11-23\n",
+        _nothing,
+    ),
+    "fields.fit": (
+        HEADER + "PB 0001," + "W" * 300 + ",100,2026-11-23\n",
+        "error",
+        "does not fit",
+        HEADER + GOOD_ROW,
+        _nothing,
+    ),
     "signatures.officer-term": (
-        HEADER + GOOD_ROW, "warning", "after the term of the Secretary ended",
-        HEADER + GOOD_ROW.replace("2026-11-23", "2026-06-30"), _set("issuer.officers.0.term_ended", "2026-06-30"),
+        HEADER + GOOD_ROW,
+        "warning",
+        "after the term of the Secretary ended",
+        HEADER + GOOD_ROW.replace("2026-11-23", "2026-06-30"),
+        _set("issuer.officers.0.term_ended", "2026-06-30"),
     ),
 }
 
@@ -307,7 +595,9 @@ def test_holder_rule_passes(rule_id: str, tmp_path: Path) -> None:
 
 
 def test_holder_findings_name_row_and_certificate(tmp_path: Path) -> None:
-    text = HEADER + GOOD_ROW + "PB 0002,John Brown JT TEN,100,2026-11-23\n" + "PB 0003,Ann Roe,-4,2026-11-23\n"
+    text = (
+        HEADER + GOOD_ROW + "PB 0002,John Brown JT TEN,100,2026-11-23\n" + "PB 0003,Ann Roe,-4,2026-11-23\n"
+    )
     report, holders = _run_holders(text, _nothing, tmp_path)
     by_rule = {f.rule: f for f in report}
     tenancy = by_rule["registration.joint-tenancy"]
@@ -340,7 +630,12 @@ PDF_CASES: dict[str, tuple[dict[str, Any], str, str, bool]] = {
     "pdf.holder": ({"holder": None}, "error", "holder's name is missing", False),
     "pdf.shares": ({"figures": None}, "error", "in figures", False),
     "pdf.shares-words": ({"words": None}, "warning", "in words", False),
-    "pdf.shares-agree": ({"words": "ONE THOUSAND SIX HUNDRED"}, "error", "(1,600), do not match the figures (1,500)", False),
+    "pdf.shares-agree": (
+        {"words": "ONE THOUSAND SIX HUNDRED"},
+        "error",
+        "(1,600), do not match the figures (1,500)",
+        False,
+    ),
     "pdf.legend": ({"drop_legend": 1}, "error", "legend 'designations' is not printed verbatim", True),
     "pdf.signatures": ({"officers": ("Secretary",)}, "error", "signature caption", False),
     "pdf.countersignature": ({"agent": None}, "error", "countersignature block lacks", True),
@@ -385,7 +680,14 @@ def test_pdf_rules_pass_on_a_good_handmade_certificate(with_spec: bool, tmp_path
 
 def test_ten_of_jt_ten_is_not_the_amount_in_words(tmp_path: Path) -> None:
     pdf = tmp_path / "certs.pdf"
-    rows = [{"certificate_number": "PB 0009", "registration": "John Brown & Mary Brown JT TEN", "shares": "5", "issue_date": "2026-11-23"}]
+    rows = [
+        {
+            "certificate_number": "PB 0009",
+            "registration": "John Brown & Mary Brown JT TEN",
+            "shares": "5",
+            "issue_date": "2026-11-23",
+        }
+    ]
     pdf.write_bytes(certgen.render(SAMPLE_SPEC, rows))
     assert not [f for f in validate(SAMPLE_SPEC, pdf=pdf) if f.rule.startswith("pdf.shares")]
 
@@ -437,7 +739,9 @@ def test_certgen_output_passes_its_own_pdf_rules(tmp_path: Path) -> None:
     assert not [f for f in report if f.rule.startswith("pdf.")], [str(f) for f in report]
 
 
-def test_certgen_pdf_checked_against_another_spec_shows_the_differences(tmp_path: Path, spec_data: dict) -> None:
+def test_certgen_pdf_checked_against_another_spec_shows_the_differences(
+    tmp_path: Path, spec_data: dict
+) -> None:
     pdf = tmp_path / "certs.pdf"
     pdf.write_bytes(certgen.render(SAMPLE_SPEC, SAMPLE_HOLDERS))
     spec_data["legends"][0]["params"]["ownership_limit"] = 9.8
@@ -474,7 +778,9 @@ def test_every_rule_is_tested() -> None:
     tested = set(SPEC_CASES) | set(HOLDER_CASES) | set(PDF_CASES) | set(NOTE_CASES) | set(WARRANT_CASES)
     tested |= {"pdf.readable", "pdf.holder-data", "pdf.schedule"}  # tests of their own
     tested |= {"form.excerpt"}  # test_samples.py: test_excerpt_never_issues_certificates
-    tested |= {"pdf_signature.keys"}  # test_pdf_signature.py: test_validate_reports_a_bad_signing_setup_as_a_rule
+    tested |= {
+        "pdf_signature.keys"
+    }  # test_pdf_signature.py: test_validate_reports_a_bad_signing_setup_as_a_rule
     assert set(RULES) == tested, f"untested: {set(RULES) - tested}; unknown: {tested - set(RULES)}"
 
 

@@ -14,10 +14,9 @@ import pytest
 from pypdf.generic import NameObject, TextStringObject
 
 import certgen
+import certgen.pipeline
 from certgen import prepare
 from certgen.drawing.textops import face, sharing_face
-import certgen.pipeline
-
 from conftest import ROOT, SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text, require_tool
 
 PUBLIC = ROOT / "samples" / "keys" / "SAMPLE-qr-public-key.pem"
@@ -64,12 +63,24 @@ def _assert_altered(run_cli, pdf: Path, field: str, page: int = 1) -> None:
         assert code == 1 and named == [("altered", field)], (option, results)
 
 
-def test_a_genuine_certificate_is_authentic_with_key_and_spec_and_says_what_was_compared(genuine: Path, run_cli) -> None:
+def test_a_genuine_certificate_is_authentic_with_key_and_spec_and_says_what_was_compared(
+    genuine: Path, run_cli
+) -> None:
     for option, value in BOTH:
         code, results = _verdicts(run_cli, genuine, option, value)
         assert code == 0 and [r["status"] for r in results] == ["authentic", "authentic"]
         compared = results[0]["compared"]
-        for name in ("signature", "fields", "certificate_number", "shares", "shares_words", "registration", "issue_date", "ink", "qr"):
+        for name in (
+            "signature",
+            "fields",
+            "certificate_number",
+            "shares",
+            "shares_words",
+            "registration",
+            "issue_date",
+            "ink",
+            "qr",
+        ):
             assert name in compared, (option, compared)
         assert ("layout" in compared) == (option == "--spec")
         assert results[0]["not_compared"] == [] and results[0]["payload"]["format"] == "CG2"
@@ -81,9 +92,15 @@ def test_shares_edited_to_1100_is_altered_with_the_key_alone(genuine: Path, tmp_
     the forged text and said authentic."""
     qpdf = require_tool("qpdf")
     expanded = tmp_path / "qdf.pdf"
-    subprocess.run([qpdf, "--qdf", "--object-streams=disable", "--normalize-content=n", str(genuine), str(expanded)], check=True)
+    subprocess.run(
+        [qpdf, "--qdf", "--object-streams=disable", "--normalize-content=n", str(genuine), str(expanded)],
+        check=True,
+    )
     data = expanded.read_bytes()
-    for font, before, after in (("oldstandard-bold", "**100**", "**1,100**"), ("garamond-sc", "ONE HUNDRED", "ONE THOUSAND ONE HUNDRED")):
+    for font, before, after in (
+        ("oldstandard-bold", "**100**", "**1,100**"),
+        ("garamond-sc", "ONE HUNDRED", "ONE THOUSAND ONE HUNDRED"),
+    ):
         assert data.count(_encoded(font, before)) == 1
         data = data.replace(_encoded(font, before), _encoded(font, after))
     expanded.write_bytes(data)
@@ -102,7 +119,11 @@ def test_shares_edited_to_1100_is_altered_with_the_key_alone(genuine: Path, tmp_
 def test_a_registration_changed_under_the_key_alone_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
     forged = tmp_path / "registration.pdf"
     # "María José García-López" becomes "María José García-Lópaz": one glyph.
-    _edit_first_page(genuine, forged, lambda d: d.replace(_encoded("oldstandard", "López"), _encoded("oldstandard", "Lópaz")))
+    _edit_first_page(
+        genuine,
+        forged,
+        lambda d: d.replace(_encoded("oldstandard", "López"), _encoded("oldstandard", "Lópaz")),
+    )
     assert "García-Lópaz" in pdf_text(forged.read_bytes())[0]
     _assert_altered(run_cli, forged, "registration")
 
@@ -111,7 +132,9 @@ def _forge_amount(data: bytes, hide: bytes, show_as: bytes) -> bytes:
     """The genuine share count's text object changed by *hide*; the forged 1,100 drawn as *show_as* says."""
     start, end = _text_object(data, "oldstandard-bold", "**100**")
     original = data[start:end]
-    forged = original.replace(_encoded("oldstandard-bold", "**100**"), _encoded("oldstandard-bold", "**1,100**"))
+    forged = original.replace(
+        _encoded("oldstandard-bold", "**100**"), _encoded("oldstandard-bold", "**1,100**")
+    )
     return data[:start] + hide.replace(b"$", original) + b" " + show_as.replace(b"$", forged) + data[end:]
 
 
@@ -128,7 +151,9 @@ HIDDEN = {
 
 
 @pytest.mark.parametrize("case", sorted(HIDDEN))
-def test_an_amount_kept_invisible_under_a_forged_artifact_is_altered(case: str, genuine: Path, tmp_path: Path, run_cli) -> None:
+def test_an_amount_kept_invisible_under_a_forged_artifact_is_altered(
+    case: str, genuine: Path, tmp_path: Path, run_cli
+) -> None:
     hide, show_as = HIDDEN[case]
     forged = tmp_path / f"{case}.pdf"
 
@@ -149,7 +174,9 @@ def test_an_amount_covered_or_clipped_is_not_printed(genuine: Path, tmp_path: Pa
     box = b"576 452 124 30 re"
     for name, edit in {
         "covered": lambda d: d.replace(b" ET Q", b" ET q 1 1 1 rg " + box + b" f Q Q"),
-        "clipped": lambda d: (lambda s, e: d[:s] + b"q 0 0 1 1 re W n " + d[s:e] + b" Q" + d[e:])(*_text_object(d, "oldstandard-bold", "**100**")),
+        "clipped": lambda d: (lambda s, e: d[:s] + b"q 0 0 1 1 re W n " + d[s:e] + b" Q" + d[e:])(
+            *_text_object(d, "oldstandard-bold", "**100**")
+        ),
     }.items():
         forged = tmp_path / f"{name}.pdf"
         _edit_first_page(genuine, forged, edit)
@@ -171,7 +198,9 @@ def _qr_block(data: bytes) -> tuple[int, int]:
     return start, data.index(b"f Q", start) + 3
 
 
-def test_the_code_of_another_certificate_pasted_on_a_face_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
+def test_the_code_of_another_certificate_pasted_on_a_face_is_named(
+    genuine: Path, tmp_path: Path, run_cli
+) -> None:
     """The code drawn on PB 0001 replaced by PB 0002's: the file still stores PB 0001's payload."""
     pdftoppm = require_tool("pdftoppm")
     reader = pypdf.PdfReader(genuine)
@@ -183,7 +212,22 @@ def test_the_code_of_another_certificate_pasted_on_a_face_is_named(genuine: Path
     result = run_cli("verify", forged, "--key", PUBLIC)
     assert "the code drawn on the face reads certificate PB 0002" in result.stdout
     # Its scan: the code proves PB 0002, and the verdict says the face was not compared.
-    subprocess.run([pdftoppm, "-r", "200", "-png", "-f", "1", "-l", "1", "-singlefile", str(forged), str(tmp_path / "scan")], check=True)
+    subprocess.run(
+        [
+            pdftoppm,
+            "-r",
+            "200",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(forged),
+            str(tmp_path / "scan"),
+        ],
+        check=True,
+    )
     result = run_cli("verify", tmp_path / "scan.png", "--key", PUBLIC, "--format", "json")
     (answer,) = json.loads(result.stdout)["results"]
     assert answer["payload"]["certificate_number"] == "PB 0002"
@@ -194,9 +238,26 @@ def test_the_code_of_another_certificate_pasted_on_a_face_is_named(genuine: Path
 
 
 @pytest.mark.parametrize("dpi", [150, 200])
-def test_a_scan_of_a_genuine_face_is_authentic_and_says_the_fields_were_not_compared(dpi: int, genuine: Path, tmp_path: Path, run_cli) -> None:
+def test_a_scan_of_a_genuine_face_is_authentic_and_says_the_fields_were_not_compared(
+    dpi: int, genuine: Path, tmp_path: Path, run_cli
+) -> None:
     pdftoppm = require_tool("pdftoppm")
-    subprocess.run([pdftoppm, "-r", str(dpi), "-png", "-f", "1", "-l", "1", "-singlefile", str(genuine), str(tmp_path / "scan")], check=True)
+    subprocess.run(
+        [
+            pdftoppm,
+            "-r",
+            str(dpi),
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(genuine),
+            str(tmp_path / "scan"),
+        ],
+        check=True,
+    )
     for option, value in BOTH:
         result = run_cli("verify", tmp_path / "scan.png", option, value)
         assert result.exit_code == 0, result.stdout
@@ -212,7 +273,11 @@ def test_a_forged_face_appended_without_a_payload_is_named(genuine: Path, tmp_pa
     for key in ("/CertgenPayload", "/CertgenFields"):
         del page[key]
     content = page.get_contents()
-    content.set_data(content.get_data().replace(_encoded("oldstandard-bold", "**100**"), _encoded("oldstandard-bold", "**1,100**")))
+    content.set_data(
+        content.get_data().replace(
+            _encoded("oldstandard-bold", "**100**"), _encoded("oldstandard-bold", "**1,100**")
+        )
+    )
     page.replace_contents(content)
     forged = tmp_path / "appended.pdf"
     writer.write(forged)
@@ -222,7 +287,7 @@ def test_a_forged_face_appended_without_a_payload_is_named(genuine: Path, tmp_pa
     # The same face with its design's form drawn inline (no shared form object) is found by its words.
     writer = pypdf.PdfWriter(clone_from=forged)
     page = writer.pages[-1]
-    (name, form), = page["/Resources"]["/XObject"].items()
+    ((name, form),) = page["/Resources"]["/XObject"].items()
     form = form.get_object()
     content = page.get_contents()
     content.set_data(content.get_data().replace(f"{name} Do".encode(), b"q " + form.get_data() + b" Q"))
@@ -232,7 +297,9 @@ def test_a_forged_face_appended_without_a_payload_is_named(genuine: Path, tmp_pa
     writer.write(forged)
     assert "**1,100**" in pdf_text(forged.read_bytes())[4]
     code, results = _verdicts(run_cli, forged, "--key", PUBLIC)
-    assert code == 1 and [(r["page"], r["field"]) for r in results if r["status"] != "authentic"] == [(5, "page")]
+    assert code == 1 and [(r["page"], r["field"]) for r in results if r["status"] != "authentic"] == [
+        (5, "page")
+    ]
     assert "it prints the certificate face's text" in results[-1]["message"]
 
 
@@ -240,7 +307,9 @@ def test_a_changed_field_map_is_named(genuine: Path, tmp_path: Path, run_cli) ->
     """Moving a box in the stored field map breaks the digest the payload signs."""
     writer = pypdf.PdfWriter(clone_from=genuine)
     page = writer.pages[0]
-    page[NameObject("/CertgenFields")] = TextStringObject(str(page["/CertgenFields"]).replace('"shares","text",576', '"shares","text",575'))
+    page[NameObject("/CertgenFields")] = TextStringObject(
+        str(page["/CertgenFields"]).replace('"shares","text",576', '"shares","text",575')
+    )
     forged = tmp_path / "map.pdf"
     writer.write(forged)
     _assert_altered(run_cli, forged, "fields")
@@ -261,9 +330,19 @@ def test_a_cg1_certificate_is_judged_only_against_the_spec(tmp_path: Path, run_c
     assert code == 0 and results[0]["status"] == "authentic", results
     assert "a CG1 payload signs no field map" in results[0]["message"] and "qr" in results[0]["compared"]
     code, results = _verdicts(run_cli, cg1, "--key", PUBLIC)
-    assert code == 2 and results[0]["status"] == "unreadable" and "verify it with --spec SPEC" in results[0]["message"]
+    assert (
+        code == 2
+        and results[0]["status"] == "unreadable"
+        and "verify it with --spec SPEC" in results[0]["message"]
+    )
     # And a forged amount on it is named with --spec.
     forged = tmp_path / "cg1-forged.pdf"
-    _edit_first_page(cg1, forged, lambda d: d.replace(_encoded("oldstandard-bold", "**100**"), _encoded("oldstandard-bold", "**1,100**")))
+    _edit_first_page(
+        cg1,
+        forged,
+        lambda d: d.replace(
+            _encoded("oldstandard-bold", "**100**"), _encoded("oldstandard-bold", "**1,100**")
+        ),
+    )
     code, results = _verdicts(run_cli, forged, "--spec", SAMPLE_SPEC)
     assert code == 1 and (results[0]["status"], results[0]["field"]) == ("altered", "shares")

@@ -10,24 +10,40 @@ import pytest
 import yaml
 
 import certgen
-from conftest import load_sample, ROOT, pdf_text
+from conftest import ROOT, load_sample, pdf_text
 
 SAMPLE = ROOT / "samples" / "thornburg-warrants"
 
 
 @pytest.fixture
 def warrant_data() -> dict[str, Any]:
-    return copy.deepcopy(load_sample((SAMPLE / "spec.yaml")))
+    return copy.deepcopy(load_sample(SAMPLE / "spec.yaml"))
 
 
 def test_warrant_certificate_prints_its_terms() -> None:
-    face, reverse = (" ".join(t.split()) for t in pdf_text(certgen.render(SAMPLE / "spec.yaml", [
-        {"certificate_number": "W-9", "registration": "Jane Q. Public", "shares": "250", "issue_date": "2004-12-01"}
-    ])))
+    face, reverse = (
+        " ".join(t.split())
+        for t in pdf_text(
+            certgen.render(
+                SAMPLE / "spec.yaml",
+                [
+                    {
+                        "certificate_number": "W-9",
+                        "registration": "Jane Q. Public",
+                        "shares": "250",
+                        "issue_date": "2004-12-01",
+                    }
+                ],
+            )
+        )
+    )
     assert "VOID AFTER 5:00 P.M., NEW YORK CITY TIME ON NOVEMBER 30, 2009" in face
     assert "W-9" in face and "250" in face and "Jane Q. Public" in face
     assert "at a price of $25.00 per Share" in face
-    assert "at any time on or after December 1, 2004 and on or before 5:00 p.m., New York City time on November 30, 2009" in face
+    assert (
+        "at any time on or after December 1, 2004 and on or before 5:00 p.m., New York City time on November 30, 2009"
+        in face
+    )
     assert "Common Stock, $.01 par value, of the Company" in face
     assert "AMERICAN STOCK TRANSFER & TRUST COMPANY, as Warrant Agent" in face
     assert "shall not be valid unless countersigned by the Warrant Agent" in face

@@ -56,16 +56,24 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from ..version import __version__
 from ..errors import CertgenError, HolderDataError, RenderError, ValidationError
 from ..model.certificate import Holder
 from ..pipeline import PreparedIssue, prepare
 from ..register import BatchEntry, Register, RegisterError, format_number
 from ..spec import load_spec
-from ..spec.holders import count_rows, gives_numbers, parse_row, read_cells, row_mapping, scan_holders, source_row
+from ..spec.holders import (
+    count_rows,
+    gives_numbers,
+    parse_row,
+    read_cells,
+    row_mapping,
+    scan_holders,
+    source_row,
+)
 from ..spec.schema import Spec
 from ..validation import ERROR, fit_findings, spec_findings
 from ..validation.holder_rules import HolderChecker, loader_finding
+from ..version import __version__
 from .lock import FolderLock
 from .outputs import BatchSummary, manifest_lines, write_control_report, write_manifest
 from .plan import BatchOptions, Chunk, chunks, job_key, page_numbers, sha256_of
@@ -149,7 +157,10 @@ def render_batch(
         # the register and plans the run (and they do not inherit its database connections).
         with _Renderer(issue, spec_path, workers or os.cpu_count() or 1) as renderer:
             renderer.start()
-            with Register(register if register is not None else out_dir / "register.sqlite") as reg, _collector_frozen():
+            with (
+                Register(register if register is not None else out_dir / "register.sqlite") as reg,
+                _collector_frozen(),
+            ):
                 lock.record(reg)
                 try:
                     job = _Job(reg, loaded, issue, spec_path, holders_path, out_dir, options, key)
@@ -234,7 +245,9 @@ class _Job:
         self._remove_stale_temporaries()
         return batch
 
-    def _run(self, batch: dict[str, Any] | None, renderer: _Renderer, progress: Progress | None) -> BatchResult:
+    def _run(
+        self, batch: dict[str, Any] | None, renderer: _Renderer, progress: Progress | None
+    ) -> BatchResult:
         rendered: Sequence[tuple[Chunk, _Rendered]] = []
         recorded_at_once = False
         if batch is None:
@@ -279,7 +292,9 @@ class _Job:
         self._close(batch_id, numbers)
         return self._result(batch_id, numbers, plan, written=written, adopted=adopted, done=False)
 
-    def _publish(self, batch_id: int, rendered: Sequence[tuple[Chunk, _Rendered]], numbers: Sequence[str]) -> tuple[int, int]:
+    def _publish(
+        self, batch_id: int, rendered: Sequence[tuple[Chunk, _Rendered]], numbers: Sequence[str]
+    ) -> tuple[int, int]:
         """Give rendered files of a reserved batch their names, then record them, their
         certificates issued, in one transaction.  Killed in between, the rerun finds the files
         unrecorded and adopts them (their bytes are what the job prints).  Returns how many were
@@ -290,7 +305,14 @@ class _Job:
         with self.reg.transaction() as conn:
             for chunk, outcome in rendered:
                 self.reg._record_file(
-                    conn, batch_id, chunk.name, outcome.sha256, outcome.size, outcome.pages, numbers[chunk.start : chunk.stop], chunk.start
+                    conn,
+                    batch_id,
+                    chunk.name,
+                    outcome.sha256,
+                    outcome.size,
+                    outcome.pages,
+                    numbers[chunk.start : chunk.stop],
+                    chunk.start,
                 )
         written = sum(outcome.temporary is not None for _, outcome in rendered)
         return written, len(rendered) - written
@@ -369,7 +391,9 @@ class _Job:
         if errors:
             raise ValidationError(errors)
         with self.reg.transaction() as conn:
-            security_id = self.reg._security_id(conn, self.security_key, spec.issuer.name, security.title, security.certificate_prefix)
+            security_id = self.reg._security_id(
+                conn, self.security_key, spec.issuer.name, security.title, security.certificate_prefix
+            )
             next_number = self.reg._next_number(conn, security_id)
         self._planned_first = next_number  # the first number the files print, when allocated
         total = count_rows(self.holders_path)
@@ -392,13 +416,21 @@ class _Job:
                     count += 1
                     if len(current) == self.options.chunk_size:
                         chunk = Chunk(index, count - len(current), count)
-                        yield chunk, self._task(chunk, files, rows=current, header=header, source=name, first=next_number)
+                        yield (
+                            chunk,
+                            self._task(
+                                chunk, files, rows=current, header=header, source=name, first=next_number
+                            ),
+                        )
                         current, index = [], index + 1
             except HolderDataError as exc:
                 findings.append(loader_finding(exc))
             if current:
                 chunk = Chunk(index, count - len(current), count)
-                yield chunk, self._task(chunk, files, rows=current, header=header, source=name, first=next_number)
+                yield (
+                    chunk,
+                    self._task(chunk, files, rows=current, header=header, source=name, first=next_number),
+                )
 
         rendered: list[tuple[Chunk, _Rendered]] = []
         # The manifest's entries, made as the files come back (they are what the register will
@@ -415,7 +447,9 @@ class _Job:
                         entries.append((number, registration, shares))
                     if findings:
                         break  # nothing will be printed: the rest is checked without printing it
-                    lines.write(manifest_lines(outcome.entries, "issued", chunk.name, self._pages(chunk.count)))
+                    lines.write(
+                        manifest_lines(outcome.entries, "issued", chunk.name, self._pages(chunk.count))
+                    )
                     outcome.entries.clear()  # checked and kept in entries: not twice in memory on a long run
                     if progress is not None:
                         progress(chunk.stop, total, chunk.name)
@@ -433,7 +467,9 @@ class _Job:
             _discard(rendered)
             raise
         if recorded:
-            self._fresh = _Fresh(entries, [(c, o.sha256, o.size, o.pages) for c, o in rendered], batch["created_at"], lines)
+            self._fresh = _Fresh(
+                entries, [(c, o.sha256, o.size, o.pages) for c, o in rendered], batch["created_at"], lines
+            )
         else:
             lines.close()
         return batch, rendered, numbers, recorded
@@ -462,7 +498,10 @@ class _Job:
         return findings
 
     def _reserve(
-        self, security_id: int, entries: list[tuple[str, str, int]], rendered: Sequence[tuple[Chunk, _Rendered]]
+        self,
+        security_id: int,
+        entries: list[tuple[str, str, int]],
+        rendered: Sequence[tuple[Chunk, _Rendered]],
     ) -> tuple[dict[str, Any], list[str], bool]:
         """The register transaction of a new batch: numbers allocated or checked, then reserved,
         and the rendered files recorded with their certificates issued (when the numbers they
@@ -479,7 +518,11 @@ class _Job:
                 taken = self.reg._taken(conn, security_id, (e[0] for e in entries))
                 if taken:
                     shown = dict(list(taken.items())[:5])
-                    sources = {h.certificate_number: h.source for _, h, _ in self._rows() if h is not None and h.certificate_number in shown}
+                    sources = {
+                        h.certificate_number: h.source
+                        for _, h, _ in self._rows()
+                        if h is not None and h.certificate_number in shown
+                    }
                     listed = [
                         f"{_shown(n)} ({'' if held == n else f'in the register as {_shown(held)}, '}{state}, {sources.get(n, '?')})"
                         for n, (held, state) in shown.items()
@@ -495,8 +538,14 @@ class _Job:
                 prefix, first = self.reg._allocate_range(conn, security_id, len(entries))
                 if first != self._planned_first or prefix != self.spec.security.certificate_prefix:
                     width = self.options.number_width
-                    entries = [(format_number(prefix, first + i, width), e[1], e[2]) for i, e in enumerate(entries)]
-            written = {chunk.name: outcome.sha256 for chunk, outcome in rendered} if [e[0] for e in entries] == printed else None
+                    entries = [
+                        (format_number(prefix, first + i, width), e[1], e[2]) for i, e in enumerate(entries)
+                    ]
+            written = (
+                {chunk.name: outcome.sha256 for chunk, outcome in rendered}
+                if [e[0] for e in entries] == printed
+                else None
+            )
             batch_id = self.reg._add_batch(
                 conn,
                 security_id=security_id,
@@ -507,6 +556,7 @@ class _Job:
                 certificates=len(entries),
                 files=len(plan),
             )
+
             def rows() -> Iterator[tuple[str, str, int, str, int]]:
                 for chunk in plan:
                     pages = self._pages(chunk.count)
@@ -515,10 +565,14 @@ class _Job:
                         number, registration, amount = entries[chunk.start + offset]
                         yield number, registration, amount, name, pages[offset][0]
 
-            self.reg._reserve(conn, security_id, batch_id, rows(), check_sequence=self.numbered, written=written)
+            self.reg._reserve(
+                conn, security_id, batch_id, rows(), check_sequence=self.numbered, written=written
+            )
             if written is not None:
                 for chunk, outcome in rendered:
-                    self.reg._add_file(conn, batch_id, chunk.name, outcome.sha256, outcome.size, outcome.pages, chunk.count)
+                    self.reg._add_file(
+                        conn, batch_id, chunk.name, outcome.sha256, outcome.size, outcome.pages, chunk.count
+                    )
             batch = self.reg._find_batch(conn, self.key)
         assert batch is not None
         return batch, [e[0] for e in entries], written is not None
@@ -531,7 +585,9 @@ class _Job:
             entry = recorded.get(chunk.name)
             path = self.out_dir / chunk.name
             if entry is None:
-                raise RenderError(f"{chunk.name} is not recorded in the register: the job was changed", str(self.out_dir))
+                raise RenderError(
+                    f"{chunk.name} is not recorded in the register: the job was changed", str(self.out_dir)
+                )
             if not path.is_file():
                 missing.append(chunk)
                 continue
@@ -544,7 +600,12 @@ class _Job:
         return missing
 
     def _restore(
-        self, missing: Sequence[Chunk], recorded: dict[str, dict[str, Any]], numbers: Sequence[str], files: int, renderer: _Renderer
+        self,
+        missing: Sequence[Chunk],
+        recorded: dict[str, dict[str, Any]],
+        numbers: Sequence[str],
+        files: int,
+        renderer: _Renderer,
     ) -> int:
         """Print again the recorded files that are missing, from the register's record (the batch's
         numbers, the holder file its job key names); each must come out with the bytes recorded
@@ -568,7 +629,9 @@ class _Job:
                 written += self._rename([(chunk, outcome)])
         return written
 
-    def _tasks(self, todo: Sequence[Chunk], numbers: Sequence[str], files: int) -> Iterator[tuple[Chunk, _Task]]:
+    def _tasks(
+        self, todo: Sequence[Chunk], numbers: Sequence[str], files: int
+    ) -> Iterator[tuple[Chunk, _Task]]:
         """Each file still to print with its holders, read again from the holder file (memory
         stays flat), with their reserved numbers."""
         wanted = {c.index: c for c in todo}
@@ -580,7 +643,9 @@ class _Job:
         position = 0
         for _, holder, problems in self._rows():
             if problems or holder is None or position >= len(numbers):
-                raise RenderError("the holder file changed while the job was printing: rerun it", str(self.holders_path))
+                raise RenderError(
+                    "the holder file changed while the job was printing: rerun it", str(self.holders_path)
+                )
             if index in wanted:
                 current.append(_numbered(holder, numbers[position]) if not self.numbered else holder)
             position += 1
@@ -591,7 +656,9 @@ class _Job:
                 current = []
                 index += 1
         if position != len(numbers):
-            raise RenderError("the holder file changed while the job was printing: rerun it", str(self.holders_path))
+            raise RenderError(
+                "the holder file changed while the job was printing: rerun it", str(self.holders_path)
+            )
 
     def _task(
         self,
@@ -623,7 +690,9 @@ class _Job:
             header=header,
             source=source,
             numbered=self.numbered,
-            numbers=None if self.numbered or rows is None else (self.spec.security.certificate_prefix, first + chunk.start, self.options.number_width),
+            numbers=None
+            if self.numbered or rows is None
+            else (self.spec.security.certificate_prefix, first + chunk.start, self.options.number_width),
             print_options=self.options.print_options(tuple(line for line in banner if line)),
         )
 
@@ -638,7 +707,13 @@ class _Job:
             return self._pages(min(size, len(numbers) - index // size * size))[index % size]
 
         try:
-            write_manifest(self.out_dir / "manifest.json", summary, pages, None if fresh is None else fresh.lines, tag=self.tag)
+            write_manifest(
+                self.out_dir / "manifest.json",
+                summary,
+                pages,
+                None if fresh is None else fresh.lines,
+                tag=self.tag,
+            )
         finally:
             if fresh is not None:
                 fresh.lines.close()
@@ -651,7 +726,9 @@ class _Job:
         full file: computed once per size)."""
         if count not in self._layouts:
             banner = ("banner",)  # a banner's text does not move the pages
-            self._layouts[count] = page_numbers(count, len(self.issue.pages), self.options.print_options(banner))[1]
+            self._layouts[count] = page_numbers(
+                count, len(self.issue.pages), self.options.print_options(banner)
+            )[1]
         return self._layouts[count]
 
     def _summary(self, batch_id: int) -> BatchSummary:
@@ -659,7 +736,12 @@ class _Job:
             batch = self.reg._find_batch(conn, self.key)
             recorded = self.reg._recorded_files(conn, batch_id)
         assert batch is not None
-        return self._summary_of(batch_id, batch["created_at"], [recorded[name] for name in sorted(recorded)], self.reg.batch_entries(batch_id))
+        return self._summary_of(
+            batch_id,
+            batch["created_at"],
+            [recorded[name] for name in sorted(recorded)],
+            self.reg.batch_entries(batch_id),
+        )
 
     def _fresh_summary(self, batch_id: int, fresh: _Fresh) -> BatchSummary:
         """What :meth:`_summary` reads from the register, from what this run recorded in it."""
@@ -669,12 +751,16 @@ class _Job:
         ]
         size = self.options.chunk_size
         names = [c.name for c, *_ in fresh.files]  # in print order
-        records = [BatchEntry(n, r, a, "issued", names[i // size]) for i, (n, r, a) in enumerate(fresh.entries)]
+        records = [
+            BatchEntry(n, r, a, "issued", names[i // size]) for i, (n, r, a) in enumerate(fresh.entries)
+        ]
         return self._summary_of(batch_id, fresh.created_at, files, records)
 
-    def _summary_of(self, batch_id: int, created: Any, files: list[dict[str, Any]], records: list[BatchEntry]) -> BatchSummary:
+    def _summary_of(
+        self, batch_id: int, created: Any, files: list[dict[str, Any]], records: list[BatchEntry]
+    ) -> BatchSummary:
         if isinstance(created, dt.datetime) and created.tzinfo is None:
-            created = created.replace(tzinfo=dt.timezone.utc)
+            created = created.replace(tzinfo=dt.UTC)
         return BatchSummary(
             batch=batch_id,
             security=self.security_key,
@@ -690,7 +776,16 @@ class _Job:
             certificates=records,
         )
 
-    def _result(self, batch_id: int, numbers: Sequence[str], plan: Sequence[Chunk], *, written: int, adopted: int, done: bool) -> BatchResult:
+    def _result(
+        self,
+        batch_id: int,
+        numbers: Sequence[str],
+        plan: Sequence[Chunk],
+        *,
+        written: int,
+        adopted: int,
+        done: bool,
+    ) -> BatchResult:
         return BatchResult(
             batch=batch_id,
             output_dir=self.out_dir,
@@ -706,7 +801,9 @@ class _Job:
 
 
 #: A batch job's temporary file: what :func:`temporary_tag` marks, in the folder's lock holder's care.
-_BATCH_TEMPORARY = re.compile(r"\.(certificates-\d+\.pdf|manifest\.json|control\.csv|control\.pdf)\.job-[0-9a-f]{12}-[0-9a-f]{12}\.tmp")
+_BATCH_TEMPORARY = re.compile(
+    r"\.(certificates-\d+\.pdf|manifest\.json|control\.csv|control\.pdf)\.job-[0-9a-f]{12}-[0-9a-f]{12}\.tmp"
+)
 
 
 def temporary_tag(key: str) -> str:
@@ -783,14 +880,23 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
                 holders.append(holder)
     else:
         holders = list(task.holders or ())
-    entries = [(h.certificate_number, h.registration, h.shares, h.issue_date, h.source, source_row(h)) for h in holders]
+    entries = [
+        (h.certificate_number, h.registration, h.shares, h.issue_date, h.source, source_row(h))
+        for h in holders
+    ]
     checker = HolderChecker(issue.spec)
-    findings.extend(f for holder in holders for f in checker.check_row(holder, source_row(holder)) if f.severity == ERROR)
+    findings.extend(
+        f for holder in holders for f in checker.check_row(holder, source_row(holder)) if f.severity == ERROR
+    )
     if findings or not holders:
         return _Rendered(None, "", 0, 0, findings, entries)
     options = task.print_options
     if options.banner:
-        fill = {_FIRST: holders[0].certificate_number, _LAST: holders[-1].certificate_number, _COUNT: str(len(holders))}
+        fill = {
+            _FIRST: holders[0].certificate_number,
+            _LAST: holders[-1].certificate_number,
+            _COUNT: str(len(holders)),
+        }
         lines = []
         for line in options.banner:
             for token, value in fill.items():
@@ -904,7 +1010,9 @@ class _Renderer:
             else:
                 context = multiprocessing.get_context("spawn")
                 initargs = (str(self.spec_path), os.getpid())
-            self.pool = cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=context, initializer=_init_worker, initargs=initargs)
+            self.pool = cf.ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=_init_worker, initargs=initargs
+            )
         return self.pool
 
     def run(self, tasks: Iterable[tuple[Chunk, _Task]]) -> Generator[tuple[Chunk, _Rendered], None, None]:

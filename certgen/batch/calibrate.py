@@ -58,7 +58,9 @@ def calibration_sheet(
         else:
             _fields(c, page)
             c.setFont("garamond", 8)
-            c.drawCentredString(w / 2, d - 3, f"page: {page.name} — offset {offset_mm[0]:+.2f}, {offset_mm[1]:+.2f} mm")
+            c.drawCentredString(
+                w / 2, d - 3, f"page: {page.name} — offset {offset_mm[0]:+.2f}, {offset_mm[1]:+.2f} mm"
+            )
         c.showPage()
     c.save()
     return buffer.getvalue()

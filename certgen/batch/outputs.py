@@ -15,14 +15,21 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..version import __version__
 from ..drawing import DocumentInfo
 from ..drawing.writer import TextRun, write_text_page
 from ..files import atomic_output
 from ..register import BatchEntry
+from ..version import __version__
 from ..words import in_figures
 
-__all__ = ["BatchSummary", "csv_cell", "manifest_line", "manifest_lines", "write_control_report", "write_manifest"]
+__all__ = [
+    "BatchSummary",
+    "csv_cell",
+    "manifest_line",
+    "manifest_lines",
+    "write_control_report",
+    "write_manifest",
+]
 
 
 @dataclass(frozen=True)
@@ -53,17 +60,24 @@ class BatchSummary:
         return out
 
 
-def manifest_line(number: str, registration: str, amount: int, state: str, file: str | None, pages: Sequence[int]) -> str:
+def manifest_line(
+    number: str, registration: str, amount: int, state: str, file: str | None, pages: Sequence[int]
+) -> str:
     """A certificate's entry in ``manifest.json``: one line of JSON."""
     return f"{_head(number, registration, amount)}{_tail(state, file)}{_pages_text(tuple(pages))}}}"
 
 
-def manifest_lines(entries: Sequence[Sequence[Any]], state: str, file: str, pages: Sequence[Sequence[int]]) -> bytes:
+def manifest_lines(
+    entries: Sequence[Sequence[Any]], state: str, file: str, pages: Sequence[Sequence[int]]
+) -> bytes:
     """The entries of one file's certificates, as :func:`write_manifest` takes them: UTF-8, each
     line indented and followed by ``,\\n``.  *entries* start ``(number, registration, amount)``;
     *pages* are each one's page numbers."""
     tail = _tail(state, file)  # the same for the whole file
-    made = [f"  {_head(*entry[:3])}{tail}{_pages_text(tuple(where))}}},\n" for entry, where in zip(entries, pages)]
+    made = [
+        f"  {_head(*entry[:3])}{tail}{_pages_text(tuple(where))}}},\n"
+        for entry, where in zip(entries, pages, strict=False)
+    ]
     return "".join(made).encode("utf-8")
 
 
@@ -73,7 +87,9 @@ def _head(number: str, registration: str, amount: int) -> str:
 
 
 def _tail(state: str, file: str | None) -> str:
-    return f'"state": {_json_string(state)}, "file": {"null" if file is None else _json_string(file)}, "pages": '
+    return (
+        f'"state": {_json_string(state)}, "file": {"null" if file is None else _json_string(file)}, "pages": '
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -82,7 +98,12 @@ def _pages_text(pages: tuple[int, ...]) -> str:
 
 
 def write_manifest(
-    path: Path, summary: BatchSummary, pages: Callable[[int], list[int]], lines: BinaryIO | None = None, *, tag: str = ""
+    path: Path,
+    summary: BatchSummary,
+    pages: Callable[[int], list[int]],
+    lines: BinaryIO | None = None,
+    *,
+    tag: str = "",
 ) -> None:
     """``manifest.json``: the job, every file with its SHA-256, every certificate with its file and pages.
 
@@ -121,7 +142,7 @@ def write_manifest(
     with atomic_output(path, tag=tag) as stream:
         keys = list(data)
         stream.write(b"{\n")
-        for position, key in enumerate(keys):
+        for key in keys:
             value = data[key]
             end = b",\n"
             stream.write(f" {json.dumps(key)}: ".encode())
@@ -131,7 +152,11 @@ def write_manifest(
                     continue
                 stream.write(b"[\n")
                 for index, item in enumerate(value):
-                    line = "  " + json.dumps(item, ensure_ascii=False) + (",\n" if index < len(value) - 1 else "\n")
+                    line = (
+                        "  "
+                        + json.dumps(item, ensure_ascii=False)
+                        + (",\n" if index < len(value) - 1 else "\n")
+                    )
                     stream.write(line.encode("utf-8"))
                 stream.write(b" ]" + end)
             else:
@@ -209,7 +234,9 @@ def control_rows(summary: BatchSummary) -> list[tuple[str, str]]:
     ]
 
 
-def write_control_report(folder: Path, summary: BatchSummary, sign: Callable[[bytes], bytes] | None = None, *, tag: str = "") -> None:
+def write_control_report(
+    folder: Path, summary: BatchSummary, sign: Callable[[bytes], bytes] | None = None, *, tag: str = ""
+) -> None:
     """``control.csv`` and ``control.pdf`` (one page): counts, total, first and last numbers, voids.
 
     :param sign: signs the PDF (the issue's PDF signature), if given.
@@ -238,7 +265,11 @@ def write_control_report(folder: Path, summary: BatchSummary, sign: Callable[[by
         runs.append(TextRun("garamond", 8, 72, y - 10, line))
         y -= 11
     pdf = io.BytesIO()
-    info = DocumentInfo(title=f"Control report, batch {summary.batch}", author=summary.issuer, creator=f"certgen {__version__}")
+    info = DocumentInfo(
+        title=f"Control report, batch {summary.batch}",
+        author=summary.issuer,
+        creator=f"certgen {__version__}",
+    )
     write_text_page(pdf, 612, 792, runs, info)
     with atomic_output(folder / "control.pdf", tag=tag) as stream:
         stream.write(sign(pdf.getvalue()) if sign is not None else pdf.getvalue())

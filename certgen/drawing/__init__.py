@@ -17,16 +17,23 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from ..layout.elements import Artwork, Line, Page
 from ..layout.artwork import load_artwork
+from ..layout.elements import Artwork, Page
 from .artwork import define_artwork
 from .canvas import ShellCanvas, define_tiles, draw_element, patterns_of
 from .document import BLEED, DocumentInfo, FilledPage, PrintOptions, print_sequence
 
-__all__ = ["BLEED", "DocumentInfo", "FilledPage", "PrintOptions", "print_sequence", "static_shell", "write_pdf"]
+__all__ = [
+    "BLEED",
+    "DocumentInfo",
+    "FilledPage",
+    "PrintOptions",
+    "print_sequence",
+    "static_shell",
+    "write_pdf",
+]
 
 
 # The static part is drawn with ReportLab's module-wide settings changed (no
@@ -53,7 +60,9 @@ def write_pdf(
     """
     from .writer import write_print_file
 
-    return write_print_file(pages, shell, certificates, target, info, options or PrintOptions(order="pages"), overlay)
+    return write_print_file(
+        pages, shell, certificates, target, info, options or PrintOptions(order="pages"), overlay
+    )
 
 
 def static_shell(pages: Sequence[Page], info: DocumentInfo) -> Any:
@@ -69,7 +78,9 @@ def static_shell(pages: Sequence[Page], info: DocumentInfo) -> Any:
     buffer = io.BytesIO()
     with _SHELL_LOCK:
         a85 = rl_config.useA85
-        rl_config.useA85 = 0  # binary streams: ASCII85 makes them a quarter larger, for 7-bit channels nobody uses
+        rl_config.useA85 = (
+            0  # binary streams: ASCII85 makes them a quarter larger, for 7-bit channels nobody uses
+        )
         try:
             c = _draw_shell(pages, info, buffer)
         finally:

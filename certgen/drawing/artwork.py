@@ -14,18 +14,15 @@ stay shared.
 
 from __future__ import annotations
 
-import hashlib
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader
 from pypdf import generic as pg
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from ..errors import RenderError
-from ..layout.artwork import ArtworkPage, short_reason, load_artwork
+from ..layout.artwork import ArtworkPage, short_reason
 
 __all__ = ["define_artwork"]
 
@@ -47,8 +44,12 @@ def define_artwork(c: Canvas, artwork: ArtworkPage) -> str:
         copied = copier.copy(resources) if resources is not None else pdfdoc.PDFDictionary()
     except RenderError:
         raise
-    except Exception as exc:  # a damaged or hostile file: objects nested past Python's recursion limit, bad streams
-        raise RenderError(f"artwork {Path(artwork.path).name!r} is not a readable PDF ({short_reason(exc)})") from None
+    except (
+        Exception
+    ) as exc:  # a damaged or hostile file: objects nested past Python's recursion limit, bad streams
+        raise RenderError(
+            f"artwork {Path(artwork.path).name!r} is not a readable PDF ({short_reason(exc)})"
+        ) from None
     form_dict = pdfdoc.PDFDictionary(
         {
             "Type": pdfdoc.PDFName("XObject"),
@@ -77,7 +78,9 @@ class _Copier:
             if key not in self.done:
                 self.done[key] = None  # a cycle back to this object (e.g. /Parent) is dropped
                 converted = self.copy(obj.get_object())
-                self.done[key] = self.doc.Reference(converted) if isinstance(converted, pdfdoc.PDFObject) else converted
+                self.done[key] = (
+                    self.doc.Reference(converted) if isinstance(converted, pdfdoc.PDFObject) else converted
+                )
             return self.done[key] if self.done[key] is not None else "null"
         if isinstance(obj, pg.StreamObject):
             entries = {str(k)[1:]: self.copy(v) for k, v in obj.items() if k != "/Length"}

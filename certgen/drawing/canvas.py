@@ -14,7 +14,9 @@ from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 
+from ..cidfont import pdf_number
 from ..fonts import string_width
+from ..layout.artwork import load_artwork
 from ..layout.elements import (
     Artwork,
     Border,
@@ -29,8 +31,6 @@ from ..layout.elements import (
     Signature,
     Text,
 )
-from ..layout.artwork import load_artwork
-from ..cidfont import pdf_number
 from .ornament import Pattern, Repeat, border_pattern, circle_path, ground_pattern, rosette_pattern
 from .textops import TextUse, show, show_each
 
@@ -110,7 +110,9 @@ def draw_box(c: Canvas, el: Box) -> None:
     if el.fill is not None:
         c.setFillColorRGB(*el.fill)
     if el.radius:
-        c.roundRect(el.x, el.y, el.width, el.height, el.radius, stroke=el.stroke is not None, fill=el.fill is not None)
+        c.roundRect(
+            el.x, el.y, el.width, el.height, el.radius, stroke=el.stroke is not None, fill=el.fill is not None
+        )
     else:
         c.rect(el.x, el.y, el.width, el.height, stroke=el.stroke is not None, fill=el.fill is not None)
     c.restoreState()
@@ -250,7 +252,7 @@ def draw_seal(c: Canvas, el: Seal) -> None:
     name_extent = sum(widths[: len(el.text)]) / radius + spacing * (len(el.text) - 1)
     angle = math.pi / 2 + name_extent / 2
     placed: list[tuple[tuple[float, ...], str]] = []
-    for ch, w in zip(text, widths):
+    for ch, w in zip(text, widths, strict=False):
         step = w / radius
         mid = angle - step / 2
         # The letter upright on the rim: turned by mid - 90°, centred on its point of the circle.
@@ -283,7 +285,16 @@ def draw_seal(c: Canvas, el: Seal) -> None:
 
 def draw_signature(c: Canvas, el: Signature) -> None:
     if el.image:
-        c.drawImage(el.image, el.x, el.y + 1.5, el.width, el.size * 3.2, mask="auto", preserveAspectRatio=True, anchor="s")
+        c.drawImage(
+            el.image,
+            el.x,
+            el.y + 1.5,
+            el.width,
+            el.size * 3.2,
+            mask="auto",
+            preserveAspectRatio=True,
+            anchor="s",
+        )
     c.saveState()
     c.setStrokeColorRGB(*el.line_color)
     c.setLineWidth(0.6)

@@ -20,11 +20,13 @@ class DocumentInfo:
     subject: str = ""
     creator: str = "certgen"
 
+
 #: The fields of one page of one certificate, laid out: (field index, lines) pairs.
 FilledPage = Sequence[tuple[int, list[Line]]]
 
 #: Room around the trimmed page for crop marks, in points (a quarter inch).
 BLEED = 18.0
+
 
 @dataclass(frozen=True)
 class PrintOptions:
@@ -51,6 +53,7 @@ class PrintOptions:
     crop_marks: bool = False
     fields_only: bool = False
     offset: tuple[float, float] = (0.0, 0.0)
+
 
 def print_sequence(count: int, sides: int, options: PrintOptions) -> list[tuple[int, int] | None]:
     """The pages of a print file in order: ``(certificate, side)``, or ``None`` for a blank or banner page.

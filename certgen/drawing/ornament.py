@@ -77,7 +77,12 @@ TOLERANCE = 0.05
 
 
 def _segments(
-    f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, tolerance: float = TOLERANCE, hint: int | None = None
+    f: Callable[[float], Point],
+    df: Callable[[float], Point],
+    t0: float,
+    t1: float,
+    tolerance: float = TOLERANCE,
+    hint: int | None = None,
 ) -> int:
     """The fewest Hermite segments (within an eighth) that keep within *tolerance*.
 
@@ -94,12 +99,22 @@ def _segments(
         while n < 4096 and _deviation(f, df, t0, t1, n, tolerance) > tolerance:
             n = max(n + 1, round(n * 1.125))
     else:
-        while n > 4 and _deviation(f, df, t0, t1, smaller := min(n - 1, round(n / 1.125)), tolerance) <= tolerance:
+        while (
+            n > 4
+            and _deviation(f, df, t0, t1, smaller := min(n - 1, round(n / 1.125)), tolerance) <= tolerance
+        ):
             n = smaller
     return n
 
 
-def _deviation(f: Callable[[float], Point], df: Callable[[float], Point], t0: float, t1: float, n: int, limit: float = math.inf) -> float:
+def _deviation(
+    f: Callable[[float], Point],
+    df: Callable[[float], Point],
+    t0: float,
+    t1: float,
+    n: int,
+    limit: float = math.inf,
+) -> float:
     """The largest distance, sampled at each segment's quarter points, between the curve and its
     Béziers; or the first one over *limit* (the question is then only whether it holds)."""
     h = (t1 - t0) / n
@@ -238,6 +253,7 @@ def border_pattern(border: Border) -> Pattern:
         ((x0 + band / 2, y0 + band), True, h - 2 * band),
         ((x0 + w - band / 2, y0 + band), True, h - 2 * band),
     )
+
     def periods_of(length: float) -> int:
         return max(1, round(length / (band * waves_per_band)))
 
@@ -260,7 +276,9 @@ def border_pattern(border: Border) -> Pattern:
         (x0 + band / 2, y0 + h - band / 2),
         (x0 + w - band / 2, y0 + h - band / 2),
     ):
-        corner = rosette_pattern(Rosette(cx, cy, band / 2 - 3.0, border.color, border.seed + 7, border.line_width, border.density))
+        corner = rosette_pattern(
+            Rosette(cx, cy, band / 2 - 3.0, border.color, border.seed + 7, border.line_width, border.density)
+        )
         corner_tiles.extend(corner.tiles)
         steps.extend(corner.steps)
     steps.append("Q")
@@ -324,9 +342,16 @@ def ground_pattern(ground: Ground) -> Pattern:
     name = f"gg{_key('ground', ground.width, ground.height, ground.seed, ground.color, ground.line_width, ground.density)}"
     # A pale hairline under the type: twice the border's tolerance (0.035 mm) is still
     # finer than the line.
-    tile = Tile(name, (-1.0, -amplitude - 1, span + 1, amplitude + 1), _bezier(f, df, 0.0, span, tolerance=2 * TOLERANCE))
-    steps: list[Step] = ["q", _rounded(ground.x, ground.y, ground.width, ground.height, ground.radius) + " W n",
-                         _stroke(ground.color, ground.line_width)]
+    tile = Tile(
+        name,
+        (-1.0, -amplitude - 1, span + 1, amplitude + 1),
+        _bezier(f, df, 0.0, span, tolerance=2 * TOLERANCE),
+    )
+    steps: list[Step] = [
+        "q",
+        _rounded(ground.x, ground.y, ground.width, ground.height, ground.radius) + " W n",
+        _stroke(ground.color, ground.line_width),
+    ]
     lines = math.ceil((ground.height + 4 * amplitude) / spacing) + 1
     for family in (1.0, -1.0):
         # Each line is the last one moved up a spacing and back a phase step (forward a wave
@@ -362,7 +387,9 @@ def _rounded(x: float, y: float, w: float, h: float, r: float) -> str:
 
 
 @lru_cache(maxsize=64)
-def _rosette_tiles(r: float, petals: int, copies: int, star: int, color: RGB, line_width: float) -> tuple[Tile, Tile]:
+def _rosette_tiles(
+    r: float, petals: int, copies: int, star: int, color: RGB, line_width: float
+) -> tuple[Tile, Tile]:
     """A rosette's two curves, wherever it is placed (a border's four corners share them)."""
 
     def ring(t: float) -> Point:

@@ -41,7 +41,9 @@ def qr_matrix(data: str) -> list[list[bool]]:
     from qrcode.constants import ERROR_CORRECT_M  # type: ignore[import-untyped]
 
     raw = data.encode("utf-8")
-    code = qrcode.QRCode(version=qr_version(len(raw)), error_correction=ERROR_CORRECT_M, border=0, mask_pattern=0)
+    code = qrcode.QRCode(
+        version=qr_version(len(raw)), error_correction=ERROR_CORRECT_M, border=0, mask_pattern=0
+    )
     code.add_data(raw, optimize=0)
     code.make(fit=False)
     matrix: list[list[bool]] = code.get_matrix()
@@ -85,7 +87,9 @@ def qr_operators(data: str, x: float, y: float, size: float, color: tuple[float,
     for run, (first, rows) in open_runs.items():
         rects.append((run[0], first - rows + 1, run[1], rows))
     rects.sort(key=lambda r: (-r[1], r[0]))  # top to bottom, left to right: the same order every time
-    ops = [f"q {_n(color[0])} {_n(color[1])} {_n(color[2])} rg {_n(module)} 0 0 {_n(module)} {_n(x)} {_n(y)} cm"]
+    ops = [
+        f"q {_n(color[0])} {_n(color[1])} {_n(color[2])} rg {_n(module)} 0 0 {_n(module)} {_n(x)} {_n(y)} cm"
+    ]
     ops.extend(f"{c} {r} {w} {h} re" for c, r, w, h in rects)
     ops.append("f Q")
     return " ".join(ops)

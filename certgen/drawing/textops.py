@@ -12,12 +12,12 @@ names, fonts holding the glyphs it used (:class:`TextUse`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
-from ..fonts import FONTS
-from ..resources import font_path
 from ..cidfont import FontProgram
 from ..cidfont import pdf_number as _n
+from ..fonts import FONTS
+from ..resources import font_path
 
 __all__ = ["Face", "TextUse", "face", "sharing_face", "show", "show_each"]
 
@@ -31,7 +31,7 @@ class Face:
     program: FontProgram
 
 
-@lru_cache(maxsize=None)
+@cache
 def face(key: str) -> Face:
     """The face named *key* in templates (parsed once per process)."""
     index = sorted(FONTS).index(key) + 1
@@ -59,7 +59,12 @@ class TextUse:
 def _same_glyph(key: str, other: str, char: str) -> bool:
     a, b = face(key).program, face(other).program
     ga, gb = a.cmap.get(ord(char), 0), b.cmap.get(ord(char), 0)
-    return bool(ga and gb) and a.glyphs[ga] == b.glyphs[gb] and a.advances[ga] == b.advances[gb] and a.units_per_em == b.units_per_em
+    return (
+        bool(ga and gb)
+        and a.glyphs[ga] == b.glyphs[gb]
+        and a.advances[ga] == b.advances[gb]
+        and a.units_per_em == b.units_per_em
+    )
 
 
 #: (face, earlier face) → the characters found the same in both, and those found different

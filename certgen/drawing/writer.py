@@ -25,15 +25,23 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, BinaryIO
 
+from ..cidfont import FONT_OBJECTS, type0_objects
+from ..cidfont import pdf_number as _n
 from ..fonts import FONTS, string_width
 from ..layout.elements import Page
 from ..layout.fieldmap import field_map
-from ..cidfont import FONT_OBJECTS, type0_objects
-from ..cidfont import pdf_number as _n
 from .qr import qr_operators
 from .textops import TextUse, face, show
 
-__all__ = ["FIELDS_KEY", "ORIGIN_KEY", "PAYLOAD_KEY", "StaticShell", "TextRun", "write_print_file", "write_text_page"]
+__all__ = [
+    "FIELDS_KEY",
+    "ORIGIN_KEY",
+    "PAYLOAD_KEY",
+    "StaticShell",
+    "TextRun",
+    "write_print_file",
+    "write_text_page",
+]
 
 #: The key of the signed QR payload in a face page's dictionary, and in the document
 #: information of a file that holds one certificate.
@@ -148,7 +156,13 @@ def _compact_form(obj: Any, fonts_object: int) -> bytes | None:
                 {
                     NameObject(k): v
                     for k, v in value.items()
-                    if k != "/ProcSet" and not (k == "/Font" and not sets_text and isinstance(v, IndirectObject) and v.idnum == fonts_object)
+                    if k != "/ProcSet"
+                    and not (
+                        k == "/Font"
+                        and not sets_text
+                        and isinstance(v, IndirectObject)
+                        and v.idnum == fonts_object
+                    )
                 }
             )
         buffer = io.BytesIO()
@@ -168,7 +182,16 @@ class _Content:
         #: The signed payload of the certificate's QR code on this page, if it has one.
         self.payload: str | None = None
 
-    def text(self, font: str, size: float, x: float, y: float, text: str, color: tuple[float, float, float], tracking: float) -> None:
+    def text(
+        self,
+        font: str,
+        size: float,
+        x: float,
+        y: float,
+        text: str,
+        color: tuple[float, float, float],
+        tracking: float,
+    ) -> None:
         self.ops.append(show(self.use, font, size, x, y, text, color, tracking))
 
 
@@ -223,13 +246,17 @@ def write_print_file(
         content = _Content(use)
         if margin:
             content.ops.append(_crop_marks(page.width, page.height, margin))
-        content.ops.append(f"q 1 0 0 1 {_n(margin + options.offset[0] if entry else margin)} {_n(margin + options.offset[1] if entry else margin)} cm")
+        content.ops.append(
+            f"q 1 0 0 1 {_n(margin + options.offset[0] if entry else margin)} {_n(margin + options.offset[1] if entry else margin)} cm"
+        )
         if entry is None:
             if options.banner and not contents:  # the banner page
                 y = page.height - 90
                 for index, line in enumerate(options.banner):
                     size = 18.0 if index == 0 else 11.0
-                    content.text("oldstandard-bold" if index == 0 else "garamond", size, 72, y, line, (0, 0, 0), 0.0)
+                    content.text(
+                        "oldstandard-bold" if index == 0 else "garamond", size, 72, y, line, (0, 0, 0), 0.0
+                    )
                     y -= size * 1.6
         else:
             cert, side = entry
@@ -240,11 +267,15 @@ def write_print_file(
                     continue
                 field = page.fields[field_index]
                 if field.kind == "qr":
-                    content.ops.append(qr_operators(lines[0].text, lines[0].x, lines[0].y, lines[0].size, field.color))
+                    content.ops.append(
+                        qr_operators(lines[0].text, lines[0].x, lines[0].y, lines[0].size, field.color)
+                    )
                     content.payload = lines[0].text
                     continue
                 for line in lines:
-                    content.text(field.font, line.size, line.x, line.y, line.text, field.color, field.tracking)
+                    content.text(
+                        field.font, line.size, line.x, line.y, line.text, field.color, field.tracking
+                    )
             if overlay and side == 0:
                 content.ops.append(_specimen(use, overlay, page.width, page.height))
         content.ops.append("Q")
@@ -261,14 +292,21 @@ def write_print_file(
     kids: list[int] = []
     for side, page, content in contents:
         stream = zlib.compress(" ".join(content.ops).encode("latin-1"), 6)
-        out.put(next_number, f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream")
+        out.put(
+            next_number,
+            f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream",
+        )
         resources = [f"/Font {shell.fonts_object} 0 R"]
         if not options.fields_only and content.ops and shell.resources[side]:
             resources.append(shell.resources[side])
         if overlay and side == 0:
             resources.append(f"/ExtGState << {_SPECIMEN_STATE} >>")
         box = f"[0 0 {_n(page.width + 2 * margin)} {_n(page.height + 2 * margin)}]"
-        trim = f" /TrimBox [{_n(margin)} {_n(margin)} {_n(margin + page.width)} {_n(margin + page.height)}]" if margin else ""
+        trim = (
+            f" /TrimBox [{_n(margin)} {_n(margin)} {_n(margin + page.width)} {_n(margin + page.height)}]"
+            if margin
+            else ""
+        )
         payload = ""
         if content.payload:
             payload = f" /{PAYLOAD_KEY} {_pdf_text(content.payload)} /{FIELDS_KEY} {_pdf_text(_field_map(page.fields))}"
@@ -284,7 +322,10 @@ def write_print_file(
         )
         kids.append(next_number + 1)
         next_number += 2
-    out.put(pages_number, f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode())
+    out.put(
+        pages_number,
+        f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode(),
+    )
     catalog = next_number
     out.put(catalog, f"<< /Type /Catalog /Pages {pages_number} 0 R >>".encode())
     payloads = [content.payload for _, _, content in contents if content.payload]
@@ -310,15 +351,22 @@ class TextRun:
     tracking: float = 0.0
 
 
-def write_text_page(target: BinaryIO, width: float, height: float, runs: Sequence[TextRun], info: Any) -> None:
+def write_text_page(
+    target: BinaryIO, width: float, height: float, runs: Sequence[TextRun], info: Any
+) -> None:
     """A one-page PDF of lines of text in certgen's fonts (reports that go with a print run)."""
     use = TextUse()
-    ops = " ".join(show(use, run.font, run.size, run.x, run.y, run.text, (0.0, 0.0, 0.0), run.tracking) for run in runs)
+    ops = " ".join(
+        show(use, run.font, run.size, run.x, run.y, run.text, (0.0, 0.0, 0.0), run.tracking) for run in runs
+    )
     out = _PdfFile()
     fonts = _put_fonts(out, use, 1)
     number = 1 + FONT_OBJECTS * len(FONTS)
     stream = zlib.compress(ops.encode("latin-1"), 6)
-    out.put(number, f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream")
+    out.put(
+        number,
+        f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream",
+    )
     out.put(
         number + 1,
         (
@@ -445,7 +493,11 @@ def _pdf_text(value: str) -> str:
 
 
 def _info(info: Any, payload: str | None = None) -> bytes:
-    parts = [f"/Title {_pdf_text(info.title)}", f"/Author {_pdf_text(info.author)}", f"/Creator {_pdf_text(info.creator)}"]
+    parts = [
+        f"/Title {_pdf_text(info.title)}",
+        f"/Author {_pdf_text(info.author)}",
+        f"/Creator {_pdf_text(info.creator)}",
+    ]
     if info.subject:
         parts.append(f"/Subject {_pdf_text(info.subject)}")
     if payload:

@@ -61,7 +61,11 @@ def layout_page(xml: str, *, template: str, base_dir: Path | None = None) -> Pag
     """
     root = _parse(xml, template)
     if root.tag != "page":
-        raise TemplateError(f"the root element must be <page>, not <{root.tag}>", template=_file(root, template), line=_line(root))
+        raise TemplateError(
+            f"the root element must be <page>, not <{root.tag}>",
+            template=_file(root, template),
+            line=_line(root),
+        )
     ctx = _Context(template, base_dir or Path.cwd())
     attrs = ctx.attrs(root, optional={"name": str, "paper": str, "orientation": str, "color": ctx.color})
     try:
@@ -155,7 +159,9 @@ class _Context:
     # -- attribute parsing ------------------------------------------------
 
     def error(self, element: ET.Element, message: str) -> TemplateError:
-        return TemplateError(f"<{element.tag}>: {message}", template=_file(element, self.template), line=_line(element))
+        return TemplateError(
+            f"<{element.tag}>: {message}", template=_file(element, self.template), line=_line(element)
+        )
 
     def attrs(
         self,
@@ -238,7 +244,9 @@ class _Context:
 
     # -- elements -----------------------------------------------------------
 
-    def element(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def element(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         handler = getattr(self, "_el_" + el.tag.replace("-", "_"), None)
         if handler is None:
             raise TemplateError(
@@ -257,7 +265,9 @@ class _Context:
             "name": str,
         }
 
-    def _el_text(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_text(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         a = self.attrs(
             el,
             required={"x": to_points, "y": to_points},
@@ -273,7 +283,9 @@ class _Context:
         size = a.get("size", 10.0)
         tracking = a.get("tracking", 0.0)
         if "width" in a:
-            fitted = fit_lines(text, font, sizes_between(size, a.get("min-size", size)), a["width"], 1e9, 1, 1.0, tracking)
+            fitted = fit_lines(
+                text, font, sizes_between(size, a.get("min-size", size)), a["width"], 1e9, 1, 1.0, tracking
+            )
             if fitted is None or len(fitted[1]) > 1:
                 raise FitError(
                     f"{text!r} does not fit {a['width']:.0f}pt even at {a.get('min-size', size)}pt: "
@@ -310,7 +322,9 @@ class _Context:
             "lead-in-font": self.font,
         }
 
-    def _el_para(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_para(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         a = self.attrs(
             el,
             required={"x": to_points, "y": to_points, "width": to_points, "height": to_points},
@@ -333,9 +347,18 @@ class _Context:
 
     def _para_lines(self, el: ET.Element, a: dict[str, Any], size: float) -> list[str] | None:
         font = a.get("font", "garamond")
-        return break_lines(_text_of(el), font, size, a["width"] - a.get("indent", 0.0), a.get("tracking", 0.0), _lead_in_width(a, size))
+        return break_lines(
+            _text_of(el),
+            font,
+            size,
+            a["width"] - a.get("indent", 0.0),
+            a.get("tracking", 0.0),
+            _lead_in_width(a, size),
+        )
 
-    def _place_para(self, lines: list[str], a: dict[str, Any], size: float, x: float, top: float) -> list[Text]:
+    def _place_para(
+        self, lines: list[str], a: dict[str, Any], size: float, x: float, top: float
+    ) -> list[Text]:
         font = a.get("font", "garamond")
         lead = size * a.get("leading", 1.2)
         asc, desc = ascent_descent(font, size)
@@ -392,7 +415,9 @@ class _Context:
             )
         return out
 
-    def _el_flow(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_flow(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         """A frame whose paragraphs, spacers and blocks stack downwards, shrunk to fit together."""
         a = self.attrs(
             el,
@@ -403,12 +428,34 @@ class _Context:
         for child in el:
             if child.tag == "para":
                 ca = self.attrs(child, optional=self._para_attrs())
-                items.append(_FlowItem("para", child, {**{k: v for k, v in a.items() if k in self._para_attrs() and k != "name" and k != "space-after"}, **ca, "width": a["width"]}))
+                items.append(
+                    _FlowItem(
+                        "para",
+                        child,
+                        {
+                            **{
+                                k: v
+                                for k, v in a.items()
+                                if k in self._para_attrs() and k != "name" and k != "space-after"
+                            },
+                            **ca,
+                            "width": a["width"],
+                        },
+                    )
+                )
             elif child.tag == "spacer":
                 items.append(_FlowItem("spacer", child, self.attrs(child, required={"height": to_points})))
             elif child.tag == "block":
                 items.append(
-                    _FlowItem("block", child, self.attrs(child, required={"height": to_points}, optional={"name": str, "order": self.choice("drawn", "rows")}))
+                    _FlowItem(
+                        "block",
+                        child,
+                        self.attrs(
+                            child,
+                            required={"height": to_points},
+                            optional={"name": str, "order": self.choice("drawn", "rows")},
+                        ),
+                    )
                 )
             else:
                 raise self.error(child, "a <flow> holds only <para>, <spacer> and <block>")
@@ -427,7 +474,10 @@ class _Context:
                     if lines is None:
                         ok = False
                         break
-                    height = _para_height(len(lines), psize, item.attrs) + item.attrs.get("space-after", gap) * scale
+                    height = (
+                        _para_height(len(lines), psize, item.attrs)
+                        + item.attrs.get("space-after", gap) * scale
+                    )
                     plan.append((item, psize, lines, height))
                 elif item.kind == "spacer":
                     height = item.attrs["height"] * scale
@@ -460,7 +510,9 @@ class _Context:
                 static.extend(drawn)
             top -= height
 
-    def _el_choose(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_choose(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         """The first of its ``<option>`` layouts whose text fits.
 
         A template gives a page's usual arrangement first and roomier ones
@@ -490,10 +542,14 @@ class _Context:
         assert error is not None
         raise error
 
-    def _el_option(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_option(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         raise self.error(el, "an <option> belongs inside a <choose>")
 
-    def _el_rule(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_rule(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         a = self.attrs(
             el,
             required={"x1": to_points, "y1": to_points, "x2": to_points, "y2": to_points},
@@ -504,14 +560,29 @@ class _Context:
         except ValueError as exc:
             raise self.error(el, f"attribute dash: {exc}") from None
         static.append(
-            Rule(a["x1"] + dx, a["y1"] + dy, a["x2"] + dx, a["y2"] + dy, a.get("width", 0.5), a.get("color", self.default_color), dash)
+            Rule(
+                a["x1"] + dx,
+                a["y1"] + dy,
+                a["x2"] + dx,
+                a["y2"] + dy,
+                a.get("width", 0.5),
+                a.get("color", self.default_color),
+                dash,
+            )
         )
 
-    def _el_box(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_box(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         a = self.attrs(
             el,
             required={"x": to_points, "y": to_points, "width": to_points, "height": to_points},
-            optional={"stroke": self.optional_color, "fill": self.optional_color, "line-width": to_points, "radius": to_points},
+            optional={
+                "stroke": self.optional_color,
+                "fill": self.optional_color,
+                "line-width": to_points,
+                "radius": to_points,
+            },
         )
         static.append(
             Box(
@@ -526,17 +597,33 @@ class _Context:
             )
         )
 
-    def _el_image(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_image(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         a = self.attrs(
             el,
-            required={"src": self.image_path, "x": to_points, "y": to_points, "width": to_points, "height": to_points},
+            required={
+                "src": self.image_path,
+                "x": to_points,
+                "y": to_points,
+                "width": to_points,
+                "height": to_points,
+            },
         )
         static.append(Image(a["src"], a["x"] + dx, a["y"] + dy, a["width"], a["height"]))
 
-    def _el_artwork(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_artwork(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         a = self.attrs(
             el,
-            required={"src": self.pdf_path, "x": to_points, "y": to_points, "width": to_points, "height": to_points},
+            required={
+                "src": self.pdf_path,
+                "x": to_points,
+                "y": to_points,
+                "width": to_points,
+                "height": to_points,
+            },
             optional={"page": self.integer},
         )
         page = a.get("page", 1)
@@ -546,78 +633,178 @@ class _Context:
             raise self.error(el, exc.message) from None
         static.append(Artwork(a["src"], page, a["x"] + dx, a["y"] + dy, a["width"], a["height"]))
 
-    def _el_border(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_border(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         a = self.attrs(
             el,
-            required={"x": to_points, "y": to_points, "width": to_points, "height": to_points, "band": to_points},
-            optional={"color": self.color, "seed": self.integer, "line-width": to_points, "density": self.density},
+            required={
+                "x": to_points,
+                "y": to_points,
+                "width": to_points,
+                "height": to_points,
+                "band": to_points,
+            },
+            optional={
+                "color": self.color,
+                "seed": self.integer,
+                "line-width": to_points,
+                "density": self.density,
+            },
         )
         static.append(
-            Border(a["x"] + dx, a["y"] + dy, a["width"], a["height"], a["band"], a.get("color", self.default_color), a.get("seed", 0), a.get("line-width", 0.3), a.get("density", 1.0))
+            Border(
+                a["x"] + dx,
+                a["y"] + dy,
+                a["width"],
+                a["height"],
+                a["band"],
+                a.get("color", self.default_color),
+                a.get("seed", 0),
+                a.get("line-width", 0.3),
+                a.get("density", 1.0),
+            )
         )
 
-    def _el_rosette(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_rosette(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         a = self.attrs(
             el,
             required={"cx": to_points, "cy": to_points, "r": to_points},
-            optional={"color": self.color, "seed": self.integer, "line-width": to_points, "density": self.density},
+            optional={
+                "color": self.color,
+                "seed": self.integer,
+                "line-width": to_points,
+                "density": self.density,
+            },
         )
         static.append(
-            Rosette(a["cx"] + dx, a["cy"] + dy, a["r"], a.get("color", self.default_color), a.get("seed", 0), a.get("line-width", 0.3), a.get("density", 1.0))
+            Rosette(
+                a["cx"] + dx,
+                a["cy"] + dy,
+                a["r"],
+                a.get("color", self.default_color),
+                a.get("seed", 0),
+                a.get("line-width", 0.3),
+                a.get("density", 1.0),
+            )
         )
 
-    def _el_ground(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_ground(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         a = self.attrs(
             el,
             required={"x": to_points, "y": to_points, "width": to_points, "height": to_points},
-            optional={"color": self.color, "seed": self.integer, "line-width": to_points, "density": self.density, "radius": to_points},
+            optional={
+                "color": self.color,
+                "seed": self.integer,
+                "line-width": to_points,
+                "density": self.density,
+                "radius": to_points,
+            },
         )
         static.append(
             Ground(
-                a["x"] + dx, a["y"] + dy, a["width"], a["height"], a.get("color", self.default_color), a.get("seed", 0),
-                a.get("line-width", 0.2), a.get("density", 1.0), a.get("radius", 0.0),
+                a["x"] + dx,
+                a["y"] + dy,
+                a["width"],
+                a["height"],
+                a.get("color", self.default_color),
+                a.get("seed", 0),
+                a.get("line-width", 0.2),
+                a.get("density", 1.0),
+                a.get("radius", 0.0),
             )
         )
 
     def _microprint_attrs(self, el: ET.Element, required: dict[str, Callable[[str], Any]]) -> dict[str, Any]:
-        a = self.attrs(el, required=required, optional={"size": to_points, "font": self.font, "color": self.color})
+        a = self.attrs(
+            el, required=required, optional={"size": to_points, "font": self.font, "color": self.color}
+        )
         if not 0.3 <= a.get("size", 0.7) < 1.0:
-            raise self.error(el, f"microprint size {a.get('size')}pt: give 0.3 to 0.99 points (it must stay under one point)")
+            raise self.error(
+                el,
+                f"microprint size {a.get('size')}pt: give 0.3 to 0.99 points (it must stay under one point)",
+            )
         a["text"] = " ".join(_text_of(el).split())
         if not a["text"]:
             raise self.error(el, f"<{el.tag}> needs a text to repeat, e.g. the issuer's name")
         return a
 
-    def _el_microprint(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_microprint(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         a = self._microprint_attrs(el, {"x1": to_points, "y1": to_points, "x2": to_points, "y2": to_points})
         static.append(
             Microprint(
-                a["x1"] + dx, a["y1"] + dy, a["x2"] + dx, a["y2"] + dy, a["text"],
-                a.get("size", 0.7), a.get("font", "garamond"), a.get("color", self.default_color),
+                a["x1"] + dx,
+                a["y1"] + dy,
+                a["x2"] + dx,
+                a["y2"] + dy,
+                a["text"],
+                a.get("size", 0.7),
+                a.get("font", "garamond"),
+                a.get("color", self.default_color),
             )
         )
 
-    def _el_microprint_frame(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_microprint_frame(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         """Four microprint rules round a rectangle, reading clockwise from its bottom left, the
         letters' feet toward the inside."""
-        a = self._microprint_attrs(el, {"x": to_points, "y": to_points, "width": to_points, "height": to_points})
+        a = self._microprint_attrs(
+            el, {"x": to_points, "y": to_points, "width": to_points, "height": to_points}
+        )
         x0, y0 = a["x"] + dx, a["y"] + dy
         x1, y1 = x0 + a["width"], y0 + a["height"]
-        for start, end in (((x0, y1), (x1, y1)), ((x1, y1), (x1, y0)), ((x1, y0), (x0, y0)), ((x0, y0), (x0, y1))):
-            static.append(Microprint(*start, *end, a["text"], a.get("size", 0.7), a.get("font", "garamond"), a.get("color", self.default_color)))
+        for start, end in (
+            ((x0, y1), (x1, y1)),
+            ((x1, y1), (x1, y0)),
+            ((x1, y0), (x0, y0)),
+            ((x0, y0), (x0, y1)),
+        ):
+            static.append(
+                Microprint(
+                    *start,
+                    *end,
+                    a["text"],
+                    a.get("size", 0.7),
+                    a.get("font", "garamond"),
+                    a.get("color", self.default_color),
+                )
+            )
 
-    def _el_qr(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_qr(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         """The signed QR code (filled per certificate when the spec has a qr: section)."""
-        a = self.attrs(el, required={"x": to_points, "y": to_points, "size": to_points}, optional={"color": self.color, "name": str})
+        a = self.attrs(
+            el,
+            required={"x": to_points, "y": to_points, "size": to_points},
+            optional={"color": self.color, "name": str},
+        )
         fields.append(
             Field(
-                name=a.get("name", "qr"), x=a["x"] + dx, y=a["y"] + dy, width=a["size"], height=a["size"],
-                text="{qr_payload}", font="garamond", size=1.0, min_size=1.0,
-                color=a.get("color", self.default_color), kind="qr",
+                name=a.get("name", "qr"),
+                x=a["x"] + dx,
+                y=a["y"] + dy,
+                width=a["size"],
+                height=a["size"],
+                text="{qr_payload}",
+                font="garamond",
+                size=1.0,
+                min_size=1.0,
+                color=a.get("color", self.default_color),
+                kind="qr",
             )
         )
 
-    def _el_seal(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_seal(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         a = self.attrs(
             el,
             required={"cx": to_points, "cy": to_points, "r": to_points, "text": str},
@@ -630,14 +817,31 @@ class _Context:
             self.attrs(child)
             inner.append(_text_of(child))
         static.append(
-            Seal(a["cx"] + dx, a["cy"] + dy, a["r"], " ".join(a["text"].split()), tuple(inner), a.get("font", "oldstandard-bold"), a.get("color", self.default_color), a.get("seed", 0))
+            Seal(
+                a["cx"] + dx,
+                a["cy"] + dy,
+                a["r"],
+                " ".join(a["text"].split()),
+                tuple(inner),
+                a.get("font", "oldstandard-bold"),
+                a.get("color", self.default_color),
+                a.get("seed", 0),
+            )
         )
 
-    def _el_signature(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_signature(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         a = self.attrs(
             el,
             required={"x": to_points, "y": to_points, "width": to_points, "title": str},
-            optional={"font": self.font, "size": to_points, "color": self.color, "line-color": self.color, "image": self.image_path},
+            optional={
+                "font": self.font,
+                "size": to_points,
+                "color": self.color,
+                "line-color": self.color,
+                "image": self.image_path,
+            },
         )
         static.append(
             Signature(
@@ -653,7 +857,9 @@ class _Context:
             )
         )
 
-    def _el_field(self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float) -> None:
+    def _el_field(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
         a = self.attrs(
             el,
             required={"name": str, "x": to_points, "y": to_points, "width": to_points, "height": to_points},
@@ -700,7 +906,9 @@ def _lead_in_width(a: dict[str, Any], size: float) -> float:
     if not lead_in:
         return 0.0
     font = a.get("lead-in-font", a.get("font", "garamond"))
-    return text_width(lead_in, font, size, a.get("tracking", 0.0)) + text_width(" ", a.get("font", "garamond"), size)
+    return text_width(lead_in, font, size, a.get("tracking", 0.0)) + text_width(
+        " ", a.get("font", "garamond"), size
+    )
 
 
 def _in_rows(elements: list[Element]) -> list[Element]:
@@ -748,7 +956,17 @@ def without_art(page: Page) -> Page:
         if isinstance(element, Border):
             b = element
             static.append(Box(b.x, b.y, b.width, b.height, b.color, None, 1.6))
-            static.append(Box(b.x + b.band, b.y + b.band, b.width - 2 * b.band, b.height - 2 * b.band, b.color, None, 1.0))
+            static.append(
+                Box(
+                    b.x + b.band,
+                    b.y + b.band,
+                    b.width - 2 * b.band,
+                    b.height - 2 * b.band,
+                    b.color,
+                    None,
+                    1.0,
+                )
+            )
         elif isinstance(element, Microprint):
             m = element
             static.append(Rule(m.x1, m.y1, m.x2, m.y2, 0.4, m.color))

@@ -30,7 +30,9 @@ class ArtworkPage:
                 box = page.cropbox
                 bbox = (float(box.left), float(box.bottom), float(box.right), float(box.top))
         except Exception as exc:  # pypdf raises several types for damaged files (RecursionError too)
-            raise RenderError(f"artwork {Path(path).name!r} is not a readable PDF ({short_reason(exc)})") from None
+            raise RenderError(
+                f"artwork {Path(path).name!r} is not a readable PDF ({short_reason(exc)})"
+            ) from None
         if not 1 <= number <= count:
             raise RenderError(f"artwork {Path(path).name!r} has {count} page(s), not a page {number}")
         self.path = path
@@ -48,13 +50,16 @@ class ArtworkPage:
     def height(self) -> float:
         return self.bbox[3] - self.bbox[1]
 
+
 @lru_cache(maxsize=16)
 def _load(path: str, number: int, mtime: float) -> ArtworkPage:
     return ArtworkPage(path, number)
 
+
 def load_artwork(path: str, number: int = 1) -> ArtworkPage:
     """The artwork page (cached per file, page and modification time)."""
     return _load(path, number, Path(path).stat().st_mtime)
+
 
 def short_reason(exc: BaseException) -> str:
     """An exception as a short phrase for a one-line message."""

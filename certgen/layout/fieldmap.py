@@ -21,8 +21,18 @@ __all__ = ["SIGNED_VALUES", "field_map", "parse_field_map"]
 #: The certificate values a payload signs (the registration by its digest): a field that
 #: prints only these is in the face's field map, and verify compares it.
 SIGNED_VALUES = frozenset(
-    {"certificate_number", "registration", "shares", "shares_words", "issue_date", "issue_date_iso", "principal", "principal_words"}
+    {
+        "certificate_number",
+        "registration",
+        "shares",
+        "shares_words",
+        "issue_date",
+        "issue_date_iso",
+        "principal",
+        "principal_words",
+    }
 )
+
 
 def field_map(fields: Sequence[Field]) -> str:
     """The face's field map: the fields that print only signed values, and the code, with
@@ -36,17 +46,32 @@ def field_map(fields: Sequence[Field]) -> str:
             continue
         rows.append(
             [
-                field.name, field.kind, _r(field.x), _r(field.y), _r(field.width), _r(field.height), field.text,
-                field.font, _r(field.size), _r(field.min_size), [_r(c) for c in field.color], field.align,
-                field.valign, field.max_lines, _r(field.leading), _r(field.tracking),
+                field.name,
+                field.kind,
+                _r(field.x),
+                _r(field.y),
+                _r(field.width),
+                _r(field.height),
+                field.text,
+                field.font,
+                _r(field.size),
+                _r(field.min_size),
+                [_r(c) for c in field.color],
+                field.align,
+                field.valign,
+                field.max_lines,
+                _r(field.leading),
+                _r(field.tracking),
             ]
         )
     return json.dumps(rows, ensure_ascii=True, separators=(",", ":"))
+
 
 def _r(value: float) -> float | int:
     """A number as the field map writes it: three decimals, whole numbers without a point."""
     rounded = round(float(value), 3)
     return int(rounded) if rounded == int(rounded) else rounded
+
 
 def parse_field_map(text: str) -> tuple[Field, ...]:
     """The fields of a stored field map.
@@ -56,13 +81,42 @@ def parse_field_map(text: str) -> tuple[Field, ...]:
         rows = json.loads(text)
         fields = []
         for row in rows:
-            name, kind, x, y, w, h, template, font, size, min_size, color, align, valign, max_lines, leading, tracking = row
+            (
+                name,
+                kind,
+                x,
+                y,
+                w,
+                h,
+                template,
+                font,
+                size,
+                min_size,
+                color,
+                align,
+                valign,
+                max_lines,
+                leading,
+                tracking,
+            ) = row
             fields.append(
                 Field(
-                    name=str(name), x=float(x), y=float(y), width=float(w), height=float(h), text=str(template),
-                    font=str(font), size=float(size), min_size=float(min_size), color=tuple(float(c) for c in color),
-                    align=str(align), valign=str(valign), max_lines=int(max_lines), leading=float(leading),
-                    tracking=float(tracking), kind=str(kind),
+                    name=str(name),
+                    x=float(x),
+                    y=float(y),
+                    width=float(w),
+                    height=float(h),
+                    text=str(template),
+                    font=str(font),
+                    size=float(size),
+                    min_size=float(min_size),
+                    color=tuple(float(c) for c in color),
+                    align=str(align),
+                    valign=str(valign),
+                    max_lines=int(max_lines),
+                    leading=float(leading),
+                    tracking=float(tracking),
+                    kind=str(kind),
                 )
             )
     except (ValueError, TypeError):

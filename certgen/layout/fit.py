@@ -75,7 +75,9 @@ def fit_lines(
             lines: list[str] | None = [single]  # what greedy breaking gives, measured once
         else:
             if paragraphs is None:
-                paragraphs = [[(word, string_width(word, font, 1.0)) for word in p.split()] for p in text.split("\n")]
+                paragraphs = [
+                    [(word, string_width(word, font, 1.0)) for word in p.split()] for p in text.split("\n")
+                ]
             lines = _break_scaled(paragraphs, string_width(" ", font, 1.0), size, width, tracking, max_lines)
         if lines is None or len(lines) > max_lines:
             continue

@@ -16,7 +16,14 @@ from typing import Any
 
 from ..words import in_figures, in_words
 
-__all__ = ["CERTIFICATE_FIELDS", "Holder", "blank_values", "certificate_values", "format_date", "specimen_values"]
+__all__ = [
+    "CERTIFICATE_FIELDS",
+    "Holder",
+    "blank_values",
+    "certificate_values",
+    "format_date",
+    "specimen_values",
+]
 
 #: The values every certificate defines, available to ``<field>`` elements.
 CERTIFICATE_FIELDS: tuple[str, ...] = (
@@ -30,9 +37,7 @@ CERTIFICATE_FIELDS: tuple[str, ...] = (
     "principal_words",
 )
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = ("January February March April May June July August September October November December").split()
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
 from dataclasses import dataclass
 from typing import Literal
 

@@ -59,18 +59,18 @@ INSTALL_HINT = "PDF signatures need pyHanko: pip install 'certgen[signature]'"
 def signing_time(fixed: dt.datetime | None = None) -> dt.datetime:
     """The time a signature records: *fixed*, else ``$SOURCE_DATE_EPOCH``, else now (UTC, whole seconds)."""
     if fixed is not None:
-        when = fixed if fixed.tzinfo is not None else fixed.replace(tzinfo=dt.timezone.utc)
+        when = fixed if fixed.tzinfo is not None else fixed.replace(tzinfo=dt.UTC)
     elif os.environ.get("SOURCE_DATE_EPOCH", "").strip():
         try:
-            when = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.timezone.utc)
+            when = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC)
         except ValueError:
             raise SigningKeyError(
                 "SOURCE_DATE_EPOCH is not a whole number of seconds since 1970: set it to one (date +%s), or unset it",
                 "$SOURCE_DATE_EPOCH",
             ) from None
     else:
-        when = dt.datetime.now(dt.timezone.utc)
-    return when.astimezone(dt.timezone.utc).replace(microsecond=0)
+        when = dt.datetime.now(dt.UTC)
+    return when.astimezone(dt.UTC).replace(microsecond=0)
 
 
 class DocumentSigner:
@@ -200,7 +200,9 @@ def _pyhanko_signer(certificate: x509.Certificate, chain: Sequence[x509.Certific
                 return bytes(key.sign(data, PKCS1v15(), digest))
             return bytes(key.sign(data, ECDSA(digest)))
 
-    der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    der = key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     return _Signer(
         signing_cert=asn1(certificate),
         signing_key=asn1_keys.PrivateKeyInfo.load(der),
@@ -222,13 +224,15 @@ def _room_for_signature(signer: Any) -> int:
             "sha256",
             use_pades=True,
             dry_run=True,
-            signed_attr_settings=PdfCMSSignedAttributes(signing_time=dt.datetime.now(dt.timezone.utc)),
+            signed_attr_settings=PdfCMSSignedAttributes(signing_time=dt.datetime.now(dt.UTC)),
         )
     )
     return 2 * len(trial.dump()) + 512
 
 
-def load_document_signer(spec: Spec, key_pem: bytes | None = None, when: dt.datetime | None = None) -> DocumentSigner:
+def load_document_signer(
+    spec: Spec, key_pem: bytes | None = None, when: dt.datetime | None = None
+) -> DocumentSigner:
     """The signer the spec's ``pdf_signature:`` names: its certificate, chain and key (the key
     given, else in the spec's variable, else its file); its certificate must be valid at *when*
     (default: :func:`signing_time`).
@@ -310,7 +314,6 @@ def _certificates(spec: Spec, name: str, field: str) -> list[x509.Certificate]:
 
 
 def _private_key(pem: bytes, where: str, passphrase_env: str | None) -> Any:
-    from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
@@ -319,7 +322,9 @@ def _private_key(pem: bytes, where: str, passphrase_env: str | None) -> Any:
         key = _parsed_key(pem, passphrase)
     except TypeError:
         if passphrase:
-            raise SigningKeyError("the private key is not encrypted: unset pdf_signature.passphrase_env", where) from None
+            raise SigningKeyError(
+                "the private key is not encrypted: unset pdf_signature.passphrase_env", where
+            ) from None
         raise SigningKeyError(
             "the private key is encrypted: name the variable holding its passphrase in pdf_signature.passphrase_env"
             + (f" and set ${passphrase_env}" if passphrase_env else ""),
@@ -328,7 +333,8 @@ def _private_key(pem: bytes, where: str, passphrase_env: str | None) -> Any:
     except ValueError:
         if passphrase:
             raise SigningKeyError(
-                f"cannot read the private key: not a PEM private key, or ${passphrase_env} is not its passphrase", where
+                f"cannot read the private key: not a PEM private key, or ${passphrase_env} is not its passphrase",
+                where,
             ) from None
         raise SigningKeyError("not a PEM private key (-----BEGIN PRIVATE KEY-----)", where) from None
     if isinstance(key, RSAPrivateKey):
@@ -358,7 +364,9 @@ def _check_certificate(certificate: x509.Certificate, key: Any, where: str) -> N
     from cryptography.hazmat.primitives import serialization
 
     def spki(public: Any) -> bytes:
-        return bytes(public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
+        return bytes(
+            public.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        )
 
     if spki(certificate.public_key()) != spki(key.public_key()):
         raise SigningKeyError(
@@ -445,7 +453,7 @@ def check_signatures(pdf: bytes, where: str = "PDF") -> list[SignatureCheck]:
             SignatureCheck(
                 field=str(signature.field_name),
                 signer=_asn1_subject(certificate),
-                signed_at=when.astimezone(dt.timezone.utc) if when is not None else None,
+                signed_at=when.astimezone(dt.UTC) if when is not None else None,
                 holds=holds,
                 whole_file=whole,
                 certificate=bytes(certificate.dump()),
@@ -464,5 +472,6 @@ def _asn1_subject(certificate: Any) -> str:
 def subject_text(certificate: x509.Certificate) -> str:
     """A certificate's subject as people read it: ``CN=..., O=..., C=US`` (in the certificate's order)."""
     return ", ".join(
-        f"{a.rfc4514_attribute_name}={a.value if isinstance(a.value, str) else a.value.hex()}" for a in certificate.subject
+        f"{a.rfc4514_attribute_name}={a.value if isinstance(a.value, str) else a.value.hex()}"
+        for a in certificate.subject
     )

@@ -35,9 +35,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import json
 import os
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,7 +68,13 @@ FORMATS = {"CG1": 10, "CG2": 11}
 
 
 #: The unit of a payload's amount, by kind of security.
-UNITS = {"common_stock": "SH", "preferred_stock": "SH", "global_note": "USD", "definitive_note": "USD", "warrant": "WT"}
+UNITS = {
+    "common_stock": "SH",
+    "preferred_stock": "SH",
+    "global_note": "USD",
+    "definitive_note": "USD",
+    "warrant": "WT",
+}
 UNIT_WORDS = {"SH": "shares", "USD": "dollars of principal", "WT": "warrants"}
 
 
@@ -142,9 +146,13 @@ class Payload:
         version = parts[0] if parts else ""
         if version not in FORMATS:
             found = version[:12] if version else "nothing"
-            raise PayloadError(f"not a certgen payload: it starts with {found!r}, not {' or '.join(map(repr, FORMATS))}")
+            raise PayloadError(
+                f"not a certgen payload: it starts with {found!r}, not {' or '.join(map(repr, FORMATS))}"
+            )
         if len(parts) != FORMATS[version]:
-            raise PayloadError(f"a {version} payload has {FORMATS[version]} fields separated by '|', this one has {len(parts)}")
+            raise PayloadError(
+                f"a {version} payload has {FORMATS[version]} fields separated by '|', this one has {len(parts)}"
+            )
         values = [_unescape(p) for p in parts]
         fields_digest = values.pop(9) if version == "CG2" else None
         _, kid, issuer, cusip, number, amount, unit, date, digest, signature = values
@@ -184,7 +192,9 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    if not text or any(ch not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" for ch in text):
+    if not text or any(
+        ch not in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" for ch in text
+    ):
         raise ValueError("not base64url")
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
@@ -221,7 +231,10 @@ def load_public_key(data: bytes, source: str) -> Ed25519PublicKey:
     except (ValueError, TypeError):
         raise SigningKeyError("not a PEM public key (make one with: certgen keys generate)", source) from None
     if not isinstance(key, Ed25519PublicKey):
-        raise SigningKeyError(f"the public key is {type(key).__name__.removeprefix('_')}, not Ed25519 (make one with: certgen keys generate)", source)
+        raise SigningKeyError(
+            f"the public key is {type(key).__name__.removeprefix('_')}, not Ed25519 (make one with: certgen keys generate)",
+            source,
+        )
     return key
 
 
@@ -236,11 +249,17 @@ def load_private_key(data: bytes, source: str) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except TypeError:
-        raise SigningKeyError("the private key is encrypted: give it unencrypted (PKCS#8 PEM)", source) from None
+        raise SigningKeyError(
+            "the private key is encrypted: give it unencrypted (PKCS#8 PEM)", source
+        ) from None
     except ValueError:
-        raise SigningKeyError("not a PEM private key (make one with: certgen keys generate)", source) from None
+        raise SigningKeyError(
+            "not a PEM private key (make one with: certgen keys generate)", source
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise SigningKeyError("the private key is not an Ed25519 key (make one with: certgen keys generate)", source)
+        raise SigningKeyError(
+            "the private key is not an Ed25519 key (make one with: certgen keys generate)", source
+        )
     return key
 
 
@@ -260,8 +279,12 @@ def generate_key_pair() -> tuple[bytes, bytes]:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     key = Ed25519PrivateKey.generate()
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
     return private, public
 
 

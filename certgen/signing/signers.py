@@ -36,6 +36,7 @@ def certificate_payload(spec: Spec, holder: Holder, fields_digest: str | None = 
         fields_digest=fields_digest,
     )
 
+
 def load_signer(spec: Spec, pem: bytes | None = None) -> Signer | None:
     """The QR code's signer: the key given, in the spec's variable, or in its file; None when
     there is none.  The private key must be the spec's public key's pair.
@@ -69,6 +70,7 @@ def load_signer(spec: Spec, pem: bytes | None = None) -> Signer | None:
         exc.field = exc.field or field
         raise
     return signer
+
 
 def missing_private_key(spec: Spec) -> str:
     """What to do when issued certificates are to be signed and there is no private key."""

@@ -129,7 +129,9 @@ class Verdict:
         }
 
 
-def verify_payload(text: str, public_key: Ed25519PublicKey, *, source: str = "payload", page: int | None = None) -> Verdict:
+def verify_payload(
+    text: str, public_key: Ed25519PublicKey, *, source: str = "payload", page: int | None = None
+) -> Verdict:
     """Check one payload string's signature against *public_key*."""
     try:
         payload = Payload.decode(text)
@@ -154,7 +156,14 @@ def verify_payload(text: str, public_key: Ed25519PublicKey, *, source: str = "pa
             page=page,
             compared=("signature",),
         )
-    return Verdict("authentic", f"{payload.describe()}; signed by key {payload.key_id}", source, payload, page=page, compared=("signature",))
+    return Verdict(
+        "authentic",
+        f"{payload.describe()}; signed by key {payload.key_id}",
+        source,
+        payload,
+        page=page,
+        compared=("signature",),
+    )
 
 
 #: What a face prints that only the PDF (not a scan or a payload string) lets verify compare.
@@ -210,7 +219,10 @@ def _verify_image(path: Path, public_key: Ed25519PublicKey) -> list[Verdict]:
     name = str(path)
     zbarimg = shutil.which("zbarimg")
     if zbarimg is None:
-        raise CertgenError("reading QR codes from images needs zbarimg: install zbar-tools (apt-get install zbar-tools)", name)
+        raise CertgenError(
+            "reading QR codes from images needs zbarimg: install zbar-tools (apt-get install zbar-tools)",
+            name,
+        )
     result = subprocess.run(
         [zbarimg, "--quiet", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", name],
         capture_output=True,
@@ -218,15 +230,29 @@ def _verify_image(path: Path, public_key: Ed25519PublicKey) -> list[Verdict]:
     )
     # zbarimg: 0 found, 4 nothing found, anything else an unreadable image.
     if result.returncode == 4 or (result.returncode == 0 and not result.stdout.strip()):
-        return [Verdict("unreadable", "no QR code found in the image (scan at 150 dpi or more, the whole code in view)", name)]
+        return [
+            Verdict(
+                "unreadable",
+                "no QR code found in the image (scan at 150 dpi or more, the whole code in view)",
+                name,
+            )
+        ]
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        return [Verdict("unreadable", f"zbarimg cannot read the image ({message[-1] if message else result.returncode})", name)]
+        return [
+            Verdict(
+                "unreadable",
+                f"zbarimg cannot read the image ({message[-1] if message else result.returncode})",
+                name,
+            )
+        ]
     texts = [line for line in result.stdout.decode("utf-8", "replace").splitlines() if line.strip()]
     return [code_only(verify_payload(text, public_key, source=name)) for text in texts]
 
 
-def _verify_pdf(path: Path, public_key: Ed25519PublicKey, spec_fields: Sequence[Field] | None) -> list[Verdict]:
+def _verify_pdf(
+    path: Path, public_key: Ed25519PublicKey, spec_fields: Sequence[Field] | None
+) -> list[Verdict]:
     import pypdf
 
     from ..drawing.writer import FIELDS_KEY, ORIGIN_KEY, PAYLOAD_KEY
@@ -258,7 +284,13 @@ def _verify_pdf(path: Path, public_key: Ed25519PublicKey, spec_fields: Sequence[
     except Exception as exc:  # pypdf raises many types for damaged files
         return [Verdict("unreadable", f"not a readable PDF ({exc})", name)]
     if not any(s.payload for s in stored.values()):
-        return [Verdict("unreadable", "the PDF carries no certgen payload (was it rendered with a qr: section in its spec?)", name)]
+        return [
+            Verdict(
+                "unreadable",
+                "the PDF carries no certgen payload (was it rendered with a qr: section in its spec?)",
+                name,
+            )
+        ]
     try:
         pages = read_pdf(path, artifacts=True)
     except PdfReadError as exc:
@@ -271,7 +303,13 @@ def _verify_pdf(path: Path, public_key: Ed25519PublicKey, spec_fields: Sequence[
         assert item.payload is not None
         if item.payload in seen:
             verdicts.append(
-                Verdict("altered", f"page {number} repeats the certificate of page {seen[item.payload]}: a file prints each certificate once", name, field="page", page=number)
+                Verdict(
+                    "altered",
+                    f"page {number} repeats the certificate of page {seen[item.payload]}: a file prints each certificate once",
+                    name,
+                    field="page",
+                    page=number,
+                )
             )
             continue
         seen[item.payload] = number
@@ -340,7 +378,12 @@ def _words(page: Any) -> set[str]:
 
 
 def _verify_face(
-    path: Path, number: int, item: _Stored, page: Any, public_key: Ed25519PublicKey, spec_fields: Sequence[Field] | None
+    path: Path,
+    number: int,
+    item: _Stored,
+    page: Any,
+    public_key: Ed25519PublicKey,
+    spec_fields: Sequence[Field] | None,
 ) -> Verdict:
     """One face: the payload's signature, then the field map, the printed text of each field,
     the ink in each field's box, and the code drawn on the page."""
@@ -364,9 +407,14 @@ def _verify_face(
     note = ""
     if payload.fields_digest is not None:
         if item.field_map is None:
-            return altered("fields", "the face carries no field map (/CertgenFields), which its CG2 payload signs")
+            return altered(
+                "fields", "the face carries no field map (/CertgenFields), which its CG2 payload signs"
+            )
         if field_map_digest(item.field_map) != payload.fields_digest:
-            return altered("fields", "the face's field map is not the one its payload signs: the fields' boxes were changed")
+            return altered(
+                "fields",
+                "the face's field map is not the one its payload signs: the fields' boxes were changed",
+            )
         try:
             fields = parse_field_map(item.field_map)
         except ValueError as exc:
@@ -374,7 +422,10 @@ def _verify_face(
         compared += ("fields",)
         if spec_fields is not None:
             if field_map_digest(field_map(spec_fields)) != payload.fields_digest:
-                return altered("layout", "the face's fields are not where the spec's layout puts them (another layout, or another issue)")
+                return altered(
+                    "layout",
+                    "the face's fields are not where the spec's layout puts them (another layout, or another issue)",
+                )
             compared += ("layout",)
     elif spec_fields is not None:
         fields = parse_field_map(field_map(spec_fields))
@@ -399,12 +450,18 @@ def _verify_face(
     for field in text_fields:
         printed_glyphs, artifacts = _glyphs_in_box(page, field)
         if artifacts:
-            return altered(field.name, f"text marked as an artifact ({artifacts!r}) is printed in the {field.name} box: a field's text is never an artifact")
+            return altered(
+                field.name,
+                f"text marked as an artifact ({artifacts!r}) is printed in the {field.name} box: a field's text is never an artifact",
+            )
         printed = _fold(_reading(printed_glyphs))
         names = PLACEHOLDER.findall(field.text)
         if names == ["registration"]:
             if registration_digest(printed) != payload.registration_digest:
-                return altered("registration", f"the registration printed ({printed!r}) is not the payload's (its digest differs)")
+                return altered(
+                    "registration",
+                    f"the registration printed ({printed!r}) is not the payload's (its digest differs)",
+                )
             registration = printed
         else:
             wanted = _fold(PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), field.text))
@@ -413,7 +470,9 @@ def _verify_face(
         compared += (field.name,)
     # 2. The ink in each box: what is printed there, as a raster, is the payload's text set
     # in its field (nothing covers, clips or whitens it, nothing else is drawn there).
-    problem = _ink_differs(path, number, item.size, text_fields, {**values, "registration": registration}, payload.number)
+    problem = _ink_differs(
+        path, number, item.size, text_fields, {**values, "registration": registration}, payload.number
+    )
     if problem is not None:
         return altered(*problem)
     compared += ("ink",)
@@ -425,7 +484,9 @@ def _verify_face(
             if not drawn:
                 return altered("qr", "no readable code is drawn in the code's box on the face")
             other = _describe_text(drawn[0])
-            return altered("qr", f"the code drawn on the face reads {other}, not the payload stored in the file")
+            return altered(
+                "qr", f"the code drawn on the face reads {other}, not the payload stored in the file"
+            )
     if codes:
         compared += ("qr",)
     if broken:
@@ -455,7 +516,9 @@ def _glyphs_in_box(page: Any, field: Field) -> tuple[list[Any], str]:
     from ..pdftext import inked
 
     x0, y0, x1, y1 = field.x - 1, field.y - 1, field.x + field.width + 1, field.y + field.height + 1
-    inside = [g for g in page.glyphs if x0 <= (g.x0 + g.x1) / 2 <= x1 and y0 <= (g.y0 + g.y1) / 2 <= y1 and inked(g)]
+    inside = [
+        g for g in page.glyphs if x0 <= (g.x0 + g.x1) / 2 <= x1 and y0 <= (g.y0 + g.y1) / 2 <= y1 and inked(g)
+    ]
     artifacts = [g for g in inside if g.artifact and g.size >= MICROPRINT]
     printed = [g for g in inside if not g.artifact]
     return printed, _fold(_reading(artifacts))
@@ -477,7 +540,9 @@ INK_SLACK = (6, 0.02)
 def _tool(name: str, package: str) -> str:
     found = shutil.which(name)
     if found is None:
-        raise CertgenError(f"verifying a certificate PDF needs {name}: install {package} (apt-get install {package})")
+        raise CertgenError(
+            f"verifying a certificate PDF needs {name}: install {package} (apt-get install {package})"
+        )
     return found
 
 
@@ -485,17 +550,35 @@ def _render_gray(pdf: Path, number: int, dpi: int, crop: tuple[int, int, int, in
     """Page *number* of *pdf* as a grey Pillow image (pdftoppm), optionally a crop in pixels."""
     from PIL import Image
 
-    command = [_tool("pdftoppm", "poppler-utils"), "-r", str(dpi), "-gray", "-f", str(number), "-l", str(number), "-singlefile"]
+    command = [
+        _tool("pdftoppm", "poppler-utils"),
+        "-r",
+        str(dpi),
+        "-gray",
+        "-f",
+        str(number),
+        "-l",
+        str(number),
+        "-singlefile",
+    ]
     if crop is not None:
         command += ["-x", str(crop[0]), "-y", str(crop[1]), "-W", str(crop[2]), "-H", str(crop[3])]
     result = subprocess.run([*command, str(pdf)], capture_output=True, check=False)
     if result.returncode != 0:
-        raise CertgenError(f"pdftoppm cannot render page {number} ({result.stderr.decode('utf-8', 'replace').strip()[:200]})", str(pdf))
+        raise CertgenError(
+            f"pdftoppm cannot render page {number} ({result.stderr.decode('utf-8', 'replace').strip()[:200]})",
+            str(pdf),
+        )
     return Image.open(io.BytesIO(result.stdout))
 
 
 def _ink_differs(
-    path: Path, number: int, size: tuple[float, float], fields: Sequence[Field], values: Mapping[str, str], certificate: str
+    path: Path,
+    number: int,
+    size: tuple[float, float],
+    fields: Sequence[Field],
+    values: Mapping[str, str],
+    certificate: str,
 ) -> tuple[str, str] | None:
     """Compare, box by box, the ink on the page with the payload's text set in each field on
     blank paper (certgen's own fonts, the field's layout): (field, message) where they part."""
@@ -512,8 +595,13 @@ def _ink_differs(
         try:
             lines = fill_field(field, values, certificate)
         except CertgenError:
-            return field.name, f"the payload's {field.name} does not fit its box: the field map does not match the face"
-        runs.extend(TextRun(field.font, line.size, line.x, line.y, line.text, field.tracking) for line in lines)
+            return (
+                field.name,
+                f"the payload's {field.name} does not fit its box: the field map does not match the face",
+            )
+        runs.extend(
+            TextRun(field.font, line.size, line.x, line.y, line.text, field.tracking) for line in lines
+        )
     with tempfile.TemporaryDirectory(prefix="certgen-verify-") as tmp:
         expected_pdf = Path(tmp) / "expected.pdf"
         with open(expected_pdf, "wb") as out:
@@ -578,7 +666,9 @@ def _zbar_texts(image: Path) -> list[str] | None:
     """The QR codes in an image; None when zbarimg cannot read the image at all."""
     zbarimg = _tool("zbarimg", "zbar-tools")
     result = subprocess.run(
-        [zbarimg, "--quiet", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", str(image)], capture_output=True, check=False
+        [zbarimg, "--quiet", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", str(image)],
+        capture_output=True,
+        check=False,
     )
     if result.returncode not in (0, 4):
         return None
@@ -597,9 +687,19 @@ def _with_document_signature(verdicts: list[Verdict], path: Path, expected: byte
             compared = verdict.compared + (("pdf_signature",) if document else ())
             out.append(replace(verdict, message=message, pdf_signature=document, compared=compared))
         elif verdict.status == "authentic":
-            out.append(replace(verdict, status=problem[0], message=problem[1], field="pdf_signature", pdf_signature=document))
+            out.append(
+                replace(
+                    verdict,
+                    status=problem[0],
+                    message=problem[1],
+                    field="pdf_signature",
+                    pdf_signature=document,
+                )
+            )
         else:
-            out.append(replace(verdict, message=f"{verdict.message}; and {problem[1]}", pdf_signature=document))
+            out.append(
+                replace(verdict, message=f"{verdict.message}; and {problem[1]}", pdf_signature=document)
+            )
     return out
 
 
@@ -623,7 +723,9 @@ def verify_signed_pdf(path: str | PathLike[str], pdf_certificate: bytes | None =
     return Verdict("authentic", f"PDF {document.describe()}, signature holds", name, pdf_signature=document)
 
 
-def _judge_signatures(path: Path, expected: bytes | None) -> tuple[SignatureCheck | None, tuple[Status, str] | None]:
+def _judge_signatures(
+    path: Path, expected: bytes | None
+) -> tuple[SignatureCheck | None, tuple[Status, str] | None]:
     """A PDF's first digital signature, and what is wrong, if anything: a signature that does
     not hold, or a file changed after signing, is an alteration; a signer other than the issue's
     certificate is another key; an issue that signs its PDFs and a PDF without a signature, an
@@ -634,14 +736,26 @@ def _judge_signatures(path: Path, expected: bytes | None) -> tuple[SignatureChec
     checks = check_signatures(data, str(path)) if has_signatures(data) else []
     problem: tuple[Status, str] | None = None
     if expected is not None and not checks:
-        problem = "altered", "the issue signs its PDFs (pdf_signature) and this one carries no digital signature"
+        problem = (
+            "altered",
+            "the issue signs its PDFs (pdf_signature) and this one carries no digital signature",
+        )
     for check in checks:
         if not check.holds:
-            problem = "altered", f"the PDF's digital signature ({check.describe()}) does not hold: the file was changed after signing"
+            problem = (
+                "altered",
+                f"the PDF's digital signature ({check.describe()}) does not hold: the file was changed after signing",
+            )
         elif not check.whole_file:
-            problem = "altered", f"the PDF was changed after its digital signature ({check.describe()}): an update follows it"
+            problem = (
+                "altered",
+                f"the PDF was changed after its digital signature ({check.describe()}): an update follows it",
+            )
         elif expected is not None and check.certificate != expected:
-            problem = "wrong-key", f"the PDF is {check.describe()}, not by the issue's pdf_signature.certificate"
+            problem = (
+                "wrong-key",
+                f"the PDF is {check.describe()}, not by the issue's pdf_signature.certificate",
+            )
         if problem:
             break
     return (checks[0] if checks else None), problem
@@ -666,7 +780,9 @@ def worst(verdicts: Sequence[Verdict]) -> int:
 
 def verdicts_json(verdicts: Sequence[Verdict]) -> Mapping[str, Any]:
     statuses = [v.status for v in verdicts]
-    overall = "authentic" if statuses and all(s == "authentic" for s in statuses) else next(
-        (s for s in ("unreadable", "altered", "wrong-key") if s in statuses), "unreadable"
+    overall = (
+        "authentic"
+        if statuses and all(s == "authentic" for s in statuses)
+        else next((s for s in ("unreadable", "altered", "wrong-key") if s in statuses), "unreadable")
     )
     return {"status": overall, "results": [v.as_dict() for v in verdicts]}

@@ -22,7 +22,15 @@ from pydantic import ValidationError
 from ..errors import SpecError
 from .schema import KeyedValueError, Spec, nearest_line
 
-__all__ = ["MAX_SPEC_BYTES", "MAX_SPEC_DEPTH", "MAX_SPEC_TEXT", "MAX_SPEC_VALUES", "Spec", "load_spec", "spec_json_schema"]
+__all__ = [
+    "MAX_SPEC_BYTES",
+    "MAX_SPEC_DEPTH",
+    "MAX_SPEC_TEXT",
+    "MAX_SPEC_VALUES",
+    "Spec",
+    "load_spec",
+    "spec_json_schema",
+]
 
 #: Largest spec file read (bytes).  The samples, a note's terms verbatim included, are 2 to 8 KB;
 #: anything near this limit is not a spec.
@@ -36,7 +44,9 @@ MAX_SPEC_TEXT = 2_000_000
 MAX_SPEC_DEPTH = 40
 
 
-def load_spec(source: str | PathLike[str] | Mapping[str, Any], *, base_dir: str | PathLike[str] | None = None) -> Spec:
+def load_spec(
+    source: str | PathLike[str] | Mapping[str, Any], *, base_dir: str | PathLike[str] | None = None
+) -> Spec:
     """Read and validate a spec.
 
     :param source: path of a YAML (or JSON) file, or a mapping of its content.
@@ -92,7 +102,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             problem = str(exc)
             if "integer string conversion" in problem:
                 problem = "a number of more than 4,300 digits"
-            raise _BadValue(None, None, f"{node.value!s:.40} is not a valid value ({problem})", node.start_mark) from None
+            raise _BadValue(
+                None, None, f"{node.value!s:.40} is not a valid value ({problem})", node.start_mark
+            ) from None
 
 
 class _BadValue(yaml.constructor.ConstructorError):
@@ -144,7 +156,9 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, dict[tuple[str | int, ...], 
     except yaml.YAMLError as exc:
         raise SpecError(f"not valid YAML ({exc})", file=name) from None
     except RecursionError:  # PyYAML's own (pure Python) parser, where libyaml is missing
-        raise SpecError(f"is nested more than {MAX_SPEC_DEPTH} levels deep: check the indentation", file=name) from None
+        raise SpecError(
+            f"is nested more than {MAX_SPEC_DEPTH} levels deep: check the indentation", file=name
+        ) from None
     finally:
         loader.dispose()
     return data, lines
@@ -198,7 +212,11 @@ def _check_tree(root: yaml.Node, name: str) -> None:
             values, chars, depth = 1, len(node.value) if isinstance(node, yaml.ScalarNode) else 0, 0
             for child in _children(node):
                 child_values, child_chars, child_depth = sizes[id(child)]
-                values, chars, depth = min(values + child_values, cap), min(chars + child_chars, cap), max(depth, child_depth + 1)
+                values, chars, depth = (
+                    min(values + child_values, cap),
+                    min(chars + child_chars, cap),
+                    max(depth, child_depth + 1),
+                )
             sizes[key] = (values, chars, depth)
             open_.discard(key)
             continue

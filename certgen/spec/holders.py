@@ -26,7 +26,19 @@ from typing import Any
 from ..errors import HolderDataError
 from ..model.certificate import Holder
 
-__all__ = ["REQUIRED_COLUMNS", "count_rows", "gives_numbers", "iter_holders", "load_holders", "parse_row", "read_cells", "read_rows", "row_mapping", "scan_holders", "source_row"]
+__all__ = [
+    "REQUIRED_COLUMNS",
+    "count_rows",
+    "gives_numbers",
+    "iter_holders",
+    "load_holders",
+    "parse_row",
+    "read_cells",
+    "read_rows",
+    "row_mapping",
+    "scan_holders",
+    "source_row",
+]
 
 #: Columns every holder file must have.
 REQUIRED_COLUMNS: tuple[str, ...] = ("certificate_number", "registration", "shares", "issue_date")
@@ -135,7 +147,9 @@ def read_cells(
     return name, None, mappings
 
 
-def parse_row(row: Any, name: str, number: int, numbered: bool = True) -> tuple[Holder | None, list[HolderDataError]]:
+def parse_row(
+    row: Any, name: str, number: int, numbered: bool = True
+) -> tuple[Holder | None, list[HolderDataError]]:
     """One row of holder data as a :class:`Holder`, or ``None`` with the row's problems."""
     return _holder(row, name, number, numbered)
 
@@ -167,7 +181,9 @@ def gives_numbers(path: str | PathLike[str]) -> bool:
             text = Path(path).read_text(encoding="utf-8-sig")
             header = next(csv.reader(io.StringIO(text, newline="")), [])
             return "certificate_number" in header
-        for _, row in (_json_rows if suffix == ".json" else _jsonl_rows)(Path(path).read_text(encoding="utf-8-sig"), str(path)):
+        for _, row in (_json_rows if suffix == ".json" else _jsonl_rows)(
+            Path(path).read_text(encoding="utf-8-sig"), str(path)
+        ):
             return not isinstance(row, Mapping) or bool(_text(row.get("certificate_number")).strip())
         return True
     except (OSError, UnicodeDecodeError, csv.Error, HolderDataError, RecursionError, ValueError):
@@ -180,7 +196,9 @@ def count_rows(path: str | PathLike[str]) -> int:
         suffix = Path(path).suffix.lower()
         text = Path(path).read_text(encoding="utf-8-sig")
         if suffix == ".csv":
-            return max(0, sum(1 for row in csv.reader(io.StringIO(text, newline="")) if "".join(row).strip()) - 1)
+            return max(
+                0, sum(1 for row in csv.reader(io.StringIO(text, newline="")) if "".join(row).strip()) - 1
+            )
         if suffix == ".jsonl":
             return sum(1 for line in text.splitlines() if line.strip())
         data = json.loads(text)
@@ -205,10 +223,12 @@ def row_mapping(header: tuple[str, ...] | None, raw: Any) -> Any:
         return raw
     if len(raw) < len(header):
         raw = raw + [None] * (len(header) - len(raw))
-    return dict(zip(header, raw))
+    return dict(zip(header, raw, strict=False))
 
 
-def _csv_cells(text: str, name: str, numbered: bool = True) -> tuple[tuple[str, ...], Iterator[tuple[int, list[str]]]]:
+def _csv_cells(
+    text: str, name: str, numbered: bool = True
+) -> tuple[tuple[str, ...], Iterator[tuple[int, list[str]]]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         first = next(reader, None)
@@ -232,7 +252,9 @@ def _csv_cells(text: str, name: str, numbered: bool = True) -> tuple[tuple[str, 
     missing = [
         column
         for column in REQUIRED_COLUMNS
-        if column not in header and AMOUNT_ALIASES.get(column) not in header and (numbered or column != "certificate_number")
+        if column not in header
+        and AMOUNT_ALIASES.get(column) not in header
+        and (numbered or column != "certificate_number")
     ]
     if missing:
         raise HolderDataError(
@@ -295,19 +317,25 @@ def _jsonl_rows(text: str, name: str) -> Iterator[tuple[int, Any]]:
 def _json_problem(exc: Exception) -> str:
     """What is wrong with JSON that parses but that Python cannot hold."""
     if isinstance(exc, RecursionError):
-        return "not valid holder data (lists or objects nested too deeply): a holder file is a list of flat rows"
+        return (
+            "not valid holder data (lists or objects nested too deeply): a holder file is a list of flat rows"
+        )
     if "integer string conversion" in str(exc):
         return "not valid holder data (a number of more than 4,300 digits)"
     return f"not valid JSON ({exc})"
 
 
-def _holder(row: Any, name: str, number: int, numbered: bool = True) -> tuple[Holder | None, list[HolderDataError]]:
+def _holder(
+    row: Any, name: str, number: int, numbered: bool = True
+) -> tuple[Holder | None, list[HolderDataError]]:
     problems: list[HolderDataError] = []
 
     certificate: str | None = None
 
     def fail(message: str, column: str | None = None, rule: str = "holder.format") -> None:
-        problems.append(HolderDataError(message, file=name, row=number, column=column, certificate=certificate, rule=rule))
+        problems.append(
+            HolderDataError(message, file=name, row=number, column=column, certificate=certificate, rule=rule)
+        )
 
     if not isinstance(row, Mapping):
         fail("must be an object of column: value pairs")
@@ -382,14 +410,22 @@ def _shares(value: Any, fail: Callable[..., None], column: str = "shares") -> in
             )
             return None
         if len(text.lstrip("-").lstrip("0")) > _MAX_DIGITS + 1:  # not even made an int
-            fail(f"{text[:20]}... ({len(text)} digits) is too large a number of {unit}", column, "shares.positive")
+            fail(
+                f"{text[:20]}... ({len(text)} digits) is too large a number of {unit}",
+                column,
+                "shares.positive",
+            )
             return None
         shares = int(text)
     if shares <= 0:
         fail(f"must be a positive number of {unit}, not {shares}", column, "shares.positive")
         return None
     if shares >= _MAX_SHARES:
-        shown = str(shares) if shares < 10 ** (_MAX_DIGITS + 1) else f"a number of more than {_MAX_DIGITS + 1} digits"
+        shown = (
+            str(shares)
+            if shares < 10 ** (_MAX_DIGITS + 1)
+            else f"a number of more than {_MAX_DIGITS + 1} digits"
+        )
         fail(f"{shown} is too large a number of {unit}", column, "shares.positive")
         return None
     return shares

@@ -11,12 +11,11 @@ Keys other tools rely on: ``issuer.name``, ``issuer.state``,
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
-from typing import Annotated, Any, Literal
-
-import datetime as dt
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -57,6 +56,7 @@ class KeyedValueError(ValueError):
         super().__init__(message)
         self.key = key
 
+
 #: Two-letter codes of the states (and D.C.) -> the name printed on certificates.
 US_STATES: dict[str, str] = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
@@ -90,6 +90,8 @@ def nearest_line(path: tuple[str | int, ...], lines: dict[tuple[str | int, ...],
         if line is not None:
             return line
     return None
+
+
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _TEMPLATE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)*$")
 
@@ -150,9 +152,7 @@ class Issuer(_Model):
     """The corporation that issues the securities."""
 
     name: Text = Field(description="Exact legal name, as printed on the face.")
-    state: Text = Field(
-        description="State of incorporation: two-letter code or full name (MD, Maryland)."
-    )
+    state: Text = Field(description="State of incorporation: two-letter code or full name (MD, Maryland).")
     officers: list[Officer] = Field(
         default_factory=list,
         description="Officers who sign, left to right on the face (rule signatures.count "
@@ -178,9 +178,7 @@ class Issuer(_Model):
     close_corporation: bool = Field(
         False, description="A statutory close corporation (Md. 4-202, Cal. 418(a)(6))."
     )
-    listed: bool = Field(
-        False, description="The shares are listed on a national securities exchange."
-    )
+    listed: bool = Field(False, description="The shares are listed on a national securities exchange.")
 
     _check_name = field_validator("name")(_not_blank)
 
@@ -213,9 +211,7 @@ class Security(_Model):
         description="CUSIP: 9 characters, or the 6-character issuer number on a form "
         "(check digit verified by certgen validate).",
     )
-    isin: str | None = Field(
-        None, description="ISIN (12 characters); for a US issue it embeds the CUSIP."
-    )
+    isin: str | None = Field(None, description="ISIN (12 characters); for a US issue it embeds the CUSIP.")
     certificate_prefix: str = Field("", description='Prefix of certificate numbers, e.g. "PB".')
     unit: Text = Field("Shares", description="What the amount counts, printed in the amount box.")
     authorized_shares: int | None = Field(
@@ -377,14 +373,30 @@ class FaceWording(_Wording):
     """
 
     temporary_banner: str = (
-        "Temporary Certificate - Exchangeable for Definitive Engraved Certificate "
-        "When Ready for Delivery"
+        "Temporary Certificate - Exchangeable for Definitive Engraved Certificate When Ready for Delivery"
     )
     see_reverse: str = "SEE REVERSE FOR CERTAIN DEFINITIONS"
     title: str | None = Field(
         None, description='Title line under the number boxes; default: the security\'s title; "" for none.'
     )
-    order: list[Literal["banner", "incorporated", "number", "amount", "title", "name", "see_reverse", "cusip", "transferable", "certifies", "void_after"]] | None = Field(
+    order: (
+        list[
+            Literal[
+                "banner",
+                "incorporated",
+                "number",
+                "amount",
+                "title",
+                "name",
+                "see_reverse",
+                "cusip",
+                "transferable",
+                "certifies",
+                "void_after",
+            ]
+        ]
+        | None
+    ) = Field(
         None,
         description="Order in which the face's heading parts are drawn (and read); default: "
         "the template's. A template draws each part it has at its own place, and ignores the others.",
@@ -401,8 +413,7 @@ class FaceWording(_Wording):
     record_holder: str = "is the record holder of"
     shares_clause: str | None = Field(
         None,
-        description='Default: "FULLY PAID AND NON-ASSESSABLE SHARES OF THE <TITLE>, '
-        '<PAR> PAR VALUE, OF".',
+        description='Default: "FULLY PAID AND NON-ASSESSABLE SHARES OF THE <TITLE>, <PAR> PAR VALUE, OF".',
     )
     transfer_clause: str = (
         "transferable on the books of the Corporation by the holder hereof in person or by "
@@ -440,9 +451,7 @@ class AssignmentWording(_Wording):
     gift_act_text: str = "under Uniform Gifts to Minors Act"
     transfers_act: str = "UNIF TRF MIN ACT"
     transfers_act_text: str = "under Uniform Transfers to Minors Act"
-    abbreviations_outro: str = (
-        "Additional abbreviations may also be used though not in the above list."
-    )
+    abbreviations_outro: str = "Additional abbreviations may also be used though not in the above list."
     assignment_title: str = Field("", description='Title of the assignment form, e.g. "ASSIGNMENT".')
     assignment_text: str = Field(
         "",
@@ -452,9 +461,7 @@ class AssignmentWording(_Wording):
     for_value: str = "FOR VALUE RECEIVED,"
     hereby_assign: str = "hereby sell, assign and transfer unto"
     tin_box: str = "PLEASE INSERT SOCIAL SECURITY OR OTHER IDENTIFYING NUMBER OF ASSIGNEE"
-    name_address: str = (
-        "(PLEASE PRINT OR TYPEWRITE NAME AND ADDRESS, INCLUDING ZIP CODE, OF ASSIGNEE)"
-    )
+    name_address: str = "(PLEASE PRINT OR TYPEWRITE NAME AND ADDRESS, INCLUDING ZIP CODE, OF ASSIGNEE)"
     shares_line: str = (
         "of the capital stock represented by the within Certificate, and do hereby "
         "irrevocably constitute and appoint"
@@ -528,9 +535,7 @@ class Note(_Model):
 
     interest_rate: Text = Field(description='Rate as printed, e.g. "8.00%".')
     maturity: dt.date = Field(description="Maturity date (ISO).")
-    interest_payment_dates: list[Text] = Field(
-        min_length=1, description='e.g. ["May 15", "November 15"].'
-    )
+    interest_payment_dates: list[Text] = Field(min_length=1, description='e.g. ["May 15", "November 15"].')
     record_dates: list[Text] = Field(min_length=1, description='e.g. ["May 1", "November 1"].')
     interest_from: dt.date | None = Field(
         None, description="Date from which interest accrues, when no interest has been paid."
@@ -542,7 +547,9 @@ class Note(_Model):
     )
     trustee: Text = Field(description="The trustee, as it signs the certificate of authentication.")
     denomination: int = Field(1000, gt=0, description="Smallest authorized denomination, in dollars.")
-    multiple: int = Field(1000, gt=0, description="Authorized denominations are multiples of this above the smallest.")
+    multiple: int = Field(
+        1000, gt=0, description="Authorized denominations are multiples of this above the smallest."
+    )
     max_principal: int = Field(
         500_000_000,
         gt=0,
@@ -557,7 +564,7 @@ class NoteWording(_Wording):
     """The fixed phrases of a note, verbatim; defaults follow the common indenture form."""
 
     promise: str = Field(
-        "{issuer}, a {state} corporation (the \"Company\"), for value received, promises to pay to",
+        '{issuer}, a {state} corporation (the "Company"), for value received, promises to pay to',
         description="Start of the promise to pay; {issuer} and {state} are filled in.",
     )
     number_label: str = "No."
@@ -580,7 +587,9 @@ class NoteWording(_Wording):
     as_trustee: str = "as Trustee"
     authorized_signatory: str = "Authorized Signatory"
     assignment_title: str = "ASSIGNMENT FORM"
-    assignment: str = "To assign this Note, fill in the form below: (I) or (we) assign and transfer this Note to"
+    assignment: str = (
+        "To assign this Note, fill in the form below: (I) or (we) assign and transfer this Note to"
+    )
     assignee_tin: str = "(Insert assignee's soc. sec. or tax I.D. no.)"
     assignee_name: str = "(Print or type assignee's name, address and zip code)"
     appoint: str = (
@@ -621,7 +630,9 @@ class Warrant(_Model):
         'of ..., between the Company and the Warrant Agent".'
     )
     underlying: Text = Field(description='The security purchasable, e.g. "Common Stock, $.01 par value".')
-    shares_per_warrant: Text = Field("one", description='Shares each warrant entitles its holder to buy, in words.')
+    shares_per_warrant: Text = Field(
+        "one", description="Shares each warrant entitles its holder to buy, in words."
+    )
     exercise_price: Text = Field(description='Price per share, as printed: "$25.00".')
     exercisable_from: dt.date = Field(description="First day the warrants may be exercised.")
     expires: dt.date = Field(description="Expiration date.")
@@ -632,13 +643,15 @@ class WarrantWording(_Wording):
     """The fixed phrases of a warrant certificate, verbatim; defaults follow the common form."""
 
     void_after: str = "VOID AFTER {time} ON {date}"
-    certifies: str = "FOR VALUE RECEIVED, {issuer} (the \"Company\"), a {state} corporation, hereby certifies that"
+    certifies: str = (
+        'FOR VALUE RECEIVED, {issuer} (the "Company"), a {state} corporation, hereby certifies that'
+    )
     entitled: str = (
-        "the registered holder hereof or registered assigns (the \"Holder\"), is the owner of the number of "
+        'the registered holder hereof or registered assigns (the "Holder"), is the owner of the number of '
         "Warrants set forth above, each of which entitles the Holder, subject to the terms and conditions "
         "hereinafter set forth, to purchase from the Company {per} fully paid and non-assessable share(s) of "
-        "{underlying} (the \"Shares\") at any time on or after {start} and on or before {time} on {end}, at a "
-        "price of {price} per Share (the \"Exercise Price\"), upon surrender of this Warrant Certificate with "
+        '{underlying} (the "Shares") at any time on or after {start} and on or before {time} on {end}, at a '
+        'price of {price} per Share (the "Exercise Price"), upon surrender of this Warrant Certificate with '
         "the Election to Purchase on the reverse hereof duly executed, at the office of the Warrant Agent in "
         "{office}, and payment of the Exercise Price in lawful money of the United States of America."
     )
@@ -748,13 +761,21 @@ class Art(_Model):
         "the microprint; false: plain rules instead (a proof, or paper that carries its own art).",
     )
     seed: int | None = Field(
-        None, description="Seed of the art's patterns; default: style.seed, else derived from the issuer and CUSIP."
+        None,
+        description="Seed of the art's patterns; default: style.seed, else derived from the issuer and CUSIP.",
     )
-    guilloche: Color | None = Field(None, description="Ink of the guilloche border and rosettes; default: style.ink.")
-    ground: Color | None = Field(None, description="Ink of the fine ground pattern behind the amount; default: style.ink, pale.")
+    guilloche: Color | None = Field(
+        None, description="Ink of the guilloche border and rosettes; default: style.ink."
+    )
+    ground: Color | None = Field(
+        None, description="Ink of the fine ground pattern behind the amount; default: style.ink, pale."
+    )
     microprint: Color | None = Field(None, description="Ink of the microprint rules; default: style.ink.")
     density: float = Field(
-        1.0, ge=0.5, le=2.0, description="Lines of the ground pattern and strands of the guilloche, relative to the default."
+        1.0,
+        ge=0.5,
+        le=2.0,
+        description="Lines of the ground pattern and strands of the guilloche, relative to the default.",
     )
     microprint_text: str | None = Field(
         None, description="Text the microprint repeats; default: the issuer's name."
@@ -785,16 +806,23 @@ class PdfSignature(_Model):
         description="The signer's X.509 certificate, a PEM or DER file (relative to the spec); its key is RSA (2048 bits or more) or EC."
     )
     chain: list[str] = Field(
-        default_factory=list, description="Certificate files (PEM or DER) of the CAs that chain the certificate to a root; embedded in each signature."
+        default_factory=list,
+        description="Certificate files (PEM or DER) of the CAs that chain the certificate to a root; embedded in each signature.",
     )
     key_file: str | None = Field(
         None,
         description="PEM file of the certificate's private key (relative to the spec); the variable key_env, when set, "
         "is used instead. The key is never printed or logged.",
     )
-    key_env: str = Field("CERTGEN_PDF_SIGNING_KEY", description="Environment variable that may hold the key's PEM text.")
-    passphrase_env: str | None = Field(None, description="Environment variable holding the key's passphrase, if the key is encrypted.")
-    reason: str = Field("Certificate issued by the transfer agent", description="Reason recorded in the signature.")
+    key_env: str = Field(
+        "CERTGEN_PDF_SIGNING_KEY", description="Environment variable that may hold the key's PEM text."
+    )
+    passphrase_env: str | None = Field(
+        None, description="Environment variable holding the key's passphrase, if the key is encrypted."
+    )
+    reason: str = Field(
+        "Certificate issued by the transfer agent", description="Reason recorded in the signature."
+    )
     location: str | None = Field(None, description="Location recorded in the signature.")
 
 
@@ -819,7 +847,9 @@ class Spec(_Model):
     form: FormOptions = Field(default_factory=FormOptions)
     style: Style = Field(default_factory=Style)
     art: Art = Field(default_factory=Art)
-    qr: QRCode | None = Field(None, description="Print a signed QR code on the face (certgen verify checks it).")
+    qr: QRCode | None = Field(
+        None, description="Print a signed QR code on the face (certgen verify checks it)."
+    )
     pdf_signature: PdfSignature | None = Field(None, description="Sign each output PDF (PAdES).")
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
@@ -843,7 +873,9 @@ class Spec(_Model):
 
     def page_templates(self) -> list[tuple[str, str]]:
         """The pages of each certificate: (side, template), the kind's defaults where unset."""
-        defaults = dict(zip(("face", "reverse", "schedule"), DEFAULT_TEMPLATES[self.security.kind], strict=True))
+        defaults = dict(
+            zip(("face", "reverse", "schedule"), DEFAULT_TEMPLATES[self.security.kind], strict=True)
+        )
         chosen = self.templates.model_fields_set
         out = []
         for side in ("face", "reverse", "schedule"):
@@ -864,9 +896,13 @@ class Spec(_Model):
         # An excerpt of a note gives only the terms its filed copy shows (the note templates
         # leave out the parts that need the others).
         if self.is_note and self.note is None and not self.is_excerpt:
-            raise ValueError(f"security.kind {self.security.kind} needs the note: section (rate, maturity, trustee, ...)")
+            raise ValueError(
+                f"security.kind {self.security.kind} needs the note: section (rate, maturity, trustee, ...)"
+            )
         if self.security.kind == "warrant" and self.warrant is None:
-            raise ValueError("security.kind warrant needs the warrant: section (agent, exercise price, expiry, ...)")
+            raise ValueError(
+                "security.kind warrant needs the warrant: section (agent, exercise price, expiry, ...)"
+            )
         return self
 
     @property

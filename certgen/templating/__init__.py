@@ -21,7 +21,6 @@ import sys
 import traceback
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -134,7 +133,9 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
             return None
     # The real folder: checked, then used, by a path that no link can later turn elsewhere.
     base = os.path.realpath(base)
-    tag = hashlib.sha256(repr((__version__, jinja2.__version__, sys.version_info[:2], sorted(_OPTIONS.items()))).encode()).hexdigest()[:16]
+    tag = hashlib.sha256(
+        repr((__version__, jinja2.__version__, sys.version_info[:2], sorted(_OPTIONS.items()))).encode()
+    ).hexdigest()[:16]
     folder = os.path.join(base, f"templates-{tag}")
     try:
         _make_private_folders(folder)
@@ -142,7 +143,11 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
         return None  # cannot be made (a read-only home folder): compiled each run
     problem = _trusted_cache(base, folder)
     if problem is not None:
-        log.warning("certgen: warning: template cache %s %s: not used (set CERTGEN_CACHE_DIR to a folder of your own, or to off)", base, problem)
+        log.warning(
+            "certgen: warning: template cache %s %s: not used (set CERTGEN_CACHE_DIR to a folder of your own, or to off)",
+            base,
+            problem,
+        )
         return None
     return _QuietCache(folder)
 
@@ -211,7 +216,9 @@ def expand(env: jinja2.Environment, filename: str, context: Mapping[str, Any]) -
     try:
         template = env.get_template(filename)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(exc.message or "syntax error", template=exc.name or filename, line=exc.lineno) from None
+        raise TemplateError(
+            exc.message or "syntax error", template=exc.name or filename, line=exc.lineno
+        ) from None
     try:
         return template.render(context)
     except jinja2.TemplateNotFound:

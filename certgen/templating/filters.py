@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..model.identifiers import format_cusip
 from ..model.certificate import format_date
+from ..model.identifiers import format_cusip
 from ..words import in_figures, in_words
 
 __all__ = ["FILTERS"]

@@ -21,15 +21,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import CertgenError, FitError, HolderDataError, SpecError
+from ..issue import IssueLayout, ResolvedLegend, lay_out, resolve_legends
 from ..model.certificate import Holder
+from ..pdftext import PdfReadError, read_pdf
 from ..spec import load_spec
 from ..spec.holders import scan_holders, source_row
 from ..spec.schema import Spec
-from ..issue import IssueLayout, ResolvedLegend, lay_out, resolve_legends
 from .engine import ERROR, INFO, RULES, WARNING, Finding, Report, Rule, Severity
 from .holder_rules import FITS, HolderChecker, loader_finding
 from .pdf_rules import READABLE, check_pdf
-from ..pdftext import PdfReadError, read_pdf
 from .spec_rules import LAYOUT, SPEC_VALID, LegendText, check_spec
 
 __all__ = [
@@ -56,6 +56,8 @@ class _Fits(Protocol):
     :class:`~certgen.PreparedIssue` both have it."""
 
     def check_fit(self, holder: Holder) -> None: ...
+
+
 HolderSource = str | PathLike[str] | Iterable[Holder | Mapping[str, Any]]
 
 
@@ -127,11 +129,17 @@ def check_issue(
 
 
 def _legend_texts(legends: Sequence[ResolvedLegend]) -> list[LegendText]:
-    return [LegendText(index, legend.name, legend.text, legend.placement) for index, legend in enumerate(legends)]
+    return [
+        LegendText(index, legend.name, legend.text, legend.placement) for index, legend in enumerate(legends)
+    ]
 
 
 def check_holders(
-    spec: Spec | None, holders: HolderSource, *, issue: _Fits | None = None, collect: list[Holder] | None = None
+    spec: Spec | None,
+    holders: HolderSource,
+    *,
+    issue: _Fits | None = None,
+    collect: list[Holder] | None = None,
 ) -> Iterator[Finding]:
     """Findings for every holder row (streamed); *issue* (a PreparedIssue) adds the fit checks;
     well-formed rows are appended to *collect* when given."""
@@ -182,7 +190,11 @@ def fit_findings(issue: _Fits, holder: Holder, row: int | None = None) -> list[F
             )
         ]
     except CertgenError as exc:
-        return [FITS.finding(str(exc.where or holder.source), exc.message, row=row, certificate=holder.certificate_number)]
+        return [
+            FITS.finding(
+                str(exc.where or holder.source), exc.message, row=row, certificate=holder.certificate_number
+            )
+        ]
     return []
 
 
@@ -205,7 +217,8 @@ def _load_spec(spec: SpecSource) -> tuple[Spec | None, list[Finding]]:
         return load_spec(spec), []
     except SpecError as exc:
         return None, [
-            SPEC_VALID.finding(str(p.where or "spec"), p.message, file=p.file, field=p.field) for p in exc.problems
+            SPEC_VALID.finding(str(p.where or "spec"), p.message, file=p.file, field=p.field)
+            for p in exc.problems
         ]
 
 
@@ -230,7 +243,10 @@ def _layout_finding(spec: Spec, exc: CertgenError) -> Finding:
 
 
 def _check_pdf(
-    pdf: bytes | str | PathLike[str], spec: Spec | None, legends: list[LegendText] | None, holders: list[Holder] | None = None
+    pdf: bytes | str | PathLike[str],
+    spec: Spec | None,
+    legends: list[LegendText] | None,
+    holders: list[Holder] | None = None,
 ) -> list[Finding]:
     name = "PDF" if isinstance(pdf, bytes) else str(pdf)
     try:
@@ -242,5 +258,15 @@ def _check_pdf(
     if not pages:
         return [READABLE.finding(name, "the PDF has no pages", file=name)]
     if not any(page.glyphs for page in pages):
-        return [READABLE.finding(name, "the PDF has no text (a scanned image?): it cannot be checked", file=name)]
-    return list(check_pdf(name, pages, spec, [(l.name, l.text, l.placement) for l in legends or ()], holders))
+        return [
+            READABLE.finding(name, "the PDF has no text (a scanned image?): it cannot be checked", file=name)
+        ]
+    return list(
+        check_pdf(
+            name,
+            pages,
+            spec,
+            [(legend.name, legend.text, legend.placement) for legend in legends or ()],
+            holders,
+        )
+    )

@@ -79,12 +79,17 @@ def rules_markdown() -> str:
         "",
         "Rules marked *part* ask for a part of the form (a clause, a block, a legend). A spec that",
         "reproduces only what survives of a filed form (`form.excerpt`) may lack such parts: for it,",
-        "their findings are notes (\"not in the excerpt: ...\").",
+        'their findings are notes ("not in the excerpt: ...").',
         "",
     ]
     rules = _rules()
     for scope, heading in _SCOPES.items():
-        lines += [f"## {heading}", "", "| id | severity | requires | applies | source | requirements |", "|---|---|---|---|---|---|"]
+        lines += [
+            f"## {heading}",
+            "",
+            "| id | severity | requires | applies | source | requirements |",
+            "|---|---|---|---|---|---|",
+        ]
         for r in rules:
             if r.scope == scope:
                 lines.append(
@@ -104,7 +109,11 @@ def rules_markdown() -> str:
         groups = " + ".join("/".join(g) for g in p.title_groups) or "any officers"
         if p.title_groups and not p.titles_confirmed:
             groups += " (warning only)"
-        facsimile = "only with an independent countersignature or a listing" if p.facsimile_needs_countersignature else "allowed"
+        facsimile = (
+            "only with an independent countersignature or a listing"
+            if p.facsimile_needs_countersignature
+            else "allowed"
+        )
         lines.append(
             f"| {code} | {p.signers} | {groups} | {facsimile} | "
             f"{'required' if p.jurisdiction_required else 'convention'} | "

@@ -9,14 +9,14 @@ date.  Findings name the file, the row and the certificate number.
 from __future__ import annotations
 
 import re
-from typing import Any
 from collections.abc import Iterator
+from typing import Any
 
 from ..errors import HolderDataError
 from ..model.certificate import Holder
 from ..model.identifiers import canonical_number
 from ..spec.schema import Spec
-from .engine import ERROR, WARNING, Finding, Rule, rule, Scope
+from .engine import ERROR, WARNING, Finding, Rule, Scope, rule
 from .text import is_state, parse_registration
 
 __all__ = ["HolderChecker"]
@@ -24,107 +24,141 @@ __all__ = ["HolderChecker"]
 _H: Scope = "holders"
 
 HOLDER_FORMAT = rule(
-    "holder.format", ERROR, _H,
+    "holder.format",
+    ERROR,
+    _H,
     "The holder file is readable CSV (header row), JSON or JSONL, in UTF-8.",
     "certgen holder data format (README: Holder data)",
 )
 HOLDER_COLUMNS = rule(
-    "holder.columns", ERROR, _H,
+    "holder.columns",
+    ERROR,
+    _H,
     "Every row has the columns certificate_number, registration, shares and issue_date.",
     "17 CFR 240.17Ad-9(a) (certificate detail: number, registration, amount, date)",
     ("TA-001",),
 )
 NUMBER = rule(
-    "certificate.number", ERROR, _H,
+    "certificate.number",
+    ERROR,
+    _H,
     "Every certificate has a number.",
     "17 CFR 240.17Ad-9(a)(1) (certificate number is part of the certificate detail)",
     ("ALL-004", "TA-001"),
 )
 DUPLICATE = rule(
-    "certificate.duplicate-number", ERROR, _H,
+    "certificate.duplicate-number",
+    ERROR,
+    _H,
     "No certificate number is used twice, in any spelling: numbers are compared in their canonical form "
     "(case, spaces, hyphens, leading zeros and invisible characters do not make another number).",
     "17 CFR 240.17Ad-9(a); 17 CFR 240.17Ad-19 (numbers are never reused)",
     ("ALL-004", "TA-003"),
 )
 PREFIX = rule(
-    "certificate.prefix", WARNING, _H,
+    "certificate.prefix",
+    WARNING,
+    _H,
     "Certificate numbers carry the issue's prefix (security.certificate_prefix).",
     "Transfer agent practice; filed specimen certificates ('PB 0001', 'R-1', 'W-1')",
     ("ALL-004",),
 )
 SHARES = rule(
-    "shares.positive", ERROR, _H,
+    "shares.positive",
+    ERROR,
+    _H,
     "Shares are a positive whole number.",
     "DGCL §158; MBCA §6.25(b)(3); Md. Code, Corps. & Ass'ns §2-211(a)(3) (number of shares on the face)",
     ("STK-001",),
 )
 AUTHORIZED = rule(
-    "shares.authorized", ERROR, _H,
+    "shares.authorized",
+    ERROR,
+    _H,
     "Shares issued (outstanding plus this run) never exceed the shares authorized: no overissue.",
     "17 CFR 240.17Ad-10(e) (control book); UCC §8-210 (overissue)",
     ("TA-002",),
     applies="when the spec gives security.authorized_shares",
 )
 ISSUE_DATE = rule(
-    "holder.issue-date", ERROR, _H,
+    "holder.issue-date",
+    ERROR,
+    _H,
     "Every certificate has an issue date, written as an ISO date (2026-11-23).",
     "17 CFR 240.17Ad-9(a) (certificate detail); filed specimens ('Dated')",
     ("ALL-013", "TA-001"),
 )
 EMPTY = rule(
-    "registration.empty", ERROR, _H,
+    "registration.empty",
+    ERROR,
+    _H,
     "Every certificate names its registered holder.",
     "MBCA §6.25(b)(2); Md. Code, Corps. & Ass'ns §2-211(a)(2); N.Y. Bus. Corp. Law §508(c)(2)",
     ("ALL-003",),
 )
 PLACEHOLDER = rule(
-    "registration.placeholder", ERROR, _H,
+    "registration.placeholder",
+    ERROR,
+    _H,
     "A registration is a holder's name, not a placeholder (TBD, N/A, UNKNOWN, [NAME], XXX).",
     "MBCA §6.25(b)(2); 17 CFR 240.17Ad-9(a)",
     ("ALL-003",),
 )
 TENANCY = rule(
-    "registration.joint-tenancy", ERROR, _H,
+    "registration.joint-tenancy",
+    ERROR,
+    _H,
     "TEN COM, TEN ENT and JT TEN name two or more owners (TEN ENT: exactly two, spouses).",
     "Fla. Stat. §717.12406 (statutory meanings); filed specimen certificates",
     ("ASG-002",),
 )
 MINOR_ACT = rule(
-    "registration.minor-act", ERROR, _H,
+    "registration.minor-act",
+    ERROR,
+    _H,
     "UNIF GIFT MIN ACT / UNIF TRF MIN ACT registrations name a custodian (CUST), a minor and a state.",
     "Uniform Gifts to Minors Act; Uniform Transfers to Minors Act; filed specimen certificates",
     ("ASG-002",),
 )
 TOD = rule(
-    "registration.tod", ERROR, _H,
+    "registration.tod",
+    ERROR,
+    _H,
     "A TOD or POD registration names a beneficiary, and only for a sole owner or owners with right of "
     "survivorship (not TEN COM).",
     "Uniform TOD Security Registration Act (12 Del. C. §805; 18-A M.R.S. §6-303)",
     ("ASG-003",),
 )
 FITS = rule(
-    "fields.fit", ERROR, _H,
+    "fields.fit",
+    ERROR,
+    _H,
     "Each certificate's variable text (registration, shares in words, number) fits its box on the "
     "template at no less than the template's minimum size.",
     "certgen templates: text is never clipped or overprinted",
 )
 OFFICER_TERM = rule(
-    "signatures.officer-term", WARNING, _H,
+    "signatures.officer-term",
+    WARNING,
+    _H,
     "Certificates are dated while their signing officers are in office.",
     "Cal. Corp. Code §416(a); MBCA §6.25(e); N.Y. Bus. Corp. Law §508(a) (valid even so: flag, do not fail)",
     ("ALL-007",),
 )
 
 CEDE = rule(
-    "note.cede", ERROR, _H,
+    "note.cede",
+    ERROR,
+    _H,
     "A global note deposited with DTC is registered in the name of Cede & Co., DTC's nominee.",
     "DTC Letter of Representations; filed global notes ('promises to pay to CEDE & CO., or registered assigns')",
     ("GN-001",),
     applies="global notes",
 )
 MAX_PRINCIPAL = rule(
-    "note.max-principal", ERROR, _H,
+    "note.max-principal",
+    ERROR,
+    _H,
     "One global certificate carries at most note.max_principal (default $500,000,000); a larger issue is "
     "split into several certificates.",
     "DTC practice (one certificate per $500,000,000; $400,000,000 in the 2007 Letter of Representations)",
@@ -132,7 +166,9 @@ MAX_PRINCIPAL = rule(
     applies="global notes",
 )
 DENOMINATION = rule(
-    "note.denomination", ERROR, _H,
+    "note.denomination",
+    ERROR,
+    _H,
     "A definitive note's principal is an authorized denomination: note.denomination and integral multiples "
     "of note.multiple above it.",
     "The indenture's denominations clause (e.g. $1,000 and integral multiples thereof)",
@@ -177,7 +213,11 @@ class HolderChecker:
         self._available: int | None = None
         if security is not None and security.authorized_shares is not None:
             self._available = security.authorized_shares - (security.outstanding_shares or 0)
-        self._terms = [(i, o.term_ended) for i, o in enumerate(spec.issuer.officers) if o.term_ended] if spec is not None else []
+        self._terms = (
+            [(i, o.term_ended) for i, o in enumerate(spec.issuer.officers) if o.term_ended]
+            if spec is not None
+            else []
+        )
 
     def check(self, holder: Holder, row: int | None = None) -> list[Finding]:
         """Findings for one well-formed row: :meth:`check_run` and :meth:`check_row`."""
@@ -280,7 +320,10 @@ class HolderChecker:
                 loc, f"{text!r} is a placeholder, not a holder's name: give the name(s) as inscribed", **at
             )
             return
-        if not any(word in text.upper() for word in ("TEN", "JT", "MIN ACT", "UGMA", "UTMA", "TOD", "POD", "JTWROS", "CUST")):
+        if not any(
+            word in text.upper()
+            for word in ("TEN", "JT", "MIN ACT", "UGMA", "UTMA", "TOD", "POD", "JTWROS", "CUST")
+        ):
             return  # the common case: no abbreviations to check
         reg = parse_registration(text)
         if reg.tenancy:
@@ -301,7 +344,10 @@ class HolderChecker:
         if reg.minor_act:
             missing = [
                 what
-                for what, value in (("a custodian before CUST", reg.custodian), ("the minor after CUST", reg.minor))
+                for what, value in (
+                    ("a custodian before CUST", reg.custodian),
+                    ("the minor after CUST", reg.minor),
+                )
                 if not value
             ]
             if not reg.custodian and not reg.minor and "CUST" not in text.upper():

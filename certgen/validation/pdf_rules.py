@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..model.certificate import Holder
 from ..model.identifiers import cusip_check_digit
+from ..pdftext import Glyph, PageText
 from ..spec.schema import Spec
 from ..words import in_figures
 from .engine import ERROR, WARNING, Finding, Scope, as_excerpt, rule
-from ..pdftext import Glyph, PageText
 from .text import NUMBER_WORDS, compact, words_to_number
 
 __all__ = ["check_pdf", "split_certificates"]
@@ -36,14 +36,18 @@ READABLE = rule(
     "pdf.readable", ERROR, _P, "The file is a PDF whose pages and text can be read.", "ISO 32000 (PDF)"
 )
 ISSUER = rule(
-    "pdf.issuer-name", ERROR, _P,
+    "pdf.issuer-name",
+    ERROR,
+    _P,
     "The face prints the issuer's exact legal name (issuer.name).",
     "MBCA §6.25(b)(1); Md. Code, Corps. & Ass'ns §2-211(a)(1)",
     ("ALL-001",),
     applies="with --spec",
 )
 TITLE = rule(
-    "pdf.security-title", ERROR, _P,
+    "pdf.security-title",
+    ERROR,
+    _P,
     "The face prints the class and series of the shares (security.title).",
     "MBCA §6.25(b)(3); Md. Code, Corps. & Ass'ns §2-211(a)(3); Cal. Corp. Code §416",
     ("STK-002", "PRF-001"),
@@ -51,85 +55,111 @@ TITLE = rule(
     parts=True,
 )
 CUSIP = rule(
-    "pdf.cusip", ERROR, _P,
+    "pdf.cusip",
+    ERROR,
+    _P,
     "The face prints the CUSIP; it has a valid check digit and equals the spec's.",
     "CUSIP standard, ANSI X9.6; filed specimen certificates",
     ("ID-001", "ALL-012", "GN-003"),
     applies="missing CUSIP: error when the spec has one, warning without a spec",
 )
 NUMBER = rule(
-    "pdf.certificate-number", ERROR, _P,
+    "pdf.certificate-number",
+    ERROR,
+    _P,
     "An issued certificate prints its certificate number.",
     "17 CFR 240.17Ad-9(a)(1)",
     ("ALL-004",),
 )
 HOLDER = rule(
-    "pdf.holder", ERROR, _P,
+    "pdf.holder",
+    ERROR,
+    _P,
     "The face names the registered holder ('This Certifies that … is the record holder of').",
     "MBCA §6.25(b)(2); Md. Code, Corps. & Ass'ns §2-211(a)(2)",
     ("ALL-003",),
 )
 SHARES = rule(
-    "pdf.shares", ERROR, _P,
+    "pdf.shares",
+    ERROR,
+    _P,
     "An issued certificate prints the number of shares in figures.",
     "DGCL §158; MBCA §6.25(b)(3); Md. Code, Corps. & Ass'ns §2-211(a)(3)",
     ("STK-001",),
 )
 SHARES_WORDS = rule(
-    "pdf.shares-words", WARNING, _P,
+    "pdf.shares-words",
+    WARNING,
+    _P,
     "An issued certificate also prints the number of shares in words.",
     "Filed specimen certificates (amount in words resists alteration)",
     ("STK-001",),
 )
 SHARES_AGREE = rule(
-    "pdf.shares-agree", ERROR, _P,
+    "pdf.shares-agree",
+    ERROR,
+    _P,
     "The number of shares in words states the same number as the figures.",
     "Filed specimen certificates; historic NYSE delivery rules (amount in words and figures)",
     ("STK-001", "ASG-007"),
 )
 LEGEND = rule(
-    "pdf.legend", ERROR, _P,
+    "pdf.legend",
+    ERROR,
+    _P,
     "Every legend of the spec is printed verbatim (white space and line breaks aside).",
     "UCC §8-204 (restrictions noted conspicuously on the certificate); the spec's legends",
     ("ALL-010", "ALL-011", "REIT-001"),
     applies="with --spec",
 )
 SIGNATURES = rule(
-    "pdf.signatures", ERROR, _P,
+    "pdf.signatures",
+    ERROR,
+    _P,
     "The face prints a signature caption for each signing officer (two officers without a spec).",
     "8 Del. C. §158; MBCA §6.25(d); N.Y. Bus. Corp. Law §508(a)",
     ("ALL-005",),
 )
 COUNTERSIGNATURE = rule(
-    "pdf.countersignature", ERROR, _P,
+    "pdf.countersignature",
+    ERROR,
+    _P,
     "With a transfer agent, the face prints the countersignature block: 'Countersigned', the agent's "
     "name, 'Authorized Signature'.",
     "UCC §8-205; filed specimen certificates",
     ("ALL-009",),
 )
 ASSIGNMENT = rule(
-    "pdf.assignment-form", ERROR, _P,
+    "pdf.assignment-form",
+    ERROR,
+    _P,
     "The reverse prints the assignment form (assign and transfer unto, identifying number of assignee, attorney).",
     "UCC §8-304; filed specimen certificates",
     ("ASG-004",),
     parts=True,
 )
 NOTICE = rule(
-    "pdf.signature-notice", ERROR, _P,
+    "pdf.signature-notice",
+    ERROR,
+    _P,
     "The reverse prints the notice that the signature must correspond with the name on the face in every particular.",
     "Filed specimen certificates; historic NYSE delivery rules (rule 8)",
     ("ASG-005",),
     parts=True,
 )
 GUARANTEE = rule(
-    "pdf.signature-guarantee", ERROR, _P,
+    "pdf.signature-guarantee",
+    ERROR,
+    _P,
     "The reverse prints the signature-guarantee block (eligible guarantor institution, medallion program, Rule 17Ad-15).",
     "17 CFR 240.17Ad-15; UCC §8-402(a)(1)",
     ("ASG-006",),
     parts=True,
 )
 MATCHES_HOLDERS = rule(
-    "pdf.holder-data", ERROR, _P,
+    "pdf.holder-data",
+    ERROR,
+    _P,
     "Each certificate in the PDF prints its holder row's certificate number, registration and shares "
     "(certificate n is row n).",
     "17 CFR 240.17Ad-9(a), 17Ad-10 (the certificate agrees with the certificate detail on record)",
@@ -137,7 +167,9 @@ MATCHES_HOLDERS = rule(
     applies="with --holders",
 )
 SCHEDULE = rule(
-    "pdf.schedule", ERROR, _P,
+    "pdf.schedule",
+    ERROR,
+    _P,
     "A global note's PDF includes the Schedule of Exchanges of Interests (or of Increases and Decreases) "
     "with its columns.",
     "Indenture forms of global note; filed global notes",
@@ -146,10 +178,16 @@ SCHEDULE = rule(
     parts=True,
 )
 OFF_PAGE = rule(
-    "pdf.off-page", ERROR, _P, "No text is printed outside the page.", "certgen: nothing clipped",
+    "pdf.off-page",
+    ERROR,
+    _P,
+    "No text is printed outside the page.",
+    "certgen: nothing clipped",
 )
 OVERLAP = rule(
-    "pdf.overlap", ERROR, _P,
+    "pdf.overlap",
+    ERROR,
+    _P,
     "No text is printed over other text (upright glyphs of different text runs do not overlap).",
     "certgen: nothing overprinted",
 )
@@ -160,7 +198,9 @@ _HOLDER = re.compile(
     r"|PROMISES?\s+TO\s+PAY\s+TO\s*(.*?)\s*,?\s*OR\s+REGISTERED\s+ASSIGNS",  # a note
     re.IGNORECASE | re.DOTALL,
 )
-_CUSIP = re.compile(r"CUSIP\s*(?:NO\.?|NUMBER)?\s*:?\s*([0-9A-Z*@#]{6}(?:\s?[0-9A-Z*@#]{2}\s?[0-9A-Z*@#])?)\b")
+_CUSIP = re.compile(
+    r"CUSIP\s*(?:NO\.?|NUMBER)?\s*:?\s*([0-9A-Z*@#]{6}(?:\s?[0-9A-Z*@#]{2}\s?[0-9A-Z*@#])?)\b"
+)
 _FIGURES = re.compile(r"(?<![\w./,-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%/-]|[.,]\d)")
 _DATE = re.compile(
     r"\b(?:JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER|DECEMBER)\s+\d{1,2},?\s+\d{4}\b"
@@ -168,7 +208,15 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _BANNER = "JOBBANNERPAGE,NOTACERTIFICATE"  # compact(certgen.batch.BANNER_MARK)
-_TITLES = ("PRESIDENT", "SECRETARY", "TREASURER", "CHAIRMAN", "CHAIR", "CHIEF EXECUTIVE OFFICER", "CHIEF FINANCIAL OFFICER")
+_TITLES = (
+    "PRESIDENT",
+    "SECRETARY",
+    "TREASURER",
+    "CHAIRMAN",
+    "CHAIR",
+    "CHIEF EXECUTIVE OFFICER",
+    "CHIEF FINANCIAL OFFICER",
+)
 
 
 @dataclass(frozen=True)
@@ -229,7 +277,9 @@ def check_pdf(
         yield from _check_geometry(name, page)
 
 
-def _check_against_holders(name: str, certificates: Sequence[Certificate], holders: Sequence[Holder]) -> Iterator[Finding]:
+def _check_against_holders(
+    name: str, certificates: Sequence[Certificate], holders: Sequence[Holder]
+) -> Iterator[Finding]:
     if len(certificates) != len(holders):
         yield MATCHES_HOLDERS.finding(
             name,
@@ -264,7 +314,9 @@ def _where(name: str, page: PageText) -> str:
     return f"{name}, page {page.number}"
 
 
-def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends: Sequence[tuple[str, str, str]]) -> Iterator[Finding]:
+def _check_certificate(
+    name: str, cert: Certificate, spec: Spec | None, legends: Sequence[tuple[str, str, str]]
+) -> Iterator[Finding]:
     face = cert.face
     here = _where(name, face)
     at = _loc(name, face)
@@ -276,13 +328,19 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
     # A specimen (SPECIMEN across the face, zero-filled numbers) is a form, not an issued certificate.
     specimen = "SPECIMEN" in face_compact
     # An excerpt of a filed form prints only as a form (rule form.excerpt).
-    issued = (bool(holder) or words_match is not None) and not specimen and not (spec is not None and spec.is_excerpt)
+    issued = (
+        (bool(holder) or words_match is not None)
+        and not specimen
+        and not (spec is not None and spec.is_excerpt)
+    )
 
     if spec is not None and compact(spec.issuer.name) not in face_compact:
         yield ISSUER.finding(here, f"the face does not print the issuer's name {spec.issuer.name!r}", **at)
 
     if spec is not None and compact(spec.security.title) not in face_compact:
-        yield TITLE.finding(here, f"the face does not print the class and series {spec.security.title!r}", **at)
+        yield TITLE.finding(
+            here, f"the face does not print the class and series {spec.security.title!r}", **at
+        )
 
     yield from _check_cusip(here, at, face.reading, spec, issued)
 
@@ -305,7 +363,9 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
         elif not holder:
             yield HOLDER.finding(here, "the holder's name is missing after 'This Certifies that'", **at)
         # A warrant certificate states its number of warrants in figures only.
-        warrant = spec.security.kind == "warrant" if spec is not None else "WARRANTCERTIFICATE" in face_compact
+        warrant = (
+            spec.security.kind == "warrant" if spec is not None else "WARRANTCERTIFICATE" in face_compact
+        )
         counted = None if warrant else words_match
         yield from _check_shares(here, at, face.reading, counted, number, words_expected=not warrant)
     elif match is None and spec is None:
@@ -341,14 +401,21 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
             and "SIGNATURE" in text
         ]
         if not schedules:
-            yield SCHEDULE.finding(here, "no Schedule of Exchanges of Interests in the Global Note among its pages", **at)
+            yield SCHEDULE.finding(
+                here, "no Schedule of Exchanges of Interests in the Global Note among its pages", **at
+            )
 
     back = cert.others[0] if cert.others else face
     back_compact = "".join(compact(p.text) for p in (cert.others or (face,)))
     bhere, bat = _where(name, back), _loc(name, back)
-    if not (("ASSIGNANDTRANSFER" in back_compact or "ASSIGNSANDTRANSFERS" in back_compact) and ("ATTORNEY" in back_compact or "AGENTTOTRANSFER" in back_compact) and any(
-        k in back_compact for k in ("IDENTIFYINGNUMBER", "TAXPAYER", "SOCIALSECURITY", "SOC.SEC.", "TAXI.D.")
-    )):
+    if not (
+        ("ASSIGNANDTRANSFER" in back_compact or "ASSIGNSANDTRANSFERS" in back_compact)
+        and ("ATTORNEY" in back_compact or "AGENTTOTRANSFER" in back_compact)
+        and any(
+            k in back_compact
+            for k in ("IDENTIFYINGNUMBER", "TAXPAYER", "SOCIALSECURITY", "SOC.SEC.", "TAXI.D.")
+        )
+    ):
         yield ASSIGNMENT.finding(
             bhere,
             "no assignment form found ('… hereby sell, assign and transfer unto', the assignee's identifying "
@@ -356,7 +423,8 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
             **bat,
         )
     if not (
-        "MUSTCORRESPONDWITHTHENAME" in back_compact and "EVERYPARTICULAR" in back_compact
+        "MUSTCORRESPONDWITHTHENAME" in back_compact
+        and "EVERYPARTICULAR" in back_compact
         or "SIGNEXACTLYASYOURNAMEAPPEARS" in back_compact  # the note form's wording
         or "MUSTCONFORMINALLRESPECTSTOTHENAME" in back_compact  # the warrant form's
     ):
@@ -372,7 +440,9 @@ def _check_certificate(name: str, cert: Certificate, spec: Spec | None, legends:
         )
 
 
-def _check_cusip(here: str, at: dict[str, Any], text: str, spec: Spec | None, issued: bool) -> Iterator[Finding]:
+def _check_cusip(
+    here: str, at: dict[str, Any], text: str, spec: Spec | None, issued: bool
+) -> Iterator[Finding]:
     found = _CUSIP.search(text.upper())
     expected = spec.security.cusip if spec is not None else None
     if found is None:
@@ -392,7 +462,9 @@ def _check_cusip(here: str, at: dict[str, Any], text: str, spec: Spec | None, is
             )
     elif issued:
         yield CUSIP.finding(
-            here, f"the printed CUSIP {printed} is the 6-character issuer number only, on an issued certificate", **at
+            here,
+            f"the printed CUSIP {printed} is the 6-character issuer number only, on an issued certificate",
+            **at,
         )
     if expected and printed != expected:
         yield CUSIP.finding(here, f"the face prints CUSIP {printed}, but the spec's is {expected}", **at)
@@ -466,9 +538,7 @@ def _check_signatures(here: str, at: dict[str, Any], face: PageText, spec: Spec 
     if spec is not None:
         missing = [o.title for o in spec.issuer.officers if compact(o.title) not in face_compact]
         if missing:
-            yield SIGNATURES.finding(
-                here, f"no signature caption for {', '.join(missing)} on the face", **at
-            )
+            yield SIGNATURES.finding(here, f"no signature caption for {', '.join(missing)} on the face", **at)
         agent = spec.transfer_agent
         if agent is not None:
             needed = [
@@ -493,9 +563,13 @@ def _check_signatures(here: str, at: dict[str, Any], face: PageText, spec: Spec 
             "a stock certificate is signed by two officers",
             **at,
         )
-    if "TRANSFERAGENT" in face_compact and not ("COUNTERSIGNED" in face_compact and "AUTHORIZED" in face_compact):
+    if "TRANSFERAGENT" in face_compact and not (
+        "COUNTERSIGNED" in face_compact and "AUTHORIZED" in face_compact
+    ):
         yield COUNTERSIGNATURE.finding(
-            here, "a transfer agent is named, but there is no 'Countersigned … Authorized Signature' block", **at
+            here,
+            "a transfer agent is named, but there is no 'Countersigned … Authorized Signature' block",
+            **at,
         )
 
 
@@ -530,14 +604,22 @@ def _difference(wanted: str, page: str) -> str:
 def _check_geometry(name: str, page: PageText) -> Iterator[Finding]:
     here, at = _where(name, page), _loc(name, page)
     outside = [
-        g for g in page.glyphs
+        g
+        for g in page.glyphs
         if not g.text.isspace()
-        and (g.x0 < page.x0 - 1 or g.y0 < page.y0 - 1 or g.x1 > page.x0 + page.width + 1 or g.y1 > page.y0 + page.height + 1)
+        and (
+            g.x0 < page.x0 - 1
+            or g.y0 < page.y0 - 1
+            or g.x1 > page.x0 + page.width + 1
+            or g.y1 > page.y0 + page.height + 1
+        )
     ]
     if outside:
         sample = "".join(g.text for g in outside[:30])
         yield OFF_PAGE.finding(
-            here, f"{len(outside)} glyph(s) fall outside the page ({sample!r} …): move or shrink that text", **at
+            here,
+            f"{len(outside)} glyph(s) fall outside the page ({sample!r} …): move or shrink that text",
+            **at,
         )
     collisions = _overlaps(page.glyphs)
     if collisions:
@@ -568,7 +650,13 @@ def _overlaps(glyphs: Sequence[Glyph]) -> list[tuple[Glyph, Glyph]]:
         hit = None
         for key in cells:
             for other, box in grid.get(key, ()):
-                if other.run != glyph.run and core[0] < box[2] and box[0] < core[2] and core[1] < box[3] and box[1] < core[3]:
+                if (
+                    other.run != glyph.run
+                    and core[0] < box[2]
+                    and box[0] < core[2]
+                    and core[1] < box[3]
+                    and box[1] < core[3]
+                ):
                     hit = other
                     break
             if hit:

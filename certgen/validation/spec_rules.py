@@ -10,9 +10,9 @@ CUSIP is fine on a form, not on an issued certificate).
 from __future__ import annotations
 
 import re
-from typing import Any
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ..model.certificate import format_date
 from ..model.identifiers import cusip_problem, isin_problem
@@ -26,12 +26,16 @@ __all__ = ["LegendText", "check_spec"]
 _S: Scope = "spec"
 
 SPEC_VALID = rule(
-    "spec.valid", ERROR, _S,
+    "spec.valid",
+    ERROR,
+    _S,
     "The spec file is readable YAML; every key is known and every value has the right type.",
     "certgen spec schema (certgen schema)",
 )
 PLACEHOLDER = rule(
-    "spec.placeholder", ERROR, _S,
+    "spec.placeholder",
+    ERROR,
+    _S,
     "No value is a placeholder left from a precedent (TBD, [ISSUER], <NAME>, XXX); blanks (____) "
     "only on the blank form, where the filed form has them.",
     "17 CFR 240.17Ad-9(a) (certificate detail must be accurate); a certificate states facts, not blanks",
@@ -39,14 +43,18 @@ PLACEHOLDER = rule(
     applies="placeholders: always; blanks: issued certificates",
 )
 QR_KEYS = rule(
-    "qr.keys", ERROR, _S,
+    "qr.keys",
+    ERROR,
+    _S,
     "The QR code's public key is an Ed25519 key; issued certificates have a private key to sign "
     "them with ($CERTGEN_SIGNING_KEY or qr.private_key_file), and it is the public key's pair.",
     "certgen signed QR payload (certgen verify checks it against the public key)",
     applies="specs with a qr: section; the private key for issued certificates only",
 )
 PDF_SIGNATURE_KEYS = rule(
-    "pdf_signature.keys", ERROR, _S,
+    "pdf_signature.keys",
+    ERROR,
+    _S,
     "The PDF signature's certificate and chain are readable X.509 certificates; the certificate "
     "is valid now and allows signing; its private key ($CERTGEN_PDF_SIGNING_KEY or "
     "pdf_signature.key_file) is readable (RSA of 2048 bits or more, or EC) and is the certificate's.",
@@ -54,39 +62,51 @@ PDF_SIGNATURE_KEYS = rule(
     applies="specs with a pdf_signature: section",
 )
 EXCERPT = rule(
-    "form.excerpt", ERROR, _S,
+    "form.excerpt",
+    ERROR,
+    _S,
     "An excerpt of a filed form (form.excerpt) prints only as the blank form: it lacks parts "
     "an issued certificate needs, so it never issues certificates.",
     "certgen: an excerpt reproduces a partial filing, not a complete certificate",
     applies="issued certificates",
 )
 LAYOUT = rule(
-    "layout.template", ERROR, _S,
+    "layout.template",
+    ERROR,
+    _S,
     "The spec's templates expand and lay out: legend templates exist with their parameters, "
     "every legend has a place, static text fits.",
     "certgen templates (docs/layout.md)",
 )
 CUSIP_FORMAT = rule(
-    "cusip.format", ERROR, _S,
+    "cusip.format",
+    ERROR,
+    _S,
     "The CUSIP is 9 letters or digits (or the 6-character issuer number on a form).",
     "CUSIP standard, ANSI X9.6 (structure: issuer 6, issue 2, check digit 1)",
     ("ID-001",),
 )
 CUSIP_CHECK = rule(
-    "cusip.check-digit", ERROR, _S,
+    "cusip.check-digit",
+    ERROR,
+    _S,
     "The CUSIP's 9th character is its check digit (modulus 10 double-add-double).",
     "CUSIP standard, ANSI X9.6; check digit as computed by python-stdnum",
     ("ID-001",),
 )
 CUSIP_ISSUER_ONLY = rule(
-    "cusip.issuer-only", ERROR, _S,
+    "cusip.issuer-only",
+    ERROR,
+    _S,
     "An issued certificate prints the full 9-character CUSIP, not the 6-character issuer number.",
     "CUSIP standard, ANSI X9.6; DTC identifies an issue by its full CUSIP",
     ("ID-001", "ALL-012"),
     applies="warning on a blank form (the issue number may not be assigned yet); error on issued certificates",
 )
 CUSIP_MISSING = rule(
-    "cusip.missing", WARNING, _S,
+    "cusip.missing",
+    WARNING,
+    _S,
     "Issued certificates of an issue with a CUSIP print it on the face.",
     "Filed specimen certificates (CUSIP printed on the face, e.g. 'CUSIP 949475 10 7')",
     ("ALL-012",),
@@ -94,25 +114,33 @@ CUSIP_MISSING = rule(
     parts=True,
 )
 ISIN_FORMAT = rule(
-    "isin.format", ERROR, _S,
+    "isin.format",
+    ERROR,
+    _S,
     "The ISIN is a 2-letter country code, a 9-character national number and a check digit.",
     "ISO 6166",
     ("ID-002",),
 )
 ISIN_CHECK = rule(
-    "isin.check-digit", ERROR, _S,
+    "isin.check-digit",
+    ERROR,
+    _S,
     "The ISIN's 12th character is its Luhn check digit.",
     "ISO 6166; check digit as computed by python-stdnum",
     ("ID-002",),
 )
 ISIN_CUSIP = rule(
-    "isin.cusip-mismatch", ERROR, _S,
+    "isin.cusip-mismatch",
+    ERROR,
+    _S,
     "A US or Canadian ISIN embeds the CUSIP: ISIN characters 3-11 equal the CUSIP.",
     "ISO 6166 (the NSIN of US/CA securities is the CUSIP)",
     ("ID-002",),
 )
 JURISDICTION = rule(
-    "face.jurisdiction", ERROR, _S,
+    "face.jurisdiction",
+    ERROR,
+    _S,
     "The face states the state of incorporation ('INCORPORATED UNDER THE LAWS OF THE STATE OF ...'), "
     "and it is the issuer's state.",
     "MBCA §6.25(b)(1); N.Y. Bus. Corp. Law §508(c)(1); filed specimen certificates",
@@ -121,14 +149,18 @@ JURISDICTION = rule(
     "a warning elsewhere",
 )
 SERIES = rule(
-    "security.series", WARNING, _S,
+    "security.series",
+    WARNING,
+    _S,
     "Preferred stock is designated by class and series ('Series B Cumulative Preferred Stock'), or by its dividend rate ('8% Cumulative Preferred Stock').",
     "MBCA §6.25(b)(3); N.Y. Bus. Corp. Law §508(c)",
     ("PRF-001",),
     applies="preferred stock",
 )
 PAR_VALUE = rule(
-    "face.par-value", WARNING, _S,
+    "face.par-value",
+    WARNING,
+    _S,
     "The face states the par value, or that the shares have no par value.",
     "Filed specimen certificates; NRS 78.235 (Nevada, secondary source)",
     ("STK-003",),
@@ -136,14 +168,18 @@ PAR_VALUE = rule(
     parts=True,
 )
 FULLY_PAID = rule(
-    "face.fully-paid", WARNING, _S,
+    "face.fully-paid",
+    WARNING,
+    _S,
     "The shares clause says the shares are fully paid and non-assessable.",
     "Filed specimen certificates; Cal. Corp. Code §418(a)(2) where shares are assessable",
     ("STK-004",),
     parts=True,
 )
 TRANSFER_CLAUSE = rule(
-    "face.transfer-clause", WARNING, _S,
+    "face.transfer-clause",
+    WARNING,
+    _S,
     "The face says the shares are transferable on the books by the holder on surrender of the "
     "certificate properly endorsed.",
     "Filed specimen certificates (SEC Exhibit 4.1)",
@@ -151,7 +187,9 @@ TRANSFER_CLAUSE = rule(
     parts=True,
 )
 SEE_REVERSE = rule(
-    "face.see-reverse", WARNING, _S,
+    "face.see-reverse",
+    WARNING,
+    _S,
     "When legends are printed on the reverse, the face refers to them ('SEE REVERSE FOR CERTAIN "
     "DEFINITIONS').",
     "Filed specimen certificates; Cal. Corp. Code §174 (reverse only with a reference on the face)",
@@ -159,7 +197,9 @@ SEE_REVERSE = rule(
     parts=True,
 )
 WITNESS = rule(
-    "face.witness", WARNING, _S,
+    "face.witness",
+    WARNING,
+    _S,
     "The face attests the signatures: 'WITNESS the facsimile seal of the Corporation and the facsimile "
     "signatures of its duly authorized officers'.",
     "Filed specimen certificates (SEC Exhibit 4.1)",
@@ -167,21 +207,27 @@ WITNESS = rule(
     parts=True,
 )
 DATED = rule(
-    "face.dated", WARNING, _S,
+    "face.dated",
+    WARNING,
+    _S,
     "The face has a 'Dated' line for the issue date.",
     "Filed specimen certificates; indentures (notes dated the date of authentication)",
     ("ALL-013",),
     parts=True,
 )
 TRANSFERABLE_IN = rule(
-    "face.transferable-in", WARNING, _S,
+    "face.transferable-in",
+    WARNING,
+    _S,
     "A certificate countersigned by a transfer agent names the city where it is transferable.",
     "Filed specimen certificates ('THIS CERTIFICATE IS TRANSFERABLE IN NEW YORK, NEW YORK')",
     ("STK-007",),
     parts=True,
 )
 SIGNERS = rule(
-    "signatures.count", ERROR, _S,
+    "signatures.count",
+    ERROR,
+    _S,
     "The certificate carries the signatures of as many officers as the state's law requires "
     "(two; one in Arizona).",
     "8 Del. C. §158; MBCA §6.25(d); N.Y. Bus. Corp. Law §508(a); Cal. Corp. Code §416(a); "
@@ -191,7 +237,9 @@ SIGNERS = rule(
     parts=True,
 )
 TITLES = rule(
-    "signatures.titles", ERROR, _S,
+    "signatures.titles",
+    ERROR,
+    _S,
     "The signing officers' titles are the ones the state's law names (NY, CA: a president or chair "
     "and a secretary or treasurer).",
     "N.Y. Bus. Corp. Law §508(a); Cal. Corp. Code §416(a); Md. (predecessor art. 23 §27(b)); NRS 78.235",
@@ -200,7 +248,9 @@ TITLES = rule(
     "other states: no title rule",
 )
 FACSIMILE = rule(
-    "signatures.facsimile", ERROR, _S,
+    "signatures.facsimile",
+    ERROR,
+    _S,
     "Facsimile signatures are used only where the state allows them (NY: only with a countersignature "
     "by an independent transfer agent or registrar, or an exchange listing).",
     "N.Y. Bus. Corp. Law §508(a)",
@@ -208,7 +258,9 @@ FACSIMILE = rule(
     applies="New York issuers",
 )
 COUNTERSIGN = rule(
-    "countersignature.block", ERROR, _S,
+    "countersignature.block",
+    ERROR,
+    _S,
     "With a transfer agent, the face carries its countersignature block: 'Countersigned and "
     "Registered', the agent's name and role, 'By' and 'Authorized Signature'.",
     "UCC §8-205; filed specimen certificates",
@@ -217,23 +269,28 @@ COUNTERSIGN = rule(
     parts=True,
 )
 NOT_VALID_UNTIL = rule(
-    "countersignature.validity", ERROR, _S,
-    "With a transfer agent, the face says the certificate is not valid until countersigned (and "
-    "registered).",
+    "countersignature.validity",
+    ERROR,
+    _S,
+    "With a transfer agent, the face says the certificate is not valid until countersigned (and registered).",
     "UCC §8-205; filed specimen certificates",
     ("ALL-009",),
     applies="when the spec names a transfer_agent",
     parts=True,
 )
 NO_AGENT = rule(
-    "countersignature.agent", WARNING, _S,
+    "countersignature.agent",
+    WARNING,
+    _S,
     "A stock certificate is countersigned by a transfer agent and registrar.",
     "Transfer agent practice; N.Y. Bus. Corp. Law §508(a) (facsimiles)",
     ("ALL-009",),
     parts=True,
 )
 DESIGNATIONS = rule(
-    "legend.designations", ERROR, _S,
+    "legend.designations",
+    ERROR,
+    _S,
     "An issuer with more than one class or series (every preferred-stock issuer) prints the statement "
     "of designations, preferences and rights, or that it will be furnished on request without charge.",
     "8 Del. C. §151(f); MBCA §6.25(c); Md. Code, Corps. & Ass'ns §2-211(b)-(c); N.Y. Bus. Corp. Law "
@@ -243,14 +300,18 @@ DESIGNATIONS = rule(
     parts=True,
 )
 OWNERSHIP = rule(
-    "legend.ownership", ERROR, _S,
+    "legend.ownership",
+    ERROR,
+    _S,
     "A REIT, or an issuer whose charter limits ownership, prints the ownership-restriction legend.",
     "UCC §8-204; 8 Del. C. §202(a); Md. Code, Corps. & Ass'ns §2-211(d); IRC §856(h)",
     ("REIT-001", "ALL-010"),
     applies="issuer.reit or issuer.ownership_limit",
 )
 OWNERSHIP_LIMIT = rule(
-    "legend.ownership-limit", ERROR, _S,
+    "legend.ownership-limit",
+    ERROR,
+    _S,
     "The ownership legend states the charter's ownership limit (issuer.ownership_limit), and no other.",
     "UCC §8-204 (a restriction not noted on the certificate is ineffective against a purchaser "
     "without knowledge); the issuer's charter",
@@ -258,14 +319,18 @@ OWNERSHIP_LIMIT = rule(
     applies="issuer.ownership_limit",
 )
 LIMIT_UNKNOWN = rule(
-    "issuer.ownership-limit", INFO, _S,
+    "issuer.ownership-limit",
+    INFO,
+    _S,
     "The charter's ownership limit is stated (issuer.ownership_limit), so the legend's figure can be checked.",
     "The issuer's charter",
     ("REIT-001",),
     applies="an ownership legend without issuer.ownership_limit",
 )
 SECURITIES_ACT = rule(
-    "legend.securities-act", ERROR, _S,
+    "legend.securities-act",
+    ERROR,
+    _S,
     "Restricted securities print a Securities Act legend (not registered; resale only under "
     "registration or an exemption).",
     "17 CFR 230.502(d) (reasonable care: legends); transfer agent practice",
@@ -273,28 +338,36 @@ SECURITIES_ACT = rule(
     applies="security.restricted",
 )
 TRANSFER_RESTRICTION = rule(
-    "legend.transfer-restriction", ERROR, _S,
+    "legend.transfer-restriction",
+    ERROR,
+    _S,
     "A transfer restriction imposed by the issuer or an agreement is noted on the certificate.",
     "UCC §8-204; 8 Del. C. §202(a); Md. Code, Corps. & Ass'ns §2-211(d); Cal. Corp. Code §418",
     ("ALL-010", "RST-003"),
     applies="security.transfer_restricted",
 )
 RIGHTS_PLAN = rule(
-    "legend.rights-plan", ERROR, _S,
+    "legend.rights-plan",
+    ERROR,
+    _S,
     "Shares that carry rights under a shareholder rights agreement print the rights legend.",
     "Rights agreements (the rights are evidenced by the share certificates); filed specimens",
     ("STK-008",),
     applies="security.rights_plan",
 )
 CLOSE_CORPORATION = rule(
-    "legend.close-corporation", ERROR, _S,
+    "legend.close-corporation",
+    ERROR,
+    _S,
     "A statutory close corporation says so on each certificate.",
     "Md. Code, Corps. & Ass'ns §4-202; Cal. Corp. Code §418(a)(6)",
     ("STK-008",),
     applies="issuer.close_corporation",
 )
 REGULATION_S = rule(
-    "legend.regulation-s", ERROR, _S,
+    "legend.regulation-s",
+    ERROR,
+    _S,
     "Equity of a domestic issuer sold under Regulation S (Category 3) prints the Regulation S legend: "
     "transfer only under Regulation S, registration or an exemption; hedging only in compliance with the Act.",
     "17 CFR 230.903(b)(3)(iii)(B)(3)",
@@ -302,7 +375,9 @@ REGULATION_S = rule(
     applies="security.regulation_s",
 )
 CALIFORNIA_418 = rule(
-    "legend.california-418", ERROR, _S,
+    "legend.california-418",
+    ERROR,
+    _S,
     "A California corporation's certificate states that the shares are assessable, redeemable or "
     "convertible (with the conversion period) when they are.",
     "Cal. Corp. Code §418(a)(2), (4), (5); §174 (on the face, or the reverse with a reference on the face)",
@@ -310,13 +385,17 @@ CALIFORNIA_418 = rule(
     applies="issuer.state CA with security.assessable, redeemable or convertible",
 )
 CONSPICUOUS = rule(
-    "legend.conspicuous", WARNING, _S,
+    "legend.conspicuous",
+    WARNING,
+    _S,
     "Restriction legends are conspicuous: set in capitals.",
     "UCC §1-201(b)(10) ('conspicuous'); UCC §8-204",
     ("ALL-010",),
 )
 ASSIGNMENT = rule(
-    "reverse.assignment-form", ERROR, _S,
+    "reverse.assignment-form",
+    ERROR,
+    _S,
     "The reverse carries the assignment form: 'For value received … hereby sell, assign and transfer "
     "unto', the assignee's identifying-number box, name and address, shares, attorney, date.",
     "UCC §8-304 (endorsement); filed specimen certificates",
@@ -324,7 +403,9 @@ ASSIGNMENT = rule(
     parts=True,
 )
 NOTICE = rule(
-    "reverse.signature-notice", ERROR, _S,
+    "reverse.signature-notice",
+    ERROR,
+    _S,
     "Under the assignment signature: the signature must correspond with the name as written upon the "
     "face in every particular, without alteration or enlargement or any change whatever.",
     "Filed specimen certificates; historic NYSE delivery rules (rule 8)",
@@ -332,7 +413,9 @@ NOTICE = rule(
     parts=True,
 )
 GUARANTEE = rule(
-    "reverse.signature-guarantee", ERROR, _S,
+    "reverse.signature-guarantee",
+    ERROR,
+    _S,
     "The reverse has a signature-guarantee block for an eligible guarantor institution in a medallion "
     "program (SEC Rule 17Ad-15).",
     "17 CFR 240.17Ad-15; UCC §8-402(a)(1)",
@@ -340,14 +423,18 @@ GUARANTEE = rule(
     parts=True,
 )
 ABBREVIATIONS = rule(
-    "reverse.abbreviations", WARNING, _S,
+    "reverse.abbreviations",
+    WARNING,
+    _S,
     "The reverse explains the abbreviations: TEN COM, TEN ENT, JT TEN, UNIF GIFT MIN ACT, UNIF TRF MIN ACT.",
     "Filed specimen certificates; Fla. Stat. §717.12406 (statutory meanings)",
     ("ASG-001",),
     parts=True,
 )
 LOST = rule(
-    "reverse.lost-certificate", WARNING, _S,
+    "reverse.lost-certificate",
+    WARNING,
+    _S,
     "The reverse says a lost certificate is replaced only against a bond of indemnity.",
     "UCC §8-405; Md. Code, Corps. & Ass'ns §2-213; filed specimen certificates",
     ("ASG-008",),
@@ -356,7 +443,9 @@ LOST = rule(
 
 
 NOTE_DTC = rule(
-    "note.dtc-legend", ERROR, _S,
+    "note.dtc-legend",
+    ERROR,
+    _S,
     "A global note held at DTC prints the DTC legend on its face (transfer wrongful unless presented by "
     "DTC; registered owner Cede & Co.).",
     "DTC Letter of Representations; filed global notes",
@@ -365,7 +454,9 @@ NOTE_DTC = rule(
     parts=True,
 )
 NOTE_GLOBAL = rule(
-    "note.global-legend", ERROR, _S,
+    "note.global-legend",
+    ERROR,
+    _S,
     "A global note prints the global-security legend: transferable only as a whole, to the depositary "
     "or its nominee or a successor.",
     "Indenture forms of global security; filed global notes",
@@ -374,7 +465,9 @@ NOTE_GLOBAL = rule(
     parts=True,
 )
 NOTE_CUSIP = rule(
-    "note.cusip", ERROR, _S,
+    "note.cusip",
+    ERROR,
+    _S,
     "A global note deposited with DTC carries its CUSIP.",
     "DTC Letter of Representations (the issue is identified by CUSIP); filed global notes",
     ("GN-003",),
@@ -382,7 +475,9 @@ NOTE_CUSIP = rule(
     parts=True,
 )
 NOTE_PRIVATE_PLACEMENT = rule(
-    "note.private-placement", ERROR, _S,
+    "note.private-placement",
+    ERROR,
+    _S,
     "Restricted notes (sold under Rule 144A or Regulation S) print the private placement legend: "
     "who may hold them (qualified institutional buyers, non-U.S. persons offshore) and how they may be resold.",
     "17 CFR 230.144A(d)(2) (notice of the resale exemption); indenture forms of restricted global notes",
@@ -391,7 +486,9 @@ NOTE_PRIVATE_PLACEMENT = rule(
     parts=True,
 )
 NOTE_SCHEDULE = rule(
-    "note.schedule", ERROR, _S,
+    "note.schedule",
+    ERROR,
+    _S,
     "A global note carries the Schedule of Exchanges of Interests on which increases and decreases of "
     "its principal amount are recorded.",
     "Indenture forms of global note; filed global notes",
@@ -400,7 +497,9 @@ NOTE_SCHEDULE = rule(
     parts=True,
 )
 NOTE_AUTHENTICATION = rule(
-    "note.authentication", ERROR, _S,
+    "note.authentication",
+    ERROR,
+    _S,
     "A note carries the trustee's certificate of authentication ('This is one of the Notes referred to "
     "in the within-mentioned Indenture', the trustee, By, Authorized Signatory).",
     "Trust Indenture practice: a note is not valid until authenticated by the trustee",
@@ -409,7 +508,9 @@ NOTE_AUTHENTICATION = rule(
     parts=True,
 )
 NOTE_ASSIGNMENT = rule(
-    "note.assignment-form", ERROR, _S,
+    "note.assignment-form",
+    ERROR,
+    _S,
     "A note's reverse carries its assignment form and the signature guarantee.",
     "Indenture forms of note; 17 CFR 240.17Ad-15",
     ("DN-006", "ASG-006"),
@@ -419,7 +520,9 @@ NOTE_ASSIGNMENT = rule(
 
 
 WARRANT_TERMS = rule(
-    "warrant.terms", ERROR, _S,
+    "warrant.terms",
+    ERROR,
+    _S,
     "A warrant certificate states the security purchasable, the exercise price, and an exercise period "
     "that ends after it begins.",
     "Warrant agreement forms (number of shares, exercise price, expiration date and time)",
@@ -427,14 +530,18 @@ WARRANT_TERMS = rule(
     applies="warrants",
 )
 WARRANT_NUMBERING = rule(
-    "warrant.numbering", WARNING, _S,
+    "warrant.numbering",
+    WARNING,
+    _S,
     "Warrant certificates are numbered serially with the letter W (security.certificate_prefix).",
     "Warrant agreement forms ('numbered serially with the letter W')",
     ("WT-003",),
     applies="warrants",
 )
 WARRANT_COUNTERSIGN = rule(
-    "warrant.countersignature", ERROR, _S,
+    "warrant.countersignature",
+    ERROR,
+    _S,
     "A warrant certificate is countersigned by the warrant agent and says it is not valid until countersigned.",
     "Warrant agreement forms (execution and countersignature)",
     ("WT-002",),
@@ -442,7 +549,9 @@ WARRANT_COUNTERSIGN = rule(
     parts=True,
 )
 WARRANT_EXERCISE = rule(
-    "warrant.exercise-form", ERROR, _S,
+    "warrant.exercise-form",
+    ERROR,
+    _S,
     "The reverse carries the election to purchase: warrants exercised, payment, registration and taxpayer "
     "number for the shares, a new certificate for the balance, the signature note and a medallion guarantee "
     "('a notary public is not sufficient').",
@@ -561,7 +670,9 @@ def _check_cusip(ctx: _Context) -> Iterator[Finding]:
         return
     if len(value) == 6:
         if not value.isalnum():
-            yield CUSIP_FORMAT.finding(ctx.loc(field), f"CUSIP issuer number {value!r} must be 6 letters or digits", **where)
+            yield CUSIP_FORMAT.finding(
+                ctx.loc(field), f"CUSIP issuer number {value!r} must be 6 letters or digits", **where
+            )
             return
         if ctx.form:
             yield CUSIP_ISSUER_ONLY.finding(
@@ -661,7 +772,9 @@ def _check_face(ctx: _Context) -> Iterator[Finding]:
         )
     security = spec.security
     # A preferred class is designated by its series or class, or by its dividend rate ("8% Cumulative").
-    if security.kind == "preferred_stock" and not re.search(r"\b(SERIES|CLASS)\b|\d%", security.title.upper()):
+    if security.kind == "preferred_stock" and not re.search(
+        r"\b(SERIES|CLASS)\b|\d%", security.title.upper()
+    ):
         yield SERIES.finding(
             ctx.loc("security.title"),
             f"{security.title!r} names no series or class: preferred stock is designated by its "
@@ -703,7 +816,11 @@ def _check_face(ctx: _Context) -> Iterator[Finding]:
             **ctx.at("face.witness_clause"),
         )
     if not face.dated.strip():
-        yield DATED.finding(ctx.loc("face.dated"), "face.dated is empty: the face needs a 'Dated' line", **ctx.at("face.dated"))
+        yield DATED.finding(
+            ctx.loc("face.dated"),
+            "face.dated is empty: the face needs a 'Dated' line",
+            **ctx.at("face.dated"),
+        )
     on_reverse = [legend for legend in ctx.legends if legend.placement == "reverse"]
     if on_reverse and not face.see_reverse.strip():
         yield SEE_REVERSE.finding(
@@ -737,9 +854,7 @@ def _check_signatures(ctx: _Context) -> Iterator[Finding]:
     if profile.title_groups and officers:
         titles = [o.title for o in officers]
         if not _covers(profile, titles):
-            wanted = " and ".join(
-                "a " + " or ".join(group) for group in profile.title_groups
-            )
+            wanted = " and ".join("a " + " or ".join(group) for group in profile.title_groups)
             yield TITLES.finding(
                 ctx.loc("issuer.officers"),
                 f"officers {', '.join(titles)} do not include {wanted}, as {state} requires "
@@ -811,12 +926,18 @@ def _check_legends(ctx: _Context) -> Iterator[Finding]:
     kinds = ctx.kinds()
     profile = ctx.profile
     stock = spec.is_stock  # designations and ownership limits concern share certificates
-    multi = security.kind == "preferred_stock" or len(issuer.classes) > 1 or (issuer.reit and issuer.state == "MD")
+    multi = (
+        security.kind == "preferred_stock"
+        or len(issuer.classes) > 1
+        or (issuer.reit and issuer.state == "MD")
+    )
     if stock and multi and "designations" not in kinds:
         why = (
             "preferred stock"
             if security.kind == "preferred_stock"
-            else "issuer.classes lists more than one class" if len(issuer.classes) > 1 else "a Maryland REIT"
+            else "issuer.classes lists more than one class"
+            if len(issuer.classes) > 1
+            else "a Maryland REIT"
         )
         yield DESIGNATIONS.finding(
             ctx.loc("legends"),
@@ -932,7 +1053,10 @@ def _check_reverse(ctx: _Context) -> Iterator[Finding]:
                 **ctx.at(f"reverse.{key}"),
             )
     notice = " ".join(reverse.notice.upper().split())
-    if not all(p in notice for p in ("MUST CORRESPOND WITH THE NAME", "EVERY PARTICULAR", "WITHOUT ALTERATION OR ENLARGEMENT")):
+    if not all(
+        p in notice
+        for p in ("MUST CORRESPOND WITH THE NAME", "EVERY PARTICULAR", "WITHOUT ALTERATION OR ENLARGEMENT")
+    ):
         yield NOTICE.finding(
             ctx.loc("reverse.notice"),
             "the notice must say the signature 'MUST CORRESPOND WITH THE NAME AS WRITTEN UPON THE FACE OF "
@@ -958,7 +1082,7 @@ def _check_reverse(ctx: _Context) -> Iterator[Finding]:
             f"the abbreviations table lacks {', '.join(missing)}",
             **ctx.at("reverse.abbreviations"),
         )
-    if not any("lost-certificate" in legend_kinds(l.text, l.name) for l in ctx.legends):
+    if not any("lost-certificate" in legend_kinds(legend.text, legend.name) for legend in ctx.legends):
         yield LOST.finding(
             ctx.loc("legends"),
             "no lost-certificate notice: add the lost-certificate legend (a replacement requires a bond "
@@ -998,11 +1122,23 @@ def _check_note(ctx: _Context) -> Iterator[Finding]:
     texts = [" ".join(legend.text.upper().split()) for legend in ctx.legends]
     if spec.security.kind == "global_note":
         if not any("DEPOSITORY TRUST COMPANY" in t and "CEDE & CO." in t and "WRONGFUL" in t for t in texts):
-            yield NOTE_DTC.finding(ctx.loc("legends"), "a global note needs the DTC legend on its face: add the dtc legend (placement: face)", **ctx.at("legends"))
+            yield NOTE_DTC.finding(
+                ctx.loc("legends"),
+                "a global note needs the DTC legend on its face: add the dtc legend (placement: face)",
+                **ctx.at("legends"),
+            )
         if not any("GLOBAL" in t and "DEPOSITARY" in t and "NOMINEE" in t for t in texts):
-            yield NOTE_GLOBAL.finding(ctx.loc("legends"), "a global note needs the global-security legend: add the global-security legend (placement: face)", **ctx.at("legends"))
+            yield NOTE_GLOBAL.finding(
+                ctx.loc("legends"),
+                "a global note needs the global-security legend: add the global-security legend (placement: face)",
+                **ctx.at("legends"),
+            )
         if spec.security.cusip is None:
-            yield NOTE_CUSIP.finding(ctx.loc("security.cusip"), "a global note held at DTC needs its CUSIP: add security.cusip", **ctx.at("security.cusip"))
+            yield NOTE_CUSIP.finding(
+                ctx.loc("security.cusip"),
+                "a global note held at DTC needs its CUSIP: add security.cusip",
+                **ctx.at("security.cusip"),
+            )
         if "schedule" not in dict(spec.page_templates()):
             yield NOTE_SCHEDULE.finding(
                 ctx.loc("templates.schedule"),
@@ -1020,15 +1156,31 @@ def _check_note(ctx: _Context) -> Iterator[Finding]:
             )
     for key in ("authentication", "as_trustee", "authorized_signatory"):
         if not getattr(words, key).strip():
-            yield NOTE_AUTHENTICATION.finding(ctx.loc(f"note_wording.{key}"), f"note_wording.{key} is empty: the trustee's certificate of authentication needs it", **ctx.at(f"note_wording.{key}"))
+            yield NOTE_AUTHENTICATION.finding(
+                ctx.loc(f"note_wording.{key}"),
+                f"note_wording.{key} is empty: the trustee's certificate of authentication needs it",
+                **ctx.at(f"note_wording.{key}"),
+            )
     if "reverse" not in dict(spec.page_templates()):
-        yield NOTE_ASSIGNMENT.finding(ctx.loc("templates.reverse"), "no reverse: a note carries its assignment form and signature guarantee there", **ctx.at("templates.reverse"))
+        yield NOTE_ASSIGNMENT.finding(
+            ctx.loc("templates.reverse"),
+            "no reverse: a note carries its assignment form and signature guarantee there",
+            **ctx.at("templates.reverse"),
+        )
         return
     for key in ("assignment", "appoint", "sign_exactly"):
         if not getattr(words, key).strip():
-            yield NOTE_ASSIGNMENT.finding(ctx.loc(f"note_wording.{key}"), f"note_wording.{key} is empty: the assignment form needs it", **ctx.at(f"note_wording.{key}"))
+            yield NOTE_ASSIGNMENT.finding(
+                ctx.loc(f"note_wording.{key}"),
+                f"note_wording.{key} is empty: the assignment form needs it",
+                **ctx.at(f"note_wording.{key}"),
+            )
     if not _calls_for_medallion(spec):
-        yield NOTE_ASSIGNMENT.finding(ctx.loc("reverse.guarantee"), "the signature guarantee must call for a medallion program guarantor (S.E.C. Rule 17Ad-15)", **ctx.at("reverse.guarantee"))
+        yield NOTE_ASSIGNMENT.finding(
+            ctx.loc("reverse.guarantee"),
+            "the signature guarantee must call for a medallion program guarantor (S.E.C. Rule 17Ad-15)",
+            **ctx.at("reverse.guarantee"),
+        )
 
 
 def _check_warrant(ctx: _Context) -> Iterator[Finding]:
@@ -1044,7 +1196,11 @@ def _check_warrant(ctx: _Context) -> Iterator[Finding]:
             **ctx.at("warrant.expires"),
         )
     if not re.search(r"\d", w.exercise_price):
-        yield WARRANT_TERMS.finding(ctx.loc("warrant.exercise_price"), f"{w.exercise_price!r} states no price", **ctx.at("warrant.exercise_price"))
+        yield WARRANT_TERMS.finding(
+            ctx.loc("warrant.exercise_price"),
+            f"{w.exercise_price!r} states no price",
+            **ctx.at("warrant.exercise_price"),
+        )
     entitled = " ".join(words.entitled.split())
     stated = (
         ("{price}", w.exercise_price, "exercise price"),
@@ -1066,7 +1222,11 @@ def _check_warrant(ctx: _Context) -> Iterator[Finding]:
             f"certificate prefix {spec.security.certificate_prefix!r}: warrant certificates are numbered W-1, W-2, ...",
             **ctx.at("security.certificate_prefix"),
         )
-    if not words.countersigned.strip() or "valid unless countersigned" not in " ".join(words.exchange.lower().split()) and "valid until countersigned" not in " ".join(words.exchange.lower().split()):
+    if (
+        not words.countersigned.strip()
+        or "valid unless countersigned" not in " ".join(words.exchange.lower().split())
+        and "valid until countersigned" not in " ".join(words.exchange.lower().split())
+    ):
         yield WARRANT_COUNTERSIGN.finding(
             ctx.loc("warrant_wording.countersigned"),
             "the face needs the warrant agent's countersignature and the statement that the certificate is not "
@@ -1106,8 +1266,8 @@ def _check_excerpt(ctx: _Context) -> Iterator[Finding]:
 
 
 def _check_qr(ctx: _Context) -> Iterator[Finding]:
-    from ..signing.signers import load_signer, missing_private_key
     from ..signing import SigningKeyError
+    from ..signing.signers import load_signer, missing_private_key
 
     if ctx.spec.qr is None:
         return
@@ -1121,15 +1281,17 @@ def _check_qr(ctx: _Context) -> Iterator[Finding]:
 
 
 def _check_pdf_signature(ctx: _Context) -> Iterator[Finding]:
-    from ..signing.pades import load_document_signer
     from ..signing import SigningKeyError
+    from ..signing.pades import load_document_signer
 
     if ctx.spec.pdf_signature is None:
         return
     try:
         load_document_signer(ctx.spec)
     except SigningKeyError as exc:
-        yield PDF_SIGNATURE_KEYS.finding(str(exc.where or ctx.loc(exc.field)), exc.message, **ctx.at(exc.field))
+        yield PDF_SIGNATURE_KEYS.finding(
+            str(exc.where or ctx.loc(exc.field)), exc.message, **ctx.at(exc.field)
+        )
 
 
 _CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (

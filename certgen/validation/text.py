@@ -53,8 +53,10 @@ def legend_kinds(text: str, name: str | None = None) -> set[str]:
         kinds.add("ownership")
     if "designation" in tag or ("DESIGNATIONS" in upper and ("PREFERENCES" in upper or "RIGHTS" in upper)):
         kinds.add("designations")
-    if "securities-act" in tag or "restricted" in tag or (
-        "SECURITIES ACT" in upper and ("NOT BEEN REGISTERED" in upper or "RESTRICTED" in upper)
+    if (
+        "securities-act" in tag
+        or "restricted" in tag
+        or ("SECURITIES ACT" in upper and ("NOT BEEN REGISTERED" in upper or "RESTRICTED" in upper))
     ):
         kinds.add("securities-act")
     if "rights" in tag and "plan" in tag or "RIGHTS AGREEMENT" in upper:
@@ -69,10 +71,15 @@ def legend_kinds(text: str, name: str | None = None) -> set[str]:
         kinds.add("redemption")
     if re.search(r"\bCONVERTIBLE\b|\bCONVERSION\b", upper):
         kinds.add("conversion")
-    if "ASSESSABLE" in upper.replace("NON-ASSESSABLE", "").replace("NONASSESSABLE", "") or "NOT FULLY PAID" in upper:
+    if (
+        "ASSESSABLE" in upper.replace("NON-ASSESSABLE", "").replace("NONASSESSABLE", "")
+        or "NOT FULLY PAID" in upper
+    ):
         kinds.add("assessable")
     restricts = _TRANSFER_RESTRICTION.search(upper) is not None
-    if "transfer-restriction" in tag or (restricts and not kinds & {"ownership", "securities-act", "designations"}):
+    if "transfer-restriction" in tag or (
+        restricts and not kinds & {"ownership", "securities-act", "designations"}
+    ):
         kinds.add("transfer-restriction")
     return kinds
 
@@ -82,7 +89,18 @@ def percentages(text: str) -> list[str]:
     return _PERCENT.findall(text)
 
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-", "\u00a0": " ", "\u00ad": ""})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+        "\u00ad": "",
+    }
+)
 
 
 def compact(text: str) -> str:
@@ -101,7 +119,8 @@ _UNITS = {
 }  # fmt: skip
 _SCALES = {"THOUSAND": 10**3, "MILLION": 10**6, "BILLION": 10**9, "TRILLION": 10**12}
 NUMBER_WORDS = re.compile(
-    r"\b(?:(?:" + "|".join(sorted([*_UNITS, *_SCALES, "HUNDRED"], key=len, reverse=True))
+    r"\b(?:(?:"
+    + "|".join(sorted([*_UNITS, *_SCALES, "HUNDRED"], key=len, reverse=True))
     + r")(?:[\s-]+(?:AND[\s-]+)?|\b))+",
     re.IGNORECASE,
 )
