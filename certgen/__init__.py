@@ -213,7 +213,7 @@ def _holders(holders: str | PathLike[str] | Iterable[Holder | Mapping[str, Any]]
     rows = list(holders)
     objects = sum(isinstance(row, Holder) for row in rows)
     if objects == len(rows):
-        return rows  # type: ignore[return-value]
+        return rows  # type: ignore[return-value]  # every row is a Holder (counted above)
     if objects:
         raise TypeError("holders must be all Holder objects or all mappings, not a mix")
-    return load_holders(rows)  # type: ignore[arg-type]
+    return load_holders(rows)  # type: ignore[arg-type]  # no row is a Holder (counted above): all mappings

@@ -198,7 +198,7 @@ class FontProgram:
         return FontProgram(
             name="".join(ch for ch in name if ch.isalnum() or ch in "-_"),
             units_per_em=units,
-            bbox=bbox,  # type: ignore[arg-type]
+            bbox=bbox,
             ascent=ascent,
             descent=descent,
             cap_height=cap_height or ascent,
@@ -327,7 +327,7 @@ _CMAP_PREFERENCE = ((3, 10), (0, 6), (0, 4), (3, 1), (0, 3), (0, 2), (0, 1), (0,
 def _cmap(table: bytes) -> dict[int, int]:
     """Unicode code point → glyph id, from the best Unicode subtable (format 4 or 12)."""
     (count,) = struct.unpack(">H", table[2:4])
-    found = {}
+    found: dict[tuple[int, int], int] = {}
     for index in range(count):
         platform, encoding, offset = struct.unpack_from(">HHI", table, 4 + 8 * index)
         found.setdefault((platform, encoding), offset)

@@ -285,7 +285,7 @@ class PreparedIssue(IssueLayout):
             return self.write(stream, holders, specimen=specimen)
 
 
-class _BlankValues(dict):  # type: ignore[type-arg]
+class _BlankValues(dict[str, str]):
     """The blank form: any placeholder, known or not, prints nothing."""
 
     def __missing__(self, key: str) -> str:

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 from urllib.parse import unquote
 
 from sqlalchemy import (
@@ -441,7 +441,9 @@ class Register:
             if row is None:
                 raise
             return int(row[0])
-        return int(result.inserted_primary_key[0])
+        inserted = result.inserted_primary_key
+        assert inserted is not None  # an INSERT of one row
+        return int(inserted[0])
 
     def _next_number(self, conn: Connection, security_id: int) -> int:
         """The number the security's sequence allocates next."""
@@ -581,7 +583,9 @@ class Register:
 
     def _add_batch(self, conn: Connection, **values: Any) -> int:
         result = conn.execute(batches.insert().values(state="printing", created_at=_now(), **values))
-        return int(result.inserted_primary_key[0])
+        inserted = result.inserted_primary_key
+        assert inserted is not None  # an INSERT of one row
+        return int(inserted[0])
 
     def _batch_numbers(self, conn: Connection, batch_id: int) -> list[str]:
         query = (
@@ -917,13 +921,13 @@ class _Transaction:
     def __enter__(self) -> Connection:
         try:
             self._ctx = self.register._writer.begin()
-            return self._ctx.__enter__()  # type: ignore[no-any-return]
+            return self._ctx.__enter__()  # type: ignore[no-any-return]  # SQLAlchemy types the context manager loosely
         except SQLAlchemyError as exc:
             raise RegisterError(
                 f"cannot connect ({self.register._reason(exc)})", register=self.register.name
             ) from None
 
-    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> bool:
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> Literal[False]:
         try:
             self._ctx.__exit__(exc_type, exc, tb)
         except (SQLAlchemyError, OSError) as error:  # at commit (a full disk), or rolling back

@@ -1005,7 +1005,7 @@ class _Renderer:
         if self.pool is None:
             if "fork" in multiprocessing.get_all_start_methods():
                 _WORKER_ISSUE = self.issue  # inherited by the forked workers
-                context = multiprocessing.get_context("fork")
+                context: multiprocessing.context.BaseContext = multiprocessing.get_context("fork")
                 initargs: tuple[Any, ...] = (None, os.getpid())
             else:
                 context = multiprocessing.get_context("spawn")

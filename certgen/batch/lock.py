@@ -37,7 +37,7 @@ from ..register import Register
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: the register's record alone
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # no fcntl (Windows): the register's record alone
 
 __all__ = ["LOCK_NAME", "FolderLock"]
 

@@ -100,6 +100,6 @@ class _Copier:
         if isinstance(obj, (pg.FloatObject, pg.NumberObject)):
             return float(obj) if isinstance(obj, pg.FloatObject) else int(obj)
         if isinstance(obj, (pg.ByteStringObject, pg.TextStringObject)):
-            raw = obj.original_bytes if hasattr(obj, "original_bytes") else bytes(obj)
+            raw = obj.original_bytes  # the string as the file had it (a text string too)
             return pdfdoc.PDFString(raw, escape=1, enc="raw")
         raise RenderError(f"artwork: cannot copy a PDF object of type {type(obj).__name__}")

@@ -37,7 +37,7 @@ from .textops import TextUse, show, show_each
 __all__ = ["DRAW", "ShellCanvas", "define_tiles", "draw_element", "patterns_of"]
 
 
-class ShellCanvas(Canvas):
+class ShellCanvas(Canvas):  # type: ignore[misc]  # ReportLab has no type information: Canvas is Any
     """A canvas whose text is set in certgen's CID fonts (:mod:`certgen.drawing.textops`).
 
     It draws an issue's static part once; :attr:`text_use` says which
@@ -52,7 +52,7 @@ class ShellCanvas(Canvas):
         # ReportLab starts every page and form by selecting its initial font (a standard
         # font, added to the document's fonts); the shell's text names certgen's fonts itself.
         super()._make_preamble()
-        self._preamble = "1 0 0 1 0 0 cm" if self.bottomup else self._preamble
+        self._preamble = "1 0 0 1 0 0 cm" if self.bottomup else self._preamble  # type: ignore[has-type]  # set by ReportLab (untyped)
 
 
 def _show(
@@ -317,7 +317,7 @@ def draw_artwork(c: Canvas, el: Artwork) -> None:
 
 
 def _pale(color: tuple[float, float, float]) -> tuple[float, float, float]:
-    return tuple(v + (1 - v) * 0.55 for v in color)  # type: ignore[return-value]
+    return tuple(v + (1 - v) * 0.55 for v in color)  # type: ignore[return-value]  # three channels in, three out
 
 
 DRAW: dict[type, Callable[[Canvas, Any], None]] = {

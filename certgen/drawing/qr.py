@@ -24,8 +24,8 @@ MODULES_QUIET = 4
 
 def qr_version(size: int) -> int:
     """The smallest version (1-40) whose byte-mode capacity at level M holds *size* bytes."""
-    from qrcode import util  # type: ignore[import-untyped]
-    from qrcode.constants import ERROR_CORRECT_M  # type: ignore[import-untyped]
+    from qrcode import util
+    from qrcode.constants import ERROR_CORRECT_M
 
     limits = util.BIT_LIMIT_TABLE[ERROR_CORRECT_M]
     for version in range(1, 41):
@@ -37,8 +37,8 @@ def qr_version(size: int) -> int:
 
 def qr_matrix(data: str) -> list[list[bool]]:
     """The modules of *data*'s symbol, row by row from the top; true is dark."""
-    import qrcode  # type: ignore[import-untyped]
-    from qrcode.constants import ERROR_CORRECT_M  # type: ignore[import-untyped]
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
 
     raw = data.encode("utf-8")
     code = qrcode.QRCode(

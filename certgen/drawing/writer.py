@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 from ..cidfont import FONT_OBJECTS, type0_objects
 from ..cidfont import pdf_number as _n
@@ -80,9 +80,9 @@ class StaticShell:
         forms: list[tuple[str, int]] = []
         resources: list[str] = []
         for page in reader.pages:
-            res = page["/Resources"]
+            res = cast(DictionaryObject, page["/Resources"])
             name = f"/FormXob.static{len(forms)}"
-            forms.append((name, res["/XObject"].raw_get(name).idnum))
+            forms.append((name, cast(DictionaryObject, res["/XObject"]).raw_get(name).idnum))
             parts = []
             for key, value in res.items():
                 if key in ("/Font", "/ProcSet"):
@@ -95,9 +95,10 @@ class StaticShell:
         # the forms name (ReportLab's, one for the document) is certgen's in every file.
         # (Artwork forms keep their own fonts.)
         fonts_object = 0
-        first_form = reader.get_object(forms[0][1]) if forms else None
-        if first_form is not None and isinstance(first_form["/Resources"].raw_get("/Font"), IndirectObject):
-            fonts_object = first_form["/Resources"].raw_get("/Font").idnum
+        first_form = cast(DictionaryObject, reader.get_object(forms[0][1])) if forms else None
+        form_resources = cast(DictionaryObject, first_form["/Resources"]) if first_form is not None else None
+        if form_resources is not None and isinstance(form_resources.raw_get("/Font"), IndirectObject):
+            fonts_object = form_resources.raw_get("/Font").idnum
         keep: set[int] = {fonts_object}
         todo: list[Any] = [IndirectObject(number, 0, reader) for _, number in forms]
         while todo:

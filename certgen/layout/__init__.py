@@ -927,7 +927,7 @@ def _in_rows(elements: list[Element]) -> list[Element]:
 
 
 def _para_height(lines: int, size: float, attrs: dict[str, Any]) -> float:
-    return lines * size * attrs.get("leading", 1.2)
+    return float(lines * size * attrs.get("leading", 1.2))
 
 
 def _check_on_page(element: Element, width: float, height: float, template: str) -> None:

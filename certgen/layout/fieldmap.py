@@ -110,7 +110,7 @@ def parse_field_map(text: str) -> tuple[Field, ...]:
                     font=str(font),
                     size=float(size),
                     min_size=float(min_size),
-                    color=tuple(float(c) for c in color),
+                    color=(float(color[0]), float(color[1]), float(color[2])),
                     align=str(align),
                     valign=str(valign),
                     max_lines=int(max_lines),
@@ -119,6 +119,6 @@ def parse_field_map(text: str) -> tuple[Field, ...]:
                     kind=str(kind),
                 )
             )
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, IndexError):
         raise ValueError("the page's field map (/CertgenFields) is not one certgen writes") from None
     return tuple(fields)

@@ -124,10 +124,10 @@ class DocumentSigner:
 
         class _Writer(IncrementalPdfFileWriter):
             def _update_meta(self) -> None:
-                super()._update_meta()  # type: ignore[no-untyped-call]
+                super()._update_meta()  # type: ignore[no-untyped-call]  # pyHanko method without annotations
                 # pyHanko dates the update "now" in the local zone: the signing time instead.
                 if self._info is not None:
-                    info = self._info.get_object()  # type: ignore[no-untyped-call]
+                    info = self._info.get_object()  # type: ignore[no-untyped-call]  # pyHanko method without annotations
                     info[generic.pdf_name("/ModDate")] = generic.pdf_date(at)
 
         class _PdfSigner(signers.PdfSigner):
@@ -179,7 +179,7 @@ class DocumentSigner:
 
 
 def _pyhanko_signer(certificate: x509.Certificate, chain: Sequence[x509.Certificate], key: Any) -> Any:
-    from asn1crypto import keys as asn1_keys  # type: ignore[import-untyped]
+    from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric.ec import ECDSA
@@ -206,7 +206,7 @@ def _pyhanko_signer(certificate: x509.Certificate, chain: Sequence[x509.Certific
     return _Signer(
         signing_cert=asn1(certificate),
         signing_key=asn1_keys.PrivateKeyInfo.load(der),
-        cert_registry=SimpleCertificateStore.from_certs([asn1(c) for c in chain]),  # type: ignore[no-untyped-call]
+        cert_registry=SimpleCertificateStore.from_certs([asn1(c) for c in chain]),  # type: ignore[no-untyped-call]  # pyHanko method without annotations
     )
 
 
@@ -246,7 +246,7 @@ def load_document_signer(
     field = "pdf_signature"
     try:
         try:
-            import pyhanko  # noqa: F401
+            import pyhanko  # noqa: F401  (imported only to tell whether the extra is installed)
         except ImportError:
             raise SigningKeyError(INSTALL_HINT, spec.locate(field)) from None
         field = "pdf_signature.certificate"

@@ -45,7 +45,7 @@ def load_signer(spec: Spec, pem: bytes | None = None) -> Signer | None:
     """
     qr = spec.qr
     assert qr is not None
-    field = "qr.public_key"
+    field: str | None = "qr.public_key"
     try:
         where = spec.locate(field)
         public = load_public_key(read_key_file(spec.base_dir / qr.public_key, "public key", where), where)

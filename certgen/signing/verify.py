@@ -317,17 +317,17 @@ def _verify_pdf(
     # Every page that looks like a face must carry its payload.
     face_words = _words(pages[faces[0] - 1])
     face_forms = set().union(*(forms[n] for n in faces))
-    for number, page in enumerate(pages, start=1):
+    for number, text in enumerate(pages, start=1):
         if number in faces:
             continue
-        item = stored.get(number)
+        other = stored.get(number)
         why = None
-        if item is not None and item.field_map is not None:
+        if other is not None and other.field_map is not None:
             why = "it carries a certificate's field map"
         elif forms[number] & face_forms:
             why = "it draws the certificate face's design"
         else:
-            words = _words(page)
+            words = _words(text)
             if words and len(words & face_words) >= 0.6 * len(words | face_words):
                 why = "it prints the certificate face's text"
         if why:
@@ -590,7 +590,7 @@ def _ink_differs(
     from ..drawing.writer import TextRun, write_text_page
     from ..layout.fields import fill_field
 
-    runs = []
+    runs: list[TextRun] = []
     for field in fields:
         try:
             lines = fill_field(field, values, certificate)

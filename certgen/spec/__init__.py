@@ -91,7 +91,7 @@ def spec_json_schema() -> str:
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]  # PyYAML's loader classes are untyped (Any)
     """The safe loader, whose values that Python cannot make (a date 2020-13-45, a number of
     5,000 digits) are YAML errors at their line, not a ValueError from deep inside PyYAML."""
 

@@ -205,9 +205,9 @@ def _rows(holders: HolderSource) -> Iterator[tuple[int | None, Holder | None, li
     rows = list(holders)
     if rows and all(isinstance(row, Holder) for row in rows):
         for index, holder in enumerate(rows, start=1):
-            yield index, holder, []  # type: ignore[misc]
+            yield index, holder, []  # type: ignore[misc]  # every row is a Holder (checked above)
         return
-    yield from scan_holders(rows)  # type: ignore[arg-type]
+    yield from scan_holders(rows)  # type: ignore[arg-type]  # not all Holders: mappings, which scan_holders checks
 
 
 def _load_spec(spec: SpecSource) -> tuple[Spec | None, list[Finding]]:
