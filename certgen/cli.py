@@ -22,7 +22,7 @@ import click
 
 from .drawing import PrintOptions
 from .errors import CertgenError, RenderError, SpecError, ValidationError, printable
-from .files import atomic_output, remove_temporary_files, temporary_files
+from .files import atomic_output, fsync_dir, remove_temporary_files, temporary_files
 from .model.certificate import Holder
 from .pipeline import prepare
 from .spec import load_spec, spec_json_schema
@@ -144,7 +144,7 @@ def _write_each(folder: Path, items: Any, write: Any) -> None:
             for temporary, final in made:
                 os.replace(temporary, final)
                 renamed.append(final)
-            _fsync_dir(folder)
+            fsync_dir(folder)
             done = True
     except BaseException:
         if not done:
@@ -180,20 +180,6 @@ def _sync_files(folder: Path, paths: list[Path]) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make renames durable: fsync the folder."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class _Terminated(BaseException):

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 
 from .errors import RenderError
 
-__all__ = ["atomic_output", "remove_temporary_files", "temporary_files"]
+__all__ = ["atomic_output", "fsync_dir", "remove_temporary_files", "temporary_files"]
 
 
 class atomic_output:
@@ -79,3 +79,17 @@ def remove_temporary_files() -> None:
         with contextlib.suppress(OSError):
             os.unlink(name)
         temporary_files.discard(name)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make renames in *folder* durable: fsync the folder (where the system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

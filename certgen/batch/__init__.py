@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CertgenError, HolderDataError, RenderError, ValidationError
+from ..files import fsync_dir
 from ..model.certificate import Holder
 from ..pipeline import PreparedIssue, prepare
 from ..register import BatchEntry, Register, RegisterError, format_number
@@ -324,7 +325,7 @@ class _Job:
             if outcome.temporary is not None:
                 os.replace(outcome.temporary, self.out_dir / chunk.name)
                 count += 1
-        _fsync_dir(self.out_dir)
+        fsync_dir(self.out_dir)
         return count
 
     def _finish_renames(self, batch_id: int) -> None:
@@ -343,7 +344,7 @@ class _Job:
                     renamed = True
                     break
         if renamed:
-            _fsync_dir(self.out_dir)
+            fsync_dir(self.out_dir)
 
     def _remove_stale_temporaries(self) -> None:
         """Temporary files a killed or failed run left (never renamed, so never part of the job).
@@ -945,20 +946,6 @@ def _discard(rendered: Iterable[tuple[Chunk | None, _Rendered]]) -> None:
     for _, outcome in rendered:
         if outcome.temporary is not None:
             Path(outcome.temporary).unlink(missing_ok=True)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename durable: fsync the folder that holds the file."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class _Renderer:

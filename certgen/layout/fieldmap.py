@@ -12,26 +12,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from ..model.certificate import CERTIFICATE_FIELDS
 from .elements import Field
 from .fields import PLACEHOLDER
 
 __all__ = ["SIGNED_VALUES", "field_map", "parse_field_map"]
 
 
-#: The certificate values a payload signs (the registration by its digest): a field that
-#: prints only these is in the face's field map, and verify compares it.
-SIGNED_VALUES = frozenset(
-    {
-        "certificate_number",
-        "registration",
-        "shares",
-        "shares_words",
-        "issue_date",
-        "issue_date_iso",
-        "principal",
-        "principal_words",
-    }
-)
+#: The certificate values a payload signs (the registration by its digest): every value a
+#: certificate defines.  A field that prints only these is in the face's field map, and verify
+#: compares it.
+SIGNED_VALUES = frozenset(CERTIFICATE_FIELDS)
 
 
 def field_map(fields: Sequence[Field]) -> str:
