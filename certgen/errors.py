@@ -14,7 +14,8 @@ the ``certgen`` logger when certgen handled it itself (a field shrunk to fit).
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from collections.abc import Sequence
+from typing import Protocol
 
 __all__ = [
     "CertgenError",
@@ -135,6 +136,18 @@ class FitError(RenderError):
         super().__init__(message, ", ".join(parts))
 
 
+class FindingLike(Protocol):
+    """What an error needs of a validation finding (:class:`certgen.validation.Finding`, a
+    stage above this one)."""
+
+    @property
+    def message(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def location(self) -> str: ...
+
+
 class ValidationError(CertgenError):
     """Validation found errors: certgen refuses to print.
 
@@ -142,7 +155,7 @@ class ValidationError(CertgenError):
         most severe first; the message is the first one's, with a count of the rest.
     """
 
-    def __init__(self, findings: list[Any]) -> None:
+    def __init__(self, findings: Sequence[FindingLike]) -> None:
         self.findings = list(findings)
         first = self.findings[0]
         message = f"{first.message} [{first.rule}]"

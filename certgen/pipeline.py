@@ -141,7 +141,7 @@ class PreparedIssue(IssueLayout):
         """Lay out the variable fields of one certificate (``None``: the blank form, or with
         *specimen* the specimen's values: SPECIMEN and zero-filled numbers)."""
         if holder is None:
-            base = specimen_values(self.spec) if specimen else blank_values()
+            base = specimen_values(self.spec.security.certificate_prefix) if specimen else blank_values()
             values: Mapping[str, str] = _BlankValues({**base, **self.spec.form.values})
             number = None
         else:

@@ -72,7 +72,7 @@ from ..spec.holders import (
     source_row,
 )
 from ..spec.schema import Spec
-from ..validation import ERROR, fit_findings, spec_findings
+from ..validation import ERROR, Finding, fit_findings, spec_findings
 from ..validation.holder_rules import HolderChecker, loader_finding
 from ..version import __version__
 from .lock import FolderLock
@@ -400,7 +400,7 @@ class _Job:
         total = count_rows(self.holders_path)
         files = max(1, -(-total // self.options.chunk_size))
         entries: list[tuple[str, str, int]] = []
-        findings: list[Any] = []
+        findings: list[Finding] = []
         checker = HolderChecker(spec)
 
         def tasks() -> Iterator[tuple[Chunk, _Task]]:
@@ -459,7 +459,8 @@ class _Job:
             else:
                 findings.extend(f for f in checker.finish() if f.severity == ERROR)
             if findings:
-                raise ValidationError(sorted(findings, key=lambda f: (f.row or 0, f.rule)))
+                ordered = sorted(findings, key=lambda f: (f.row or 0, f.rule))
+                raise ValidationError(ordered)
             if not entries:
                 raise RenderError("the holder data has no rows: nothing to print", str(self.holders_path))
             batch, numbers, recorded = self._reserve(security_id, entries, rendered)
@@ -475,14 +476,14 @@ class _Job:
             lines.close()
         return batch, rendered, numbers, recorded
 
-    def _every_bad_row(self, first: int) -> list[Any]:
+    def _every_bad_row(self, first: int) -> list[Finding]:
         """Every finding of the holder file, found without printing (a bad row stopped the
         printing): each row checked as the workers check it, fit included, then the run-wide
         rules.  *first*: the first number allocated, for a file without numbers."""
         spec = self.spec
         checker = HolderChecker(spec)
         prefix, width = spec.security.certificate_prefix, self.options.number_width
-        findings: list[Any] = []
+        findings: list[Finding] = []
         try:
             for position, (_, holder, problems) in enumerate(self._rows()):
                 findings.extend(loader_finding(p) for p in problems)
@@ -857,7 +858,7 @@ class _Rendered:
     sha256: str
     size: int
     pages: int
-    findings: list[Any]
+    findings: list[Finding]
     #: Each parsed row: (number, registration, amount, issue date, source, row), for the run-wide rules.
     entries: list[tuple[str, str, int, Any, str | None, int | None]] = field(default_factory=list)
 
@@ -868,7 +869,7 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
     A row whose fields do not fit fails the file: every such row of it is
     reported, and nothing is written.
     """
-    findings: list[Any] = []
+    findings: list[Finding] = []
     if task.rows is not None:
         holders = []
         prefix, first, width = task.numbers or ("", 0, 0)

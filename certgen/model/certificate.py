@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..words import in_figures, in_words
 
@@ -86,12 +85,12 @@ def blank_values() -> dict[str, str]:
     return dict.fromkeys(CERTIFICATE_FIELDS, "")
 
 
-def specimen_values(spec: Any) -> dict[str, str]:
+def specimen_values(prefix: str | None) -> dict[str, str]:
     """Values of a specimen certificate: SPECIMEN as the holder, zero-filled number and shares.
 
-    The certificate number keeps the issue's prefix (``PB 000000``); the date is left blank.
+    The certificate number keeps the issue's prefix (``PB 000000``, the spec's
+    ``security.certificate_prefix``); the date is left blank.
     """
-    prefix = spec.security.certificate_prefix
     values = blank_values()
     values.update(
         certificate_number=f"{prefix} 000000" if prefix else "000000",
