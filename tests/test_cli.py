@@ -292,6 +292,7 @@ def _certgen(*args: object, **kwargs: object) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow
 def test_one_pdf_per_certificate_does_not_keep_a_file_open_per_certificate(
     tmp_path: Path, spec_data, write_spec
 ) -> None:
@@ -312,6 +313,7 @@ def test_one_pdf_per_certificate_does_not_keep_a_file_open_per_certificate(
     assert "PB 04321" in pdf_text((out / "PB-04321.pdf").read_bytes())[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["folder", "one PDF"])
 def test_sigterm_leaves_no_temporary_file(tmp_path: Path, spec_data, write_spec, mode: str) -> None:
     spec = _fast_spec(spec_data, write_spec)
@@ -335,6 +337,7 @@ def test_sigterm_leaves_no_temporary_file(tmp_path: Path, spec_data, write_spec,
     assert list(out.iterdir()) == []  # no temporary file, and no certificate
 
 
+@pytest.mark.slow
 def test_a_bad_row_is_reported_before_any_certificate_is_rendered(
     run_cli, tmp_path: Path, monkeypatch
 ) -> None:

@@ -355,7 +355,8 @@ def _batch_process(holders: Path, out: Path, register: str) -> subprocess.Popen[
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-@pytest.mark.parametrize("dialect", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+@pytest.mark.slow
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 def test_two_batches_starting_at_once_on_a_new_register_both_print(
     tmp_path: Path, request: pytest.FixtureRequest, dialect: str
 ) -> None:

@@ -172,6 +172,7 @@ def _tamper_shares(pdf: Path, out: Path, before: str, after: str) -> None:
     writer.write(out)
 
 
+@pytest.mark.slow
 def test_a_changed_share_count_in_the_pdf_text_is_named(
     sample_pdf: Path, tmp_path: Path, public_key, run_cli
 ) -> None:

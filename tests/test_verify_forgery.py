@@ -22,6 +22,9 @@ from conftest import ROOT, SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text, require_tool
 PUBLIC = ROOT / "samples" / "keys" / "SAMPLE-qr-public-key.pem"
 BOTH = [("--key", PUBLIC), ("--spec", SAMPLE_SPEC)]
 
+#: Each test forges a PDF and renders pages to find the ink: seconds each.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def genuine(tmp_path_factory: pytest.TempPathFactory) -> Path:
