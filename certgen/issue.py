@@ -206,6 +206,49 @@ def check_files(spec: Spec) -> None:
                 ) from None
 
 
+#: The bundled reverse templates that print ``reverse.parts`` (a template of one's own may too).
+_PARTS_TEMPLATES = ("stock/reverse",)
+
+
+def _check_parts(spec: Spec) -> None:
+    """``reverse.parts`` names legends the spec has, and the reverse's template prints parts:
+    nothing the spec asks for is left out silently."""
+    parts = spec.reverse.parts
+    if not parts:
+        return
+    placements = {
+        legend.name or legend.template or f"legend-{index + 1}": legend.placement
+        for index, legend in enumerate(spec.legends)
+    }
+    for index, part in enumerate(parts):
+        if isinstance(part, str) or part.legend is None:
+            continue
+        field = f"reverse.parts[{index}].legend"
+        if part.legend not in placements:
+            known = ", ".join(sorted(placements)) or "none"
+            raise SpecError(
+                f"no legend named {part.legend!r} (the spec's legends: {known})",
+                file=spec.source,
+                field=field,
+            )
+        if placements[part.legend] != "reverse":
+            raise SpecError(
+                f"legend {part.legend!r} is placed on the face: a reverse part prints a reverse legend "
+                "(remove its placement: face, or the part)",
+                file=spec.source,
+                field=field,
+            )
+    template = dict(spec.page_templates()).get("reverse")
+    bundled = {"notes/reverse", "warrants/reverse"}
+    if template in bundled:
+        raise SpecError(
+            f"the reverse template {template!r} has no parts: reverse.parts is printed by "
+            f"{', '.join(_PARTS_TEMPLATES)} (set templates.reverse: stock/reverse, or remove reverse.parts)",
+            file=spec.source,
+            field="reverse.parts",
+        )
+
+
 @dataclass(frozen=True)
 class IssueLayout:
     """An issue whose legends are resolved and whose pages are laid out."""
@@ -237,6 +280,7 @@ def lay_out(spec: Spec, legends: Sequence[ResolvedLegend] | None = None) -> Issu
     :raises FitError: when static text (a legend, a clause) does not fit its box.
     """
     check_files(spec)
+    _check_parts(spec)
     log.info("Step 1 - Resolving legends")
     resolved = list(legends) if legends is not None else resolve_legends(spec)
     context = {**template_context(spec), "legends": resolved}

@@ -17,7 +17,15 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ..model.identifiers import compact_cusip
 
@@ -364,6 +372,40 @@ _ABBREVIATIONS = [
 ]
 
 
+class AbbreviationsTable(_Model):
+    """An abbreviations table of its own, as a part of the reverse (a second language's)."""
+
+    intro: str = Field("", description="The paragraph before the table.")
+    rows: list[Abbreviation] = Field(description="The abbreviations, in the order printed.")
+    outro: str = Field("", description="The paragraph after the table.")
+    order: Literal["columns", "rows"] = Field("columns", description="Reading order of the table's text.")
+
+
+#: The reverse's parts named by a word (see :class:`ReversePart` for those with content).
+REVERSE_PART_NAMES = ("legends", "abbreviations", "column", "assignment", "notice", "guarantee")
+
+
+class ReversePart(_Model):
+    """A part of the reverse with content of its own: exactly one of its keys."""
+
+    legend: str | None = Field(None, description="The name of one of the spec's legends, printed here.")
+    text: str | None = Field(None, description="A paragraph of free text, verbatim.")
+    heading: str | None = Field(None, description="A centred heading line (bold).")
+    abbreviations: AbbreviationsTable | None = Field(None, description="An abbreviations table of its own.")
+
+    @model_validator(mode="after")
+    def _one_key(self) -> ReversePart:
+        given = [
+            name for name in ("legend", "text", "heading", "abbreviations") if getattr(self, name) is not None
+        ]
+        if len(given) != 1:
+            raise ValueError(
+                "a reverse part has exactly one of legend, text, heading, abbreviations"
+                + (f" (not {', '.join(given)})" if given else "")
+            )
+        return self
+
+
 class FaceWording(_Wording):
     """The fixed phrases of the face, verbatim. Defaults follow the common form.
 
@@ -435,6 +477,43 @@ class AssignmentWording(_Wording):
     """The reverse: abbreviations table, assignment form, notice, signature guarantee."""
 
     heading: str = Field("", description="Heading at the top of the reverse, e.g. the issuer's name.")
+    parts: list[str | ReversePart] | None = Field(
+        None,
+        description="The reverse's parts in reading order, in two columns (`column` starts the second): "
+        "legends (the reverse legends no part names), abbreviations, assignment, notice, guarantee, "
+        "and parts with content: {legend: NAME}, {text: ...}, {heading: ...}, {abbreviations: {intro, rows, outro}}. "
+        "Default: [legends, abbreviations, column, assignment, notice, guarantee].",
+    )
+
+    @field_validator("parts", mode="before")
+    @classmethod
+    def _parts(cls, value: Any) -> Any:
+        """Each part is one of the names, or a mapping with one key: one clear message each."""
+        if not isinstance(value, list):
+            return value
+        out: list[Any] = []
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                if item not in REVERSE_PART_NAMES:
+                    raise KeyedValueError(
+                        f"unknown part {item!r}: give one of {', '.join(REVERSE_PART_NAMES)}, "
+                        "or a mapping (legend:, text:, heading:, abbreviations:)",
+                        str(index),
+                    )
+                out.append(item)
+            elif isinstance(item, dict):
+                try:
+                    out.append(ReversePart.model_validate(item))
+                except ValidationError as exc:
+                    problem = exc.errors()[0]
+                    where = ".".join(str(p) for p in problem["loc"])
+                    message = str(problem["msg"]).removeprefix("Value error, ")
+                    raise KeyedValueError(f"{where + ': ' if where else ''}{message}", str(index)) from None
+            else:
+                raise KeyedValueError(
+                    "a part is a name (abbreviations, ...) or a mapping (text: ...)", str(index)
+                )
+        return out
 
     abbreviations_intro: str = (
         "The following abbreviations, when used in the inscription on the face of this "

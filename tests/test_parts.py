@@ -1,0 +1,121 @@
+"""The reverse as a composition of parts (reverse.parts): any order, two columns, legends and
+tables where the issuer's form has them, nothing dropped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import certgen
+from conftest import SAMPLE_SPEC, pdf_text
+
+
+def _reverse(spec: Any) -> str:
+    return " ".join(pdf_text(certgen.render(spec))[1].split())
+
+
+def test_the_default_parts_are_the_usual_reverse(spec_data: dict[str, Any]) -> None:
+    """Spelling out the default composition prints the same reverse, byte for byte."""
+    spelt = {
+        **spec_data,
+        "reverse": {
+            **spec_data.get("reverse", {}),
+            "parts": ["legends", "abbreviations", "column", "assignment", "notice", "guarantee"],
+        },
+    }
+    assert certgen.render(spelt) == certgen.render(SAMPLE_SPEC)
+
+
+def test_parts_print_in_the_order_given(spec_data: dict[str, Any]) -> None:
+    """A legend after the assignment, a heading and free text, a second abbreviations table in
+    another language: each where the list puts it, in reading order."""
+    legend = "transfer-note"
+    spec_data["legends"].append({"name": legend, "text": "A SHORT LEGEND PRINTED AFTER THE ASSIGNMENT."})
+    spec_data["reverse"] = {
+        **spec_data.get("reverse", {}),
+        "parts": [
+            "legends",
+            "abbreviations",
+            {"heading": "EN FRANÇAIS"},
+            {
+                "abbreviations": {
+                    "intro": "Les abréviations suivantes doivent être interprétées comme si les expressions étaient écrites en toutes lettres:",
+                    "rows": [
+                        {"code": "TEN COM", "meaning": "à titre de propriétaires en commun"},
+                        {
+                            "code": "(Name) CUST (Name) UNIF GIFT MIN ACT (State)",
+                            "meaning": "(Name) as Custodian for (Name) under the (State) Uniform Gifts to Minors Act",
+                        },
+                    ],
+                    "outro": "D'autres abréviations peuvent aussi être utilisées.",
+                }
+            },
+            "column",
+            "assignment",
+            {"legend": legend},
+            {"text": "A free paragraph printed verbatim after the legend."},
+            "notice",
+            "guarantee",
+        ],
+    }
+    text = _reverse(spec_data)
+    order = [
+        "The following abbreviations",
+        "EN FRANÇAIS",
+        "Les abréviations suivantes",
+        "(Name) CUST (Name) UNIF GIFT MIN ACT (State)",
+        "D'autres abréviations",
+        "FOR VALUE RECEIVED",
+        "A SHORT LEGEND PRINTED AFTER THE ASSIGNMENT.",
+        "A free paragraph printed verbatim",
+        "THE SIGNATURE(S) TO THIS ASSIGNMENT",
+    ]
+    positions = [text.find(phrase) for phrase in order]
+    assert all(p >= 0 for p in positions), dict(zip(order, positions, strict=True))
+    assert positions == sorted(positions)
+    assert text.count("A SHORT LEGEND PRINTED AFTER THE ASSIGNMENT.") == 1  # where the part puts it, once
+    report = certgen.validate(spec_data, pdf=certgen.render(spec_data))
+    assert report.ok(), [str(f) for f in report.errors]
+
+
+def test_a_part_naming_no_legend_is_refused(spec_data: dict[str, Any]) -> None:
+    spec_data["reverse"] = {
+        **spec_data.get("reverse", {}),
+        "parts": ["abbreviations", {"legend": "no-such-legend"}],
+    }
+    with pytest.raises(certgen.SpecError, match=r"no legend named 'no-such-legend'") as caught:
+        certgen.prepare(spec_data, validate=False)
+    assert caught.value.field == "reverse.parts[1].legend"
+
+
+def test_a_part_with_two_keys_is_refused(spec_data: dict[str, Any]) -> None:
+    spec_data["reverse"] = {**spec_data.get("reverse", {}), "parts": [{"text": "a", "heading": "b"}]}
+    with pytest.raises(
+        certgen.SpecError,
+        match=r"reverse\.parts\.0: a reverse part has exactly one of legend, text, heading, abbreviations \(not text, heading\)",
+    ):
+        certgen.load_spec(spec_data)
+    spec_data["reverse"]["parts"] = ["assignment", "signatures"]
+    with pytest.raises(certgen.SpecError, match=r"reverse\.parts\.1: unknown part 'signatures'"):
+        certgen.load_spec(spec_data)
+
+
+def test_a_legend_left_out_of_the_parts_is_still_refused(spec_data: dict[str, Any]) -> None:
+    """Without the legends part, a reverse legend no part names has no place: refused, never dropped."""
+    spec_data["reverse"] = {
+        **spec_data.get("reverse", {}),
+        "parts": ["abbreviations", "column", "assignment"],
+    }
+    with pytest.raises(certgen.SpecError, match="is not printed"):
+        certgen.prepare(spec_data, validate=False)
+
+
+def test_parts_on_a_template_without_parts_are_refused(tmp_path: Any) -> None:
+    from conftest import ROOT, load_sample
+
+    data = load_sample(ROOT / "samples" / "thornburg-warrants" / "spec.yaml")
+    data["reverse"] = {"parts": ["assignment"]}
+    with pytest.raises(certgen.SpecError, match="has no parts") as caught:
+        certgen.prepare(data, validate=False, sign=False)
+    assert caught.value.field == "reverse.parts"
