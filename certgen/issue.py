@@ -211,36 +211,42 @@ _PARTS_TEMPLATES = ("stock/reverse",)
 
 
 def _check_parts(spec: Spec) -> None:
-    """``reverse.parts`` names legends the spec has, and the reverse's template prints parts:
-    nothing the spec asks for is left out silently."""
-    parts = spec.reverse.parts
-    if not parts:
-        return
+    """``face.parts`` and ``reverse.parts`` name legends the spec has, placed on their side, and
+    the reverse's template prints parts: nothing the spec asks for is left out silently."""
     placements = {
         legend.name or legend.template or f"legend-{index + 1}": legend.placement
         for index, legend in enumerate(spec.legends)
     }
-    for index, part in enumerate(parts):
-        if isinstance(part, str) or part.legend is None:
-            continue
-        field = f"reverse.parts[{index}].legend"
-        if part.legend not in placements:
-            known = ", ".join(sorted(placements)) or "none"
-            raise SpecError(
-                f"no legend named {part.legend!r} (the spec's legends: {known})",
-                file=spec.source,
-                field=field,
-            )
-        if placements[part.legend] != "reverse":
-            raise SpecError(
-                f"legend {part.legend!r} is placed on the face: a reverse part prints a reverse legend "
-                "(remove its placement: face, or the part)",
-                file=spec.source,
-                field=field,
-            )
+    sides = (("face", spec.face.parts or []), ("reverse", spec.reverse.parts or []))
+    for side, parts in sides:
+        for index, part in enumerate(parts):
+            if isinstance(part, str) or part.legend is None:
+                continue
+            field = f"{side}.parts[{index}].legend"
+            if part.legend not in placements:
+                known = ", ".join(sorted(placements)) or "none"
+                raise SpecError(
+                    f"no legend named {part.legend!r} (the spec's legends: {known})",
+                    file=spec.source,
+                    field=field,
+                )
+            if placements[part.legend] != side:
+                raise SpecError(
+                    f"legend {part.legend!r} is placed on the {placements[part.legend]}: a {side} part prints "
+                    f"a legend placed on the {side} (give it placement: {side}, or remove the part)",
+                    file=spec.source,
+                    field=field,
+                )
+    face = dict(spec.page_templates()).get("face")
+    if spec.face.parts and face in ("stock/face", "notes/face", "warrants/face"):
+        raise SpecError(
+            f"the face template {face!r} has no parts: face.parts is printed by composed/face "
+            "(remove templates.face, or set it to composed/face)",
+            file=spec.source,
+            field="face.parts",
+        )
     template = dict(spec.page_templates()).get("reverse")
-    bundled = {"notes/reverse", "warrants/reverse"}
-    if template in bundled:
+    if spec.reverse.parts and template in ("notes/reverse", "warrants/reverse"):
         raise SpecError(
             f"the reverse template {template!r} has no parts: reverse.parts is printed by "
             f"{', '.join(_PARTS_TEMPLATES)} (set templates.reverse: stock/reverse, or remove reverse.parts)",

@@ -119,3 +119,84 @@ def test_parts_on_a_template_without_parts_are_refused(tmp_path: Any) -> None:
     with pytest.raises(certgen.SpecError, match="has no parts") as caught:
         certgen.prepare(data, validate=False, sign=False)
     assert caught.value.field == "reverse.parts"
+
+
+def _composed(spec_data: dict[str, Any], parts: list[Any]) -> dict[str, Any]:
+    spec_data.pop("templates", None)
+    spec_data["face"] = {**spec_data.get("face", {}), "parts": parts}
+    return spec_data
+
+
+def test_a_face_composed_from_parts_reads_in_their_order(spec_data: dict[str, Any]) -> None:
+    """A legend before the heading, free lines, the holder, the body: the face's text extracts in
+    the order of the parts, fill-ins included, and validates without an overlap."""
+    from conftest import SAMPLE_HOLDERS
+
+    spec_data["legends"].append(
+        {
+            "name": "restricted",
+            "text": "THE SECURITIES REPRESENTED HEREBY HAVE NOT BEEN REGISTERED.",
+            "placement": "face",
+        }
+    )
+    parts = [
+        {"legend": "restricted"},
+        "issuer",
+        {"title": "SERIES B CUMULATIVE PREFERRED STOCK"},
+        {"caption": "A corporation incorporated under the laws of the State of Maryland"},
+        "holder",
+        "shares_clause",
+        {"text": "This certificate and the shares it represents are subject to the charter."},
+        "body",
+        "dated",
+        "signatures",
+        {"caption": "PRINTED BY A SECURITY PRINTER"},
+    ]
+    data = _composed(spec_data, parts)
+    holders = certgen.load_holders(SAMPLE_HOLDERS)[:1]
+    pdf = certgen.render(data, holders)
+    face = " ".join(pdf_text(pdf)[0].split())
+    order = [
+        "THE SECURITIES REPRESENTED HEREBY HAVE NOT BEEN REGISTERED.",
+        "THORNBURG MORTGAGE, INC.",
+        "A corporation incorporated under the laws of the State of Maryland",
+        "This Certifies that",
+        "FULLY PAID AND NON-ASSESSABLE SHARES",
+        "This certificate and the shares it represents are subject to the charter.",
+        "WITNESS the facsimile",
+        "PRINTED BY A SECURITY PRINTER",
+    ]
+    positions = [face.find(phrase) for phrase in order]
+    assert all(p >= 0 for p in positions), dict(zip(order, positions, strict=True))
+    assert positions == sorted(positions)
+    assert holders[0].registration in face and "PB 0001" in face
+    report = certgen.validate(data, holders, pdf=pdf)
+    assert report.ok(), [str(f) for f in report.errors]
+
+
+def test_text_that_grows_shrinks_the_face_together_then_fails_naming_it(spec_data: dict[str, Any]) -> None:
+    """A body of 150 words wraps and the face's text shrinks to hold it; ten times that is refused
+    with the frame named, never clipped."""
+    words = "The Holder, by accepting this Certificate, is deemed to have agreed to the terms. " * 10
+    data = _composed(spec_data, ["issuer", "holder", {"text": words}, "dated", "signatures"])
+    face = " ".join(pdf_text(certgen.render(data))[0].split())
+    assert face.count("is deemed to have agreed to the terms.") == 10
+    data = _composed(spec_data, ["issuer", "holder", {"text": words * 10}, "dated", "signatures"])
+    with pytest.raises(certgen.FitError, match="frame needs more than"):
+        certgen.render(data)
+
+
+def test_face_parts_with_a_face_template_without_parts_are_refused(spec_data: dict[str, Any]) -> None:
+    spec_data["face"] = {**spec_data.get("face", {}), "parts": ["issuer", "holder"]}
+    spec_data["templates"] = {"face": "stock/face"}
+    with pytest.raises(certgen.SpecError, match="has no parts") as caught:
+        certgen.prepare(spec_data, validate=False)
+    assert caught.value.field == "face.parts"
+
+
+def test_a_face_part_naming_a_reverse_legend_is_refused(spec_data: dict[str, Any]) -> None:
+    name = spec_data["legends"][0]["name"]
+    data = _composed(spec_data, ["issuer", {"legend": name}, "holder"])
+    with pytest.raises(certgen.SpecError, match="is placed on the reverse") as caught:
+        certgen.prepare(data, validate=False)
+    assert caught.value.field == "face.parts[1].legend"

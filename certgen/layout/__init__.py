@@ -427,7 +427,9 @@ class _Context:
         items = []
         for child in el:
             if child.tag == "para":
-                ca = self.attrs(child, optional=self._para_attrs())
+                # A paragraph may keep a floor of its own (min-size): the face's main lines stay
+                # legible while the others shrink further.
+                ca = self.attrs(child, optional={**self._para_attrs(), "min-size": to_points})
                 items.append(
                     _FlowItem(
                         "para",
@@ -469,7 +471,7 @@ class _Context:
             ok = True
             for item in items:
                 if item.kind == "para":
-                    psize = item.attrs.get("size", size) * scale
+                    psize = max(item.attrs.get("size", size) * scale, item.attrs.get("min-size", 0.0))
                     lines = self._para_lines(item.element, item.attrs, psize)
                     if lines is None:
                         ok = False

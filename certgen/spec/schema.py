@@ -406,6 +406,74 @@ class ReversePart(_Model):
         return self
 
 
+#: The face's parts named by a word (see :class:`FacePart` for those with content).
+FACE_PART_NAMES = (
+    "issuer",
+    "title",
+    "legends",
+    "holder",
+    "registration",
+    "amount_words",
+    "shares_clause",
+    "body",
+    "dated",
+    "signatures",
+)
+
+
+class FacePart(_Model):
+    """A part of the face with content of its own: exactly one of its keys."""
+
+    legend: str | None = Field(None, description="The name of one of the spec's face legends, printed here.")
+    text: str | None = Field(None, description="A paragraph of free text, verbatim (justified, body size).")
+    heading: str | None = Field(None, description="A centred heading line, large and bold (a name, a title).")
+    title: str | None = Field(None, description="A centred line in spaced small capitals (a class, a kind).")
+    caption: str | None = Field(
+        None, description="A centred line in small type (a note, a stationer's line)."
+    )
+    space: float | None = Field(None, ge=0, le=200, description="Blank space, in points.")
+
+    @model_validator(mode="after")
+    def _one_key(self) -> FacePart:
+        keys = ("legend", "text", "heading", "title", "caption", "space")
+        given = [name for name in keys if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"a face part has exactly one of {', '.join(keys)}"
+                + (f" (not {', '.join(given)})" if given else "")
+            )
+        return self
+
+
+def _checked_parts(value: Any, names: tuple[str, ...], model: type[_Model], keys: str) -> Any:
+    """A side's parts: each one of *names*, or a mapping with one key (*model*); one clear
+    message naming the part's index otherwise."""
+    if not isinstance(value, list):
+        return value
+    out: list[Any] = []
+    for index, item in enumerate(value):
+        if isinstance(item, str):
+            if item not in names:
+                raise KeyedValueError(
+                    f"unknown part {item!r}: give one of {', '.join(names)}, or a mapping ({keys})",
+                    str(index),
+                )
+            out.append(item)
+        elif isinstance(item, dict):
+            try:
+                out.append(model.model_validate(item))
+            except ValidationError as exc:
+                problem = exc.errors()[0]
+                where = ".".join(str(p) for p in problem["loc"])
+                message = str(problem["msg"]).removeprefix("Value error, ")
+                raise KeyedValueError(f"{where + ': ' if where else ''}{message}", str(index)) from None
+        else:
+            raise KeyedValueError(
+                f"a part is a name ({', '.join(names[:3])}, ...) or a mapping ({keys})", str(index)
+            )
+    return out
+
+
 class FaceWording(_Wording):
     """The fixed phrases of the face, verbatim. Defaults follow the common form.
 
@@ -443,6 +511,30 @@ class FaceWording(_Wording):
         description="Order in which the face's heading parts are drawn (and read); default: "
         "the template's. A template draws each part it has at its own place, and ignores the others.",
     )
+    parts: list[str | FacePart] | None = Field(
+        None,
+        description="The face composed from parts, in reading order, below the header (number and amount boxes): "
+        "issuer, title, legends (the face legends no part names), holder, registration, amount_words, "
+        "shares_clause, body, dated, signatures, and parts with content: {legend: NAME}, {text: ...}, "
+        "{heading: ...}, {title: ...}, {caption: ...}, {space: POINTS}. With parts, the face is drawn by "
+        "the composed face template (see docs/parts.md).",
+    )
+    header: (
+        list[Literal["banner", "number", "amount", "incorporated", "cusip", "see_reverse", "transferable"]]
+        | None
+    ) = Field(
+        None,
+        description="With parts: the header's items, each at its place (default: banner, number, amount, "
+        "incorporated, cusip, see_reverse).",
+    )
+
+    @field_validator("parts", mode="before")
+    @classmethod
+    def _parts(cls, value: Any) -> Any:
+        return _checked_parts(
+            value, FACE_PART_NAMES, FacePart, "legend:, text:, heading:, title:, caption:, space:"
+        )
+
     number_label: str = "NUMBER"
     amount_heading: str = Field("", description='Line above the amount box, e.g. "WARRANT TO PURCHASE".')
     incorporated: str | None = Field(
@@ -488,32 +580,9 @@ class AssignmentWording(_Wording):
     @field_validator("parts", mode="before")
     @classmethod
     def _parts(cls, value: Any) -> Any:
-        """Each part is one of the names, or a mapping with one key: one clear message each."""
-        if not isinstance(value, list):
-            return value
-        out: list[Any] = []
-        for index, item in enumerate(value):
-            if isinstance(item, str):
-                if item not in REVERSE_PART_NAMES:
-                    raise KeyedValueError(
-                        f"unknown part {item!r}: give one of {', '.join(REVERSE_PART_NAMES)}, "
-                        "or a mapping (legend:, text:, heading:, abbreviations:)",
-                        str(index),
-                    )
-                out.append(item)
-            elif isinstance(item, dict):
-                try:
-                    out.append(ReversePart.model_validate(item))
-                except ValidationError as exc:
-                    problem = exc.errors()[0]
-                    where = ".".join(str(p) for p in problem["loc"])
-                    message = str(problem["msg"]).removeprefix("Value error, ")
-                    raise KeyedValueError(f"{where + ': ' if where else ''}{message}", str(index)) from None
-            else:
-                raise KeyedValueError(
-                    "a part is a name (abbreviations, ...) or a mapping (text: ...)", str(index)
-                )
-        return out
+        return _checked_parts(
+            value, REVERSE_PART_NAMES, ReversePart, "legend:, text:, heading:, abbreviations:"
+        )
 
     abbreviations_intro: str = (
         "The following abbreviations, when used in the inscription on the face of this "
@@ -961,6 +1030,8 @@ class Spec(_Model):
             name = getattr(self.templates, side) if side in chosen else defaults[side]
             if side == "face" and name is None:
                 name = defaults["face"]
+            if side == "face" and "face" not in chosen and self.face.parts:
+                name = "composed/face"
             if name is not None and (self.form.pages is None or side in self.form.pages):
                 out.append((side, name))
         return out
