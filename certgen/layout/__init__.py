@@ -455,10 +455,18 @@ class _Context:
                         self.attrs(
                             child,
                             required={"height": to_points},
-                            optional={"name": str, "order": self.choice("drawn", "rows")},
+                            optional={
+                                "name": str,
+                                "order": self.choice("drawn", "rows"),
+                                "place": self.choice("flow", "page"),
+                            },
                         ),
                     )
                 )
+                if items[-1].attrs.get("place") == "page" and items[-1].attrs["height"] != 0:
+                    raise self.error(
+                        child, 'a block placed on the page (place="page") takes no room: height="0"'
+                    )
             else:
                 raise self.error(child, "a <flow> holds only <para>, <spacer> and <block>")
         size = a.get("size", 10.0)
@@ -505,8 +513,11 @@ class _Context:
             elif item.kind == "block":
                 bottom = top - height
                 drawn: list[Element] = []
+                # place="page": its children keep their page positions; it only sets when they are
+                # drawn, and so where their text is read (a header read after the title under it).
+                ox, oy = (dx, dy) if item.attrs.get("place") == "page" else (x, bottom)
                 for child in item.element:
-                    self.element(child, drawn, fields, dx=x, dy=bottom)
+                    self.element(child, drawn, fields, dx=ox, dy=oy)
                 if item.attrs.get("order") == "rows":
                     drawn = _in_rows(drawn)
                 static.extend(drawn)

@@ -134,7 +134,18 @@ class Officer(_Model):
     """An officer whose (facsimile) signature the certificate bears."""
 
     title: Text = Field(description='Title printed under the signature, e.g. "Secretary".')
-    name: str | None = Field(None, description="The officer's name (not printed on the form).")
+    name: str | None = Field(
+        None,
+        description="The officer's name (printed by a composed face when show_name or conformed is set).",
+    )
+    label: str = Field(
+        "", description='A word before the signature line, e.g. "By:" or "Attest:" (composed face).'
+    )
+    show_name: bool = Field(False, description="Print the name under the title (composed face).")
+    conformed: bool = Field(
+        False,
+        description='Print "/s/ Name" on the signature line, as a filed (conformed) copy does (composed face).',
+    )
     signature: str | None = Field(
         None,
         description="Facsimile signature image (PNG/JPEG), relative to the spec file: in its folder or "
@@ -408,6 +419,7 @@ class ReversePart(_Model):
 
 #: The face's parts named by a word (see :class:`FacePart` for those with content).
 FACE_PART_NAMES = (
+    "header",
     "issuer",
     "title",
     "legends",
@@ -514,7 +526,7 @@ class FaceWording(_Wording):
     parts: list[str | FacePart] | None = Field(
         None,
         description="The face composed from parts, in reading order, below the header (number and amount boxes): "
-        "issuer, title, legends (the face legends no part names), holder, registration, amount_words, "
+        "header (where the header is read; first by default), issuer, title, legends (the face legends no part names), holder, registration, amount_words, "
         "shares_clause, body, dated, signatures, and parts with content: {legend: NAME}, {text: ...}, "
         "{heading: ...}, {title: ...}, {caption: ...}, {space: POINTS}. With parts, the face is drawn by "
         "the composed face template (see docs/parts.md).",
