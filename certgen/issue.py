@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import CertgenError, SpecError
+from .errors import CertgenError, RenderError, SpecError
 from .layout import layout_page, without_art
 from .layout.elements import Page, Text
 from .layout.fields import check_field
@@ -255,6 +255,34 @@ def _check_parts(spec: Spec) -> None:
         )
 
 
+def _core(text: Text) -> tuple[float, float, float, float]:
+    """The middle of a line's ink: between its ends, from just above the baseline to about the
+    x-height (two lines that touch only at their ascenders and descenders do not overprint)."""
+    width = text.width
+    left = (
+        text.x if text.align == "left" else text.x - width / 2 if text.align == "center" else text.x - width
+    )
+    return (left + 0.05 * width, text.y + 0.05 * text.size, left + 0.95 * width, text.y + 0.55 * text.size)
+
+
+def _check_no_overprint(page: Page) -> None:
+    """No line of a page's text prints over another, or off the page: refused when the issue is
+    laid out, before anything is printed (a composed side whose parts crowd each other)."""
+    lines = [e for e in page.static if isinstance(e, Text) and e.size >= 2 and e.text.strip()]
+    cores = [_core(line) for line in lines]
+    for index, (line, core) in enumerate(zip(lines, cores, strict=True)):
+        if core[0] < -1 or core[1] < -1 or core[2] > page.width + 1 or core[3] > page.height + 1:
+            raise RenderError(
+                f"the {page.name}'s text {line.text[:40]!r} runs off the page: move or shorten it"
+            )
+        for other, box in zip(lines[index + 1 :], cores[index + 1 :], strict=True):
+            if core[0] < box[2] and box[0] < core[2] and core[1] < box[3] and box[1] < core[3]:
+                raise RenderError(
+                    f"on the {page.name}, {other.text[:40]!r} would print over {line.text[:40]!r} "
+                    f"(at {box[0]:.0f}, {box[1]:.0f} pt): move one of them, or shorten the text"
+                )
+
+
 @dataclass(frozen=True)
 class IssueLayout:
     """An issue whose legends are resolved and whose pages are laid out."""
@@ -312,6 +340,8 @@ def lay_out(spec: Spec, legends: Sequence[ResolvedLegend] | None = None) -> Issu
             ) from None
         pages.append(layout_page(xml, template=f"{name}{LAYOUT_SUFFIX}", base_dir=spec.base_dir))
     _check_legends_printed(spec, resolved, pages)
+    for page in pages:
+        _check_no_overprint(page)
     if not spec.art.enabled:
         pages = [without_art(page) for page in pages]
     return IssueLayout(spec, tuple(pages), tuple(resolved))

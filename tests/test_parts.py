@@ -200,3 +200,34 @@ def test_a_face_part_naming_a_reverse_legend_is_refused(spec_data: dict[str, Any
     with pytest.raises(certgen.SpecError, match="is placed on the reverse") as caught:
         certgen.prepare(data, validate=False)
     assert caught.value.field == "face.parts[1].legend"
+
+
+def test_text_that_would_overprint_is_refused_before_printing(
+    spec_data: dict[str, Any], tmp_path: Any
+) -> None:
+    """A layout whose lines print over each other is refused when the issue is laid out, naming
+    both texts; a line off the page too."""
+    folder = tmp_path / "tpl" / "stock"
+    folder.mkdir(parents=True)
+    from conftest import ROOT
+
+    source = (ROOT / "templates" / "stock" / "face.xml.j2").read_text(encoding="utf-8")
+    crowded = source.replace(
+        "</page>", '<text x="96" y="332" font="garamond" size="13">OVERPRINTED WORDS</text>\n</page>'
+    )
+    (folder / "face.xml.j2").write_text(crowded, encoding="utf-8")
+    spec_data["templates"] = {
+        "face": "stock/face",
+        "reverse": "stock/reverse",
+        "search_path": [str(tmp_path / "tpl")],
+    }
+    with pytest.raises(
+        certgen.RenderError, match=r"'OVERPRINTED WORDS' would print over 'This Certifies that'"
+    ):
+        certgen.prepare(spec_data, validate=False)
+    off = source.replace(
+        "</page>", '<text x="780" y="300" font="garamond" size="13">RUNS OFF THE EDGE</text>\n</page>'
+    )
+    (folder / "face.xml.j2").write_text(off, encoding="utf-8")
+    with pytest.raises(certgen.CertgenError, match="runs off the page"):
+        certgen.prepare(spec_data, validate=False)
