@@ -174,6 +174,14 @@ def _check_legends_printed(spec: Spec, legends: list[ResolvedLegend], pages: lis
     for index, legend in enumerate(legends):
         if legend.name not in printed:
             template = dict(spec.page_templates()).get(legend.placement)
+            composed = spec.face.parts if legend.placement == "face" else spec.reverse.parts
+            if composed:
+                raise SpecError(
+                    f"legend {legend.name!r} is not printed: {legend.placement}.parts has no place for it "
+                    f"(add {{legend: {legend.name}}} or legends to {legend.placement}.parts)",
+                    file=spec.source,
+                    field=f"{legend.placement}.parts",
+                )
             raise SpecError(
                 f"legend {legend.name!r} is not printed: template {template!r} has no place for "
                 f"{legend.placement} legends (print it on the other side, or use a template that prints it)",

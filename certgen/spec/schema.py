@@ -433,6 +433,20 @@ FACE_PART_NAMES = (
 )
 
 
+class Term(_Model):
+    """One entry of a terms table: its label, and its value or a blank to fill in."""
+
+    label: str = Field(description='The label, verbatim, e.g. "Original Issue Date:".')
+    value: str = Field("", description='The value printed after it (e.g. "/ / U.S. Dollars / / Other"); none: a blank line.')
+
+
+class TermsTable(_Model):
+    """A table of terms: labelled entries in columns, read row by row (a note's face)."""
+
+    columns: int = Field(2, ge=1, le=3, description="Columns of entries, filled row by row.")
+    rows: list[Term] = Field(description="The entries, in reading order.", min_length=1)
+
+
 class FacePart(_Model):
     """A part of the face with content of its own: exactly one of its keys."""
 
@@ -444,10 +458,11 @@ class FacePart(_Model):
         None, description="A centred line in small type (a note, a stationer's line)."
     )
     space: float | None = Field(None, ge=0, le=200, description="Blank space, in points.")
+    terms: TermsTable | None = Field(None, description="A table of terms: labels with values or blanks.")
 
     @model_validator(mode="after")
     def _one_key(self) -> FacePart:
-        keys = ("legend", "text", "heading", "title", "caption", "space")
+        keys = ("legend", "text", "heading", "title", "caption", "space", "terms")
         given = [name for name in keys if getattr(self, name) is not None]
         if len(given) != 1:
             raise ValueError(
