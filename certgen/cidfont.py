@@ -13,7 +13,11 @@ document's subset is assembled from the glyphs it uses:
 - the subset holds only ``head``, ``hhea``, ``maxp``, ``hmtx``, ``loca`` and
   ``glyf`` (what a CIDFontType2 program needs, PDF 1.7 §9.9); unused glyphs
   are empty, which compresses to almost nothing;
-- composite glyphs bring their components; ``.notdef`` is always kept.
+- composite glyphs bring their components; ``.notdef`` is always kept;
+- digits are the font's tabular lining figures where it has them (its OpenType
+  ``lnum`` then ``tnum`` substitutions, read from ``GSUB``): EB Garamond's
+  default figures are old-style, and identifiers, amounts and dates print in
+  lining figures, each as wide as the others (:func:`_figures`).
 
 Text extraction uses the ToUnicode CMap written beside the font
 (:func:`to_unicode_cmap`).  Hinting matters little on a certificate printed at
@@ -137,7 +141,8 @@ class FontProgram:
     descent: int
     cap_height: int
     italic_angle: float
-    #: Unicode code point → glyph id.
+    #: Unicode code point → the glyph certgen sets for it: the font's character map, but for the
+    #: digits ``0``-``9``, which are its tabular lining figures where it has them (:func:`_figures`).
     cmap: dict[int, int]
     #: Advance width of each glyph, in font units.
     advances: tuple[int, ...]
@@ -195,6 +200,7 @@ class FontProgram:
         italic_angle = struct.unpack(">i", raw[b"post"][4:8])[0] / 65536
         name = _name(raw.get(b"name", b""), 6) or _name(raw.get(b"name", b""), 4) or "Font"
         cmap = {code: gid for code, gid in _cmap(raw[b"cmap"]).items() if 0 < gid < count}
+        cmap.update(_figures(cmap, raw.get(b"GSUB", b""), count))
         return FontProgram(
             name="".join(ch for ch in name if ch.isalnum() or ch in "-_"),
             units_per_em=units,
@@ -375,6 +381,94 @@ def _cmap_format4(table: bytes, offset: int) -> dict[int, int]:
                     glyph = (glyph + delta) & 0xFFFF
             out[code] = glyph
     return out
+
+
+#: The OpenType features whose substitutions give the digits' glyphs, applied in this order:
+#: lining figures, then their tabular (equal-width) forms.
+_FIGURE_FEATURES = (b"lnum", b"tnum")
+
+
+def _figures(cmap: dict[int, int], gsub: bytes, count: int) -> dict[int, int]:
+    """The digits ``0``-``9`` → their tabular lining figures, for those a font's ``GSUB`` gives other
+    glyphs than its character map does (:data:`_FIGURE_FEATURES`; none in a font without them).
+
+    Lining figures stand on the baseline at cap height (``885218 10 7``, ``8.00%``), not the
+    old-style figures of x-height with ascenders and descenders that are EB Garamond's default;
+    tabular ones are each as wide as the others, so a number's width depends only on how many
+    digits it has (a specimen's zero-filled number measures as any certificate's) and amounts in
+    boxes and columns align, as Old Standard's digits (lining and tabular by default) do.
+    """
+    lookups = [lookup for feature in _FIGURE_FEATURES for lookup in _feature_lookups(gsub, feature)]
+    out: dict[int, int] = {}
+    for code in range(0x30, 0x3A):
+        gid = cmap.get(code, 0)
+        if not gid:
+            continue
+        for lookup in lookups:
+            gid = lookup.get(gid, gid)
+        if gid != cmap[code] and 0 < gid < count:
+            out[code] = gid
+    return out
+
+
+def _feature_lookups(gsub: bytes, feature: bytes) -> list[dict[int, int]]:
+    """The single substitutions (glyph → glyph) of each lookup of a ``GSUB`` *feature*, in lookup
+    list order (the order they apply in): lookup type 1, or type 7 (extension) holding type 1.
+
+    Every feature record of that tag counts (a font's scripts and languages share the figures).
+    """
+    if len(gsub) < 10:
+        return []
+    feature_list, lookup_list = struct.unpack_from(">HH", gsub, 6)
+    (features,) = struct.unpack_from(">H", gsub, feature_list)
+    indices: set[int] = set()
+    for index in range(features):
+        tag, offset = struct.unpack_from(">4sH", gsub, feature_list + 2 + 6 * index)
+        if tag == feature:
+            (n,) = struct.unpack_from(">H", gsub, feature_list + offset + 2)
+            indices.update(struct.unpack_from(f">{n}H", gsub, feature_list + offset + 4))
+    lookups: list[dict[int, int]] = []
+    for index in sorted(indices):
+        (offset,) = struct.unpack_from(">H", gsub, lookup_list + 2 + 2 * index)
+        at = lookup_list + offset
+        kind, _flags, subtables = struct.unpack_from(">HHH", gsub, at)
+        mapping: dict[int, int] = {}
+        for sub_index in range(subtables):
+            (sub_offset,) = struct.unpack_from(">H", gsub, at + 6 + 2 * sub_index)
+            sub, sub_kind = at + sub_offset, kind
+            if kind == 7:  # extension: the real subtable is further on
+                _format, sub_kind, extension = struct.unpack_from(">HHI", gsub, sub)
+                sub += extension
+            if sub_kind == 1:
+                for glyph, new in _single_substitution(gsub, sub).items():
+                    mapping.setdefault(glyph, new)  # the first subtable to cover a glyph applies
+        lookups.append(mapping)
+    return lookups
+
+
+def _single_substitution(gsub: bytes, at: int) -> dict[int, int]:
+    """Glyph → glyph of a single substitution subtable (format 1: a delta; format 2: a list)."""
+    fmt, coverage = struct.unpack_from(">HH", gsub, at)
+    glyphs = _coverage(gsub, at + coverage)
+    if fmt == 1:
+        (delta,) = struct.unpack_from(">h", gsub, at + 4)
+        return {glyph: (glyph + delta) & 0xFFFF for glyph in glyphs}
+    if fmt == 2:
+        (n,) = struct.unpack_from(">H", gsub, at + 4)
+        return dict(zip(glyphs, struct.unpack_from(f">{n}H", gsub, at + 6), strict=False))
+    return {}
+
+
+def _coverage(gsub: bytes, at: int) -> list[int]:
+    """The glyphs of a coverage table, in coverage index order."""
+    fmt, n = struct.unpack_from(">HH", gsub, at)
+    if fmt == 1:
+        return list(struct.unpack_from(f">{n}H", gsub, at + 4))
+    glyphs: list[int] = []
+    for index in range(n if fmt == 2 else 0):
+        start, end, _first = struct.unpack_from(">HHH", gsub, at + 4 + 6 * index)
+        glyphs.extend(range(start, end + 1))
+    return glyphs
 
 
 def _name(table: bytes, name_id: int) -> str:

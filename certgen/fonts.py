@@ -5,10 +5,12 @@ them) and embeds subsets of them in every PDF, so a certificate prints the
 same everywhere.  Templates name fonts by the names in :data:`FONTS`.
 
 Text is measured from the fonts' own advance widths
-(:class:`~certgen.drawing.cidfont.FontProgram`, read once per process).
-ReportLab draws text only in the control report, the calibration sheet and
-the hand-written benchmark; it registers the fonts once per process, under a
-lock, when first asked (:func:`ensure_fonts`).
+(:class:`~certgen.cidfont.FontProgram`, read once per process), in the glyphs
+certgen sets: digits are tabular lining figures wherever a face has them (EB
+Garamond's default figures are old-style; Old Standard's are lining already).
+ReportLab draws text only in the calibration sheet and the hand-written
+benchmark; it registers the fonts once per process, under a lock, when first
+asked (:func:`ensure_fonts`), with the same figures.
 """
 
 from __future__ import annotations
@@ -49,8 +51,22 @@ def ensure_fonts() -> None:
         if _registered:
             return
         for name, filename in FONTS.items():
-            pdfmetrics.registerFont(TTFont(name, str(font_path(filename))))
+            font = TTFont(name, str(font_path(filename)))
+            _use_figures(font, _program(name))
+            pdfmetrics.registerFont(font)
         _registered = True
+
+
+def _use_figures(font: TTFont, program: FontProgram) -> None:
+    """Have ReportLab set digits in the glyphs certgen's own fonts use (its tabular lining figures),
+    at their widths: ReportLab maps characters by the font's character map alone."""
+    face = font.face
+    for code in range(0x30, 0x3A):
+        gid = program.cmap.get(code)
+        if gid and face.charToGlyph.get(code) != gid:
+            face.charToGlyph[code] = gid
+            face.glyphToChar.setdefault(gid, []).append(code)
+            face.charWidths[code] = program.width(gid)
 
 
 def is_known(name: str) -> bool:

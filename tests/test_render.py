@@ -235,11 +235,14 @@ SIZE_NAMES = [
 ]
 
 
-def test_one_certificate_pdf_is_under_39_kb(spec_data: dict) -> None:
-    """A PDF per certificate (archives, e-mail): every one no larger than 39,000 bytes, with text
+def test_one_certificate_pdf_is_under_39_1_kb(spec_data: dict) -> None:
+    """A PDF per certificate (archives, e-mail): every one no larger than 39,100 bytes, with text
     that extracts and fonts embedded once per face; the signed QR code adds at most 3,000: the
     code's modules and payload (about 2,100) and the face's field map that certgen verify reads
-    to find the printed fields without the spec (about 450, compressed with the page)."""
+    to find the printed fields without the spec (about 450, compressed with the page).
+
+    (39,000 until digits were set in EB Garamond's lining figures, whose outlines and ToUnicode
+    entries add about 90 bytes a file.)"""
     holders = [
         Holder(f"PB {i:05d}", f"{name} {i}", 1_234 * i, dt.date(2026, 11, 23))
         for i, name in enumerate(SIZE_NAMES, 1)
@@ -249,7 +252,7 @@ def test_one_certificate_pdf_is_under_39_kb(spec_data: dict) -> None:
     }
     del spec_data["qr"]
     for item in prepare(spec_data).render_each(holders):
-        assert len(item.pdf) <= 39_000, (item.holder.registration, len(item.pdf))
+        assert len(item.pdf) <= 39_100, (item.holder.registration, len(item.pdf))
         assert 1_000 < with_code[item.holder.certificate_number] - len(item.pdf) <= 3_000
         assert item.holder.registration in " ".join(pdf_text(item.pdf)[0].split())
         reader = pypdf.PdfReader(io.BytesIO(item.pdf))

@@ -4,7 +4,7 @@ Every run of text (the static text of an issue's pages, drawn once into its
 Form XObjects, and the variable fields of each certificate) is written here as
 content-stream operators naming a font by a fixed resource name (``/V1`` ...,
 one per bundled face, :data:`~certgen.fonts.FONTS`).  Glyphs are encoded as
-glyph ids (:mod:`certgen.drawing.cidfont`), so an operator string made once
+glyph ids (:mod:`certgen.cidfont`), so an operator string made once
 stays valid in every document: the document only has to embed, under those
 names, fonts holding the glyphs it used (:class:`TextUse`).
 """

@@ -6,7 +6,7 @@ objects of that drawing as bytes.  A print file is then written here
 without ReportLab: the shell's objects copied as they are (their object
 numbers kept), and per certificate a page object and a compressed content
 stream that places the static form and sets the variable fields, in
-certgen's own CID fonts (:mod:`certgen.drawing.cidfont`) subset to the
+certgen's own CID fonts (:mod:`certgen.cidfont`) subset to the
 characters the file prints.  Per certificate that is string formatting and
 one ``zlib`` call, instead of ReportLab's object model and serialisation.
 
