@@ -437,7 +437,9 @@ class Term(_Model):
     """One entry of a terms table: its label, and its value or a blank to fill in."""
 
     label: str = Field(description='The label, verbatim, e.g. "Original Issue Date:".')
-    value: str = Field("", description='The value printed after it (e.g. "/ / U.S. Dollars / / Other"); none: a blank line.')
+    value: str = Field(
+        "", description='The value printed after it (e.g. "/ / U.S. Dollars / / Other"); none: a blank line.'
+    )
 
 
 class TermsTable(_Model):
