@@ -123,7 +123,7 @@ def issue_seed(spec: Spec) -> int:
         return spec.art.seed
     if spec.style.seed is not None:
         return spec.style.seed
-    key = f"{spec.issuer.name}|{spec.security.cusip or spec.security.title}"
+    key = f"{spec.issuer.name}|{spec.security.primary_cusip or spec.security.title}"
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big")
 
 

@@ -106,7 +106,7 @@ def prepare(
         title=f"{spec.issuer.name} {spec.security.title}",
         author=spec.issuer.name,
         subject=f"{spec.security.title} certificate"
-        + (f", CUSIP {spec.security.cusip}" if spec.security.cusip else ""),
+        + (f", CUSIP {spec.security.primary_cusip}" if spec.security.primary_cusip else ""),
         creator=f"certgen {__version__}",
     )
     signer = load_signer(spec, signing_key) if spec.qr is not None and sign else None

@@ -37,6 +37,7 @@ def handmade_certificate(
     issuer: str = "THORNBURG MORTGAGE, INC.",
     title: str = "Series B Cumulative Preferred Stock",
     cusip: str | None = "885218 30 5",
+    cusip_label: str = "CUSIP",
     number: str | None = "PB 0007",
     holder: str | None = "JANE Q. PUBLIC",
     figures: str | None = "1,500",
@@ -62,7 +63,7 @@ def handmade_certificate(
     if figures:
         c.drawRightString(width - 60, height - 60, f"{figures} SHARES")
     if cusip:
-        c.drawRightString(width - 60, height - 80, f"CUSIP {cusip}")
+        c.drawRightString(width - 60, height - 80, f"{cusip_label} {cusip}")
     c.drawCentredString(width / 2, height - 140, "INCORPORATED UNDER THE LAWS OF THE STATE OF MARYLAND")
     c.drawString(60, height - 190, f"THIS CERTIFIES THAT {holder or ''}")
     c.drawString(60, height - 215, f"is the registered holder of {words or ''}")

@@ -123,7 +123,10 @@ SERIES_B = ROOT / "samples" / "thornburg-series-b"
 #: (what moves, its text in templates/stock/face.xml.j2, the same moved 2 pt); the differing
 #: pixels, page and worst tile, measured when written.
 MOVES = {
-    "issuer-name-down": ('<text x="396" y="375"', '<text x="396" y="373"'),  # 30 pt title: 2824, 127
+    "issuer-name-down": (  # 30 pt title: 2824, 127
+        '<text x="396" y="{{ 375 - drop }}"',
+        '<text x="396" y="{{ 373 - drop }}"',
+    ),
     "by-down": ('<text x="474" y="154"', '<text x="474" y="152"'),  # 9 pt "By": 47, 45
     "cusip-right": ('<text x="638" y="407"', '<text x="640" y="407"'),  # 8.5 pt CUSIP: 216, 58
     "dated-rule-down": (  # 0.5 pt rule: 350, 64

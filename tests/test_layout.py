@@ -222,11 +222,11 @@ def test_ornament_curves_stay_within_their_tolerance() -> None:
     assert path.count(" c") == n and path.endswith("h S")
 
 
-@pytest.mark.parametrize("line", [51, 56])
+@pytest.mark.parametrize("line", [67, 72])
 def test_a_layout_error_names_the_template_file_and_its_own_line(
     line: int, tmp_path, spec_data, write_spec
 ) -> None:
-    """An element on line 56 of stock/face.xml.j2 (or inside a macro, line 51) is reported at
+    """An element on line 72 of stock/face.xml.j2 (or inside a macro, line 67) is reported at
     that line of that file, not at a line of the expanded XML."""
     import certgen
     from conftest import ROOT

@@ -127,6 +127,18 @@ SPEC_CASES: dict[str, tuple[Mutation, str, str, Mutation]] = {
         _nothing,
     ),
     "cusip.missing": (_set("security.cusip", None), "warning", "no CUSIP", _nothing),
+    "common-code.format": (
+        _set(
+            "security.identifiers",
+            [{"scheme": "cusip", "value": "885218305"}, {"scheme": "common_code", "value": "30644231"}],
+        ),
+        "error",
+        "security.identifiers[1].value: '30644231' is not a Common Code: give its 9 digits",
+        _set(
+            "security.identifiers",
+            [{"scheme": "cusip", "value": "885218305"}, {"scheme": "common_code", "value": "306442317"}],
+        ),
+    ),
     "isin.format": (
         _set("security.isin", "US88521830"),
         "error",

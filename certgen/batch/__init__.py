@@ -223,7 +223,7 @@ class _Job:
         self._fresh: _Fresh | None = None
         self._layouts: dict[int, list[list[int]]] = {}
         security = spec.security
-        self.security_key = security.cusip or f"{spec.issuer.name}|{security.title}"
+        self.security_key = security.primary_cusip or f"{spec.issuer.name}|{security.title}"
 
     # -- the steps ----------------------------------------------------------------
 
@@ -678,7 +678,7 @@ class _Job:
         spec = self.spec
         banner = (
             f"{spec.issuer.name} — {spec.security.title}",
-            f"CUSIP {spec.security.cusip}" if spec.security.cusip else "",
+            f"CUSIP {spec.security.primary_cusip}" if spec.security.primary_cusip else "",
             f"Job {self.key[:12]}, file {chunk.index + 1} of {files}: {chunk.name}",
             f"Certificates {_FIRST} to {_LAST} ({_COUNT})",
             f"Order: {self.options.order}" + (", overlay on security paper" if self.options.overlay else ""),

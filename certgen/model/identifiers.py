@@ -1,13 +1,17 @@
-"""Security identifiers: CUSIP and ISIN, as printed on certificates; certificate numbers' one form.
+"""Security identifiers: CUSIP, ISIN and Common Code, as printed on certificates; certificate
+numbers' one form.
 
 The one place where identifiers are checked (the spec's schema, the spec rules and the PDF
 rules all ask here).  A thin layer over python-stdnum (which owns the check-digit algorithms)
 that adds what a certificate needs: the issuer-only 6-character CUSIP that a form
-of certificate may carry before the issue number is assigned, and the
-``NNNNNN NN N`` grouping certificates print.
+of certificate may carry before the issue number is assigned, the groupings certificates
+print (``NNNNNN NN N`` or ``NNNNNN NNN``), and the Common Code of Euroclear and Clearstream
+(9 digits, no check digit).
 
 >>> format_cusip('885218107')
 '885218 10 7'
+>>> format_cusip('02079KAQ0', '6-3')
+'02079K AQ0'
 >>> format_cusip('885218')
 '885218'
 """
@@ -26,11 +30,15 @@ from stdnum.exceptions import ValidationError as _StdnumError
 
 __all__ = [
     "IdentifierProblem",
+    "BLANK",
+    "GROUPINGS",
     "canonical_number",
+    "common_code_problem",
     "compact_cusip",
     "cusip_check_digit",
     "cusip_problem",
     "format_cusip",
+    "format_identifier",
     "isin_problem",
     "sequence_in_key",
     "sequence_value",
@@ -79,17 +87,52 @@ def isin_problem(value: str) -> IdentifierProblem | None:
     return None
 
 
+def common_code_problem(value: str) -> IdentifierProblem | None:
+    """None when *value* is a Common Code (Euroclear and Clearstream): 9 digits.  It has no
+    check digit."""
+    if not re.fullmatch(r"[0-9]{9}", value):
+        return IdentifierProblem("format", "9 digits")
+    return None
+
+
 def compact_cusip(value: str) -> str:
     """Upper-case the CUSIP and drop spaces and dashes."""
     return _cusip.compact(value)
 
 
-def format_cusip(value: str) -> str:
-    """Group a CUSIP as certificates print it: ``885218 10 7``."""
+#: How a 9-character CUSIP is grouped: issuer, issue and check digit (``885218 10 7``), issuer
+#: and issue with its check digit (``02079K AQ0``), or not at all (``885218107``).
+GROUPINGS = ("6-2-1", "6-3", "none")
+
+#: What a form prints for an identifier left blank, to be filled in by hand.
+BLANK = "__________"
+
+
+def format_cusip(value: str, grouping: str = "6-2-1") -> str:
+    """Group a CUSIP as certificates print it: ``885218 10 7`` (6-2-1), ``885218 107`` (6-3)
+    or ``885218107`` (none).  A 6-character issuer number prints as it is."""
+    if grouping not in GROUPINGS:
+        raise ValueError(f"cusip: grouping {grouping!r} is not one of {', '.join(GROUPINGS)}")
     number = compact_cusip(value)
-    if len(number) == 9:
+    if len(number) == 9 and grouping == "6-2-1":
         return f"{number[:6]} {number[6:8]} {number[8]}"
+    if len(number) == 9 and grouping == "6-3":
+        return f"{number[:6]} {number[6:]}"
     return number
+
+
+def format_identifier(scheme: str, value: str | None, grouping: str = "none") -> str:
+    """An identifier's value as printed: a CUSIP grouped (:func:`format_cusip`), any other
+    as it is; :data:`BLANK` when there is no value (a form's blank).
+
+    >>> format_identifier('cusip', '02079KAQ0', '6-3'), format_identifier('common_code', None)
+    ('02079K AQ0', '__________')
+    """
+    if not value:
+        return BLANK
+    if scheme == "cusip":
+        return format_cusip(value, grouping)
+    return value
 
 
 #: A run of digits, or of letters (any script).

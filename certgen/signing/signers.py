@@ -27,7 +27,7 @@ def certificate_payload(spec: Spec, holder: Holder, fields_digest: str | None = 
     return Payload(
         key_id="",
         issuer=" ".join(spec.issuer.name.split()),
-        cusip=spec.security.cusip or "",
+        cusip=spec.security.primary_cusip or "",
         number=holder.certificate_number,
         amount=holder.shares,
         unit=UNITS[spec.security.kind],

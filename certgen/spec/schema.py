@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "AssignmentWording",
     "FaceWording",
     "FormOptions",
+    "Identifier",
     "Issuer",
     "Legend",
     "Officer",
@@ -49,6 +51,9 @@ __all__ = [
     "MAX_LEGEND_CHARS",
     "US_STATES",
 ]
+
+#: Most identifiers a face prints (security.identifiers): the identifier boxes hold three lines.
+MAX_IDENTIFIERS = 3
 
 #: Longest legend, in characters (given as text, or each parameter of a named legend).  The
 #: longest legends of filed forms are some 4,000 characters; a certificate's whole reverse
@@ -215,6 +220,98 @@ class Issuer(_Model):
         return US_STATES[self.state]
 
 
+#: The label an identifier prints with when the spec gives none.
+IDENTIFIER_LABELS = {"cusip": "CUSIP", "isin": "ISIN", "common_code": "COMMON CODE"}
+
+
+class Identifier(_Model):
+    """One identifier of the security, as the face prints it: ``LABEL value``.
+
+    Examples: ``{scheme: cusip, value: 02079KAQ0, label: "CUSIP:", grouping: "6-3"}`` prints
+    ``CUSIP: 02079K AQ0``; ``{scheme: isin, value: XS3064423174, label: "ISIN NUMBER:"}``;
+    ``{scheme: common_code, value: "306442317", label: "COMMON CODE:"}``;
+    ``{scheme: cusip, label: Cusip, blank: true}`` prints ``Cusip __________`` on a form.
+    """
+
+    scheme: Literal["cusip", "isin", "common_code", "other"] = Field(
+        description="What the identifier is: cusip (check digit verified), isin (check digit "
+        "verified; a US or CA ISIN embeds a listed CUSIP), common_code (Euroclear and Clearstream: "
+        "9 digits), or other (printed as given, not checked)."
+    )
+    value: str | None = Field(
+        None,
+        description='The identifier, e.g. "02079KAQ0" (spaces and dashes of a cusip, isin or '
+        "common_code are dropped); omit it for a blank to be filled in on the form.",
+    )
+    label: str | None = Field(
+        None,
+        description='Printed before the value, verbatim: "CUSIP NO.", "Cusip", "ISIN No.:", '
+        '"COMMON CODE:"; default: CUSIP, ISIN, COMMON CODE (required for other).',
+    )
+    grouping: Literal["6-2-1", "6-3", "none"] | None = Field(
+        None,
+        description='How a CUSIP is grouped: "6-2-1" (885218 10 7, the default), "6-3" '
+        '(02079K AQ0) or "none" (885218107); other identifiers print as given.',
+    )
+    blank: bool = Field(
+        False,
+        description="Print the label with a blank to be filled in (a form's CUSIP NO. ______); "
+        "the same as leaving out the value.",
+    )
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _value(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)  # an unquoted all-digit CUSIP or Common Code in YAML
+        return value
+
+    @field_validator("value")
+    @classmethod
+    def _compact(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or not value.strip():
+            return value
+        # Format and check digit are the rules' (cusip.*, isin.*, common-code.format).
+        return value if info.data.get("scheme") == "other" else compact_cusip(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Identifier:
+        if self.value is not None:
+            if not self.value.strip():
+                raise KeyedValueError("must not be empty: give the identifier, or blank: true", "value")
+            if self.blank:
+                raise KeyedValueError(
+                    "blank: true prints a blank, but a value is given: give the value or blank: true", "blank"
+                )
+        if self.label is not None and not self.label.strip():
+            raise KeyedValueError("must not be empty: leave it out for the default label", "label")
+        if self.scheme == "other" and self.label is None:
+            raise KeyedValueError('an identifier of scheme other needs its label, e.g. "WKN"', "label")
+        if self.grouping not in (None, "none") and self.scheme != "cusip":
+            raise KeyedValueError(
+                f"grouping {self.grouping} is a CUSIP's: a {self.scheme} prints as given (leave grouping out)",
+                "grouping",
+            )
+        return self
+
+    @property
+    def is_blank(self) -> bool:
+        """The form prints a blank for it (no value)."""
+        return self.value is None
+
+    @property
+    def printed_label(self) -> str:
+        """The label as printed: the spec's, else the scheme's (CUSIP, ISIN, COMMON CODE)."""
+        return self.label if self.label is not None else IDENTIFIER_LABELS[self.scheme]
+
+    @property
+    def printed_grouping(self) -> str:
+        """The grouping: the spec's, else 6-2-1 for a CUSIP, none for the others."""
+        if self.grouping is not None:
+            return self.grouping
+        return "6-2-1" if self.scheme == "cusip" else "none"
+
+
 class Security(_Model):
     """The class (and series) of securities the certificates represent."""
 
@@ -231,6 +328,16 @@ class Security(_Model):
         "(check digit verified by certgen validate).",
     )
     isin: str | None = Field(None, description="ISIN (12 characters); for a US issue it embeds the CUSIP.")
+    identifiers: list[Identifier] | None = Field(
+        None,
+        min_length=1,
+        max_length=MAX_IDENTIFIERS,
+        description="The identifiers the face prints, in order, each with its label and grouping "
+        "(two CUSIPs, an ISIN beginning XS, a Common Code, a blank CUSIP NO. on a form); "
+        "default: security.cusip and security.isin. With the list, security.cusip (and isin), "
+        "when given, must be one of it: it names the CUSIP the QR code signs and the register "
+        "keeps (default: the first CUSIP listed).",
+    )
     certificate_prefix: str = Field("", description='Prefix of certificate numbers, e.g. "PB".')
     unit: Text = Field("Shares", description="What the amount counts, printed in the amount box.")
     authorized_shares: int | None = Field(
@@ -282,6 +389,35 @@ class Security(_Model):
         if not isinstance(value, str):
             raise ValueError("must be a string such as '885218107'")
         return compact_cusip(value)  # format and check digit: rules cusip.* and isin.*
+
+    @model_validator(mode="after")
+    def _listed(self) -> Security:
+        if self.identifiers is None:
+            return self
+        for key, value in (("cusip", self.cusip), ("isin", self.isin)):
+            listed = [i.value for i in self.identifiers if i.scheme == key]
+            if value is not None and value not in listed:
+                raise KeyedValueError(
+                    f"{value} is not among security.identifiers: list it there (scheme {key}), "
+                    f"or leave security.{key} out",
+                    key,
+                )
+        return self
+
+    @property
+    def cusips(self) -> list[str]:
+        """Every CUSIP the face prints (none for a blank), in order."""
+        if self.identifiers is None:
+            return [self.cusip] if self.cusip else []
+        return [i.value for i in self.identifiers if i.scheme == "cusip" and i.value]
+
+    @property
+    def primary_cusip(self) -> str | None:
+        """The CUSIP that names the issue (the QR code signs it, the register keys the issue by
+        it): security.cusip, else the first CUSIP of security.identifiers."""
+        if self.cusip is not None:
+            return self.cusip
+        return next(iter(self.cusips), None)
 
 
 class Agent(_Model):

@@ -3,7 +3,9 @@
 - ``words``: a whole number in upper-case words (``1234 | words``).
 - ``figures``: a whole number with thousands separators.
 - ``percent``: ``9.9 | percent`` -> ``9.9%``; ``9.0 | percent`` -> ``9%``.
-- ``cusip``: a CUSIP grouped as printed (``885218 10 7``).
+- ``cusip``: a CUSIP grouped as printed (``885218 10 7``; ``cusip("6-3")``: ``02079K AQ0``).
+- ``identifier``: an identifier of ``security.identifiers``, its value as printed (a CUSIP
+  grouped as it says, a blank ``__________`` where it has no value).
 - ``join_and``: ``["A", "B", "C"] | join_and`` -> ``A, B AND C``.
 - ``paragraphs``: split a text at blank lines.
 """
@@ -16,7 +18,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..model.certificate import format_date
-from ..model.identifiers import format_cusip
+from ..model.identifiers import format_cusip, format_identifier
+from ..spec.schema import Identifier
 from ..words import in_figures, in_words
 
 __all__ = ["FILTERS"]
@@ -44,11 +47,18 @@ def paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
 
 
+def identifier(value: Identifier) -> str:
+    if not isinstance(value, Identifier):
+        raise ValueError(f"identifier: {str(value)[:40]!r} is not one of security.identifiers")
+    return format_identifier(value.scheme, value.value, value.printed_grouping)
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "words": in_words,
     "figures": in_figures,
     "percent": percent,
     "cusip": format_cusip,
+    "identifier": identifier,
     "join_and": join_and,
     "paragraphs": paragraphs,
     "longdate": format_date,

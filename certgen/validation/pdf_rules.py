@@ -58,7 +58,8 @@ CUSIP = rule(
     "pdf.cusip",
     ERROR,
     _P,
-    "The face prints the CUSIP; it has a valid check digit and equals the spec's.",
+    "The face prints the spec's CUSIPs (labelled CUSIP, CUSIP NO., Cusip, ...; grouped 6-2-1, 6-3 "
+    "or not at all); each printed CUSIP has a valid check digit.",
     "CUSIP standard, ANSI X9.6; filed specimen certificates",
     ("ID-001", "ALL-012", "GN-003"),
     applies="missing CUSIP: error when the spec has one, warning without a spec",
@@ -198,8 +199,13 @@ _HOLDER = re.compile(
     r"|PROMISES?\s+TO\s+PAY\s+TO\s*(.*?)\s*,?\s*OR\s+REGISTERED\s+ASSIGNS",  # a note
     re.IGNORECASE | re.DOTALL,
 )
+#: A printed CUSIP, in the upper-cased text: the label (CUSIP, CUSIP NO., CUSIP NUMBER:, Cusip,
+#: CUSIP (144A):), then 9 characters grouped 6-2-1 (885218 10 7), 6-3 (02079K AB3) or not at
+#: all, ending in the check digit; or a form's 6-character issuer number.  The number has a
+#: digit among its first six (a form's "CUSIP NO." followed by a word is a blank, not a CUSIP).
 _CUSIP = re.compile(
-    r"CUSIP\s*(?:NO\.?|NUMBER)?\s*:?\s*([0-9A-Z*@#]{6}(?:\s?[0-9A-Z*@#]{2}\s?[0-9A-Z*@#])?)\b"
+    r"CUSIP\s*(?:NO\.?|NUMBER)?\s*(?:\([^()]{1,20}\)\s*)?:?\s*"
+    r"((?=[0-9A-Z*@#]{0,5}\d)[0-9A-Z*@#]{6}(?:\s?[0-9A-Z*@#]{2}\s?\d)?)\b"
 )
 _FIGURES = re.compile(r"(?<![\w./,-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w%/-]|[.,]\d)")
 _DATE = re.compile(
@@ -345,7 +351,7 @@ def _check_certificate(
     yield from _check_cusip(here, at, face.reading, spec, issued)
 
     if issued:
-        number = _certificate_number(face.reading, spec)
+        number = _certificate_number(_CUSIP.sub(" ", face.reading.upper()), spec)
         if not number:
             prefix = spec.security.certificate_prefix if spec else ""
             yield NUMBER.finding(
@@ -443,31 +449,41 @@ def _check_certificate(
 def _check_cusip(
     here: str, at: dict[str, Any], text: str, spec: Spec | None, issued: bool
 ) -> Iterator[Finding]:
-    found = _CUSIP.search(text.upper())
-    expected = spec.security.cusip if spec is not None else None
-    if found is None:
+    found = list(_CUSIP.finditer(text.upper()))
+    expected = spec.security.cusips if spec is not None else []
+    if not found:
         if expected:
-            yield CUSIP.finding(here, f"the face does not print the CUSIP {expected}", **at)
+            yield CUSIP.finding(here, f"the face does not print the CUSIP {' or '.join(expected)}", **at)
         elif spec is None:
             yield CUSIP.finding(here, "no CUSIP printed on the face", severity=WARNING, **at)
         return
-    printed = "".join(found.group(1).split())
-    if len(printed) == 9:
-        expected_digit = cusip_check_digit(printed[:8])
-        if expected_digit != printed[8]:
+    printed = []
+    for match in found:
+        number = "".join(match.group(1).split())
+        printed.append(number)
+        if len(number) == 9:
+            expected_digit = cusip_check_digit(number[:8])
+            if expected_digit != number[8]:
+                yield CUSIP.finding(
+                    here,
+                    f"the printed CUSIP {match.group(1)} has check digit {number[8]!r}; {number[:8]} gives {expected_digit!r}",
+                    **at,
+                )
+        elif issued:
             yield CUSIP.finding(
                 here,
-                f"the printed CUSIP {found.group(1)} has check digit {printed[8]!r}; {printed[:8]} gives {expected_digit!r}",
+                f"the printed CUSIP {number} is the 6-character issuer number only, on an issued certificate",
                 **at,
             )
-    elif issued:
-        yield CUSIP.finding(
-            here,
-            f"the printed CUSIP {printed} is the 6-character issuer number only, on an issued certificate",
-            **at,
-        )
-    if expected and printed != expected:
-        yield CUSIP.finding(here, f"the face prints CUSIP {printed}, but the spec's is {expected}", **at)
+    for cusip in expected:
+        if cusip in printed:
+            continue
+        if len(expected) == 1 and len(printed) == 1:
+            yield CUSIP.finding(here, f"the face prints CUSIP {printed[0]}, but the spec's is {cusip}", **at)
+        else:
+            yield CUSIP.finding(
+                here, f"the face does not print the CUSIP {cusip} (it prints {', '.join(printed)})", **at
+            )
 
 
 def _certificate_number(text: str, spec: Spec | None) -> str | None:

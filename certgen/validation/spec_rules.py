@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.certificate import format_date
-from ..model.identifiers import cusip_problem, isin_problem
-from ..spec.schema import US_STATES, Spec
+from ..model.identifiers import BLANK, common_code_problem, cusip_problem, isin_problem
+from ..spec.schema import US_STATES, Identifier, Spec
 from .engine import ERROR, INFO, WARNING, Finding, Scope, as_excerpt, rule
 from .profiles import StateProfile, profile_for
 from .text import legend_kinds, percentages
@@ -136,6 +136,13 @@ ISIN_CUSIP = rule(
     "A US or Canadian ISIN embeds the CUSIP: ISIN characters 3-11 equal the CUSIP.",
     "ISO 6166 (the NSIN of US/CA securities is the CUSIP)",
     ("ID-002",),
+)
+COMMON_CODE_FORMAT = rule(
+    "common-code.format",
+    ERROR,
+    _S,
+    "A Common Code is 9 digits (it has no check digit).",
+    "Euroclear and Clearstream: the Common Code, the 9-digit number the two ICSDs assign to an issue",
 )
 JURISDICTION = rule(
     "face.jurisdiction",
@@ -655,19 +662,53 @@ def _check_placeholders(ctx: _Context) -> Iterator[Finding]:
             )
 
 
+def _listed(ctx: _Context, scheme: str) -> list[tuple[str, Identifier]]:
+    """The identifiers of *scheme* in security.identifiers, with their fields."""
+    identifiers = ctx.spec.security.identifiers or []
+    return [
+        (f"security.identifiers[{i}]", ident) for i, ident in enumerate(identifiers) if ident.scheme == scheme
+    ]
+
+
 def _check_cusip(ctx: _Context) -> Iterator[Finding]:
-    value = ctx.spec.security.cusip
-    field = "security.cusip"
-    where = ctx.at(field)
-    if value is None:
-        if not ctx.form:
+    security = ctx.spec.security
+    if security.identifiers is None:
+        cusips = [("security.cusip", security.cusip)] if security.cusip is not None else []
+    else:
+        listed = _listed(ctx, "cusip")
+        cusips = [(f"{field}.value", ident.value) for field, ident in listed if ident.value is not None]
+        yield from _blanks(ctx)
+    if not cusips:
+        if not ctx.form and not (security.identifiers and _listed(ctx, "cusip")):
+            field = "security.cusip" if security.identifiers is None else "security.identifiers"
+            add = "security.cusip" if security.identifiers is None else "a cusip to security.identifiers"
             yield CUSIP_MISSING.finding(
                 ctx.loc(field),
-                "no CUSIP: issued certificates of a CUSIP-eligible issue print it on the face "
-                "(add security.cusip)",
-                **where,
+                f"no CUSIP: issued certificates of a CUSIP-eligible issue print it on the face (add {add})",
+                **ctx.at(field),
             )
         return
+    for field, value in cusips:
+        yield from _check_one_cusip(ctx, field, value)
+
+
+def _blanks(ctx: _Context) -> Iterator[Finding]:
+    """Identifiers left blank: part of the form, filled in before certificates are issued."""
+    if ctx.form:
+        return
+    for index, ident in enumerate(ctx.spec.security.identifiers or []):
+        if ident.is_blank:
+            field = f"security.identifiers[{index}].value"
+            yield PLACEHOLDER.finding(
+                ctx.loc(field),
+                f"{ident.printed_label} {BLANK} is left to be filled in: give the {ident.scheme} "
+                "before certificates are issued (blanks belong on the blank form only)",
+                **ctx.at(field),
+            )
+
+
+def _check_one_cusip(ctx: _Context, field: str, value: str) -> Iterator[Finding]:
+    where = ctx.at(field)
     if len(value) == 6:
         if not value.isalnum():
             yield CUSIP_FORMAT.finding(
@@ -707,10 +748,30 @@ def _check_cusip(ctx: _Context) -> Iterator[Finding]:
 
 
 def _check_isin(ctx: _Context) -> Iterator[Finding]:
-    value = ctx.spec.security.isin
-    if value is None:
-        return
-    field = "security.isin"
+    security = ctx.spec.security
+    if security.identifiers is None:
+        isins = [("security.isin", security.isin)] if security.isin is not None else []
+        cusips = [("security.cusip", security.cusip)] if security.cusip else []
+    else:
+        isins = [(f"{f}.value", i.value) for f, i in _listed(ctx, "isin") if i.value is not None]
+        cusips = [(f"{f}.value", i.value) for f, i in _listed(ctx, "cusip") if i.value]
+    for field, value in isins:
+        yield from _check_one_isin(ctx, field, value, cusips)
+
+
+def _check_common_code(ctx: _Context) -> Iterator[Finding]:
+    for field, ident in _listed(ctx, "common_code"):
+        if ident.value is not None and common_code_problem(ident.value) is not None:
+            yield COMMON_CODE_FORMAT.finding(
+                ctx.loc(f"{field}.value"),
+                f"{ident.value!r} is not a Common Code: give its 9 digits (e.g. 306442317)",
+                **ctx.at(f"{field}.value"),
+            )
+
+
+def _check_one_isin(
+    ctx: _Context, field: str, value: str, cusips: list[tuple[str, str]]
+) -> Iterator[Finding]:
     where = ctx.at(field)
     problem = isin_problem(value)
     if problem is not None and problem.kind == "check":
@@ -728,15 +789,18 @@ def _check_isin(ctx: _Context) -> Iterator[Finding]:
             **where,
         )
         return
-    cusip = ctx.spec.security.cusip
-    if cusip and value[:2] in ("US", "CA"):
-        embedded = value[2:11]
-        if len(cusip) == 9 and embedded != cusip or len(cusip) == 6 and not embedded.startswith(cusip):
-            yield ISIN_CUSIP.finding(
-                ctx.loc(field),
-                f"ISIN {value} embeds CUSIP {embedded}, but security.cusip is {cusip}: one of them is wrong",
-                **where,
-            )
+    # Only a US or Canadian ISIN embeds a CUSIP (an XS ISIN's national number is not one).
+    if not cusips or value[:2] not in ("US", "CA"):
+        return
+    embedded = value[2:11]
+    if any(len(c) == 9 and embedded == c or len(c) == 6 and embedded.startswith(c) for _, c in cusips):
+        return
+    named = ", ".join(f"{f} is {c}" for f, c in cusips)
+    yield ISIN_CUSIP.finding(
+        ctx.loc(field),
+        f"ISIN {value} embeds CUSIP {embedded}, but {named}: one of them is wrong",
+        **where,
+    )
 
 
 def _incorporated(spec: Spec) -> str:
@@ -1133,10 +1197,11 @@ def _check_note(ctx: _Context) -> Iterator[Finding]:
                 "a global note needs the global-security legend: add the global-security legend (placement: face)",
                 **ctx.at("legends"),
             )
-        if spec.security.cusip is None:
+        if spec.security.primary_cusip is None and not _listed(ctx, "cusip"):
             yield NOTE_CUSIP.finding(
                 ctx.loc("security.cusip"),
-                "a global note held at DTC needs its CUSIP: add security.cusip",
+                "a global note held at DTC needs its CUSIP: add security.cusip (or a cusip to "
+                "security.identifiers)",
                 **ctx.at("security.cusip"),
             )
         if "schedule" not in dict(spec.page_templates()):
@@ -1301,6 +1366,7 @@ _CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     _check_placeholders,
     _check_cusip,
     _check_isin,
+    _check_common_code,
     _check_face,
     _check_signatures,
     _check_countersignature,
