@@ -79,7 +79,7 @@ def test_rendering_has_the_words_of_the_filed_form_in_order(example: tuple[Path,
     """At least 97% of the form's words, in order, measured as the team's recall.py measures."""
     path, _ = example
     reference = reference_text(path)
-    assert len(_recall_words(reference)) > 200
+    assert len(_recall_words(reference)) > 150  # the copies are partial, the shortest 194 words
     ratio = recall(reference, _PDFS[path.stem])
     assert ratio >= 0.97, f"{path.stem}: only {ratio:.1%} of the filed form's words, in order"
 

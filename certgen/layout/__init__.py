@@ -523,6 +523,17 @@ class _Context:
                 static.extend(drawn)
             top -= height
 
+    def _el_group(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
+        """Its children, drawn where they stand; with ``order="rows"`` their text is read row by
+        row, left to right (officers' conformed names, then their titles)."""
+        a = self.attrs(el, optional={"order": self.choice("drawn", "rows"), "name": str})
+        drawn: list[Element] = []
+        for child in el:
+            self.element(child, drawn, fields, dx=dx, dy=dy)
+        static.extend(_in_rows(drawn) if a.get("order") == "rows" else drawn)
+
     def _el_choose(
         self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
     ) -> None:
