@@ -142,7 +142,7 @@ JURISDICTION = rule(
     ERROR,
     _S,
     "The face states the state of incorporation ('INCORPORATED UNDER THE LAWS OF THE STATE OF ...'), "
-    "and it is the issuer's state.",
+    "and it is the issuer's state (or, outside the United States, the issuer's jurisdiction).",
     "MBCA §6.25(b)(1); N.Y. Bus. Corp. Law §508(c)(1); filed specimen certificates",
     ("ALL-002",),
     applies="a wrong state (or country) is always an error; a missing statement is an error in MBCA states "
