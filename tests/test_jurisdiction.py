@@ -258,7 +258,6 @@ def test_a_units_certificate_renders_signs_and_validates(tmp_path: Path, write_s
     assert validate(path, holders, pdf=pdf).ok(strict=True)
 
 
-@pytest.mark.slow  # rasterises the face (pdftoppm) and reads the code (zbarimg)
 def test_a_units_certificate_verifies_authentic(tmp_path: Path, write_spec, run_cli) -> None:
     path = write_spec(_units_spec())
     pdf = tmp_path / "units.pdf"
