@@ -301,7 +301,7 @@ class IssueLayout:
 
     def check_fit(self, holder: Holder) -> None:
         """Raise :class:`FitError` if a field of *holder*'s certificate does not fit (validation)."""
-        values = certificate_values(holder)
+        values = certificate_values(holder, self.spec.security.currency)
         try:
             for page in self.pages:
                 for field in page.fields:

@@ -141,11 +141,16 @@ class PreparedIssue(IssueLayout):
         """Lay out the variable fields of one certificate (``None``: the blank form, or with
         *specimen* the specimen's values: SPECIMEN and zero-filled numbers)."""
         if holder is None:
-            base = specimen_values(self.spec.security.certificate_prefix) if specimen else blank_values()
+            security = self.spec.security
+            base = (
+                specimen_values(security.certificate_prefix, security.currency)
+                if specimen
+                else blank_values()
+            )
             values: Mapping[str, str] = _BlankValues({**base, **self.spec.form.values})
             number = None
         else:
-            values = certificate_values(holder)
+            values = certificate_values(holder, self.spec.security.currency)
             number = holder.certificate_number
             if self.spec.qr is not None:
                 values["qr_payload"] = self.payload(holder).encode()

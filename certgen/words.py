@@ -1,4 +1,4 @@
-"""Amounts in figures and in words, United States convention.
+"""Amounts in figures and in words, United States convention; money in its currency.
 
 Certificates state the number of shares (or the principal amount) twice, in
 figures and in words, so that an alteration of one shows against the other.
@@ -11,11 +11,41 @@ from 21 to 99 are hyphenated:
 'ZERO'
 >>> in_figures(1234567)
 '1,234,567'
+
+A principal amount is written with its currency (ISO 4217 code): its sign, or the code and
+a space where the currency has no sign of its own, and its name in words:
+
+>>> money_in_figures(50_000_000, "EUR"), money_in_words(50_000_000, "EUR")
+('€50,000,000', 'FIFTY MILLION EUROS')
+>>> money_in_figures(1_000, "CHF"), money_in_words(1_000, "GBP")
+('CHF 1,000', 'ONE THOUSAND POUNDS STERLING')
 """
 
 from __future__ import annotations
 
-__all__ = ["in_figures", "in_words"]
+__all__ = ["CURRENCIES", "in_figures", "in_words", "money_in_figures", "money_in_words"]
+
+#: The currencies certgen writes out (ISO 4217 code -> sign in figures, name in words).  A
+#: currency whose sign is shared by others (the dollars but the US dollar, the kronor) is
+#: written with its code: ``CAD 1,000``.
+CURRENCIES: dict[str, tuple[str, str]] = {
+    "USD": ("$", "DOLLARS"),
+    "EUR": ("€", "EUROS"),
+    "GBP": ("£", "POUNDS STERLING"),
+    "JPY": ("¥", "YEN"),
+    "CHF": ("CHF ", "SWISS FRANCS"),
+    "CAD": ("CAD ", "CANADIAN DOLLARS"),
+    "AUD": ("AUD ", "AUSTRALIAN DOLLARS"),
+    "NZD": ("NZD ", "NEW ZEALAND DOLLARS"),
+    "HKD": ("HKD ", "HONG KONG DOLLARS"),
+    "SGD": ("SGD ", "SINGAPORE DOLLARS"),
+    "SEK": ("SEK ", "SWEDISH KRONOR"),
+    "NOK": ("NOK ", "NORWEGIAN KRONER"),
+    "DKK": ("DKK ", "DANISH KRONER"),
+    "CNY": ("CNY ", "CHINESE YUAN RENMINBI"),
+    "MXN": ("MXN ", "MEXICAN PESOS"),
+    "ZAR": ("ZAR ", "SOUTH AFRICAN RAND"),
+}
 
 _ONES = (
     "ZERO ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE TEN ELEVEN TWELVE THIRTEEN "
@@ -76,3 +106,13 @@ def in_words(number: int) -> str:
 def in_figures(number: int) -> str:
     """Format a whole number with thousands separators: ``1,234,567``."""
     return f"{number:,}"
+
+
+def money_in_figures(amount: int, currency: str = "USD") -> str:
+    """A whole amount of *currency* in figures: ``$1,000``, ``€50,000,000``, ``CHF 1,000``."""
+    return f"{CURRENCIES[currency][0]}{in_figures(amount)}"
+
+
+def money_in_words(amount: int, currency: str = "USD") -> str:
+    """A whole amount of *currency* in words: ``ONE THOUSAND DOLLARS``, ``FIFTY MILLION EUROS``."""
+    return f"{in_words(amount)} {CURRENCIES[currency][1]}"

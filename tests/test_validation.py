@@ -163,6 +163,17 @@ SPEC_CASES: dict[str, tuple[Mutation, str, str, Mutation]] = {
         "does not name Maryland",
         _set("face.incorporated", None),
     ),
+    "issuer.state-law": (
+        _all(
+            _set("issuer.state", None),
+            _set("issuer.jurisdiction", {"country": "CA"}),
+            _set("face.incorporated", None),
+        ),
+        "info",
+        "state-law checks were not applied: certgen's state profiles are of corporations of US states, "
+        "and the issuer is a corporation incorporated under the laws of Canada",
+        _nothing,
+    ),
     "security.series": (
         _set("security.title", "Cumulative Preferred Stock"),
         "warning",

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..words import in_figures, in_words
+from ..words import CURRENCIES, in_figures, in_words, money_in_figures, money_in_words
 
 __all__ = [
     "CERTIFICATE_FIELDS",
@@ -47,7 +47,8 @@ class Holder:
     certificate_number: str
     #: The registration: the holder's name(s) exactly as inscribed; may hold line breaks.
     registration: str
-    #: Number of shares, a positive whole number; for a note, its principal amount in dollars.
+    #: Number of shares (or units), a positive whole number; for a note, its principal amount in
+    #: whole units of its currency (dollars, euros).
     shares: int
     #: Date of issue.
     issue_date: dt.date
@@ -62,8 +63,10 @@ def format_date(value: dt.date) -> str:
     return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
 
 
-def certificate_values(holder: Holder) -> dict[str, str]:
-    """The strings a certificate's variable fields print for *holder*."""
+def certificate_values(holder: Holder, currency: str = "USD") -> dict[str, str]:
+    """The strings a certificate's variable fields print for *holder*; a note's principal in
+    *currency* (ISO 4217 code: ``$50,000,000`` and ``FIFTY MILLION DOLLARS``, ``€50,000,000``
+    and ``FIFTY MILLION EUROS``)."""
     values = {key: str(value) for key, value in holder.extra.items()}
     figures = in_figures(holder.shares)
     words = in_words(holder.shares)
@@ -74,8 +77,8 @@ def certificate_values(holder: Holder) -> dict[str, str]:
         shares_words=words,
         issue_date=format_date(holder.issue_date),
         issue_date_iso=holder.issue_date.isoformat(),
-        principal=f"${figures}",
-        principal_words=f"{words} DOLLARS",
+        principal=money_in_figures(holder.shares, currency),
+        principal_words=money_in_words(holder.shares, currency),
     )
     return values
 
@@ -85,7 +88,7 @@ def blank_values() -> dict[str, str]:
     return dict.fromkeys(CERTIFICATE_FIELDS, "")
 
 
-def specimen_values(prefix: str | None) -> dict[str, str]:
+def specimen_values(prefix: str | None, currency: str = "USD") -> dict[str, str]:
     """Values of a specimen certificate: SPECIMEN as the holder, zero-filled number and shares.
 
     The certificate number keeps the issue's prefix (``PB 000000``, the spec's
@@ -97,7 +100,7 @@ def specimen_values(prefix: str | None) -> dict[str, str]:
         registration="SPECIMEN",
         shares="000,000",
         shares_words="ZERO",
-        principal="$000,000",
-        principal_words="ZERO DOLLARS",
+        principal=f"{CURRENCIES[currency][0]}000,000",
+        principal_words=money_in_words(0, currency),
     )
     return values

@@ -6,8 +6,8 @@ A payload is one line of text, versioned by its first field::
 
 Its fields: the format (``CG1``), the signing key's id (the first four bytes
 of the SHA-256 of the raw public key, in hex), the issuer, the CUSIP, the
-certificate number as printed, the amount (shares, dollars of principal or
-warrants) with its unit (``SH``, ``USD``, ``WT``), the issue date, and the
+certificate number as printed, the amount (shares, units, principal or
+warrants) with its unit (``SH``, ``UN``, the note's currency ``USD``, ``EUR``..., ``WT``), the issue date, and the
 registration digest (the first 12 bytes of the SHA-256 of the registration,
 its white space folded, base64url), the **field map digest** (``CG2`` only:
 the first 9 bytes of the SHA-256 of the face's field map, base64url; see
@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import CertgenError
+from ..words import CURRENCIES
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -67,15 +68,24 @@ FORMAT = "CG2"
 FORMATS = {"CG1": 10, "CG2": 11}
 
 
-#: The unit of a payload's amount, by kind of security.
+#: The unit of a payload's amount, by kind of security; a note's is its currency's ISO 4217
+#: code (``USD``, ``EUR``: security.currency).
 UNITS = {
     "common_stock": "SH",
     "preferred_stock": "SH",
     "global_note": "USD",
     "definitive_note": "USD",
     "warrant": "WT",
+    "units": "UN",
 }
-UNIT_WORDS = {"SH": "shares", "USD": "dollars of principal", "WT": "warrants"}
+#: Every unit a payload may carry, as people read it.
+UNIT_WORDS = {
+    "SH": "shares",
+    "WT": "warrants",
+    "UN": "units",
+    "USD": "dollars of principal",
+    **{code: f"{code} of principal" for code in CURRENCIES if code != "USD"},
+}
 
 
 class PayloadError(CertgenError):

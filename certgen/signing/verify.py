@@ -42,6 +42,7 @@ from ..errors import CertgenError
 from ..layout.elements import Field
 from ..layout.fields import PLACEHOLDER
 from ..model.certificate import Holder, certificate_values
+from ..words import CURRENCIES
 from .payload import UNIT_WORDS, Payload, PayloadError, key_id, registration_digest, signature_holds
 
 if TYPE_CHECKING:
@@ -764,7 +765,8 @@ def _judge_signatures(
 def signed_values(payload: Payload) -> dict[str, str]:
     """The values a certificate's fields print, as its payload signs them (the registration
     is signed by its digest only)."""
-    values = certificate_values(Holder(payload.number, "", payload.amount, payload.issue_date))
+    currency = payload.unit if payload.unit in CURRENCIES else "USD"
+    values = certificate_values(Holder(payload.number, "", payload.amount, payload.issue_date), currency)
     del values["registration"]
     return values
 

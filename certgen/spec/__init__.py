@@ -326,7 +326,7 @@ def _problem(error: Any, name: str | None, lines: dict[tuple[str | int, ...], in
     loc = tuple(part for part in error["loc"] if not (isinstance(part, str) and part.startswith("function-")))
     cause = (error.get("ctx") or {}).get("error")
     if isinstance(cause, KeyedValueError):
-        loc = (*loc, cause.key)
+        loc = (*loc, *cause.key.split("."))
     field = _dotted(loc)
     message = error["msg"]
     if message.startswith("Value error, "):

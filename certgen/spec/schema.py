@@ -5,8 +5,10 @@ prints the JSON Schema built from these models so editors can check spec
 files.  Unknown keys are errors (a misspelt key must not be silently
 ignored on a legal document).
 
-Keys other tools rely on: ``issuer.name``, ``issuer.state``,
-``security.title``, ``security.cusip``, ``security.par_value``.
+Keys other tools rely on: ``issuer.name``, ``issuer.state`` (the US state, also when the
+issuer gives ``issuer.jurisdiction``), ``security.title``, ``security.cusip``,
+``security.par_value``.  docs/spec.md describes the keys of the issuer's jurisdiction,
+units and currencies.
 """
 
 from __future__ import annotations
@@ -29,6 +31,17 @@ from pydantic import (
 )
 
 from ..model.identifiers import compact_cusip
+from ..words import CURRENCIES
+from .jurisdictions import (
+    US_STATES,
+    country_code,
+    country_name,
+    laws_of,
+    province_code,
+    state_code,
+    subdivision_name,
+    with_article,
+)
 
 __all__ = [
     "Abbreviation",
@@ -39,6 +52,7 @@ __all__ = [
     "FormOptions",
     "Identifier",
     "Issuer",
+    "Jurisdiction",
     "Legend",
     "Officer",
     "PdfSignature",
@@ -50,6 +64,7 @@ __all__ = [
     "Templates",
     "MAX_LEGEND_CHARS",
     "US_STATES",
+    "state_code",
 ]
 
 #: Most identifiers a face prints (security.identifiers): the identifier boxes hold three lines.
@@ -63,37 +78,12 @@ MAX_LEGEND_CHARS = 65_536
 
 class KeyedValueError(ValueError):
     """A validator's error about *key* under the field it validates (a legend's
-    ``params.ownership_limit``): the message names ``field.key``."""
+    ``params.ownership_limit``): the message names ``field.key``.  *key* may be dotted
+    (``security.currency``, from a check of the whole spec)."""
 
     def __init__(self, message: str, key: str) -> None:
         super().__init__(message)
         self.key = key
-
-
-#: Two-letter codes of the states (and D.C.) -> the name printed on certificates.
-US_STATES: dict[str, str] = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
-    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
-    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
-    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
-    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
-    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
-    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
-}  # fmt: skip
-
-_STATE_BY_NAME = {name.upper(): code for code, name in US_STATES.items()}
-
-
-def state_code(value: str) -> str | None:
-    """The two-letter code of a state given by code or name (``MD``, ``Maryland``); None if it is not one."""
-    key = " ".join(value.upper().split())
-    if key in US_STATES:
-        return key
-    return _STATE_BY_NAME.get(key)
 
 
 def nearest_line(path: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int]) -> int | None:
@@ -172,11 +162,94 @@ class Seal(_Model):
     )
 
 
+class Jurisdiction(_Model):
+    """Where the issuer is organized: a country and, where its law is a subdivision's, the
+    state, province or other subdivision."""
+
+    country: Text = Field(
+        description="ISO 3166-1 alpha-2 code (US, CA, NL, GB) or the country's English name."
+    )
+    subdivision: str | None = Field(
+        None,
+        description="State, province or other subdivision whose law governs: a US state or Canadian "
+        "province by code or name (DE, Delaware; ON, Ontario), any other as printed "
+        '(e.g. "England and Wales").',
+    )
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        code = country_code(value)
+        if code is None:
+            raise ValueError(f"{value!r} is not a country: give its ISO 3166 code, e.g. US, CA, NL or GB")
+        return code
+
+    @field_validator("subdivision")
+    @classmethod
+    def _subdivision(cls, value: str | None) -> str | None:
+        return _not_blank(value)
+
+    @model_validator(mode="after")
+    def _known_subdivision(self) -> Jurisdiction:
+        sub = self.subdivision
+        if sub is None:
+            return self
+        if self.country == "US" and state_code(sub) is None:
+            raise KeyedValueError(
+                f"{sub!r} is not a US state (use a two-letter code such as DE or MD)", "subdivision"
+            )
+        if self.country == "CA" and province_code(sub) is None:
+            raise KeyedValueError(
+                f"{sub!r} is not a Canadian province or territory (use a code such as ON or QC, "
+                "or omit it for a federal corporation)",
+                "subdivision",
+            )
+        return self
+
+    @property
+    def name(self) -> str:
+        """The place's name: ``Delaware``, ``Ontario``, ``Canada``, ``the Netherlands``."""
+        if self.subdivision is not None:
+            return subdivision_name(self.country, self.subdivision)
+        return country_name(self.country)
+
+    @property
+    def laws_of(self) -> str:
+        """What follows "the laws of": ``the State of Delaware``, ``Canada``."""
+        return laws_of(self.country, self.subdivision)
+
+
+#: Entities that are formed or organized rather than incorporated (the face says "ORGANIZED
+#: UNDER THE LAWS OF ..."): words found in issuer.entity.
+_ORGANIZED = ("partnership", "limited liability company", "llc", "trust", "fund")
+
+
 class Issuer(_Model):
-    """The corporation that issues the securities."""
+    """The entity that issues the securities: a corporation by default, of a US state
+    (``state``) or of any country (``jurisdiction``, ``incorporated_under``)."""
 
     name: Text = Field(description="Exact legal name, as printed on the face.")
-    state: Text = Field(description="State of incorporation: two-letter code or full name (MD, Maryland).")
+    state: str | None = Field(
+        None,
+        description="US state of incorporation: two-letter code or full name (MD, Maryland). "
+        "Give this, or jurisdiction for an issuer of any country.",
+    )
+    jurisdiction: Jurisdiction | None = Field(
+        None,
+        description="Where the issuer is organized, for any country: {country: CA}, "
+        "{country: US, subdivision: Delaware}, {country: NL}. Instead of state.",
+    )
+    incorporated_under: str | None = Field(
+        None,
+        description='What the face prints after "incorporated under", verbatim, e.g. "the laws of '
+        'Canada" or "the Canada Business Corporations Act"; default: the laws of the state or '
+        "jurisdiction.",
+    )
+    entity: Text = Field(
+        "corporation",
+        description='Kind of entity, as printed in "a Delaware limited partnership": corporation, '
+        "limited partnership, limited liability company, cooperative, GmbH, ...",
+    )
     officers: list[Officer] = Field(
         default_factory=list,
         description="Officers who sign, left to right on the face (rule signatures.count "
@@ -205,19 +278,106 @@ class Issuer(_Model):
     listed: bool = Field(False, description="The shares are listed on a national securities exchange.")
 
     _check_name = field_validator("name")(_not_blank)
+    _check_text = field_validator("incorporated_under")(_not_blank)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_place(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        if data.get("state") is not None and data.get("jurisdiction") is not None:
+            raise KeyedValueError(
+                "give issuer.state (a US state) or issuer.jurisdiction, not both "
+                "(state: DE is jurisdiction: {country: US, subdivision: DE})",
+                "jurisdiction",
+            )
+        if all(data.get(key) is None for key in ("state", "jurisdiction", "incorporated_under")):
+            raise KeyedValueError(
+                "is required but missing: give the US state (state: MD), or jurisdiction: {country: CA} "
+                "for an issuer of another country",
+                "state",
+            )
+        place = data.get("jurisdiction")
+        if data.get("state") is None and isinstance(place, dict):
+            # A US state given as a jurisdiction is the issuer's state (rules by state apply).
+            country, sub = place.get("country"), place.get("subdivision")
+            if isinstance(country, str) and country_code(country) == "US" and isinstance(sub, str):
+                code = state_code(sub)
+                if code is not None:
+                    data = {**data, "state": code}
+        return data
 
     @field_validator("state")
     @classmethod
-    def _state_code(cls, value: str) -> str:
+    def _state_code(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         code = state_code(value)
         if code is not None:
             return code
         raise ValueError(f"{value!r} is not a US state (use a two-letter code such as MD or DE)")
 
     @property
+    def place(self) -> Jurisdiction | None:
+        """Where the issuer is organized (``state`` as a US jurisdiction); None when only
+        ``incorporated_under`` says it."""
+        if self.jurisdiction is not None:
+            return self.jurisdiction
+        if self.state is not None:
+            return Jurisdiction(country="US", subdivision=self.state)
+        return None
+
+    @property
+    def country(self) -> str | None:
+        """ISO code of the issuer's country (``US`` for a state), None when not known."""
+        place = self.place
+        return place.country if place is not None else None
+
+    @property
     def state_name(self) -> str:
-        """Full name of the state of incorporation (``Maryland``)."""
-        return US_STATES[self.state]
+        """Full name of the state of incorporation (``Maryland``); for an issuer outside the
+        United States, its jurisdiction's name (``Canada``, ``Ontario``)."""
+        if self.state is not None:
+            return US_STATES[self.state]
+        place = self.place
+        return place.name if place is not None else self.laws
+
+    @property
+    def is_corporation(self) -> bool:
+        """The issuer is a corporation (of any kind: business, cooperative, professional)."""
+        return "corporation" in self.entity.lower().split()
+
+    @property
+    def organized(self) -> bool:
+        """A partnership, LLC or trust: organized (formed) rather than incorporated."""
+        entity = f" {self.entity.lower()} "
+        return any(f" {word} " in entity for word in _ORGANIZED)
+
+    @property
+    def laws(self) -> str:
+        """The law the issuer exists under, after "incorporated under": ``the laws of the
+        State of Maryland``, ``the laws of Canada``, or issuer.incorporated_under verbatim."""
+        if self.incorporated_under is not None:
+            return self.incorporated_under
+        place = self.place
+        assert place is not None  # one of state, jurisdiction, incorporated_under is given
+        return f"the laws of {place.laws_of}"
+
+    @property
+    def incorporated_line(self) -> str:
+        """The face's statement of jurisdiction: ``INCORPORATED UNDER THE LAWS OF THE STATE OF
+        MARYLAND``; ``ORGANIZED UNDER ...`` for a partnership or LLC."""
+        verb = "ORGANIZED" if self.organized else "INCORPORATED"
+        return f"{verb} UNDER {self.laws.upper()}"
+
+    @property
+    def description(self) -> str:
+        """The issuer as the text of a note or warrant describes it: ``a Maryland corporation``,
+        ``a Delaware limited partnership``, ``a corporation incorporated under the laws of Canada``."""
+        if self.state is not None and self.incorporated_under is None:
+            return with_article(f"{US_STATES[self.state]} {self.entity}")
+        verb = "organized" if self.organized else "incorporated"
+        return with_article(f"{self.entity} {verb} under {self.laws}")
 
 
 #: The label an identifier prints with when the spec gives none.
@@ -315,8 +475,11 @@ class Identifier(_Model):
 class Security(_Model):
     """The class (and series) of securities the certificates represent."""
 
-    kind: Literal["common_stock", "preferred_stock", "global_note", "definitive_note", "warrant"] = Field(
-        description="Kind of security; selects the default templates and rules."
+    kind: Literal["common_stock", "preferred_stock", "global_note", "definitive_note", "warrant", "units"] = (
+        Field(
+            description="Kind of security; selects the default templates and rules. units: units of a "
+            "limited partnership or LLC (printed on the stock face and reverse)."
+        )
     )
     title: Text = Field(description='Class and series, e.g. "Series B Cumulative Preferred Stock".')
     par_value: str | None = Field(
@@ -339,7 +502,16 @@ class Security(_Model):
         "keeps (default: the first CUSIP listed).",
     )
     certificate_prefix: str = Field("", description='Prefix of certificate numbers, e.g. "PB".')
-    unit: Text = Field("Shares", description="What the amount counts, printed in the amount box.")
+    unit: Text = Field(
+        "Shares",
+        description='What the amount counts, printed in the amount box; default "Shares" ("Units" for '
+        'kind units, e.g. "Common Units").',
+    )
+    currency: str = Field(
+        "USD",
+        description="Currency of a note's principal, ISO 4217 code (USD, EUR, GBP, JPY, CHF, ...): "
+        "the principal prints in figures with its sign (€50,000,000) and in words (FIFTY MILLION EUROS).",
+    )
     authorized_shares: int | None = Field(
         None, gt=0, description="Shares of this class the charter authorizes."
     )
@@ -378,6 +550,24 @@ class Security(_Model):
     )
 
     _check_title = field_validator("title")(_not_blank)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _units_count_units(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("kind") == "units" and data.get("unit") is None:
+            return {**data, "unit": "Units"}
+        return data
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        code = value.upper()
+        if code not in CURRENCIES:
+            raise ValueError(
+                f"{value!r} is not a currency certgen writes out: give an ISO 4217 code, one of "
+                f"{', '.join(CURRENCIES)}"
+            )
+        return code
 
     @field_validator("cusip", "isin", mode="before")
     @classmethod
@@ -703,7 +893,9 @@ class FaceWording(_Wording):
     number_label: str = "NUMBER"
     amount_heading: str = Field("", description='Line above the amount box, e.g. "WARRANT TO PURCHASE".')
     incorporated: str | None = Field(
-        None, description='Default: "INCORPORATED UNDER THE LAWS OF THE STATE OF <STATE>".'
+        None,
+        description='Default: "INCORPORATED UNDER THE LAWS OF THE STATE OF <STATE>" (of the issuer\'s '
+        'jurisdiction; "ORGANIZED UNDER ..." for a partnership or LLC).',
     )
     transferable: str | None = Field(
         None, description='Default: "THIS CERTIFICATE IS TRANSFERABLE IN <cities>".'
@@ -712,7 +904,8 @@ class FaceWording(_Wording):
     record_holder: str = "is the record holder of"
     shares_clause: str | None = Field(
         None,
-        description='Default: "FULLY PAID AND NON-ASSESSABLE SHARES OF THE <TITLE>, <PAR> PAR VALUE, OF".',
+        description='Default: "FULLY PAID AND NON-ASSESSABLE SHARES OF THE <TITLE>, <PAR> PAR VALUE, OF"; '
+        'for units "<TITLE> IN <ISSUER>".',
     )
     transfer_clause: str = (
         "transferable on the books of the Corporation by the holder hereof in person or by "
@@ -833,6 +1026,7 @@ DEFAULT_TEMPLATES: dict[str, tuple[str, str | None, str | None]] = {
     "global_note": ("notes/face", "notes/reverse", "notes/schedule"),
     "definitive_note": ("notes/face", "notes/reverse", None),
     "warrant": ("warrants/face", "warrants/reverse", None),
+    "units": ("stock/face", "stock/reverse", None),
 }
 
 
@@ -859,7 +1053,9 @@ class Note(_Model):
         '2003, as supplemented".'
     )
     trustee: Text = Field(description="The trustee, as it signs the certificate of authentication.")
-    denomination: int = Field(1000, gt=0, description="Smallest authorized denomination, in dollars.")
+    denomination: int = Field(
+        1000, gt=0, description="Smallest authorized denomination, in the currency (security.currency)."
+    )
     multiple: int = Field(
         1000, gt=0, description="Authorized denominations are multiples of this above the smallest."
     )
@@ -877,8 +1073,10 @@ class NoteWording(_Wording):
     """The fixed phrases of a note, verbatim; defaults follow the common indenture form."""
 
     promise: str = Field(
-        '{issuer}, a {state} corporation (the "Company"), for value received, promises to pay to',
-        description="Start of the promise to pay; {issuer} and {state} are filled in.",
+        '{issuer}, {description} (the "Company"), for value received, promises to pay to',
+        description="Start of the promise to pay; {issuer}, {description} (a Maryland corporation, a "
+        "corporation incorporated under the laws of Canada) and {state} (its state or jurisdiction) "
+        "are filled in.",
     )
     number_label: str = "No."
     principal_label: str = "PRINCIPAL AMOUNT"
@@ -956,8 +1154,9 @@ class WarrantWording(_Wording):
     """The fixed phrases of a warrant certificate, verbatim; defaults follow the common form."""
 
     void_after: str = "VOID AFTER {time} ON {date}"
-    certifies: str = (
-        'FOR VALUE RECEIVED, {issuer} (the "Company"), a {state} corporation, hereby certifies that'
+    certifies: str = Field(
+        'FOR VALUE RECEIVED, {issuer} (the "Company"), {description}, hereby certifies that',
+        description="{issuer}, {description} (a Delaware corporation) and {state} are filled in.",
     )
     entitled: str = (
         'the registered holder hereof or registered assigns (the "Holder"), is the owner of the number of '
@@ -1181,7 +1380,7 @@ class Spec(_Model):
 
     @property
     def is_note(self) -> bool:
-        """A global or definitive note (principal in dollars, trustee, indenture)."""
+        """A global or definitive note (principal in its currency, trustee, indenture)."""
         return self.security.kind in ("global_note", "definitive_note")
 
     def page_templates(self) -> list[tuple[str, str]]:
@@ -1214,6 +1413,12 @@ class Spec(_Model):
             raise ValueError(
                 f"security.kind {self.security.kind} needs the note: section (rate, maturity, trustee, ...)"
             )
+        if "currency" in self.security.model_fields_set and not self.is_note:
+            raise KeyedValueError(
+                f"applies to notes only (global_note, definitive_note), not to {self.security.kind}: "
+                "remove it (write a par value in another currency in security.par_value)",
+                "security.currency",
+            )
         if self.security.kind == "warrant" and self.warrant is None:
             raise ValueError(
                 "security.kind warrant needs the warrant: section (agent, exercise price, expiry, ...)"
@@ -1224,6 +1429,11 @@ class Spec(_Model):
     def is_stock(self) -> bool:
         """A share certificate (common or preferred stock)."""
         return self.security.kind in ("common_stock", "preferred_stock")
+
+    @property
+    def is_units(self) -> bool:
+        """A unit certificate of a limited partnership or LLC (kind units): printed like shares."""
+        return self.security.kind == "units"
 
     def locate(self, field: str | None = None) -> str:
         """Where *field* (``security.cusip``, ``legends[0].text``) is: ``spec.yaml, line 12: security.cusip``."""

@@ -100,7 +100,10 @@ def rules_markdown() -> str:
     lines += [
         "## State profiles",
         "",
-        "Chosen by `issuer.state`; states without a profile get two signers and no title rule.",
+        "Chosen by `issuer.state` (or `issuer.jurisdiction` with country US and a state) for a",
+        "corporation; states without a profile get two signers and no title rule. Issuers of another",
+        "country, partnerships and LLCs (`issuer.entity`) and issuers whose state is not given get no",
+        "profile: the state-law rules are not applied, and the note `issuer.state-law` says so.",
         "",
         "| state | signers | titles (one signer from each group) | facsimile | jurisdiction statement | par value | signing law |",
         "|---|---|---|---|---|---|---|",

@@ -16,6 +16,7 @@ from ..errors import HolderDataError
 from ..model.certificate import Holder
 from ..model.identifiers import canonical_number
 from ..spec.schema import Spec
+from ..words import money_in_figures
 from .engine import ERROR, WARNING, Finding, Rule, Scope, rule
 from .text import is_state, parse_registration
 
@@ -286,6 +287,11 @@ class HolderChecker:
         note = spec.note
         assert note is not None
         amount = holder.shares
+        currency = spec.security.currency
+
+        def money(value: int) -> str:
+            return money_in_figures(value, currency)
+
         if spec.security.kind == "global_note":
             if " ".join(holder.registration.upper().split()) not in ("CEDE & CO.", "CEDE & CO"):
                 yield CEDE.finding(
@@ -297,7 +303,7 @@ class HolderChecker:
             if amount > note.max_principal:
                 yield MAX_PRINCIPAL.finding(
                     f"{loc}, column principal_amount",
-                    f"${amount:,} is more than one global certificate may carry (${note.max_principal:,}, "
+                    f"{money(amount)} is more than one global certificate may carry ({money(note.max_principal)}, "
                     "note.max_principal): split it into several certificates",
                     field="principal_amount",
                     **where,
@@ -305,8 +311,8 @@ class HolderChecker:
         elif amount < note.denomination or (amount - note.denomination) % note.multiple:
             yield DENOMINATION.finding(
                 f"{loc}, column principal_amount",
-                f"${amount:,} is not an authorized denomination (${note.denomination:,} and integral multiples "
-                f"of ${note.multiple:,} above it)",
+                f"{money(amount)} is not an authorized denomination ({money(note.denomination)} and integral "
+                f"multiples of {money(note.multiple)} above it)",
                 field="principal_amount",
                 **where,
             )

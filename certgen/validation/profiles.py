@@ -1,6 +1,9 @@
 """Issuer-state profiles: what the state of incorporation's law asks of a stock certificate.
 
-Selected by the spec's ``issuer.state``.  Each profile records who must sign
+Selected by the spec's ``issuer.state`` (also set by ``issuer.jurisdiction`` with country US and
+a state) when the issuer is a corporation; an issuer of another country, a partnership or LLC,
+or one whose state is not given has no profile (the state-law rules are not applied to it:
+rule ``issuer.state-law``).  Each profile records who must sign
 (how many officers, and from which groups of titles), whether facsimile
 signatures need an independent countersignature, which face statements are
 statutory (an error when missing) rather than conventional (a warning), and

@@ -149,11 +149,22 @@ JURISDICTION = rule(
     ERROR,
     _S,
     "The face states the state of incorporation ('INCORPORATED UNDER THE LAWS OF THE STATE OF ...'), "
-    "and it is the issuer's state.",
+    "and it is the issuer's state (or, outside the United States, the issuer's jurisdiction).",
     "MBCA §6.25(b)(1); N.Y. Bus. Corp. Law §508(c)(1); filed specimen certificates",
     ("ALL-002",),
-    applies="a wrong state is always an error; a missing statement is an error in MBCA states and NY, "
-    "a warning elsewhere",
+    applies="a wrong state (or country) is always an error; a missing statement is an error in MBCA states "
+    "and NY, a warning elsewhere (and outside the United States)",
+)
+STATE_LAW = rule(
+    "issuer.state-law",
+    INFO,
+    _S,
+    "The state corporation-law rules (officers' signatures and titles, facsimile signatures, the face's "
+    "statutory statements, the statement of designations) apply to a corporation of a known US state; "
+    "for any other issuer (of another country, a partnership or LLC, a state not given) they are not "
+    "applied, and a note says so.",
+    "The state corporation statutes the state profiles cite (see State profiles below)",
+    applies="stock and unit certificates of an issuer that is not a corporation of a known US state",
 )
 SERIES = rule(
     "security.series",
@@ -171,7 +182,7 @@ PAR_VALUE = rule(
     "The face states the par value, or that the shares have no par value.",
     "Filed specimen certificates; NRS 78.235 (Nevada, secondary source)",
     ("STK-003",),
-    applies="error for Nevada issuers; warning elsewhere",
+    applies="stock: error for Nevada issuers; warning elsewhere",
     parts=True,
 )
 FULLY_PAID = rule(
@@ -181,6 +192,7 @@ FULLY_PAID = rule(
     "The shares clause says the shares are fully paid and non-assessable.",
     "Filed specimen certificates; Cal. Corp. Code §418(a)(2) where shares are assessable",
     ("STK-004",),
+    applies="stock (not units)",
     parts=True,
 )
 TRANSFER_CLAUSE = rule(
@@ -240,7 +252,7 @@ SIGNERS = rule(
     "8 Del. C. §158; MBCA §6.25(d); N.Y. Bus. Corp. Law §508(a); Cal. Corp. Code §416(a); "
     "Md. Code, Corps. & Ass'ns §2-212",
     ("ALL-005",),
-    applies="per issuer.state profile",
+    applies="per issuer.state profile; not applied to other issuers (issuer.state-law)",
     parts=True,
 )
 TITLES = rule(
@@ -303,7 +315,8 @@ DESIGNATIONS = rule(
     "8 Del. C. §151(f); MBCA §6.25(c); Md. Code, Corps. & Ass'ns §2-211(b)-(c); N.Y. Bus. Corp. Law "
     "§508(b); Cal. Corp. Code §417",
     ("ALL-011", "PRF-002", "REIT-002"),
-    applies="preferred stock, issuer.classes with more than one class, Maryland REITs",
+    applies="preferred stock, issuer.classes with more than one class, Maryland REITs; corporations of a "
+    "US state",
     parts=True,
 )
 OWNERSHIP = rule(
@@ -586,7 +599,8 @@ class LegendText:
 @dataclass(frozen=True)
 class _Context:
     spec: Spec
-    profile: StateProfile
+    #: The state's profile; None when the issuer is not a corporation of a known US state.
+    profile: StateProfile | None
     legends: tuple[LegendText, ...]
     form: bool
 
@@ -611,11 +625,13 @@ def check_spec(spec: Spec, legends: list[LegendText] | None, *, form: bool) -> I
     reported by ``layout.template``): the rules about legends are skipped
     rather than report legends as missing.
     """
-    ctx = _Context(spec, profile_for(spec.issuer.state), tuple(legends or ()), form)
+    issuer = spec.issuer
+    profile = profile_for(issuer.state) if issuer.state is not None and issuer.is_corporation else None
+    ctx = _Context(spec, profile, tuple(legends or ()), form)
     for check in _CHECKS:
         if legends is None and check in _NEED_LEGENDS:
             continue
-        if not spec.is_stock and check in _STOCK_ONLY:
+        if not (spec.is_stock or spec.is_units) and check in _STOCK_ONLY:
             continue
         for finding in check(ctx):
             # An excerpt reproduces what survives of a filed form: a part it lacks is noted.
@@ -806,34 +822,72 @@ def _check_one_isin(
 def _incorporated(spec: Spec) -> str:
     if spec.face.incorporated is not None:
         return spec.face.incorporated
-    return f"INCORPORATED UNDER THE LAWS OF THE STATE OF {spec.issuer.state_name.upper()}"
+    return spec.issuer.incorporated_line
+
+
+def _check_state_law(ctx: _Context) -> Iterator[Finding]:
+    spec = ctx.spec
+    if ctx.profile is not None or not (spec.is_stock or spec.is_units):
+        return
+    issuer = spec.issuer
+    field = (
+        "issuer.entity"
+        if issuer.state is not None
+        else "issuer.jurisdiction"
+        if issuer.jurisdiction is not None
+        else "issuer.incorporated_under"
+    )
+    hint = (
+        ""
+        if issuer.country not in (None, "US") or issuer.state is not None
+        else "; give issuer.state if it is a corporation of a US state"
+    )
+    yield STATE_LAW.finding(
+        ctx.loc(field),
+        f"state-law checks were not applied: certgen's state profiles are of corporations of US states, "
+        f"and the issuer is {issuer.description} (its own law's requirements for signatures and "
+        f"statements on the certificate are for its counsel to check){hint}",
+        **ctx.at(field),
+    )
 
 
 def _check_face(ctx: _Context) -> Iterator[Finding]:
     spec = ctx.spec
     face = spec.face
     profile = ctx.profile
-    state = spec.issuer.state_name
+    issuer = spec.issuer
     incorporated = _incorporated(spec)
+    law = profile.jurisdiction_law if profile else "convention on filed specimen certificates"
     if not incorporated.strip():
+        what = "the state of incorporation" if issuer.state else "where the issuer is organized"
         yield JURISDICTION.finding(
             ctx.loc("face.incorporated"),
-            f"the face does not state the state of incorporation: print 'INCORPORATED UNDER THE LAWS OF "
-            f"THE STATE OF {state.upper()}' ({profile.jurisdiction_law})",
+            f"the face does not state {what}: print '{issuer.incorporated_line}' ({law})",
             missing=True,
-            severity=ERROR if profile.jurisdiction_required else WARNING,
-            reference=profile.jurisdiction_law,
+            severity=ERROR if profile is not None and profile.jurisdiction_required else WARNING,
+            reference=law,
             **ctx.at("face.incorporated"),
         )
-    elif state.upper() not in incorporated.upper():
-        named = any(name.upper() in incorporated.upper() for name in US_STATES.values())
-        yield JURISDICTION.finding(
-            ctx.loc("face.incorporated"),
-            f"{incorporated!r} does not name {state}, the issuer's state (issuer.state: "
-            f"{spec.issuer.state}): make them agree",
-            missing=not named,
-            **ctx.at("face.incorporated"),
-        )
+    elif issuer.state is not None:
+        state = issuer.state_name
+        if state.upper() not in incorporated.upper():
+            named = any(name.upper() in incorporated.upper() for name in US_STATES.values())
+            yield JURISDICTION.finding(
+                ctx.loc("face.incorporated"),
+                f"{incorporated!r} does not name {state}, the issuer's state (issuer.state: "
+                f"{issuer.state}): make them agree",
+                missing=not named,
+                **ctx.at("face.incorporated"),
+            )
+    elif issuer.place is not None and issuer.incorporated_under is None:
+        name = issuer.place.name.removeprefix("the ")
+        if name.upper() not in incorporated.upper():
+            yield JURISDICTION.finding(
+                ctx.loc("face.incorporated"),
+                f"{incorporated!r} does not name {name}, the issuer's jurisdiction (issuer.jurisdiction): "
+                "make them agree",
+                **ctx.at("face.incorporated"),
+            )
     security = spec.security
     # A preferred class is designated by its series or class, or by its dividend rate ("8% Cumulative").
     if security.kind == "preferred_stock" and not re.search(
@@ -846,17 +900,21 @@ def _check_face(ctx: _Context) -> Iterator[Finding]:
             **ctx.at("security.title"),
         )
     clause = face.shares_clause or ""
-    if security.par_value is None and not re.search(r"\b(NO|WITHOUT)\s+PAR\b", clause.upper()):
+    # Par value and "fully paid and non-assessable" are of shares of stock, not of units.
+    stock = spec.is_stock
+    if stock and security.par_value is None and not re.search(r"\b(NO|WITHOUT)\s+PAR\b", clause.upper()):
         yield PAR_VALUE.finding(
             ctx.loc("security.par_value"),
             "no par value and no 'without par value' statement: give security.par_value (e.g. \"$.01\") "
             "or say 'NO PAR VALUE' in face.shares_clause",
-            severity=ERROR if profile.par_value_required else WARNING,
-            reference=profile.par_value_law,
+            severity=ERROR if profile is not None and profile.par_value_required else WARNING,
+            reference=profile.par_value_law if profile is not None else PAR_VALUE.reference,
             **ctx.at("security.par_value"),
         )
-    if face.shares_clause is not None and not (
-        "FULLY PAID" in clause.upper() and "ASSESSABLE" in clause.upper()
+    if (
+        stock
+        and face.shares_clause is not None
+        and not ("FULLY PAID" in clause.upper() and "ASSESSABLE" in clause.upper())
     ):
         yield FULLY_PAID.finding(
             ctx.loc("face.shares_clause"),
@@ -905,6 +963,8 @@ def _check_face(ctx: _Context) -> Iterator[Finding]:
 def _check_signatures(ctx: _Context) -> Iterator[Finding]:
     spec = ctx.spec
     profile = ctx.profile
+    if profile is None:  # no state's law to apply (issuer.state-law)
+        return
     officers = spec.issuer.officers
     state = spec.issuer.state
     if len(officers) < profile.signers:
@@ -995,7 +1055,7 @@ def _check_legends(ctx: _Context) -> Iterator[Finding]:
         or len(issuer.classes) > 1
         or (issuer.reit and issuer.state == "MD")
     )
-    if stock and multi and "designations" not in kinds:
+    if stock and multi and profile is not None and "designations" not in kinds:
         why = (
             "preferred stock"
             if security.kind == "preferred_stock"
@@ -1052,7 +1112,7 @@ def _check_legends(ctx: _Context) -> Iterator[Finding]:
          "restricted securities: add a Securities Act legend (not registered under the Securities Act of "
          "1933; no transfer without registration or an exemption)"),
         (security.transfer_restricted, "transfer-restriction", TRANSFER_RESTRICTION, "security.transfer_restricted",
-         f"the shares are subject to a transfer restriction, but no legend states it ({profile.restriction_law}): "
+         f"the shares are subject to a transfer restriction, but no legend states it ({profile.restriction_law if profile else 'UCC §8-204'}): "
          "add a legend that notes the restriction conspicuously"),
         (security.rights_plan, "rights-plan", RIGHTS_PLAN, "security.rights_plan",
          "the shares carry rights under a rights agreement, but no legend refers to the Rights Agreement"),
@@ -1062,7 +1122,7 @@ def _check_legends(ctx: _Context) -> Iterator[Finding]:
          "equity sold under Regulation S: add the Regulation S legend (transfers only under Regulation S, "
          "registration or an exemption; no hedging except in compliance with the Securities Act)"),
     ]  # fmt: skip
-    if issuer.state == "CA":
+    if issuer.state == "CA" and profile is not None:
         required += [
             (security.assessable, "assessable", CALIFORNIA_418, "security.assessable",
              "the shares are assessable: a California certificate must say so conspicuously (§418(a)(2))"),
@@ -1367,6 +1427,7 @@ _CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     _check_cusip,
     _check_isin,
     _check_common_code,
+    _check_state_law,
     _check_face,
     _check_signatures,
     _check_countersignature,
@@ -1377,7 +1438,7 @@ _CHECKS: tuple[Callable[[_Context], Iterator[Finding]], ...] = (
     _check_warrant,
 )
 
-#: Checks of what a stock certificate prints; notes and warrants have their own.
+#: Checks of what a stock (or unit) certificate prints; notes and warrants have their own.
 _STOCK_ONLY = (_check_face, _check_signatures, _check_countersignature, _check_reverse)
 
 _NEED_LEGENDS = (_check_placeholders, _check_legends, _check_reverse, _check_face, _check_note)
