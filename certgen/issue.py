@@ -291,6 +291,36 @@ def _check_no_overprint(page: Page) -> None:
                 )
 
 
+def _check_fields_clear(page: Page) -> None:
+    """No fixed text reaches into the box of a field that a certificate's code signs: ``certgen
+    verify`` reads every mark in such a box as the field's, so a genuine face must print nothing
+    else there."""
+    from .fonts import ascent_descent
+    from .layout.fieldmap import SIGNED_VALUES
+    from .layout.fields import PLACEHOLDER
+
+    lines = [e for e in page.static if isinstance(e, Text) and e.size >= 2 and e.text.strip()]
+    for field in page.fields:
+        names = PLACEHOLDER.findall(field.text)
+        if field.kind != "text" or not names or any(name not in SIGNED_VALUES for name in names):
+            continue
+        box = (field.x - 1, field.y - 1, field.x + field.width + 1, field.y + field.height + 1)
+        for line in lines:
+            ascent, descent = ascent_descent(line.font, line.size)
+            left = _core(line)[0] - 0.05 * line.width
+            if (
+                left < box[2]
+                and box[0] < left + line.width
+                and line.y + descent < box[3]
+                and box[1] < line.y + ascent
+            ):
+                raise RenderError(
+                    f"on the {page.name}, the text {line.text[:40]!r} reaches into the box of the field "
+                    f"{field.name!r}, which the QR code signs (certgen verify would read it as part of "
+                    "the field): move the text or the field"
+                )
+
+
 @dataclass(frozen=True)
 class IssueLayout:
     """An issue whose legends are resolved and whose pages are laid out."""
@@ -350,6 +380,8 @@ def lay_out(spec: Spec, legends: Sequence[ResolvedLegend] | None = None) -> Issu
     _check_legends_printed(spec, resolved, pages)
     for page in pages:
         _check_no_overprint(page)
+        if spec.qr is not None:
+            _check_fields_clear(page)
     if not spec.art.enabled:
         pages = [without_art(page) for page in pages]
     return IssueLayout(spec, tuple(pages), tuple(resolved))

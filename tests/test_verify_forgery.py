@@ -349,3 +349,21 @@ def test_a_cg1_certificate_is_judged_only_against_the_spec(tmp_path: Path, run_c
     )
     code, results = _verdicts(run_cli, forged, "--spec", SAMPLE_SPEC)
     assert code == 1 and (results[0]["status"], results[0]["field"]) == ("altered", "shares")
+
+
+_SIGNED = [
+    p.parent for p in sorted((ROOT / "samples").glob("*/spec.yaml")) if (p.parent / "holders.csv").exists()
+]
+
+
+@pytest.mark.parametrize("sample", _SIGNED, ids=[p.name for p in _SIGNED])
+def test_every_samples_genuine_certificate_is_authentic(sample: Path, tmp_path: Path) -> None:
+    """A genuine certificate of each kind (stock, notes, warrants, units) is authentic, with the
+    spec and with the key alone: no fixed text of the face reaches into a signed field's box."""
+    spec = certgen.load_spec(sample / "spec.yaml")
+    assert spec.qr is not None, f"{sample.name}: a sample with holders carries the signed code"
+    pdf = tmp_path / "cert.pdf"
+    pdf.write_bytes(certgen.render(spec, certgen.load_holders(sample / "holders.csv")[:1]))
+    key = sample / spec.qr.public_key
+    for verdict in (*certgen.verify(pdf, spec=spec), *certgen.verify(pdf, key=key)):
+        assert verdict.status == "authentic", verdict.message
