@@ -231,3 +231,33 @@ def test_text_that_would_overprint_is_refused_before_printing(
     (folder / "face.xml.j2").write_text(off, encoding="utf-8")
     with pytest.raises(certgen.CertgenError, match="runs off the page"):
         certgen.prepare(spec_data, validate=False)
+
+
+def test_fill_ins_are_read_where_their_parts_stand(spec_data: dict[str, Any]) -> None:
+    """On a composed face the holder's name and amount extract between their labels, in the
+    form's order (each run of the static part is its own form, the fields drawn after it); a
+    face whose fields all come last stays one form, byte for byte as before."""
+    from conftest import SAMPLE_HOLDERS
+
+    data = _composed(spec_data, ["issuer", "holder", "shares_clause", "body", "dated", "signatures"])
+    holder = certgen.load_holders(SAMPLE_HOLDERS)[0]
+    face = " ".join(pdf_text(certgen.render(data, [holder]))[0].split())
+    order = [
+        "This Certifies that",
+        holder.registration,
+        "is the record holder of",
+        "ONE HUNDRED",
+        "FULLY PAID",
+        "Dated:",
+        "November 23, 2026",
+        "WITNESS",
+    ]
+    positions = [face.find(phrase) for phrase in order]
+    assert all(p >= 0 for p in positions), dict(zip(order, positions, strict=True))
+    # Dated comes after WITNESS in the parts: check the order of the rest.
+    assert positions[:5] == sorted(positions[:5]) and positions[5] < positions[6]
+    laid = certgen.prepare(data, validate=False)
+    from certgen.drawing.document import static_segments
+
+    assert len(static_segments(laid.pages[0])) > 1
+    assert len(static_segments(certgen.prepare(SAMPLE_SPEC, validate=False).pages[0])) == 1

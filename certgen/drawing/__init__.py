@@ -23,7 +23,15 @@ from ..layout.artwork import load_artwork
 from ..layout.elements import Artwork, Page
 from .artwork import define_artwork
 from .canvas import ShellCanvas, define_tiles, draw_element, patterns_of
-from .document import BLEED, DocumentInfo, FilledPage, PrintOptions, print_sequence
+from .document import (
+    BLEED,
+    DocumentInfo,
+    FilledPage,
+    PrintOptions,
+    print_sequence,
+    segment_name,
+    static_segments,
+)
 
 __all__ = [
     "BLEED",
@@ -97,14 +105,15 @@ def _draw_shell(pages: Sequence[Page], info: DocumentInfo, buffer: BinaryIO) -> 
             if isinstance(element, Artwork):
                 define_artwork(c, load_artwork(element.src, element.page))
     for index, page in enumerate(pages):
-        name = f"static{index}"
-        c.beginForm(name, 0, 0, page.width, page.height)
-        for element in page.static:
-            draw_element(c, element)
-        c.endForm()
+        for part, elements in enumerate(static_segments(page)):
+            c.beginForm(segment_name(index, part), 0, 0, page.width, page.height)
+            for element in elements:
+                draw_element(c, element)
+            c.endForm()
     for index, page in enumerate(pages):
         c.setPageSize((page.width, page.height))
-        c.doForm(f"static{index}")
+        for part in range(len(static_segments(page))):
+            c.doForm(segment_name(index, part))
         c.showPage()
     c.save()
     return c

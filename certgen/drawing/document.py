@@ -5,10 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from ..layout.elements import Line
+from ..layout.elements import FieldsHere, Line, Page
 
-__all__ = ["BLEED", "DocumentInfo", "FilledPage", "PrintOptions", "print_sequence"]
+__all__ = [
+    "BLEED",
+    "DocumentInfo",
+    "FilledPage",
+    "PrintOptions",
+    "field_groups",
+    "print_sequence",
+    "segment_name",
+    "static_segments",
+]
 
 
 @dataclass(frozen=True)
@@ -75,3 +85,31 @@ def print_sequence(count: int, sides: int, options: PrintOptions) -> list[tuple[
         for side in range(sides):
             out.extend((cert, side) for cert in range(count))
     return out
+
+
+def static_segments(page: Page) -> list[list[Any]]:
+    """The page's static elements in the runs its fields come between (:class:`FieldsHere`
+    marks): one run, one Form XObject, when every field comes after all the static text."""
+    segments: list[list[Any]] = [[]]
+    for element in page.static:
+        if isinstance(element, FieldsHere):
+            segments.append([])
+        else:
+            segments[-1].append(element)
+    return segments
+
+
+def segment_name(page: int, part: int) -> str:
+    """The name of the Form XObject of a page's static run (``static0``, ``static0x1``...)."""
+    return f"static{page}" if part == 0 else f"static{page}x{part}"
+
+
+def field_groups(page: Page) -> list[list[int]]:
+    """The page's field indices in the order they are drawn: the fields of each
+    :class:`FieldsHere` mark after its run, the others after the last run."""
+    marks = [e for e in page.static if isinstance(e, FieldsHere)]
+    index = {field.name: i for i, field in enumerate(page.fields)}
+    groups = [[index[name] for name in mark.names if name in index] for mark in marks]
+    placed = {i for group in groups for i in group}
+    groups.append([i for i in range(len(page.fields)) if i not in placed])
+    return groups

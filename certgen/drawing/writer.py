@@ -60,8 +60,11 @@ class StaticShell:
 
     #: Object number → the object's bytes (between ``N 0 obj`` and ``endobj``).
     objects: dict[int, bytes]
-    #: Per page: the name and object number of its static form.
-    forms: tuple[tuple[str, int], ...]
+    #: Per page: the name and object number of its static form (of each run of its static
+    #: elements, when fields come between them: :func:`~certgen.drawing.document.static_segments`).
+    forms: tuple[tuple[tuple[str, int], ...], ...]
+    #: Per page: the field indices drawn after each run (:func:`~certgen.drawing.document.field_groups`).
+    groups: tuple[tuple[tuple[int, ...], ...], ...]
     #: Per page: its resources dictionary as PDF source, without fonts.
     resources: tuple[str, ...]
     #: The characters the static text sets in each face.
@@ -76,13 +79,18 @@ class StaticShell:
         import pypdf
         from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
+        from .document import field_groups, segment_name, static_segments
+
         reader = pypdf.PdfReader(io.BytesIO(shell_pdf))
-        forms: list[tuple[str, int]] = []
+        forms: list[tuple[tuple[str, int], ...]] = []
         resources: list[str] = []
-        for page in reader.pages:
+        for index, page in enumerate(reader.pages):
             res = cast(DictionaryObject, page["/Resources"])
-            name = f"/FormXob.static{len(forms)}"
-            forms.append((name, cast(DictionaryObject, res["/XObject"]).raw_get(name).idnum))
+            xobjects = cast(DictionaryObject, res["/XObject"])
+            names = [
+                f"/FormXob.{segment_name(index, part)}" for part in range(len(static_segments(pages[index])))
+            ]
+            forms.append(tuple((name, xobjects.raw_get(name).idnum) for name in names))
             parts = []
             for key, value in res.items():
                 if key in ("/Font", "/ProcSet"):
@@ -95,12 +103,12 @@ class StaticShell:
         # the forms name (ReportLab's, one for the document) is certgen's in every file.
         # (Artwork forms keep their own fonts.)
         fonts_object = 0
-        first_form = cast(DictionaryObject, reader.get_object(forms[0][1])) if forms else None
+        first_form = cast(DictionaryObject, reader.get_object(forms[0][0][1])) if forms else None
         form_resources = cast(DictionaryObject, first_form["/Resources"]) if first_form is not None else None
         if form_resources is not None and isinstance(form_resources.raw_get("/Font"), IndirectObject):
             fonts_object = form_resources.raw_get("/Font").idnum
         keep: set[int] = {fonts_object}
-        todo: list[Any] = [IndirectObject(number, 0, reader) for _, number in forms]
+        todo: list[Any] = [IndirectObject(number, 0, reader) for runs in forms for _, number in runs]
         while todo:
             item = todo.pop()
             if isinstance(item, IndirectObject):
@@ -126,7 +134,8 @@ class StaticShell:
             objects[number] = shell_pdf[start:end].strip(b"\r\n")
         if not fonts_object:
             fonts_object = max(objects, default=0) + 1
-        return StaticShell(objects, tuple(forms), tuple(resources), text, fonts_object)
+        groups = tuple(tuple(tuple(group) for group in field_groups(page)) for page in pages)
+        return StaticShell(objects, tuple(forms), groups, tuple(resources), text, fonts_object)
 
 
 def _compact_form(obj: Any, fonts_object: int) -> bytes | None:
@@ -218,6 +227,18 @@ def _font_objects(key: str, text: str, first: int) -> dict[int, bytes]:
     return type0_objects(face(key).program, text, first)
 
 
+def _draw_field(content: _Content, field: Any, lines: list[Any]) -> None:
+    """One filled field's text (or its QR code) on the page's content."""
+    if not lines:
+        return
+    if field.kind == "qr":
+        content.ops.append(qr_operators(lines[0].text, lines[0].x, lines[0].y, lines[0].size, field.color))
+        content.payload = lines[0].text
+        return
+    for line in lines:
+        content.text(field.font, line.size, line.x, line.y, line.text, field.color, field.tracking)
+
+
 def write_print_file(
     pages: Sequence[Page],
     shell: StaticShell,
@@ -261,22 +282,19 @@ def write_print_file(
                     y -= size * 1.6
         else:
             cert, side = entry
-            if not options.fields_only:
-                content.ops.append(f"{shell.forms[side][0]} Do")
-            for field_index, lines in batch[cert][side]:
-                if not lines:
-                    continue
-                field = page.fields[field_index]
-                if field.kind == "qr":
-                    content.ops.append(
-                        qr_operators(lines[0].text, lines[0].x, lines[0].y, lines[0].size, field.color)
-                    )
-                    content.payload = lines[0].text
-                    continue
-                for line in lines:
-                    content.text(
-                        field.font, line.size, line.x, line.y, line.text, field.color, field.tracking
-                    )
+            runs = shell.forms[side]
+            if len(runs) == 1:  # every field after the static part: the usual page
+                if not options.fields_only:
+                    content.ops.append(f"{runs[0][0]} Do")
+                for field_index, lines in batch[cert][side]:
+                    _draw_field(content, page.fields[field_index], lines)
+            else:  # fields read in place: each run of the static part, then the fields after it
+                filled = dict(batch[cert][side])
+                for (name, _), group in zip(runs, shell.groups[side], strict=True):
+                    if not options.fields_only:
+                        content.ops.append(f"{name} Do")
+                    for field_index in group:
+                        _draw_field(content, page.fields[field_index], filled.get(field_index, []))
             if overlay and side == 0:
                 content.ops.append(_specimen(use, overlay, page.width, page.height))
         content.ops.append("Q")

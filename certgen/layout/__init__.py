@@ -33,6 +33,7 @@ from .elements import (
     Box,
     Element,
     Field,
+    FieldsHere,
     Ground,
     Image,
     Microprint,
@@ -516,8 +517,11 @@ class _Context:
                 # place="page": its children keep their page positions; it only sets when they are
                 # drawn, and so where their text is read (a header read after the title under it).
                 ox, oy = (dx, dy) if item.attrs.get("place") == "page" else (x, bottom)
+                known = len(fields)
                 for child in item.element:
                     self.element(child, drawn, fields, dx=ox, dy=oy)
+                if len(fields) > known:  # its fields are read where the block stands
+                    drawn.append(FieldsHere(tuple(f.name for f in fields[known:])))
                 if item.attrs.get("order") == "rows":
                     drawn = _in_rows(drawn)
                 static.extend(drawn)
@@ -947,7 +951,8 @@ def _in_rows(elements: list[Element]) -> list[Element]:
             rows.append([text])
     shift = {"left": 0.0, "center": 0.5, "right": 1.0}
     ordered = [t for row in rows for t in sorted(row, key=lambda t: t.x - shift.get(t.align, 0.0) * t.width)]
-    return [e for e in elements if not isinstance(e, Text)] + ordered
+    marks = [e for e in elements if isinstance(e, FieldsHere)]
+    return [e for e in elements if not isinstance(e, (Text, FieldsHere))] + ordered + marks
 
 
 def _para_height(lines: int, size: float, attrs: dict[str, Any]) -> float:

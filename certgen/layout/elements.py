@@ -234,7 +234,29 @@ class Line:
     size: float
 
 
-Element = Text | Rule | Box | Image | Artwork | Border | Rosette | Ground | Microprint | Seal | Signature
+@dataclass(frozen=True)
+class FieldsHere:
+    """Where, in the page's reading order, the fields named come: the static elements before it
+    are drawn (and read) before those fields, the ones after it after them.  Without it a
+    page's fields come after all of its static text."""
+
+    names: tuple[str, ...]
+
+
+Element = (
+    Text
+    | Rule
+    | Box
+    | Image
+    | Artwork
+    | Border
+    | Rosette
+    | Ground
+    | Microprint
+    | Seal
+    | Signature
+    | FieldsHere
+)
 
 
 @dataclass(frozen=True)
