@@ -43,6 +43,7 @@ ISSUER = rule(
     "MBCA §6.25(b)(1); Md. Code, Corps. & Ass'ns §2-211(a)(1)",
     ("ALL-001",),
     applies="with --spec",
+    parts=True,
 )
 TITLE = rule(
     "pdf.security-title",
