@@ -887,7 +887,7 @@ class FaceWording(_Wording):
     @classmethod
     def _parts(cls, value: Any) -> Any:
         return _checked_parts(
-            value, FACE_PART_NAMES, FacePart, "legend:, text:, heading:, title:, caption:, space:"
+            value, FACE_PART_NAMES, FacePart, "legend:, text:, heading:, title:, caption:, space:, terms:"
         )
 
     number_label: str = "NUMBER"
