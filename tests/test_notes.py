@@ -126,6 +126,8 @@ def _drop_legend(data: dict, name: str) -> dict:
 NOTE_CASES = {
     "note.dtc-legend": (lambda d: _drop_legend(d, "dtc"), None),
     "note.global-legend": (lambda d: _drop_legend(d, "global-security"), None),
+    # held for Euroclear and Clearstream, and no legend says so (the sample's legends are DTC's)
+    "note.common-depositary": (lambda d: (d["security"].update(depositary="common_depositary"), d)[-1], None),
     "note.cusip": (lambda d: (d["security"].pop("cusip"), d["security"].pop("isin"), d)[-1], None),
     "note.schedule": (lambda d: (d.setdefault("templates", {}).update(schedule=None), d)[-1], None),
     "note.authentication": (
@@ -256,3 +258,30 @@ def test_face_legends_too_long_for_either_arrangement_are_refused(
         in result.stderr
     )
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_global_note_held_for_euroclear_and_clearstream_needs_no_dtc_legend(note_data: dict) -> None:
+    """The depositary is a fact of the spec: a note held by a common depositary asks for its own
+    legend and an ISIN, not DTC's legend, CUSIP or Cede & Co.; DTC stays the default."""
+    note_data["legends"] = [legend for legend in note_data["legends"] if legend.get("name") != "dtc"]
+    assert "note.dtc-legend" in _ids(certgen.validate(note_data))  # held at DTC by default
+    note_data["security"]["depositary"] = "common_depositary"
+    report = certgen.validate(note_data)
+    assert "note.dtc-legend" not in _ids(report)
+    assert [f.field for f in report if f.rule == "note.common-depositary"] == ["legends"]
+    note_data["legends"].append(
+        {
+            "name": "icsd",
+            "placement": "face",
+            "text": "THIS GLOBAL NOTE IS HELD BY THE COMMON DEPOSITARY FOR EUROCLEAR BANK SA/NV AND CLEARSTREAM BANKING, S.A.",
+        }
+    )
+    assert "note.common-depositary" not in _ids(certgen.validate(note_data))
+    holder = {
+        "certificate_number": "R-9",
+        "registration": "CITIVIC NOMINEES LIMITED",
+        "principal_amount": 600000000,
+        "issue_date": "2004-11-26",
+    }
+    rules = _ids(certgen.validate(note_data, [holder]))
+    assert "note.cede" not in rules and "note.max-principal" not in rules

@@ -507,6 +507,13 @@ class Security(_Model):
         description='What the amount counts, printed in the amount box; default "Shares" ("Units" for '
         'kind units, e.g. "Common Units").',
     )
+    depositary: Literal["dtc", "common_depositary", "common_safekeeper", "none"] = Field(
+        "dtc",
+        description="Who holds a global note: dtc (The Depository Trust Company, registered to Cede & Co.), "
+        "common_depositary (for Euroclear and Clearstream, a classic global note), common_safekeeper "
+        "(a new global note held for Euroclear and Clearstream), none (a bearer or definitive note). "
+        "Which legends, registration and CUSIP rules apply follows from it.",
+    )
     currency: str = Field(
         "USD",
         description="Currency of a note's principal, ISO 4217 code (USD, EUR, GBP, JPY, CHF, ...): "

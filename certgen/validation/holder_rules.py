@@ -292,7 +292,7 @@ class HolderChecker:
         def money(value: int) -> str:
             return money_in_figures(value, currency)
 
-        if spec.security.kind == "global_note":
+        if spec.security.kind == "global_note" and spec.security.depositary == "dtc":
             if " ".join(holder.registration.upper().split()) not in ("CEDE & CO.", "CEDE & CO"):
                 yield CEDE.finding(
                     f"{loc}, column registration",

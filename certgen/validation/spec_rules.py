@@ -473,6 +473,18 @@ NOTE_DTC = rule(
     applies="global notes",
     parts=True,
 )
+NOTE_ICSD = rule(
+    "note.common-depositary",
+    ERROR,
+    _S,
+    "A global note held for Euroclear and Clearstream (security.depositary: common_depositary or "
+    "common_safekeeper) says so in a face legend and carries an ISIN.",
+    "Euroclear and Clearstream issuance procedures (ICSD global notes); filed global notes held by a "
+    "common depositary",
+    ("GN-006",),
+    applies="global notes held for Euroclear and Clearstream",
+    parts=True,
+)
 NOTE_GLOBAL = rule(
     "note.global-legend",
     ERROR,
@@ -1244,11 +1256,34 @@ def _check_note(ctx: _Context) -> Iterator[Finding]:
         return
     words = spec.note_wording
     texts = [" ".join(legend.text.upper().split()) for legend in ctx.legends]
+    depositary = spec.security.depositary
+    if spec.security.kind == "global_note" and depositary in ("common_depositary", "common_safekeeper"):
+        if not any(
+            "EUROCLEAR" in t or "CLEARSTREAM" in t or "COMMON DEPOSITARY" in t or "COMMON SAFEKEEPER" in t
+            for t in texts
+        ):
+            yield NOTE_ICSD.finding(
+                ctx.loc("legends"),
+                "a global note held for Euroclear and Clearstream names them (or its common depositary or "
+                "safekeeper) in a face legend: add the legend of the indenture's form of global note",
+                **ctx.at("legends"),
+            )
+        if spec.security.isin is None and not _listed(ctx, "isin"):
+            yield NOTE_ICSD.finding(
+                ctx.loc("security.isin"),
+                "a global note held for Euroclear and Clearstream is identified by its ISIN: add security.isin "
+                "(or an isin to security.identifiers)",
+                **ctx.at("security.isin"),
+            )
     if spec.security.kind == "global_note":
-        if not any("DEPOSITORY TRUST COMPANY" in t and "CEDE & CO." in t and "WRONGFUL" in t for t in texts):
+        dtc = depositary == "dtc"
+        if dtc and not any(
+            "DEPOSITORY TRUST COMPANY" in t and "CEDE & CO." in t and "WRONGFUL" in t for t in texts
+        ):
             yield NOTE_DTC.finding(
                 ctx.loc("legends"),
-                "a global note needs the DTC legend on its face: add the dtc legend (placement: face)",
+                "a global note held at DTC needs the DTC legend on its face: add the dtc legend (placement: face), "
+                "or say who holds it (security.depositary)",
                 **ctx.at("legends"),
             )
         if not any("GLOBAL" in t and "DEPOSITARY" in t and "NOMINEE" in t for t in texts):
@@ -1257,7 +1292,7 @@ def _check_note(ctx: _Context) -> Iterator[Finding]:
                 "a global note needs the global-security legend: add the global-security legend (placement: face)",
                 **ctx.at("legends"),
             )
-        if spec.security.primary_cusip is None and not _listed(ctx, "cusip"):
+        if dtc and spec.security.primary_cusip is None and not _listed(ctx, "cusip"):
             yield NOTE_CUSIP.finding(
                 ctx.loc("security.cusip"),
                 "a global note held at DTC needs its CUSIP: add security.cusip (or a cusip to "
