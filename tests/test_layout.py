@@ -242,3 +242,27 @@ def test_a_layout_error_names_the_template_file_and_its_own_line(
         certgen.prepare(write_spec(spec_data), validate=False)
     assert caught.value.template == "stock/face.xml.j2" and caught.value.line == line
     assert f"template stock/face.xml.j2, line {line}" in str(caught.value) and "'bogus'" in str(caught.value)
+
+
+def test_fields_here_sets_where_fields_are_read() -> None:
+    """<fields-here> marks where named fields come in the page's reading order; a name the page
+    has no field of is an error naming the template."""
+    from certgen.drawing.document import field_groups, static_segments
+    from certgen.layout.elements import FieldsHere
+
+    xml = page(
+        '<text x="72" y="500" font="garamond" size="10">This certifies that</text>'
+        '<fields-here names="registration"/>'
+        '<text x="72" y="450" font="garamond" size="10">is the owner of</text>'
+        '<field name="registration" x="72" y="470" width="300" height="20" font="garamond" size="10" min-size="8">{registration}</field>'
+        '<field name="shares" x="72" y="420" width="300" height="20" font="garamond" size="10" min-size="8">{shares}</field>'
+    )
+    laid = layout_page(xml, template="t.xml.j2")
+    assert [e.names for e in laid.static if isinstance(e, FieldsHere)] == [("registration",)]
+    assert [[e.text for e in run] for run in static_segments(laid)] == [
+        ["This certifies that"],
+        ["is the owner of"],
+    ]
+    assert field_groups(laid) == [[0], [1]]
+    with pytest.raises(TemplateError, match="no field of"):
+        layout_page(page('<fields-here names="nothing"/>'), template="t.xml.j2")

@@ -109,7 +109,11 @@ def field_groups(page: Page) -> list[list[int]]:
     :class:`FieldsHere` mark after its run, the others after the last run."""
     marks = [e for e in page.static if isinstance(e, FieldsHere)]
     index = {field.name: i for i, field in enumerate(page.fields)}
-    groups = [[index[name] for name in mark.names if name in index] for mark in marks]
-    placed = {i for group in groups for i in group}
+    placed: set[int] = set()
+    groups: list[list[int]] = []
+    for mark in marks:  # a field named twice is drawn at its first place only
+        group = [index[name] for name in mark.names if name in index and index[name] not in placed]
+        placed.update(group)
+        groups.append(group)
     groups.append([i for i in range(len(page.fields)) if i not in placed])
     return groups

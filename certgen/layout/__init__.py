@@ -84,6 +84,14 @@ def layout_page(xml: str, *, template: str, base_dir: Path | None = None) -> Pag
     for name in names:
         if names.count(name) > 1:
             raise TemplateError(f"two fields are named {name!r}: give each its own name", template=template)
+    for element in static:
+        if isinstance(element, FieldsHere):
+            unknown = [name for name in element.names if name not in names]
+            if unknown:
+                raise TemplateError(
+                    f"<fields-here> names {', '.join(map(repr, unknown))}, which the page has no field of",
+                    template=template,
+                )
     return Page(
         name=attrs.get("name", template),
         template=template,
@@ -526,6 +534,17 @@ class _Context:
                     drawn = _in_rows(drawn)
                 static.extend(drawn)
             top -= height
+
+    def _el_fields_here(
+        self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
+    ) -> None:
+        """``<fields-here names="registration shares_words"/>``: the named fields are drawn, and
+        so read, here: after the static elements before it, before those after it."""
+        a = self.attrs(el, required={"names": str})
+        names = tuple(a["names"].split())
+        if not names:
+            raise self.error(el, 'names the fields read here: names="registration"')
+        static.append(FieldsHere(names))
 
     def _el_group(
         self, el: ET.Element, static: list[Element], fields: list[Field], dx: float, dy: float
