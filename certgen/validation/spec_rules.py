@@ -926,7 +926,7 @@ def _check_face(ctx: _Context) -> Iterator[Finding]:
     if (
         stock
         and face.shares_clause is not None
-        and not ("FULLY PAID" in clause.upper() and "ASSESSABLE" in clause.upper())
+        and not (_FULLY_PAID.search(clause.upper()) and "ASSESSABLE" in clause.upper())
     ):
         yield FULLY_PAID.finding(
             ctx.loc("face.shares_clause"),
@@ -1046,13 +1046,19 @@ def _check_countersignature(ctx: _Context) -> Iterator[Finding]:
                 f"face.{key} is empty: the countersignature block needs it",
                 **ctx.at(f"face.{key}"),
             )
-    if "not valid until countersigned" not in " ".join(face.transfer_clause.lower().split()):
+    if not _NOT_VALID_UNTIL.search(" ".join(face.transfer_clause.lower().split())):
         yield NOT_VALID_UNTIL.finding(
             ctx.loc("face.transfer_clause"),
             "the face does not say 'This Certificate is not valid until countersigned' by the transfer "
             "agent (and registered by the registrar)",
             **ctx.at("face.transfer_clause"),
         )
+
+
+#: "not valid until (or unless) countersigned": the two wordings of filed forms say the same.
+_NOT_VALID_UNTIL = re.compile(r"not valid (until|unless) (it is )?countersigned")
+#: "FULLY PAID", "FULLY-PAID", "FULLY PAID-UP".
+_FULLY_PAID = re.compile(r"FULLY[\s-]+PAID")
 
 
 def _check_legends(ctx: _Context) -> Iterator[Finding]:
