@@ -261,3 +261,19 @@ def test_fill_ins_are_read_where_their_parts_stand(spec_data: dict[str, Any]) ->
 
     assert len(static_segments(laid.pages[0])) > 1
     assert len(static_segments(certgen.prepare(SAMPLE_SPEC, validate=False).pages[0])) == 1
+
+
+def test_long_reverse_legends_spread_over_both_columns_before_they_shrink_below_7pt() -> None:
+    """The common stock's four legends do not fit one column at 7 pt: the last opens the second
+    column, and every legend keeps 7 pt or more (it was 6.75 pt in one column)."""
+    from certgen.layout.elements import Text
+    from conftest import ROOT
+
+    issue = certgen.prepare(ROOT / "samples" / "thornburg-common" / "spec.yaml", validate=False, sign=False)
+    reverse = issue.pages[1]
+    sizes = {e.role: e.size for e in reverse.static if isinstance(e, Text) and e.role.startswith("legend:")}
+    assert len(sizes) == 4 and min(sizes.values()) >= 7.0
+    left = {
+        e.role for e in reverse.static if isinstance(e, Text) and e.role.startswith("legend:") and e.x < 396
+    }
+    assert "legend:lost-certificate" not in left and "legend:reit-ownership" in left
