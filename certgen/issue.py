@@ -246,6 +246,23 @@ def _check_parts(spec: Spec) -> None:
                     field=field,
                 )
     face = dict(spec.page_templates()).get("face")
+    if face == "notes/face" and spec.note is None:
+        # The note face prints these with the note's terms (maturity, interest dates, trustee).
+        for key in (
+            "on_maturity",
+            "interest",
+            "authentication",
+            "authentication_title",
+            "as_trustee",
+            "authorized_signatory",
+        ):
+            if key in spec.note_wording.model_fields_set and getattr(spec.note_wording, key):
+                raise SpecError(
+                    f"note_wording.{key} is printed with the note's terms, and the spec has no note: section: "
+                    "add note: (maturity, trustee, ...) or leave the phrase out",
+                    file=spec.source,
+                    field=f"note_wording.{key}",
+                )
     if spec.face.parts and face in ("stock/face", "notes/face", "warrants/face"):
         raise SpecError(
             f"the face template {face!r} has no parts: face.parts is printed by composed/face "

@@ -285,3 +285,14 @@ def test_a_global_note_held_for_euroclear_and_clearstream_needs_no_dtc_legend(no
     }
     rules = _ids(certgen.validate(note_data, [holder]))
     assert "note.cede" not in rules and "note.max-principal" not in rules
+
+
+def test_a_note_phrase_that_needs_the_terms_is_refused_without_them(note_data: dict) -> None:
+    """Nothing the spec gives is dropped silently: a note face prints its maturity phrase with the
+    note's terms, so giving the phrase without a note: section is refused, naming the key."""
+    note_data.pop("note")
+    note_data["form"] = {"excerpt": "the copy ends before the note's terms"}  # only an excerpt may lack them
+    note_data.setdefault("note_wording", {})["on_maturity"] = "on the Maturity Date."
+    with pytest.raises(certgen.SpecError) as caught:
+        certgen.prepare(note_data, validate=False, sign=False)
+    assert caught.value.field == "note_wording.on_maturity" and "no note: section" in caught.value.message
