@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import CertgenError, RenderError, SpecError
+from .fonts import ascent_descent
 from .layout import layout_page, without_art
 from .layout.elements import Page, Text
+from .layout.fieldmap import prints_signed_values
 from .layout.fields import check_field
 from .model.certificate import Holder, certificate_values
 from .spec.schema import Spec
@@ -280,26 +282,30 @@ def _check_parts(spec: Spec) -> None:
         )
 
 
+def _printed_lines(page: Page) -> list[Text]:
+    """The page's lines of text that print (microprint, under two points, is art)."""
+    return [e for e in page.static if isinstance(e, Text) and e.size >= 2 and e.text.strip()]
+
+
 def _core(text: Text) -> tuple[float, float, float, float]:
     """The middle of a line's ink: between its ends, from just above the baseline to about the
     x-height (two lines that touch only at their ascenders and descenders do not overprint)."""
     width = text.width
-    left = (
-        text.x if text.align == "left" else text.x - width / 2 if text.align == "center" else text.x - width
+    return (
+        text.left + 0.05 * width,
+        text.y + 0.05 * text.size,
+        text.left + 0.95 * width,
+        text.y + 0.55 * text.size,
     )
-    return (left + 0.05 * width, text.y + 0.05 * text.size, left + 0.95 * width, text.y + 0.55 * text.size)
 
 
 def _check_no_overprint(page: Page) -> None:
-    """No line of a page's text prints over another, or off the page: refused when the issue is
-    laid out, before anything is printed (a composed side whose parts crowd each other)."""
-    lines = [e for e in page.static if isinstance(e, Text) and e.size >= 2 and e.text.strip()]
+    """No line of a page's text prints over another: refused when the issue is laid out, before
+    anything is printed (a composed side whose parts crowd each other).  A line off the page is
+    the layout's own error (it names the template line)."""
+    lines = _printed_lines(page)
     cores = [_core(line) for line in lines]
     for index, (line, core) in enumerate(zip(lines, cores, strict=True)):
-        if core[0] < -1 or core[1] < -1 or core[2] > page.width + 1 or core[3] > page.height + 1:
-            raise RenderError(
-                f"the {page.name}'s text {line.text[:40]!r} runs off the page: move or shorten it"
-            )
         for other, box in zip(lines[index + 1 :], cores[index + 1 :], strict=True):
             if core[0] < box[2] and box[0] < core[2] and core[1] < box[3] and box[1] < core[3]:
                 raise RenderError(
@@ -312,22 +318,16 @@ def _check_fields_clear(page: Page) -> None:
     """No fixed text reaches into the box of a field that a certificate's code signs: ``certgen
     verify`` reads every mark in such a box as the field's, so a genuine face must print nothing
     else there."""
-    from .fonts import ascent_descent
-    from .layout.fieldmap import SIGNED_VALUES
-    from .layout.fields import PLACEHOLDER
-
-    lines = [e for e in page.static if isinstance(e, Text) and e.size >= 2 and e.text.strip()]
+    lines = _printed_lines(page)
     for field in page.fields:
-        names = PLACEHOLDER.findall(field.text)
-        if field.kind != "text" or not names or any(name not in SIGNED_VALUES for name in names):
+        if not prints_signed_values(field):
             continue
         box = (field.x - 1, field.y - 1, field.x + field.width + 1, field.y + field.height + 1)
         for line in lines:
             ascent, descent = ascent_descent(line.font, line.size)
-            left = _core(line)[0] - 0.05 * line.width
             if (
-                left < box[2]
-                and box[0] < left + line.width
+                line.left < box[2]
+                and box[0] < line.left + line.width
                 and line.y + descent < box[3]
                 and box[1] < line.y + ascent
             ):

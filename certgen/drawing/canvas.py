@@ -83,13 +83,7 @@ def _show(
 
 
 def draw_text(c: Canvas, el: Text) -> None:
-    if el.align == "center":
-        x = el.x - el.width / 2
-    elif el.align == "right":
-        x = el.x - el.width
-    else:
-        x = el.x
-    _show(c, x, el.y, el.text, el.font, el.size, el.color, el.tracking, el.word_space)
+    _show(c, el.left, el.y, el.text, el.font, el.size, el.color, el.tracking, el.word_space)
 
 
 def draw_rule(c: Canvas, el: Rule) -> None:

@@ -968,8 +968,7 @@ def _in_rows(elements: list[Element]) -> list[Element]:
             rows[-1].append(text)
         else:
             rows.append([text])
-    shift = {"left": 0.0, "center": 0.5, "right": 1.0}
-    ordered = [t for row in rows for t in sorted(row, key=lambda t: t.x - shift.get(t.align, 0.0) * t.width)]
+    ordered = [t for row in rows for t in sorted(row, key=lambda t: t.left)]
     marks = [e for e in elements if isinstance(e, FieldsHere)]
     return [e for e in elements if not isinstance(e, (Text, FieldsHere))] + ordered + marks
 
@@ -981,12 +980,7 @@ def _para_height(lines: int, size: float, attrs: dict[str, Any]) -> float:
 def _check_on_page(element: Element, width: float, height: float, template: str) -> None:
     if not isinstance(element, Text):
         return
-    if element.align == "left":
-        left = element.x
-    elif element.align == "center":
-        left = element.x - element.width / 2
-    else:
-        left = element.x - element.width
+    left = element.left
     if left < -0.5 or left + element.width > width + 0.5 or element.y < 0 or element.y > height:
         raise TemplateError(
             f"the text {element.text[:40]!r} runs off the page (x {left:.0f} to {left + element.width:.0f}pt, "

@@ -31,6 +31,10 @@ __all__ = [
 RGB = tuple[float, float, float]
 
 
+#: How far left of its x a line begins, in widths, by its alignment.
+_ALIGN_SHIFT = {"left": 0.0, "center": 0.5, "right": 1.0}
+
+
 @dataclass(frozen=True)
 class Text:
     """One line of text with its baseline at (x, y).
@@ -53,6 +57,11 @@ class Text:
     width: float = 0.0
     #: Name of the element for messages and validation, e.g. ``para:legend``.
     role: str = ""
+
+    @property
+    def left(self) -> float:
+        """Where the line begins, whatever its alignment."""
+        return self.x - self.width * _ALIGN_SHIFT.get(self.align, 0.0)
 
 
 @dataclass(frozen=True)
