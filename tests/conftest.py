@@ -127,6 +127,28 @@ def pdf_text(data: bytes, *, microprint: bool = False) -> list[str]:
     return out
 
 
+def page_images(pdf: Path | bytes, page: int = 0) -> int:
+    """How many images page *page* draws through its static forms (each run of the static part
+    is a Form XObject of its own when fields come between them)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
+    seen: set[int] = set()
+
+    def count(resources: Any) -> int:
+        total = 0
+        for ref in resources.get("/XObject", {}).values():
+            if ref.idnum in seen:
+                continue
+            seen.add(ref.idnum)
+            obj = ref.get_object()
+            if obj["/Subtype"] == "/Image":
+                total += 1
+            elif "/Resources" in obj:
+                total += count(obj["/Resources"])
+        return total
+
+    return count(reader.pages[page]["/Resources"])
+
+
 def words(text: str) -> list[str]:
     """Lower-case word tokens (letters and digits), for comparing texts."""
     return re.findall(r"[a-z0-9]+", text.lower())

@@ -10,13 +10,12 @@ import sys
 import zlib
 from pathlib import Path
 
-import pypdf
 import pytest
 import yaml
 
 import certgen
 from certgen import SpecError
-from conftest import ROOT, SAMPLE_SPEC, load_sample
+from conftest import ROOT, SAMPLE_SPEC, load_sample, page_images
 
 
 def _png(width: int = 8, height: int = 4, grey: bool = False) -> bytes:
@@ -38,9 +37,7 @@ def _spec(folder: Path, signature: str) -> Path:
 
 
 def _images(pdf: Path) -> int:
-    face = pypdf.PdfReader(pdf).pages[0]
-    static = next(iter(face["/Resources"]["/XObject"].values())).get_object()
-    return sum(1 for x in static["/Resources"]["/XObject"].values() if x.get_object()["/Subtype"] == "/Image")
+    return page_images(pdf)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from typing import Any
 import pypdf
 import pytest
 
-from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text
+from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC, page_images, pdf_text
 
 HEADER = "certificate_number,registration,shares,issue_date\n"
 
@@ -233,10 +233,7 @@ def test_signature_image_is_drawn(run_cli, tmp_path: Path, spec_data, write_spec
     spec = write_spec(spec_data)
     out = tmp_path / "out.pdf"
     assert run_cli("render", spec, "-o", out).exit_code == 0
-    face = pypdf.PdfReader(out).pages[0]
-    static = next(iter(face["/Resources"]["/XObject"].values())).get_object()
-    images = [x for x in static["/Resources"]["/XObject"].values() if x.get_object()["/Subtype"] == "/Image"]
-    assert len(images) == 1
+    assert page_images(out) == 1
 
     spec_data["issuer"]["officers"][0]["signature"] = "missing.png"
     spec = write_spec(spec_data)

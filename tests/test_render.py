@@ -15,6 +15,7 @@ import pytest
 
 import certgen
 from certgen import FitError, Holder, load_holders, prepare
+from certgen.drawing.document import static_segments
 from certgen.layout.fields import fill_field
 from certgen.model.certificate import certificate_values
 from conftest import DATA, LONG_REGISTRATION, SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text, words
@@ -105,18 +106,23 @@ def test_reproducible(issue: certgen.PreparedIssue, form_pdf: bytes) -> None:
     assert issue.render(holders) == prepare(SAMPLE_SPEC).render(holders)
 
 
-def test_static_part_is_one_form_xobject_shared_by_all_certificates(issue: certgen.PreparedIssue) -> None:
+def test_static_part_is_drawn_once_and_shared_by_all_certificates(issue: certgen.PreparedIssue) -> None:
+    """The face's static part is a few Form XObjects (one per run of static text between the
+    fill-ins, so the page reads in order), the same objects on every certificate; the reverse,
+    which has no fill-ins, is one."""
     holders = load_holders(SAMPLE_HOLDERS)
     reader = pypdf.PdfReader(io.BytesIO(issue.render(holders)))
     assert len(reader.pages) == 2 * len(holders)
-    face_forms = set()
-    for page in reader.pages[::2]:
-        xobjects = page["/Resources"]["/XObject"]
-        content = page.get_contents().get_data().decode("latin-1")
-        used = re.findall(r"/(\S+) Do", content)
-        assert len(used) == 1, "a face page places exactly one static form"
-        face_forms.add(xobjects.raw_get("/" + used[0]).idnum)
-    assert len(face_forms) == 1, "every face uses the same form object"
+    for side, runs in ((0, len(static_segments(issue.pages[0]))), (1, 1)):
+        placed = set()
+        for page in reader.pages[side::2]:
+            xobjects = page["/Resources"]["/XObject"]
+            content = page.get_contents().get_data().decode("latin-1")
+            used = re.findall(r"/(\S+) Do", content)
+            assert len(used) == runs, f"page side {side} places each static run once"
+            placed.add(tuple(xobjects.raw_get("/" + name).idnum for name in used))
+        assert len(placed) == 1, "every certificate uses the same form objects"
+    assert len(static_segments(issue.pages[0])) == 6
 
 
 def _holder(registration: str, shares: int, number: str = "PB 0099") -> Holder:
@@ -235,14 +241,16 @@ SIZE_NAMES = [
 ]
 
 
-def test_one_certificate_pdf_is_under_39_1_kb(spec_data: dict) -> None:
-    """A PDF per certificate (archives, e-mail): every one no larger than 39,100 bytes, with text
+def test_one_certificate_pdf_is_under_40_8_kb(spec_data: dict) -> None:
+    """A PDF per certificate (archives, e-mail): every one no larger than 40,800 bytes, with text
     that extracts and fonts embedded once per face; the signed QR code adds at most 3,000: the
     code's modules and payload (about 2,100) and the face's field map that certgen verify reads
     to find the printed fields without the spec (about 450, compressed with the page).
 
     (39,000 until digits were set in EB Garamond's lining figures, whose outlines and ToUnicode
-    entries add about 90 bytes a file.)"""
+    entries add about 90 bytes a file; 39,100 until the face's fill-ins were read in place: its
+    static part is drawn in six runs between them, each a Form XObject compressed on its own,
+    about 1,600 bytes a file.)"""
     holders = [
         Holder(f"PB {i:05d}", f"{name} {i}", 1_234 * i, dt.date(2026, 11, 23))
         for i, name in enumerate(SIZE_NAMES, 1)
@@ -252,7 +260,7 @@ def test_one_certificate_pdf_is_under_39_1_kb(spec_data: dict) -> None:
     }
     del spec_data["qr"]
     for item in prepare(spec_data).render_each(holders):
-        assert len(item.pdf) <= 39_100, (item.holder.registration, len(item.pdf))
+        assert len(item.pdf) <= 40_800, (item.holder.registration, len(item.pdf))
         assert 1_000 < with_code[item.holder.certificate_number] - len(item.pdf) <= 3_000
         assert item.holder.registration in " ".join(pdf_text(item.pdf)[0].split())
         reader = pypdf.PdfReader(io.BytesIO(item.pdf))

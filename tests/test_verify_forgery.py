@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from pypdf.generic import NameObject, TextStringObject
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 import certgen
 import certgen.pipeline
@@ -43,6 +43,12 @@ def _text_object(data: bytes, font: str, text: str) -> tuple[int, int]:
     """Where the text object (BT ... ET) that shows *text* lies in a content stream."""
     at = data.index(_encoded(font, text))
     return data.rindex(b"BT ", 0, at), data.index(b" ET", at) + 3
+
+
+def _after_amount(data: bytes, operators: bytes) -> bytes:
+    """*operators* drawn right after the text object of the genuine amount (**100**)."""
+    end = _text_object(data, "oldstandard-bold", "**100**")[1]
+    return data[:end] + operators + data[end:]
 
 
 def _edit_first_page(source: Path, out: Path, edit) -> None:
@@ -176,7 +182,7 @@ def test_an_amount_covered_or_clipped_is_not_printed(genuine: Path, tmp_path: Pa
     clipping path cuts it away, so the face does not show it (the raster of the box tells)."""
     box = b"576 452 124 30 re"
     for name, edit in {
-        "covered": lambda d: d.replace(b" ET Q", b" ET q 1 1 1 rg " + box + b" f Q Q"),
+        "covered": lambda d: _after_amount(d, b" q 1 1 1 rg " + box + b" f Q"),
         "clipped": lambda d: (lambda s, e: d[:s] + b"q 0 0 1 1 re W n " + d[s:e] + b" Q" + d[e:])(
             *_text_object(d, "oldstandard-bold", "**100**")
         ),
@@ -192,7 +198,7 @@ def test_an_amount_covered_or_clipped_is_not_printed(genuine: Path, tmp_path: Pa
 def test_ink_drawn_beside_a_genuine_amount_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
     """Paths, not text: a bar drawn into the shares box shows on the face, so the box's ink differs."""
     forged = tmp_path / "ink.pdf"
-    _edit_first_page(genuine, forged, lambda d: d.replace(b" ET Q", b" ET q 0 0 0 rg 590 460 8 14 re f Q Q"))
+    _edit_first_page(genuine, forged, lambda d: _after_amount(d, b" q 0 0 0 rg 590 460 8 14 re f Q"))
     _assert_altered(run_cli, forged, "shares")
 
 
@@ -287,15 +293,20 @@ def test_a_forged_face_appended_without_a_payload_is_named(genuine: Path, tmp_pa
     _assert_altered(run_cli, forged, "page", page=5)
     result = run_cli("verify", forged, "--key", PUBLIC)
     assert "page 5 looks like a certificate face" in result.stdout
-    # The same face with its design's form drawn inline (no shared form object) is found by its words.
+    # The same face with its design's forms drawn inline (no shared form object) is found by its words.
     writer = pypdf.PdfWriter(clone_from=forged)
     page = writer.pages[-1]
-    ((name, form),) = page["/Resources"]["/XObject"].items()
-    form = form.get_object()
     content = page.get_contents()
-    content.set_data(content.get_data().replace(f"{name} Do".encode(), b"q " + form.get_data() + b" Q"))
+    data = content.get_data()
+    resources = DictionaryObject({NameObject("/Font"): page["/Resources"]["/Font"]})
+    inner = DictionaryObject()
+    for name, form in page["/Resources"]["/XObject"].items():
+        form = form.get_object()
+        data = data.replace(f"{name} Do".encode(), b"q " + form.get_data() + b" Q")
+        inner.update(form["/Resources"].get("/XObject", {}))
+    resources[NameObject("/XObject")] = inner
+    content.set_data(data)
     page.replace_contents(content)
-    resources = form["/Resources"]
     page[NameObject("/Resources")] = resources
     writer.write(forged)
     assert "**1,100**" in pdf_text(forged.read_bytes())[4]
