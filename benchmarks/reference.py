@@ -18,6 +18,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 import certgen
 from certgen.drawing.canvas import define_tiles, draw_element, patterns_of
+from certgen.drawing.document import field_groups, static_segments
 from certgen.fonts import ensure_fonts
 
 NAMES = [
@@ -49,25 +50,33 @@ class _Document:
             pageCompression=1,
             initialFontName="garamond",
         )
-        define_tiles(c, [p for page in pages for element in page.static for p in patterns_of(element)])
-        for index, page in enumerate(pages):
-            c.beginForm(f"page{index}", 0, 0, page.width, page.height)
-            for element in page.static:
-                draw_element(c, element)
-            c.endForm()
+        runs = [static_segments(page) for page in pages]
+        static = [element for page in runs for run in page for element in run]
+        define_tiles(c, [p for element in static for p in patterns_of(element)])
+        # The static page in the same runs as certgen's (a form each, the fields between them,
+        # so the page reads in the same order).
+        for index, (page, page_runs) in enumerate(zip(pages, runs, strict=True)):
+            for part, run in enumerate(page_runs):
+                c.beginForm(f"page{index}-{part}", 0, 0, page.width, page.height)
+                for element in run:
+                    draw_element(c, element)
+                c.endForm()
+        self.groups = [field_groups(page) for page in pages]
         self.c = c
 
     def certificate(self, values: dict[str, str]) -> None:
         c = self.c
         for index, page in enumerate(self.pages):
-            c.doForm(f"page{index}")
-            for field in page.fields:
-                text = field.text.format_map(values)
-                c.setFont(field.font, field.size)
-                c.setFillColorRGB(*field.color)
-                c.drawCentredString(
-                    field.x + field.width / 2, field.y + (field.height - field.size * 0.7) / 2, text
-                )
+            for part, group in enumerate(self.groups[index]):
+                c.doForm(f"page{index}-{part}")
+                for i in group:
+                    field = page.fields[i]
+                    text = field.text.format_map(values)
+                    c.setFont(field.font, field.size)
+                    c.setFillColorRGB(*field.color)
+                    c.drawCentredString(
+                        field.x + field.width / 2, field.y + (field.height - field.size * 0.7) / 2, text
+                    )
             c.showPage()
 
     def save(self) -> None:
