@@ -482,7 +482,7 @@ class _Job:
         printing): each row checked as the workers check it, fit included, then the run-wide
         rules.  *first*: the first number allocated, for a file without numbers."""
         spec = self.spec
-        checker = HolderChecker(spec)
+        checker = HolderChecker(spec, legends=self.issue.legends)
         prefix, width = spec.security.certificate_prefix, self.options.number_width
         findings: list[Finding] = []
         try:
@@ -875,7 +875,7 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
     reported, and nothing is written.
     """
     findings: list[Finding] = []
-    checker = HolderChecker(issue.spec)
+    checker = HolderChecker(issue.spec, legends=issue.legends)
     if task.rows is not None:
         holders = []
         prefix, first, width = task.numbers or ("", 0, 0)

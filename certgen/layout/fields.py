@@ -126,9 +126,7 @@ def _unprintable(field: Field, text: str, missing: str) -> str:
         fix = "remove the invisible or control character"
     else:
         fix = "spell it with letters the fonts have (Latin, Greek or Cyrillic), or use a template whose field font has them"
-    return (
-        f"{text[:60]!r} has {shown}, which {names} has no glyph for (it would print as an empty box): {fix}"
-    )
+    return f"{text[:60]!r}: no glyph for {shown} in {names} (it would print as an empty box): {fix}"
 
 
 _FACE_NAMES = {"oldstandard": "Old Standard", "garamond": "EB Garamond"}

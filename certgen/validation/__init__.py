@@ -157,7 +157,7 @@ def check_rows(
     """:func:`check_holders` for rows already read (``(row, holder, problems)``, as
     :func:`~certgen.spec.holders.scan_holders` yields them, or ``(row, holder, problems, cells)``
     with the row's cells as read, checked when the row could not be read whole)."""
-    checker = HolderChecker(spec)
+    checker = HolderChecker(spec, legends=getattr(issue, "legends", None))
     try:
         for row, holder, problems, *raw in rows:
             for problem in problems:

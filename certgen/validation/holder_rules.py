@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ..errors import CertgenError, HolderDataError, describe_char
@@ -273,8 +273,13 @@ def loader_finding(error: HolderDataError) -> Finding:
 class HolderChecker:
     """Checks holder rows one at a time; :meth:`finish` adds the run-wide findings."""
 
-    def __init__(self, spec: Spec | None, *, today: dt.date | None = None) -> None:
+    def __init__(
+        self, spec: Spec | None, *, today: dt.date | None = None, legends: Sequence[Any] | None = None
+    ) -> None:
+        """*today*: the date issue dates are compared with; *legends*: the spec's legends already
+        resolved (each with ``name`` and ``text``), if at hand, so that they are not resolved again."""
         self.spec = spec
+        self._legends = legends
         today = today or dt.date.today()
         #: The latest issue date allowed (issue_dates.days_ahead after *today*).
         self.latest = today + dt.timedelta(days=spec.issue_dates.days_ahead if spec is not None else 31)
@@ -444,7 +449,7 @@ class HolderChecker:
                 **at,
             )
         spec = self.spec
-        if spec is None:
+        if spec is None or spec.is_excerpt:  # an excerpt's terms may be partial: it prints no holders
             return
         if spec.warrant is not None and issued > spec.warrant.expires:
             yield LIFE.finding(
@@ -464,7 +469,9 @@ class HolderChecker:
     def _restricting_legend(self) -> str | None:
         """What makes the spec's certificates restricted (once per checker), or None."""
         if not self._restricting:
-            self._restricting.append(restricting_legend(self.spec) if self.spec is not None else None)
+            self._restricting.append(
+                restricting_legend(self.spec, self._legends) if self.spec is not None else None
+            )
         return self._restricting[0]
 
     def _note(self, spec: Spec, holder: Holder, loc: str, where: dict[str, Any]) -> Iterator[Finding]:
@@ -655,7 +662,7 @@ def _is_cede(registration: str) -> bool:
     return " ".join(registration.upper().split()) in ("CEDE & CO.", "CEDE & CO")
 
 
-def restricting_legend(spec: Spec) -> str | None:
+def restricting_legend(spec: Spec, legends: Sequence[Any] | None = None) -> str | None:
     """Why the spec's certificates are restricted securities, or None: the spec says so
     (``security.restricted``, ``security.transfer_restricted``, ``security.regulation_s``), or a
     legend restricts resale or transfer.  The one place the holder rules ask what a legend is
@@ -666,12 +673,13 @@ def restricting_legend(spec: Spec) -> str | None:
             return f"security.{flag}"
     if not spec.legends:
         return None
-    from ..issue import resolve_legends
+    if legends is None:
+        from ..issue import resolve_legends
 
-    try:
-        legends = resolve_legends(spec)
-    except CertgenError:
-        return None  # reported by the spec rules
+        try:
+            legends = resolve_legends(spec)
+        except CertgenError:
+            return None  # reported by the spec rules
     for index, legend in enumerate(legends):
         kinds = legend_kinds(legend.text, legend.name) & {
             "securities-act",
