@@ -269,6 +269,11 @@ def test_validate_reads_a_file_without_numbers_as_batch_does(tmp_path: Path, run
     holders = _write(tmp_path, f"registration,shares,issue_date\nJane Doe,100,{TODAY}\nJohn Roe,5,{TODAY}\n")
     result = run_cli("validate", SAMPLE_SPEC, "--holders", holders, "--strict")
     assert result.exit_code == 0, result.stdout
+    # render prints the numbers the file gives: it has none to print.
+    out = tmp_path / "certs.pdf"
+    result = run_cli("render", SAMPLE_SPEC, "--holders", holders, "-o", out)
+    assert result.exit_code == 1 and not out.exists()
+    assert "missing column certificate_number" in result.stderr
     bad = _write(
         tmp_path, f"registration,shares,issue_date\nJane Doe,100,{TODAY}\n+cmd|calc,5,{TODAY}\n", "bad.csv"
     )

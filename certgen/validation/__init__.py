@@ -93,7 +93,8 @@ def validate(
     rows: list[Holder] | None = None
     if holders is not None:
         rows = [] if pdf is not None else None
-        findings += check_holders(loaded, holders, issue=issue, collect=rows)
+        # A file without numbers is checked as certgen batch reads it (numbers allocated then).
+        findings += check_holders(loaded, holders, issue=issue, collect=rows, numbered=None)
     if pdf is not None:
         findings += _check_pdf(pdf, loaded, legends, rows)
     return Report.of(findings)
@@ -141,10 +142,13 @@ def check_holders(
     *,
     issue: _Fits | None = None,
     collect: list[Holder] | None = None,
+    numbered: bool | None = True,
 ) -> Iterator[Finding]:
     """Findings for every holder row (streamed); *issue* (a PreparedIssue) adds the fit checks;
-    well-formed rows are appended to *collect* when given."""
-    yield from check_rows(spec, _rows(holders), issue=issue, collect=collect)
+    well-formed rows are appended to *collect* when given.  *numbered*: every row must give its
+    certificate number (to print it); ``None``: a holder file without a certificate_number column
+    is read as certgen batch reads it, its numbers to be allocated when it is printed."""
+    yield from check_rows(spec, _rows(holders, numbered), issue=issue, collect=collect)
 
 
 def check_rows(
@@ -209,11 +213,11 @@ def _where(holder: Holder) -> str:
     return f"{holder.source or 'holder data'}{number}"
 
 
-def _rows(holders: HolderSource) -> Iterator[tuple[Any, ...]]:
-    """``(row, holder, problems, cells)`` for each row; a holder file without a certificate_number
-    column is read as certgen batch reads it (its numbers are allocated when it is printed)."""
+def _rows(holders: HolderSource, numbered: bool | None = True) -> Iterator[tuple[Any, ...]]:
+    """``(row, holder, problems, cells)`` for each row; with *numbered* None, a holder file
+    without a certificate_number column is read as certgen batch reads it."""
     if isinstance(holders, (str, PathLike)):
-        yield from _scan(holders, numbered=gives_numbers(holders))
+        yield from _scan(holders, numbered=gives_numbers(holders) if numbered is None else numbered)
         return
     rows = list(holders)
     if rows and all(isinstance(row, Holder) for row in rows):
