@@ -101,6 +101,12 @@ def test_a_bidi_override_is_refused_by_validate_render_and_batch(tmp_path: Path,
     with Register(folder / "register.sqlite") as reg:
         assert list(reg.records()) == []
 
+    # The library: a typed exception before a byte is written.
+    with pytest.raises(
+        certgen.ValidationError, match=r"U\+202E RIGHT-TO-LEFT OVERRIDE.*\[holder\.characters\]"
+    ):
+        prepare(SAMPLE_SPEC).render([Holder("PB 0002", "John \u202eeoR", 5, dt.date.today())])
+
     clean = _write(
         tmp_path, HEADER + f"PB 0001,Jane Doe,100,{TODAY}\nPB 0002,John Roe,5,{TODAY}\n", "clean.csv"
     )
