@@ -50,6 +50,9 @@ from .errors import (
     FitError as FitError,
 )
 from .errors import (
+    GlyphError as GlyphError,
+)
+from .errors import (
     HolderDataError as HolderDataError,
 )
 from .errors import (
@@ -112,6 +115,7 @@ __all__ = [
     "CertgenError",
     "Finding",
     "FitError",
+    "GlyphError",
     "Holder",
     "HolderDataError",
     "PreparedIssue",

@@ -20,11 +20,13 @@ from typing import Protocol
 __all__ = [
     "CertgenError",
     "FitError",
+    "GlyphError",
     "HolderDataError",
     "RenderError",
     "SpecError",
     "TemplateError",
     "ValidationError",
+    "describe_char",
     "printable",
 ]
 
@@ -136,6 +138,26 @@ class FitError(RenderError):
         super().__init__(message, ", ".join(parts))
 
 
+class GlyphError(FitError):
+    """A field's text has characters that no font able to print the field has a glyph for
+    (they would print as empty boxes): refused before anything is printed.
+
+    :param chars: the characters without a glyph, in the order they first occur.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str,
+        chars: str,
+        certificate: str | None = None,
+        template: str | None = None,
+    ) -> None:
+        self.chars = chars
+        super().__init__(message, field=field, certificate=certificate, template=template)
+
+
 class FindingLike(Protocol):
     """What an error needs of a validation finding (:class:`certgen.validation.Finding`, a
     stage above this one)."""
@@ -180,3 +202,13 @@ _UNPRINTABLE = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 def _escape(char: str) -> str:
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def describe_char(char: str) -> str:
+    """A character as a message names it: ``U+202E RIGHT-TO-LEFT OVERRIDE``, ``U+0009 TAB``."""
+    name = unicodedata.name(char, "")
+    if not name and unicodedata.category(char) == "Cc":
+        name = {"\t": "TAB", "\r": "CARRIAGE RETURN", "\n": "LINE FEED", "\x1b": "ESCAPE"}.get(
+            char, "CONTROL CHARACTER"
+        )
+    return f"U+{ord(char):04X}" + (f" {name}" if name else "")

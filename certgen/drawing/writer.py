@@ -236,7 +236,9 @@ def _draw_field(content: _Content, field: Any, lines: list[Any]) -> None:
         content.payload = lines[0].text
         return
     for line in lines:
-        content.text(field.font, line.size, line.x, line.y, line.text, field.color, field.tracking)
+        content.text(
+            line.font or field.font, line.size, line.x, line.y, line.text, field.color, field.tracking
+        )
 
 
 def write_print_file(

@@ -241,6 +241,9 @@ class Line:
     y: float
     text: str
     size: float
+    #: The face the line is set in when it is not the field's own (its fallback face, for
+    #: characters the field's face lacks: :func:`~certgen.fonts.face_for`); "" for the field's.
+    font: str = ""
 
 
 @dataclass(frozen=True)

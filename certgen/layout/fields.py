@@ -9,11 +9,12 @@ per certificate.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 
-from ..errors import FitError, RenderError
-from ..fonts import ascent_descent
+from ..errors import FitError, GlyphError, RenderError, describe_char
+from ..fonts import FALLBACK, ascent_descent, face_for
 from .elements import Field, Line
 from .fit import fit_lines, sizes_between, text_width
 
@@ -38,10 +39,9 @@ def fill_field(field: Field, values: Mapping[str, str], certificate: str | None 
         return []
     if field.kind == "qr":  # the symbol fills the box, whatever the text
         return [Line(field.x, field.y, text, field.width)]
-    fitted = _fit(field, text, certificate)
-    size, lines_text = fitted
+    font, size, lines_text = _fit(field, text, certificate)
     lead = size * field.leading
-    asc, desc = ascent_descent(field.font, size)
+    asc, desc = ascent_descent(font, size)
     block = len(lines_text) * lead
     if field.valign == "top":
         top = field.y + field.height
@@ -52,14 +52,14 @@ def fill_field(field: Field, values: Mapping[str, str], certificate: str | None 
     baseline = top - (lead + asc + desc) / 2
     out = []
     for index, line in enumerate(lines_text):
-        width = text_width(line, field.font, size, field.tracking)
+        width = text_width(line, font, size, field.tracking)
         if field.align == "left":
             x = field.x
         elif field.align == "right":
             x = field.x + field.width - width
         else:
             x = field.x + (field.width - width) / 2
-        out.append(Line(x, baseline - index * lead, line, size))
+        out.append(Line(x, baseline - index * lead, line, size, "" if font == field.font else font))
     return out
 
 
@@ -73,8 +73,12 @@ def check_field(field: Field, values: Mapping[str, str], certificate: str | None
         _fit(field, text, certificate)
 
 
-def _fit(field: Field, text: str, certificate: str | None) -> tuple[float, list[str]]:
+def _fit(field: Field, text: str, certificate: str | None) -> tuple[str, float, list[str]]:
     fitted = _fit_cached(field, text)
+    if isinstance(fitted, str):
+        raise GlyphError(
+            _unprintable(field, text, fitted), field=field.name, chars=fitted, certificate=certificate
+        )
     if fitted is None:
         lines = "one line" if field.max_lines == 1 else f"{field.max_lines} lines"
         raise FitError(
@@ -84,17 +88,21 @@ def _fit(field: Field, text: str, certificate: str | None) -> tuple[float, list[
             field=field.name,
             certificate=certificate,
         )
-    size, lines_text = fitted
-    return size, list(lines_text)
+    font, size, lines_text = fitted
+    return font, size, list(lines_text)
 
 
 @lru_cache(maxsize=4096)
-def _fit_cached(field: Field, text: str) -> tuple[float, tuple[str, ...]] | None:
-    """The fit of a field's text; the same texts recur (dates, amounts, and each row is fitted
-    twice: by validation, then to print)."""
+def _fit_cached(field: Field, text: str) -> tuple[str, float, tuple[str, ...]] | str | None:
+    """The face, size and lines of a field's text (None when it does not fit; the characters no
+    face has a glyph for, as a string, when it cannot be printed).  The same texts recur (dates,
+    amounts, and each row is fitted twice: by validation, then to print)."""
+    font, missing = face_for(field.font, text)
+    if missing:
+        return missing
     fitted = fit_lines(
         text,
-        field.font,
+        font,
         _sizes(field.size, field.min_size),
         field.width,
         field.height,
@@ -102,7 +110,26 @@ def _fit_cached(field: Field, text: str) -> tuple[float, tuple[str, ...]] | None
         field.leading,
         field.tracking,
     )
-    return None if fitted is None else (fitted[0], tuple(fitted[1]))
+    return None if fitted is None else (font, fitted[0], tuple(fitted[1]))
+
+
+def _unprintable(field: Field, text: str, missing: str) -> str:
+    faces = [field.font]
+    while faces[-1] in FALLBACK:
+        faces.append(FALLBACK[faces[-1]])
+    names = " or ".join(dict.fromkeys(_FACE_NAMES.get(f.split("-")[0], f) for f in faces))
+    shown = ", ".join(describe_char(c) for c in missing[:4]) + (", ..." if len(missing) > 4 else "")
+    han = any(unicodedata.name(c, "").startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL")) for c in missing)
+    if han:
+        fix = "certgen's fonts print Latin (Vietnamese included), Greek and Cyrillic, not CJK: give the name in Latin letters as it is to be inscribed"
+    elif any(unicodedata.category(c).startswith("C") for c in missing):
+        fix = "remove the invisible or control character"
+    else:
+        fix = "spell it with letters the fonts have (Latin, Greek or Cyrillic), or use a template whose field font has them"
+    return f"{text[:60]!r}: no glyph for {shown} in {names} (it would print as an empty box): {fix}"
+
+
+_FACE_NAMES = {"oldstandard": "Old Standard", "garamond": "EB Garamond"}
 
 
 def placeholders(text: str) -> list[str]:

@@ -10,6 +10,8 @@ A blank form has no holder: every value is the empty string.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -22,6 +24,7 @@ __all__ = [
     "certificate_values",
     "format_date",
     "specimen_values",
+    "tidy_text",
 ]
 
 #: The values every certificate defines, available to ``<field>`` elements.
@@ -56,6 +59,35 @@ class Holder:
     extra: Mapping[str, str] = field(default_factory=dict)
     #: Where the row came from, for messages: ``holders.csv, row 3``.
     source: str | None = None
+
+    def __post_init__(self) -> None:
+        # One spelling of each text before it is used: printed, signed, registered (tidy_text).
+        for name in ("certificate_number", "registration"):
+            value = getattr(self, name)
+            tidy = tidy_text(value)
+            if tidy is not value:
+                object.__setattr__(self, name, tidy)
+        if any(tidy_text(value) is not value for value in self.extra.values()):
+            object.__setattr__(self, "extra", {key: tidy_text(value) for key, value in self.extra.items()})
+
+
+#: A run of spaces of any width (no-break, thin, ideographic: Unicode Zs) or tabs.
+_SPACES = re.compile(r"[^\S\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
+
+
+def tidy_text(value: str) -> str:
+    """*value* as certgen uses it: Unicode NFC (``e`` + combining circumflex + tilde is ``ễ``,
+    which the fonts have), CR LF a line break, and each run of spaces (no-break spaces and tabs
+    among them) one space, so ``'TMA  000102'`` is ``'TMA 000102'``.  Other characters are
+    kept: the holder rules refuse control and invisible ones, naming them.  *value* itself
+    when there is nothing to change (most values: plain ASCII with single spaces)."""
+    if not isinstance(value, str) or (
+        value.isascii() and "  " not in value and "\t" not in value and "\r\n" not in value
+    ):
+        return value
+    tidy = unicodedata.normalize("NFC", value).replace("\r\n", "\n")
+    tidy = _SPACES.sub(" ", tidy)
+    return value if tidy == value else tidy
 
 
 def format_date(value: dt.date) -> str:

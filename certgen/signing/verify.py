@@ -601,7 +601,8 @@ def _ink_differs(
                 f"the payload's {field.name} does not fit its box: the field map does not match the face",
             )
         runs.extend(
-            TextRun(field.font, line.size, line.x, line.y, line.text, field.tracking) for line in lines
+            TextRun(line.font or field.font, line.size, line.x, line.y, line.text, field.tracking)
+            for line in lines
         )
     with tempfile.TemporaryDirectory(prefix="certgen-verify-") as tmp:
         expected_pdf = Path(tmp) / "expected.pdf"

@@ -1345,6 +1345,18 @@ class PdfSignature(_Model):
     location: str | None = Field(None, description="Location recorded in the signature.")
 
 
+class IssueDates(_Model):
+    """How the holder data's issue dates are checked."""
+
+    days_ahead: int = Field(
+        31,
+        ge=0,
+        le=366,
+        description="Days after today a certificate may be dated (certificates prepared for a closing); "
+        "a later issue_date is refused as a typing error (rule holder.issue-date-future).",
+    )
+
+
 class Spec(_Model):
     """An issue of securities: everything that is the same on each certificate."""
 
@@ -1370,6 +1382,9 @@ class Spec(_Model):
         None, description="Print a signed QR code on the face (certgen verify checks it)."
     )
     pdf_signature: PdfSignature | None = Field(None, description="Sign each output PDF (PAdES).")
+    issue_dates: IssueDates = Field(
+        default_factory=IssueDates, description="How far ahead of today certificates may be dated."
+    )
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
     _source: str | None = PrivateAttr(None)

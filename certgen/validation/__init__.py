@@ -15,20 +15,21 @@ The rules live in three modules, one per thing checked: :mod:`.spec_rules`,
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import CertgenError, FitError, HolderDataError, SpecError
+from ..errors import CertgenError, FitError, GlyphError, HolderDataError, SpecError
 from ..issue import IssueLayout, ResolvedLegend, lay_out, resolve_legends
 from ..model.certificate import Holder
 from ..pdftext import PdfReadError, read_pdf
 from ..spec import load_spec
-from ..spec.holders import scan_holders, source_row
+from ..spec.holders import gives_numbers, parse_row, read_rows, source_row
 from ..spec.schema import Spec
 from .engine import ERROR, INFO, RULES, WARNING, Finding, Report, Rule, Severity
-from .holder_rules import FITS, HolderChecker, loader_finding
+from .holder_rules import FITS, INVISIBLE, PRINTABLE, HolderChecker, loader_finding
 from .pdf_rules import READABLE, check_pdf
 from .spec_rules import LAYOUT, SPEC_VALID, LegendText, check_spec
 
@@ -92,7 +93,8 @@ def validate(
     rows: list[Holder] | None = None
     if holders is not None:
         rows = [] if pdf is not None else None
-        findings += check_holders(loaded, holders, issue=issue, collect=rows)
+        # A file without numbers is checked as certgen batch reads it (numbers allocated then).
+        findings += check_holders(loaded, holders, issue=issue, collect=rows, numbered=None)
     if pdf is not None:
         findings += _check_pdf(pdf, loaded, legends, rows)
     return Report.of(findings)
@@ -140,27 +142,33 @@ def check_holders(
     *,
     issue: _Fits | None = None,
     collect: list[Holder] | None = None,
+    numbered: bool | None = True,
 ) -> Iterator[Finding]:
     """Findings for every holder row (streamed); *issue* (a PreparedIssue) adds the fit checks;
-    well-formed rows are appended to *collect* when given."""
-    yield from check_rows(spec, _rows(holders), issue=issue, collect=collect)
+    well-formed rows are appended to *collect* when given.  *numbered*: every row must give its
+    certificate number (to print it); ``None``: a holder file without a certificate_number column
+    is read as certgen batch reads it, its numbers to be allocated when it is printed."""
+    yield from check_rows(spec, _rows(holders, numbered), issue=issue, collect=collect)
 
 
 def check_rows(
     spec: Spec | None,
-    rows: Iterable[tuple[int | None, Holder | None, list[HolderDataError]]],
+    rows: Iterable[tuple[Any, ...]],
     *,
     issue: _Fits | None = None,
     collect: list[Holder] | None = None,
 ) -> Iterator[Finding]:
     """:func:`check_holders` for rows already read (``(row, holder, problems)``, as
-    :func:`~certgen.spec.holders.scan_holders` yields them)."""
-    checker = HolderChecker(spec)
+    :func:`~certgen.spec.holders.scan_holders` yields them, or ``(row, holder, problems, cells)``
+    with the row's cells as read, checked when the row could not be read whole)."""
+    checker = HolderChecker(spec, legends=getattr(issue, "legends", None))
     try:
-        for row, holder, problems in rows:
+        for row, holder, problems, *raw in rows:
             for problem in problems:
                 yield loader_finding(problem)
             if holder is None:
+                if problems and raw:  # the row's other problems, reported with these
+                    yield from checker.check_unread(raw[0], problems[0])
                 continue
             if collect is not None:
                 collect.append(holder)
@@ -179,9 +187,11 @@ def fit_findings(issue: _Fits, holder: Holder, row: int | None = None) -> list[F
     try:
         issue.check_fit(holder)
     except FitError as exc:
+        if isinstance(exc, GlyphError) and all(unicodedata.category(c) in INVISIBLE for c in exc.chars):
+            return []  # holder.characters names them, in every column
         return [
-            FITS.finding(
-                f"{holder.source or 'holder data'} (certificate {holder.certificate_number}), field {exc.field}",
+            (PRINTABLE if isinstance(exc, GlyphError) else FITS).finding(
+                f"{_where(holder)}, field {exc.field}",
                 exc.message,
                 file=holder.source.rsplit(", row ", 1)[0] if holder.source else None,
                 row=row,
@@ -198,16 +208,33 @@ def fit_findings(issue: _Fits, holder: Holder, row: int | None = None) -> list[F
     return []
 
 
-def _rows(holders: HolderSource) -> Iterator[tuple[int | None, Holder | None, list[HolderDataError]]]:
+def _where(holder: Holder) -> str:
+    number = f" (certificate {holder.certificate_number})" if holder.certificate_number else ""
+    return f"{holder.source or 'holder data'}{number}"
+
+
+def _rows(holders: HolderSource, numbered: bool | None = True) -> Iterator[tuple[Any, ...]]:
+    """``(row, holder, problems, cells)`` for each row; with *numbered* None, a holder file
+    without a certificate_number column is read as certgen batch reads it."""
     if isinstance(holders, (str, PathLike)):
-        yield from scan_holders(holders)
+        yield from _scan(holders, numbered=gives_numbers(holders) if numbered is None else numbered)
         return
     rows = list(holders)
     if rows and all(isinstance(row, Holder) for row in rows):
         for index, holder in enumerate(rows, start=1):
-            yield index, holder, []  # type: ignore[misc]  # every row is a Holder (checked above)
+            yield index, holder, [], None
         return
-    yield from scan_holders(rows)  # type: ignore[arg-type]  # not all Holders: mappings, which scan_holders checks
+    yield from _scan(rows)  # type: ignore[arg-type]  # not all Holders: mappings, which parse_row checks
+
+
+def _scan(
+    source: str | PathLike[str] | Iterable[Mapping[str, Any]], numbered: bool = True
+) -> Iterator[tuple[Any, ...]]:
+    """:func:`~certgen.spec.holders.scan_holders`, with each row's cells as read."""
+    name, rows = read_rows(source, numbered=numbered)
+    for number, row in rows:
+        holder, problems = parse_row(row, name, number, numbered)
+        yield number, holder, problems, row
 
 
 def _load_spec(spec: SpecSource) -> tuple[Spec | None, list[Finding]]:

@@ -8,19 +8,21 @@ date.  Findings name the file, the row and the certificate number.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..errors import HolderDataError
-from ..model.certificate import Holder
+from ..errors import CertgenError, HolderDataError, describe_char
+from ..model.certificate import Holder, tidy_text
 from ..model.identifiers import canonical_number
 from ..spec.schema import Spec
 from ..words import money_in_figures
 from .engine import ERROR, WARNING, Finding, Rule, Scope, rule
-from .text import is_state, parse_registration
+from .text import is_state, legend_kinds, parse_registration
 
-__all__ = ["HolderChecker"]
+__all__ = ["HolderChecker", "restricting_legend"]
 
 _H: Scope = "holders"
 
@@ -147,6 +149,76 @@ OFFICER_TERM = rule(
     ("ALL-007",),
 )
 
+CHARACTERS = rule(
+    "holder.characters",
+    ERROR,
+    _H,
+    "Holder data holds no control characters, bidirectional controls (overrides, embeddings, isolates, "
+    "marks: U+202A-202E, U+2066-2069, U+200E/200F, U+061C), zero-width or other invisible characters "
+    "(U+200B-200D, U+2060, U+FEFF, soft hyphen; Unicode Cc, Cf, Co, Cn, Zl, Zp); a registration may hold "
+    "line breaks. They reorder or hide what the certificate, the register and the control report show.",
+    "Unicode Technical Report #36 (Unicode Security Considerations) §3.3; CVE-2021-42574 (Trojan Source); "
+    "17 CFR 240.17Ad-9(a) (the registration as inscribed)",
+    ("ALL-003",),
+)
+FORMULA = rule(
+    "holder.formula",
+    ERROR,
+    _H,
+    "No text of a holder row begins as a spreadsheet formula does: '=', '@', or '+' or '-' before "
+    "anything but a number (-5, +1 212 555 0100). The register export and the control report are "
+    "opened in spreadsheets.",
+    "OWASP, CSV Injection; CWE-1236 (improper neutralization of formula elements in a CSV file)",
+)
+MIXED_SCRIPT = rule(
+    "holder.mixed-script",
+    WARNING,
+    _H,
+    "No word mixes Latin, Greek and Cyrillic letters: a Cyrillic 'а' in a Latin name prints the same but "
+    "is another name to the register and to a search.",
+    "Unicode Technical Standard #39 (Unicode Security Mechanisms) §5.1, mixed-script detection",
+)
+PRINTABLE = rule(
+    "fields.printable",
+    ERROR,
+    _H,
+    "Every character of every field a certificate prints has a glyph in the field's font, or in its "
+    "fallback face (Old Standard, then EB Garamond: Latin with Vietnamese, Greek, Cyrillic); CJK and "
+    "other scripts are refused, never printed as empty boxes.",
+    "17 CFR 240.17Ad-9(a) (the registration as inscribed); certgen verify reads a field's ink, so a "
+    "box printed for a missing glyph makes a genuine certificate look altered",
+)
+FUTURE_DATE = rule(
+    "holder.issue-date-future",
+    ERROR,
+    _H,
+    "A certificate is not dated more than issue_dates.days_ahead days (default 31) after today: a later "
+    "date is a typing error (2062 for 2026), or certificates printed long before they are issued.",
+    "17 CFR 240.17Ad-9(a) and 240.17Ad-10 (the date of issuance is part of the certificate detail and "
+    "the control book); transfer agent practice (a certificate is dated when it is issued or at closing)",
+    ("ALL-013",),
+)
+LIFE = rule(
+    "holder.issue-date-life",
+    ERROR,
+    _H,
+    "A certificate is dated within the security's life: a warrant on or before it expires "
+    "(warrant.expires), a note before it matures (note.maturity).",
+    "The warrant agreement (warrants not exercised by the expiration date become void); the indenture "
+    "(principal is due at maturity)",
+    applies="warrants and notes",
+)
+CEDE_RESTRICTED = rule(
+    "registration.cede-restricted",
+    WARNING,
+    _H,
+    "Legended (restricted) stock is rarely registered to CEDE & CO.: DTC takes only eligible securities, "
+    "and restricted shares are most often held by the holder of record, not through DTC.",
+    "DTC Operational Arrangements (eligibility; restricted securities); 17 CFR 230.144 (restricted "
+    "securities); UCC §8-204 (legended restrictions)",
+    applies="certificates other than notes, when the spec is restricted or a legend restricts transfer",
+)
+
 CEDE = rule(
     "note.cede",
     ERROR,
@@ -201,8 +273,18 @@ def loader_finding(error: HolderDataError) -> Finding:
 class HolderChecker:
     """Checks holder rows one at a time; :meth:`finish` adds the run-wide findings."""
 
-    def __init__(self, spec: Spec | None) -> None:
+    def __init__(
+        self, spec: Spec | None, *, today: dt.date | None = None, legends: Sequence[Any] | None = None
+    ) -> None:
+        """*today*: the date issue dates are compared with; *legends*: the spec's legends already
+        resolved (each with ``name`` and ``text``), if at hand, so that they are not resolved again."""
         self.spec = spec
+        self._legends = legends
+        today = today or dt.date.today()
+        #: The latest issue date allowed (issue_dates.days_ahead after *today*).
+        self.latest = today + dt.timedelta(days=spec.issue_dates.days_ahead if spec is not None else 31)
+        self._today = today
+        self._restricting: list[str | None] = []  # restricting_legend(spec), once asked
         #: Each number seen, by its canonical form: where it was first, and how it was spelt.
         self.seen: dict[str, str] = {}
         self._spelt: dict[str, str] = {}
@@ -230,7 +312,7 @@ class HolderChecker:
         out: list[Finding] = []
         number = holder.certificate_number
         key = canonical_number(number)
-        first = self.seen.get(key)
+        first = self.seen.get(key) if key else None
         if first is not None:
             spelt = self._spelt.get(key, number)
             same = "" if spelt == number else f", spelt {spelt!r}: the same number"
@@ -245,7 +327,7 @@ class HolderChecker:
                     certificate=number,
                 )
             )
-        else:
+        elif key:  # an empty number is allocated by the register later: nothing to compare yet
             self.seen[key] = holder.source or number
             self._spelt[key] = number
         if self._available is not None:
@@ -266,9 +348,11 @@ class HolderChecker:
         where: dict[str, Any] = {"file": _file(holder), "row": row, "certificate": number}
         loc = _locate(holder)
         spec = self.spec
+        out.extend(self.check_cells(_cells(holder), loc=loc, **where))
+        out.extend(self._dates(holder.issue_date, loc, where))
         if spec is not None:
             prefix = spec.security.certificate_prefix
-            if prefix and not number.upper().startswith(prefix.upper()):
+            if prefix and number and not number.upper().startswith(prefix.upper()):
                 out.append(
                     PREFIX.finding(
                         f"{loc}, column certificate_number",
@@ -280,8 +364,115 @@ class HolderChecker:
                 )
             if spec.note is not None:
                 out.extend(self._note(spec, holder, loc, where))
-        out.extend(self._registration(holder, loc, where))
+        out.extend(self._registration(holder.registration, loc, where))
         return out
+
+    def check_unread(self, cells: Any, problem: HolderDataError) -> list[Finding]:
+        """The findings on a row that could not be read whole (a bad amount or date; *problem*
+        is the first of its problems), so that each of its problems is reported at once:
+        :meth:`check_cells`, the rules on its registration and on its date when it is one."""
+        if not isinstance(cells, Mapping):
+            return []
+        where: dict[str, Any] = {"file": problem.file, "row": problem.row, "certificate": problem.certificate}
+        loc = f"{problem.file or 'holder data'}, row {problem.row}"
+        if problem.certificate:
+            loc += f" (certificate {problem.certificate})"
+        out = self.check_cells(raw_cells(cells), loc=loc, **where)
+        registration = cells.get("registration")
+        if isinstance(registration, str) and registration.strip():
+            out.extend(self._registration(tidy_text(registration.strip()), loc, where))
+        issued = cells.get("issue_date")
+        if isinstance(issued, str):
+            try:
+                out.extend(self._dates(dt.date.fromisoformat(issued.strip()), loc, where))
+            except ValueError:
+                pass  # the reader reported it
+        return out
+
+    def check_cells(self, cells: Iterable[tuple[str, Any]], *, loc: str, **where: Any) -> list[Finding]:
+        """The findings on the text of a row's cells, each ``(column, value)``: characters that
+        must not be printed or registered, spreadsheet formulas, words mixing scripts.  Also run
+        on a row that could not be read whole, so that each of its problems is reported at once."""
+        out: list[Finding] = []
+        for column, value in cells:
+            if not isinstance(value, str) or not value:
+                continue
+            value = tidy_text(value)
+            at = {**where, "field": column}
+            place = f"{loc}, column {column}"
+            if not (value.isascii() and value.isprintable()):
+                bad = [
+                    c
+                    for c in dict.fromkeys(value)
+                    if unicodedata.category(c) in INVISIBLE and not (c == "\n" and column == "registration")
+                ]
+                if bad:
+                    out.append(CHARACTERS.finding(place, _invisible_message(value, bad), **at))
+            stripped = value.lstrip()
+            if stripped[:1] in ("=", "@") or (
+                stripped[:1] in ("+", "-") and len(stripped) > 1 and not _NUMBER_LIKE.fullmatch(stripped)
+            ):
+                out.append(
+                    FORMULA.finding(
+                        place,
+                        f"{value[:60]!r} begins with {stripped[0]!r}, as a spreadsheet formula does: opened in "
+                        "a spreadsheet, the register export or the control report would run it. Give the text "
+                        f"as it is to be inscribed, without the leading {stripped[0]!r}",
+                        **at,
+                    )
+                )
+            if not value.isascii():
+                mixed = _mixed_script(value)
+                if mixed:
+                    word, odd, scripts = mixed
+                    out.append(
+                        MIXED_SCRIPT.finding(
+                            place,
+                            f"the word {word!r} mixes {' and '.join(scripts)} letters ({', '.join(map(describe_char, odd))}): "
+                            "it prints like another name but is not the same to the register; retype the word "
+                            "in one script",
+                            **at,
+                        )
+                    )
+        return out
+
+    def _dates(self, issued: dt.date, loc: str, where: dict[str, Any]) -> Iterator[Finding]:
+        at = {**where, "field": "issue_date"}
+        place = f"{loc}, column issue_date"
+        if issued > self.latest:
+            days = self.spec.issue_dates.days_ahead if self.spec is not None else 31
+            yield FUTURE_DATE.finding(
+                place,
+                f"dated {issued.isoformat()}, {(issued - self._today).days} days from today ({self._today.isoformat()}); "
+                f"a certificate may be dated at most {days} days ahead (issue_dates.days_ahead): correct the "
+                "date, or raise issue_dates.days_ahead for a later closing",
+                **at,
+            )
+        spec = self.spec
+        if spec is None or spec.is_excerpt:  # an excerpt's terms may be partial: it prints no holders
+            return
+        if spec.warrant is not None and issued > spec.warrant.expires:
+            yield LIFE.finding(
+                place,
+                f"dated {issued.isoformat()}, after the warrants expire ({spec.warrant.expires.isoformat()}, "
+                "warrant.expires): an expired warrant cannot be issued; correct the date or the expiry",
+                **at,
+            )
+        if spec.note is not None and issued >= spec.note.maturity:
+            yield LIFE.finding(
+                place,
+                f"dated {issued.isoformat()}, on or after the notes mature ({spec.note.maturity.isoformat()}, "
+                "note.maturity): correct the date or the maturity",
+                **at,
+            )
+
+    def _restricting_legend(self) -> str | None:
+        """What makes the spec's certificates restricted (once per checker), or None."""
+        if not self._restricting:
+            self._restricting.append(
+                restricting_legend(self.spec, self._legends) if self.spec is not None else None
+            )
+        return self._restricting[0]
 
     def _note(self, spec: Spec, holder: Holder, loc: str, where: dict[str, Any]) -> Iterator[Finding]:
         note = spec.note
@@ -293,7 +484,7 @@ class HolderChecker:
             return money_in_figures(value, currency)
 
         if spec.security.kind == "global_note" and spec.security.depositary == "dtc":
-            if " ".join(holder.registration.upper().split()) not in ("CEDE & CO.", "CEDE & CO"):
+            if not _is_cede(holder.registration):
                 yield CEDE.finding(
                     f"{loc}, column registration",
                     f"{holder.registration!r}: a global note held at DTC is registered to CEDE & CO.",
@@ -317,10 +508,19 @@ class HolderChecker:
                 **where,
             )
 
-    def _registration(self, holder: Holder, loc: str, where: dict[str, Any]) -> Iterator[Finding]:
-        text = holder.registration
+    def _registration(self, text: str, loc: str, where: dict[str, Any]) -> Iterator[Finding]:
         at = {"field": "registration", **where}
         loc = f"{loc}, column registration"
+        spec = self.spec
+        if spec is not None and not spec.is_note and _is_cede(text):
+            why = self._restricting_legend()
+            if why:
+                yield CEDE_RESTRICTED.finding(
+                    loc,
+                    f"registered to {text!r}, but the certificates are restricted ({why}): legended stock is "
+                    "rarely DTC-eligible; check that DTC has accepted the deposit, or register the holder of record",
+                    **at,
+                )
         if _PLACEHOLDER.search(text.strip()):
             yield PLACEHOLDER.finding(
                 loc, f"{text!r} is a placeholder, not a holder's name: give the name(s) as inscribed", **at
@@ -416,9 +616,102 @@ class HolderChecker:
         return out
 
 
+#: Characters refused in holder data: control, format (bidi controls, zero-width characters, soft
+#: hyphen), private use, surrogates, unassigned, line and paragraph separators.
+INVISIBLE = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: A number, a telephone number: what may begin with + or - without being a formula.
+_NUMBER_LIKE = re.compile(r"[+-][0-9][0-9 .,()/-]*")
+_CONFUSABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _invisible_message(value: str, bad: list[str]) -> str:
+    shown = ", ".join(f"{describe_char(c)} (character {value.index(c) + 1})" for c in bad[:3]) + (
+        ", ..." if len(bad) > 3 else ""
+    )
+    if any(c in _BIDI for c in bad):
+        why = "a bidirectional control reorders the text, so the certificate, the register and a screen would show different names"
+    elif any(unicodedata.category(c) == "Cf" for c in bad):
+        why = "an invisible character makes two names that look the same differ"
+    else:
+        why = "a control character is not text and prints as nothing or a box"
+    return f"{value[:60]!r} holds {shown}: {why}; remove it and retype the value"
+
+
+def _mixed_script(value: str) -> tuple[str, list[str], list[str]] | None:
+    """The first word mixing Latin, Greek and Cyrillic letters: the word, its letters of the
+    less used script(s), and the scripts; None when no word does."""
+    for word in _WORD.findall(value):
+        if word.isascii():
+            continue
+        scripts: dict[str, list[str]] = {}
+        for char in word:
+            script = unicodedata.name(char, "").split(" ", 1)[0]
+            if script in _CONFUSABLE_SCRIPTS:
+                scripts.setdefault(script, []).append(char)
+        if len(scripts) > 1:
+            main = max(scripts, key=lambda s: len(scripts[s]))
+            odd = [c for s, chars in scripts.items() if s != main for c in dict.fromkeys(chars)]
+            return word, odd, [s.title() for s in scripts]
+    return None
+
+
+def _is_cede(registration: str) -> bool:
+    """Registered to DTC's nominee, CEDE & CO."""
+    return " ".join(registration.upper().split()) in ("CEDE & CO.", "CEDE & CO")
+
+
+def restricting_legend(spec: Spec, legends: Sequence[Any] | None = None) -> str | None:
+    """Why the spec's certificates are restricted securities, or None: the spec says so
+    (``security.restricted``, ``security.transfer_restricted``, ``security.regulation_s``), or a
+    legend restricts resale or transfer.  The one place the holder rules ask what a legend is
+    about (:func:`~certgen.validation.text.legend_kinds`)."""
+    security = spec.security
+    for flag in ("restricted", "transfer_restricted", "regulation_s"):
+        if getattr(security, flag, False):
+            return f"security.{flag}"
+    if not spec.legends:
+        return None
+    if legends is None:
+        from ..issue import resolve_legends
+
+        try:
+            legends = resolve_legends(spec)
+        except CertgenError:
+            return None  # reported by the spec rules
+    for index, legend in enumerate(legends):
+        kinds = legend_kinds(legend.text, legend.name) & {
+            "securities-act",
+            "transfer-restriction",
+            "regulation-s",
+        }
+        if kinds:
+            return f"legend {legend.name!r}, legends[{index}]"
+    return None
+
+
+def _cells(holder: Holder) -> Iterator[tuple[str, str]]:
+    yield "certificate_number", holder.certificate_number
+    yield "registration", holder.registration
+    yield from holder.extra.items()
+
+
+def raw_cells(row: Any) -> list[tuple[str, Any]]:
+    """The text cells of a row that could not be read whole (a mapping from the holder file),
+    for :meth:`HolderChecker.check_cells`: every column but the amount and the date."""
+    if not isinstance(row, Mapping):
+        return []
+    return [
+        (str(key), value)
+        for key, value in row.items()
+        if key is not None and key not in ("shares", "principal_amount", "issue_date")
+    ]
+
+
 def _locate(holder: Holder) -> str:
     base = holder.source or "holder data"
-    return f"{base} (certificate {holder.certificate_number})"
+    return f"{base} (certificate {holder.certificate_number})" if holder.certificate_number else base
 
 
 def _file(holder: Holder) -> str | None:
