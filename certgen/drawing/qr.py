@@ -3,7 +3,11 @@
 The symbol is encoded by zxing-cpp (its writer is zint, in C) at
 error-correction level M (15% of the code can be lost: a fold, a stain, a
 staple hole; zint raises the level where the symbol has room for more), in
-the smallest version that holds the payload's bytes in byte mode.  The data
+the smallest version that holds the payload in byte mode.  The text is in the
+standard's default character set, ISO 8859-1, when it can be (every certgen
+payload of ASCII text, and accented Latin names: readers show them right,
+where UTF-8 bytes without a character-set mark were guessed at and misread);
+otherwise zint marks it with an ECI (UTF-8).  The data
 mask is fixed (pattern 0, which every reader accepts) instead of chosen by
 the penalty search: the search is nine tenths of zint's encoding time and a
 certificate's code is printed and scanned cleanly.  Encoding takes about 60 µs
@@ -55,9 +59,12 @@ def _symbol(data: str) -> tuple[int, bytes]:
     """*data*'s symbol: its side in modules and its modules row by row, one byte each (0 dark)."""
     import zxingcpp
 
-    raw = data.encode("utf-8")
-    options = f"ecLevel=M,version={qr_version(len(raw))},dataMask=0"
-    code = zxingcpp.create_barcode(raw, zxingcpp.BarcodeFormat.QRCode, options=options)
+    try:
+        size = len(data.encode("latin-1"))
+    except UnicodeEncodeError:  # zint adds an ECI (12 bits) naming the character set, or uses Kanji mode
+        size = len(data.encode("utf-8")) + 2
+    options = f"ecLevel=M,version={qr_version(size)},dataMask=0"
+    code = zxingcpp.create_barcode(data, zxingcpp.BarcodeFormat.QRCode, options=options)
     image = code.to_image(add_quiet_zones=False)
     side = int(image.shape[0])
     return side, bytes(memoryview(image))  # type: ignore[arg-type]  # zxingcpp.Image has the buffer protocol

@@ -269,8 +269,12 @@ def _zxing_texts(image: Any) -> list[str] | None:
                 image = opened.convert("L")
         except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
             return None
-    codes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
-    return [line for code in codes for line in _lines(code.bytes)]
+    codes = zxingcpp.read_barcodes(
+        image,
+        formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode),
+        text_mode=zxingcpp.TextMode.Plain,
+    )
+    return [line for code in codes for line in code.text.splitlines() if line.strip()]
 
 
 def _verify_pdf(
