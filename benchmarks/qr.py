@@ -90,9 +90,9 @@ def bench_encoder(codes: int, runs: int) -> None:
         data = payloads(length, codes)
         version = qr_version(len(data[0].encode()))
         print(f"  {length} bytes (version {version}):")
-        print(f"    matrix:    {spread(per_code_ms(qr_matrix, data, runs))}")
+        print(f"    qr_matrix (lists of bools): {spread(per_code_ms(qr_matrix, data, runs))}")
         draw = per_code_ms(lambda t: qr_operators(t, 400.0, 60.0, 72.0, (0.0, 0.0, 0.0)), data, runs)
-        print(f"    operators: {spread(draw)}")
+        print(f"    qr_operators (encode and draw, what a certificate costs): {spread(draw)}")
         if have_old:
             old = per_code_ms(old_matrix, data[: max(1, codes // 10)], runs)
             print(f"    qrcode package (previous encoder), matrix: {spread(old)}")
