@@ -42,7 +42,6 @@ from collections.abc import Iterable, Mapping
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
-from .drawing import PrintOptions as PrintOptions
 from .errors import (
     CertgenError as CertgenError,
 )
@@ -66,39 +65,6 @@ from .errors import (
 )
 from .errors import (
     ValidationError as ValidationError,
-)
-from .model.certificate import Holder as Holder
-from .pipeline import (
-    PreparedIssue as PreparedIssue,
-)
-from .pipeline import (
-    RenderedCertificate as RenderedCertificate,
-)
-from .pipeline import (
-    prepare as prepare,
-)
-from .pipeline import (
-    verify as verify,
-)
-from .spec import load_spec as load_spec
-from .spec import spec_json_schema as spec_json_schema
-from .spec.holders import iter_holders as iter_holders
-from .spec.holders import load_holders as load_holders
-from .spec.schema import Spec as Spec
-from .validation import (
-    RULES as RULES,
-)
-from .validation import (
-    Finding as Finding,
-)
-from .validation import (
-    Report as Report,
-)
-from .validation import (
-    Rule as Rule,
-)
-from .validation import (
-    validate as validate,
 )
 from .version import __version__ as __version__
 from .words import in_figures as in_figures
@@ -147,8 +113,26 @@ __all__ = [
 ]
 
 
-# The batch printer and the register load SQLAlchemy: imported when first used.
+# Everything else is imported when first used: the spec models (pydantic), the layout, the
+# PDF writer (reportlab), the register (SQLAlchemy) cost a third of a second together, and
+# `import certgen.cli` (the command line's start) needs none of them.
 _LAZY = {
+    "PrintOptions": "drawing",
+    "Holder": "model.certificate",
+    "PreparedIssue": "pipeline",
+    "RenderedCertificate": "pipeline",
+    "prepare": "pipeline",
+    "verify": "pipeline",
+    "load_spec": "spec",
+    "spec_json_schema": "spec",
+    "iter_holders": "spec.holders",
+    "load_holders": "spec.holders",
+    "Spec": "spec.schema",
+    "RULES": "validation",
+    "Finding": "validation",
+    "Report": "validation",
+    "Rule": "validation",
+    "validate": "validation",
     "BatchOptions": "batch",
     "BatchResult": "batch",
     "render_batch": "batch",
@@ -166,6 +150,12 @@ if TYPE_CHECKING:
     from .batch import BatchOptions as BatchOptions
     from .batch import BatchResult as BatchResult
     from .batch import render_batch as render_batch
+    from .drawing import PrintOptions as PrintOptions
+    from .model.certificate import Holder as Holder
+    from .pipeline import PreparedIssue as PreparedIssue
+    from .pipeline import RenderedCertificate as RenderedCertificate
+    from .pipeline import prepare as prepare
+    from .pipeline import verify as verify
     from .register import Register as Register
     from .register import RegisterError as RegisterError
     from .register import open_register as open_register
@@ -182,6 +172,16 @@ if TYPE_CHECKING:
     from .signing.verify import (
         verify_signed_pdf as verify_signed_pdf,
     )
+    from .spec import load_spec as load_spec
+    from .spec import spec_json_schema as spec_json_schema
+    from .spec.holders import iter_holders as iter_holders
+    from .spec.holders import load_holders as load_holders
+    from .spec.schema import Spec as Spec
+    from .validation import RULES as RULES
+    from .validation import Finding as Finding
+    from .validation import Report as Report
+    from .validation import Rule as Rule
+    from .validation import validate as validate
 
 
 def __getattr__(name: str) -> Any:
@@ -190,7 +190,13 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'certgen' has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(f".{module}", __name__), name)
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # found at once next time
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 def render(
@@ -205,6 +211,8 @@ def render(
     :raises ValidationError: when the spec or a holder row breaks a rule.
     :raises CertgenError: on any bad input (see :mod:`certgen.errors`).
     """
+    from .pipeline import prepare
+
     issue = prepare(spec)
     if holders is None:
         return issue.render()
@@ -212,6 +220,9 @@ def render(
 
 
 def _holders(holders: str | PathLike[str] | Iterable[Holder | Mapping[str, Any]]) -> list[Holder]:
+    from .model.certificate import Holder
+    from .spec.holders import load_holders
+
     if isinstance(holders, (str, PathLike)):
         return load_holders(holders)
     rows = list(holders)

@@ -16,20 +16,20 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from .drawing import PrintOptions
 from .errors import CertgenError, RenderError, SpecError, ValidationError, printable
 from .files import atomic_output, fsync_dir, remove_temporary_files, temporary_files
-from .model.certificate import Holder
-from .pipeline import prepare
-from .spec import load_spec, spec_json_schema
-from .validation import ERROR, INFO, WARNING, Report, check_issue
-from .validation import validate as run_rules
-from .validation.catalogue import rules_json, rules_markdown, rules_text
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .model.certificate import Holder
+    from .validation import Report
+
+# Each command imports what it needs when it runs (the spec models, the layout, the PDF
+# writer, the register): `certgen --help` and a blank form start without the rest.
 
 __all__ = ["main"]
 
@@ -67,6 +67,12 @@ def render(spec: Path, output_arg: str, holders: Path | None, specimen: bool) ->
 
     The validation rules run first (certgen validate): any error, and nothing is printed.
     """
+    from .drawing import PrintOptions
+    from .pipeline import prepare
+    from .spec import load_spec
+    from .validation import check_issue
+    from .validation import validate as run_rules
+
     output = Path(output_arg)
     to_folder = output_arg.endswith(("/", os.sep)) or output.is_dir()
     if to_folder and holders is None:
@@ -114,6 +120,8 @@ def render(spec: Path, output_arg: str, holders: Path | None, specimen: bool) ->
 def _report_and_exit(report: Report) -> None:
     """Print the report's errors and warnings, one line each (errors first); exit 1 if it has
     errors (nothing is printed)."""
+    from .validation import INFO
+
     for finding in report:
         if finding.severity != INFO:
             click.echo(f"certgen: {finding.severity}: {printable(str(finding))}", err=True)
@@ -283,6 +291,8 @@ def validate_command(
         raise click.UsageError("give a SPEC, a --pdf FILE, or both")
     if holders is not None and spec is None:
         raise click.UsageError("--holders needs the SPEC they belong to")
+    from .validation import validate as run_rules
+
     report = run_rules(spec, holders, pdf=pdf)
     if fmt == "json":
         click.echo(report.to_json())
@@ -295,6 +305,8 @@ def validate_command(
 def _print_report(report: Report, strict: bool) -> None:
     import shutil
     import textwrap
+
+    from .validation import ERROR, INFO, WARNING
 
     width = max(60, min(shutil.get_terminal_size((100, 20)).columns, 120))
     colors = {ERROR: "red", WARNING: "yellow", INFO: "cyan"}
@@ -530,6 +542,8 @@ def calibrate(output: Path, spec: Path | None, paper: str, orientation: str, off
     paper's edges, and give the difference from 20 mm to certgen batch --offset.
     """
     from .batch.calibrate import calibration_sheet
+    from .pipeline import prepare
+    from .spec import load_spec
 
     pages = prepare(load_spec(spec), validate=False).pages if spec is not None else None
     try:
@@ -678,6 +692,8 @@ def register_export(register_url: str, security: str | None, fmt: str, output: P
 )
 def rules(fmt: str) -> None:
     """List the validation rules: id, severity, what each checks and its source."""
+    from .validation.catalogue import rules_json, rules_markdown, rules_text
+
     click.echo({"text": rules_text, "markdown": rules_markdown, "json": rules_json}[fmt]().rstrip("\n"))
 
 
@@ -718,6 +734,7 @@ def verify(
     spec's pdf_signature.certificate); a spec without qr: checks the signature alone.
     """
     from .pipeline import verify as verify_certificate
+    from .spec import load_spec
 
     if (file is None) == (payload is None):
         raise click.UsageError("give FILE (a PDF or an image) or --payload STRING")
@@ -791,6 +808,8 @@ def keys_generate(private_path: Path, public_path: Path) -> None:
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of spec files (for editors)."""
+    from .spec import spec_json_schema
+
     click.echo(spec_json_schema())
 
 

@@ -418,3 +418,33 @@ def test_render_with_holders_prepares_the_issue_once(
     result = run_cli("render", str(SAMPLE_SPEC), "--holders", str(SAMPLE_HOLDERS), "-o", str(out))
     assert result.exit_code == 0, result.stderr
     assert calls == {"_read_spec_file": 1, "resolve_legends": 1, "_read_text": 1}
+
+
+# -- what a command imports --------------------------------------------------------
+
+_IMPORTS_OF = """
+import sys
+from certgen.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exc:
+    assert not exc.code, exc.code
+heavy = ("reportlab", "pypdf", "pydantic", "sqlalchemy", "jinja2", "pdfminer", "zxingcpp", "rich")
+print("imported:", *(name for name in heavy if name in sys.modules), file=sys.stderr)
+"""
+
+
+def _heavy_imports(*args: str | Path) -> set[str]:
+    """The heavy libraries a certgen command, run in a fresh process, has imported when it ends."""
+    proc = subprocess.run(
+        [sys.executable, "-c", _IMPORTS_OF, *map(str, args)], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    return set(proc.stderr.splitlines()[-1].split()[1:])
+
+
+def test_help_imports_no_heavy_library() -> None:
+    """`certgen --help` (and a command's --help) starts without the PDF, spec, register or
+    template libraries: the command line imports each where a command needs it."""
+    assert _heavy_imports("--help") == set()
+    assert _heavy_imports("batch", "--help") == set()

@@ -403,3 +403,60 @@ def test_content_stream_of_the_code_is_vector(sample_pdf: Path) -> None:
     data = page.get_contents().get_data()
     assert b"/Image" not in zlib.compress(data) and b" re" in data and b"Do" in data
     assert "/Image" not in str(page["/Resources"])
+
+
+# -- the encoder, read by independent decoders ----------------------------------------------
+
+
+def _one_code_pdf(ops: str, side: float) -> bytes:
+    """A one-page PDF whose content is *ops* (a code drawn at 36, 36), uncompressed."""
+    content = ops.encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {side + 72:.0f} {side + 72:.0f}] /Contents 4 0 R >>".encode(),
+        f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+@pytest.mark.slow  # eight codes rasterised and scanned by two decoders: about 2 s
+def test_codes_of_every_length_are_read_by_zbar_and_zxing(tmp_path: Path) -> None:
+    """Codes drawn by certgen's encoder (payloads of 1 to 1,200 bytes, accented Latin and other scripts, and a
+    sample certificate's whole signed payload), rasterised by poppler at 150 dpi, are read back
+    exactly by zbarimg and by zxing-cpp; the same payload always draws the same operators."""
+    from PIL import Image
+
+    from certgen.drawing.qr import qr_operators, qr_version
+    from certgen.signing.verify import _zxing_texts
+
+    pdftoppm = require_tool("pdftoppm")
+    issue = prepare(SAMPLE_SPEC)
+    signed = issue.payload(certgen.load_holders(SAMPLE_HOLDERS)[0]).encode()
+    assert signed.startswith("CG2|") and qr_version(len(signed)) == 10
+    latin, other = "María José García-López JT TEN", "Łódź 株式会社 ΑΒΓ"
+    payloads = ["A", "PB 0001", latin, other, "x7" * 60, signed, "Z9|" * 150, "q" * 1200]
+    for index, payload in enumerate(payloads):
+        side = 3.0 * 72 if len(payload) > 400 else 1.5 * 72  # about 2 pixels a module or more at 150 dpi
+        ops = qr_operators(payload, 36, 36, side, (0.1, 0.1, 0.3))
+        assert ops == qr_operators(payload, 36, 36, side, (0.1, 0.1, 0.3))
+        pdf = tmp_path / f"code{index}.pdf"
+        pdf.write_bytes(_one_code_pdf(ops, side))
+        subprocess.run(
+            [pdftoppm, "-r", "150", "-gray", "-png", "-singlefile", str(pdf), str(tmp_path / f"code{index}")],
+            check=True,
+        )
+        png = tmp_path / f"code{index}.png"
+        assert _zbar(png) == [payload], (index, len(payload))
+        with Image.open(png) as image:
+            assert _zxing_texts(image.convert("L")) == [payload], (index, len(payload))
+        assert _zxing_texts(png) == [payload]

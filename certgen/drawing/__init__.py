@@ -21,7 +21,6 @@ from typing import Any, BinaryIO
 
 from ..layout.artwork import load_artwork
 from ..layout.elements import Artwork, Page
-from .artwork import define_artwork
 from .canvas import ShellCanvas, define_tiles, draw_element, patterns_of
 from .document import (
     BLEED,
@@ -103,6 +102,8 @@ def _draw_shell(pages: Sequence[Page], info: DocumentInfo, buffer: BinaryIO) -> 
     for page in pages:  # the printer's artwork, once, before the forms that draw it
         for element in page.static:
             if isinstance(element, Artwork):
+                from .artwork import define_artwork  # pypdf: only when there is artwork
+
                 define_artwork(c, load_artwork(element.src, element.page))
     for index, page in enumerate(pages):
         for part, elements in enumerate(static_segments(page)):

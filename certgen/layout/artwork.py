@@ -11,8 +11,6 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from pypdf import PdfReader
-
 from ..errors import RenderError
 
 __all__ = ["ArtworkPage", "load_artwork", "short_reason"]
@@ -22,6 +20,8 @@ class ArtworkPage:
     """One page of an artwork PDF, read once per issue."""
 
     def __init__(self, path: str, number: int) -> None:
+        from pypdf import PdfReader  # only an issue with artwork needs pypdf (70 ms to import)
+
         try:
             reader = PdfReader(path)
             count = len(reader.pages)

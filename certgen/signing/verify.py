@@ -5,7 +5,8 @@ Three kinds of input:
 * a **payload** string (what a phone's scanner shows): its signature is
   checked against the public key;
 * a **scanned page** (PNG, JPEG...): its QR codes are read with zbar's
-  ``zbarimg`` (Debian ``zbar-tools``), then each payload is checked.  A scan
+  ``zbarimg`` (Debian ``zbar-tools``) where it is installed, else with
+  zxing-cpp, then each payload is checked.  A scan
   or a payload proves the code only: the verdict says the printed fields were
   not compared (``not_compared``);
 * a **certificate PDF**: what each face visibly prints.  Each face's payload
@@ -17,7 +18,7 @@ Three kinds of input:
   (not invisible, clip-only or white; never an artifact), and the box's ink,
   rendered at 100 dpi, must be that text set in the field (nothing covering,
   clipping or added); the code drawn on the face, rendered and read with
-  ``zbarimg``, must be the payload stored; every page that looks like a face
+  ``zbarimg`` (or zxing-cpp), must be the payload stored; every page that looks like a face
   must carry a payload.  ``Verdict.compared`` lists what was compared.
 
 Each answer is a :class:`Verdict`: ``authentic``; ``altered`` (naming the
@@ -219,18 +220,28 @@ def verify_file(
 def _verify_image(path: Path, public_key: Ed25519PublicKey) -> list[Verdict]:
     name = str(path)
     zbarimg = shutil.which("zbarimg")
-    if zbarimg is None:
-        raise CertgenError(
-            "reading QR codes from images needs zbarimg: install zbar-tools (apt-get install zbar-tools)",
-            name,
+    if zbarimg is None:  # zxing-cpp (a dependency) reads the codes instead
+        texts = _zxing_texts(path)
+        if texts is None:
+            return [Verdict("unreadable", "cannot read the image (not a PNG or JPEG?)", name)]
+    else:
+        result = subprocess.run(
+            [zbarimg, "--quiet", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", name],
+            capture_output=True,
+            check=False,
         )
-    result = subprocess.run(
-        [zbarimg, "--quiet", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", name],
-        capture_output=True,
-        check=False,
-    )
-    # zbarimg: 0 found, 4 nothing found, anything else an unreadable image.
-    if result.returncode == 4 or (result.returncode == 0 and not result.stdout.strip()):
+        # zbarimg: 0 found, 4 nothing found, anything else an unreadable image.
+        if result.returncode not in (0, 4):
+            message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+            return [
+                Verdict(
+                    "unreadable",
+                    f"zbarimg cannot read the image ({message[-1] if message else result.returncode})",
+                    name,
+                )
+            ]
+        texts = _lines(result.stdout) if result.returncode == 0 else []
+    if not texts:
         return [
             Verdict(
                 "unreadable",
@@ -238,17 +249,32 @@ def _verify_image(path: Path, public_key: Ed25519PublicKey) -> list[Verdict]:
                 name,
             )
         ]
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        return [
-            Verdict(
-                "unreadable",
-                f"zbarimg cannot read the image ({message[-1] if message else result.returncode})",
-                name,
-            )
-        ]
-    texts = [line for line in result.stdout.decode("utf-8", "replace").splitlines() if line.strip()]
     return [code_only(verify_payload(text, public_key, source=name)) for text in texts]
+
+
+def _lines(output: bytes) -> list[str]:
+    """The codes zbarimg printed (``--raw``: one a line)."""
+    return [line for line in output.decode("utf-8", "replace").splitlines() if line.strip()]
+
+
+def _zxing_texts(image: Any) -> list[str] | None:
+    """The QR codes zxing-cpp reads in *image* (a path or a Pillow image), as zbarimg would
+    print them; None when the file is not an image."""
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    if isinstance(image, Path):
+        try:
+            with Image.open(image) as opened:
+                image = opened.convert("L")
+        except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
+            return None
+    codes = zxingcpp.read_barcodes(
+        image,
+        formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode),
+        text_mode=zxingcpp.TextMode.Plain,
+    )
+    return [line for code in codes for line in code.text.splitlines() if line.strip()]
 
 
 def _verify_pdf(
@@ -645,8 +671,8 @@ QR_DPI = 300
 
 
 def _drawn_codes(path: Path, number: int, field: Field, height: float) -> list[str]:
-    """The QR codes zbarimg reads in a field's box on the page (*height* points high),
-    rendered with its quiet zone."""
+    """The QR codes read in a field's box on the page (*height* points high), rendered with
+    its quiet zone: by zbarimg where it is installed, else by zxing-cpp."""
     import tempfile
 
     margin = field.width / 6
@@ -658,6 +684,8 @@ def _drawn_codes(path: Path, number: int, field: Field, height: float) -> list[s
         math.ceil((field.height + 2 * margin) * scale),
     )
     image = _render_gray(path, number, QR_DPI, crop)
+    if shutil.which("zbarimg") is None:  # zxing-cpp (a dependency) reads the codes instead
+        return _zxing_texts(image) or []
     with tempfile.TemporaryDirectory(prefix="certgen-verify-") as tmp:
         png = Path(tmp) / "code.png"
         image.save(png)
@@ -665,7 +693,7 @@ def _drawn_codes(path: Path, number: int, field: Field, height: float) -> list[s
 
 
 def _zbar_texts(image: Path) -> list[str] | None:
-    """The QR codes in an image; None when zbarimg cannot read the image at all."""
+    """The QR codes zbarimg reads in an image; None when it cannot read the image at all."""
     zbarimg = _tool("zbarimg", "zbar-tools")
     result = subprocess.run(
         [zbarimg, "--quiet", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", str(image)],
@@ -674,7 +702,7 @@ def _zbar_texts(image: Path) -> list[str] | None:
     )
     if result.returncode not in (0, 4):
         return None
-    return [line for line in result.stdout.decode("utf-8", "replace").splitlines() if line.strip()]
+    return _lines(result.stdout)
 
 
 def _with_document_signature(verdicts: list[Verdict], path: Path, expected: bytes | None) -> list[Verdict]:
