@@ -23,7 +23,7 @@ import yaml
 import certgen
 from certgen.pipeline import resolve_legends
 from certgen.validation.text import classify_legend
-from conftest import ROOT, SAMPLE_HOLDERS, SAMPLE_SPEC, load_sample
+from conftest import ROOT, SAMPLE_HOLDERS, SAMPLE_SPEC, load_sample, pdf_text
 
 SAMPLES = ROOT / "samples"
 
@@ -403,3 +403,21 @@ def test_validate_pdf_passes_every_sample_with_and_without_its_spec(
         for extra in ((), ("--spec", spec)):
             result = run_cli("validate", "--pdf", pdf, *extra)
             assert result.exit_code == 0, (pdf.name, extra, result.stdout, result.stderr)
+
+
+def test_a_warrant_form_may_leave_its_expiry_blank(tmp_path: Path) -> None:
+    data = _sample("thornburg-warrants")
+    data["warrant"]["expires"] = None
+    [note] = _found(_report(data, tmp_path), "warrant.terms")
+    assert note.severity == "info" and "leaves the expiration date blank" in note.message
+    pdf = tmp_path / "form.pdf"
+    pdf.write_bytes(certgen.render(tmp_path / "spec.yaml"))
+    assert "ON ____________" in " ".join(pdf_text(pdf.read_bytes())[0].split())
+    assert certgen.validate(pdf=pdf).ok() and certgen.validate(tmp_path / "spec.yaml", pdf=pdf).ok()
+    holders = [
+        {"certificate_number": "W-9", "registration": "Jane Doe", "shares": "5", "issue_date": "2004-12-01"}
+    ]
+    [error] = _found(_report(data, tmp_path, holders), "warrant.terms")
+    assert error.severity == "error" and "no expiration date" in error.message
+    with pytest.raises(certgen.ValidationError, match="warrant.terms"):
+        certgen.render(tmp_path / "spec.yaml", holders)

@@ -579,7 +579,7 @@ WARRANT_TERMS = rule(
     ERROR,
     _S,
     "A warrant certificate states the security purchasable, the exercise price, and an exercise period "
-    "that ends after it begins.",
+    "that ends after it begins (a warrant form may leave its expiration date blank: a note).",
     "Warrant agreement forms (number of shares, exercise price, expiration date and time)",
     ("WT-003",),
     applies="warrants",
@@ -1597,7 +1597,18 @@ def _check_warrant(ctx: _Context) -> Iterator[Finding]:
     if spec.security.kind != "warrant" or w is None:
         return
     words = spec.warrant_wording
-    if w.expires <= w.exercisable_from:
+    if w.expires is None:
+        # A form may leave the expiry blank (a line to be written in); a certificate may not.
+        yield WARRANT_TERMS.finding(
+            ctx.loc("warrant.expires"),
+            "the form leaves the expiration date blank: give warrant.expires before certificates are issued"
+            if ctx.is_form
+            else "no expiration date: an issued warrant certificate states when the warrants expire (give "
+            "warrant.expires)",
+            severity=INFO if ctx.is_form else ERROR,
+            **ctx.at("warrant.expires"),
+        )
+    elif w.expires <= w.exercisable_from:
         yield WARRANT_TERMS.finding(
             ctx.loc("warrant.expires"),
             f"the warrants expire on {w.expires} but become exercisable only on {w.exercisable_from}",
@@ -1612,7 +1623,7 @@ def _check_warrant(ctx: _Context) -> Iterator[Finding]:
     entitled = " ".join(words.entitled.split())
     stated = (
         ("{price}", w.exercise_price, "exercise price"),
-        ("{end}", format_date(w.expires), "expiration date"),
+        ("{end}", format_date(w.expires) if w.expires else "{end}", "expiration date"),
         ("{underlying}", w.underlying, "security purchasable"),
     )
     for placeholder, value, what in stated:
