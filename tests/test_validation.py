@@ -100,7 +100,7 @@ def _nothing(d: dict[str, Any]) -> None:
 SPEC_CASES: dict[str, tuple[Mutation, str, str, Mutation]] = {
     "spec.valid": (_set("issuer.name", ""), "error", "issuer.name: must not be empty", _nothing),
     "spec.placeholder": (
-        _set("transfer_agent.name", "[TRANSFER AGENT]"),
+        _set("transfer_agent.name", "TBD"),
         "error",
         "placeholder",
         _add_legend("article", "THE SHARES ARE SUBJECT TO ARTICLE XX OF THE CHARTER (SECTION 2-211(b))."),
@@ -194,6 +194,18 @@ SPEC_CASES: dict[str, tuple[Mutation, str, str, Mutation]] = {
                 "face.shares_clause",
                 "FULLY PAID AND NON-ASSESSABLE SHARES, WITHOUT PAR VALUE, OF THE SERIES B PREFERRED STOCK",
             ),
+        ),
+    ),
+    "face.facts": (
+        _set(
+            "face.shares_clause",
+            "FULLY PAID AND NON-ASSESSABLE SHARES OF THE SERIES B CUMULATIVE PREFERRED STOCK, $.10 PAR VALUE, OF",
+        ),
+        "error",
+        "'$.10 PAR VALUE' is not the par value of the spec ($.01",
+        _set(
+            "face.shares_clause",
+            "FULLY PAID AND NON-ASSESSABLE SHARES OF THE SERIES B CUMULATIVE PREFERRED STOCK, $0.01 PAR VALUE, OF",
         ),
     ),
     "face.fully-paid": (
@@ -707,7 +719,7 @@ PDF_CASES: dict[str, tuple[dict[str, Any], str, str, bool]] = {
         False,
     ),
     "pdf.legend": ({"drop_legend": 1}, "error", "legend 'designations' is not printed verbatim", True),
-    "pdf.signatures": ({"officers": ("Secretary",)}, "error", "signature caption", False),
+    "pdf.signatures": ({"officers": ()}, "error", "no officer's signature caption", False),
     "pdf.countersignature": ({"agent": None}, "error", "countersignature block lacks", True),
     "pdf.assignment-form": ({"assignment": False}, "error", "no assignment form", False),
     "pdf.signature-notice": ({"notice": False}, "error", "MUST CORRESPOND", False),
@@ -847,6 +859,7 @@ def test_every_rule_is_tested() -> None:
 
     tested = set(SPEC_CASES) | set(HOLDER_CASES) | set(PDF_CASES) | set(NOTE_CASES) | set(WARRANT_CASES)
     tested |= {"pdf.readable", "pdf.holder-data", "pdf.schedule"}  # tests of their own
+    tested |= {"pdf.facts", "pdf.duplicate-number"}  # test_meaning.py
     tested |= {"form.excerpt"}  # test_samples.py: test_excerpt_never_issues_certificates
     tested |= {"holder.issue-date-life"}  # test_holder_integrity.py: warrants and notes
     tested |= {

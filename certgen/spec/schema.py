@@ -1153,7 +1153,10 @@ class Warrant(_Model):
     )
     exercise_price: Text = Field(description='Price per share, as printed: "$25.00".')
     exercisable_from: dt.date = Field(description="First day the warrants may be exercised.")
-    expires: dt.date = Field(description="Expiration date.")
+    expires: dt.date | None = Field(
+        description="Expiration date; null on a blank form that leaves it blank (printed as a blank line), "
+        "never on issued certificates (rule warrant.terms)."
+    )
     expiry_time: Text = Field("5:00 p.m., New York City time", description="Time of day they expire.")
 
 

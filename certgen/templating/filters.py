@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -53,6 +54,14 @@ def identifier(value: Identifier) -> str:
     return format_identifier(value.scheme, value.value, value.printed_grouping)
 
 
+#: A date a form leaves blank (a warrant form's expiry) prints as a line to be written in.
+BLANK_DATE = "____________"
+
+
+def _longdate(value: dt.date | None) -> str:
+    return BLANK_DATE if value is None else format_date(value)
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "words": in_words,
     "figures": in_figures,
@@ -61,5 +70,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "identifier": identifier,
     "join_and": join_and,
     "paragraphs": paragraphs,
-    "longdate": format_date,
+    "longdate": _longdate,
 }

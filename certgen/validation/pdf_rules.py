@@ -17,16 +17,16 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..model.certificate import Holder
-from ..model.identifiers import cusip_check_digit
+from ..model.identifiers import canonical_number, cusip_check_digit
 from ..pdftext import Glyph, PageText
 from ..spec.schema import Spec
 from ..words import in_figures
-from .engine import ERROR, WARNING, Finding, Scope, as_excerpt, rule
-from .text import NUMBER_WORDS, compact, words_to_number
+from .engine import ERROR, INFO, WARNING, Finding, Scope, as_excerpt, rule
+from .text import NUMBER_WORDS, compact, par_value_of, par_values, stated_jurisdictions, words_to_number
 
 __all__ = ["check_pdf", "split_certificates"]
 
@@ -118,9 +118,32 @@ SIGNATURES = rule(
     "pdf.signatures",
     ERROR,
     _P,
-    "The face prints a signature caption for each signing officer (two officers without a spec).",
+    "The face prints a signature caption for each signing officer of the spec; without a spec, at least "
+    "one officer's caption (any title: President, Chief Executive Officer, General Counsel, Clerk, ...).",
     "8 Del. C. §158; MBCA §6.25(d); N.Y. Bus. Corp. Law §508(a)",
     ("ALL-005",),
+    applies="without a spec: a note on a form (no holder, amount or number filled in)",
+)
+FACTS = rule(
+    "pdf.facts",
+    ERROR,
+    _P,
+    "What the face prints of the issue agrees with the spec: the par value (security.par_value) and the "
+    "state or country under whose law the issuer is organized (issuer.state, issuer.jurisdiction).",
+    "17 CFR 240.17Ad-9(a) and 17Ad-10 (the certificate agrees with the certificate detail of record); "
+    "MBCA §6.25(b)(1); N.Y. Bus. Corp. Law §508(c)(1)",
+    ("ALL-002", "STK-003"),
+    applies="with --spec",
+)
+DUPLICATE = rule(
+    "pdf.duplicate-number",
+    ERROR,
+    _P,
+    "No two certificates in one PDF print the same certificate number (compared in its canonical form: "
+    "case, spaces, hyphens and leading zeros aside).",
+    "17 CFR 240.17Ad-9(a)(1); 17 CFR 240.17Ad-19 (a certificate number identifies one certificate)",
+    ("ALL-004", "TA-003"),
+    applies="issued certificates (a specimen's or form's number is not a certificate's)",
 )
 COUNTERSIGNATURE = rule(
     "pdf.countersignature",
@@ -195,10 +218,24 @@ OVERLAP = rule(
 )
 
 _FACE = re.compile(r"CERTIF(?:IES|Y)THAT|ISTHE(?:RECORD|REGISTERED)?(?:HOLDER|OWNER)OF|PROMISES?TOPAYTO")
+#: The holder clause: a share certificate's "This Certifies that <holder> is the record holder of", a
+#: warrant's "hereby certifies that <holder>, the registered holder hereof or registered assigns", a
+#: note's "promises to pay to <holder> or registered assigns".
 _HOLDER = re.compile(
-    r"CERTIF(?:IES|Y)\s+THAT\s*[:,]?\s*(.*?)\s*(?:IS|ARE)\s+THE\s+(?:RECORD\s+|REGISTERED\s+)?(?:HOLDERS?|OWNERS?)\b"
+    r"CERTIF(?:IES|Y)\s+THAT\s*[:,]?\s*(.*?)\s*(?:,?\s*(?:IS|ARE)\s+THE\s+(?:RECORD\s+|REGISTERED\s+)?"
+    r"(?:HOLDERS?|OWNERS?)\b|,?\s*THE\s+REGISTERED\s+HOLDER\b|,?\s*OR\s+(?:ITS\s+)?REGISTERED\s+ASSIGNS)"
     r"|PROMISES?\s+TO\s+PAY\s+TO\s*(.*?)\s*,?\s*OR\s+REGISTERED\s+ASSIGNS",  # a note
     re.IGNORECASE | re.DOTALL,
+)
+#: What a form prints where the holder's name goes: a blank line, SPECIMEN, sample names.
+_NO_HOLDER = re.compile(r"^[\s_.,:;*()\[\]-]*$|^\W*SPECIMEN\W*$", re.IGNORECASE)
+#: An officer's signature caption: any officer's title (a state's law may name others, and a
+#: company may give its officers any title).
+_OFFICER = re.compile(
+    r"\b(?:(?:VICE\s+|EXECUTIVE\s+VICE\s+|SENIOR\s+VICE\s+)?PRESIDENT|(?:ASSISTANT\s+|CORPORATE\s+)?SECRETARY"
+    r"|(?:ASSISTANT\s+)?TREASURER|(?:VICE\s+)?CHAIR(?:MAN|WOMAN|PERSON)?|CLERK|CONTROLLER|COMPTROLLER"
+    r"|GENERAL\s+COUNSEL|CHIEF\s+(?:[A-Z]+\s+){1,3}OFFICER|CEO|CFO|COO|DIRECTOR|MANAGING\s+MEMBER|MANAGER"
+    r"|GENERAL\s+PARTNER|ATTEST)\b"
 )
 #: A printed CUSIP, in the upper-cased text: the label (CUSIP, CUSIP NO., CUSIP NUMBER:, Cusip,
 #: CUSIP (144A):), then 9 characters grouped 6-2-1 (885218 10 7), 6-3 (02079K AB3) or not at
@@ -215,15 +252,15 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _BANNER = "JOBBANNERPAGE,NOTACERTIFICATE"  # compact(certgen.batch.BANNER_MARK)
-_TITLES = (
-    "PRESIDENT",
-    "SECRETARY",
-    "TREASURER",
-    "CHAIRMAN",
-    "CHAIR",
-    "CHIEF EXECUTIVE OFFICER",
-    "CHIEF FINANCIAL OFFICER",
-)
+#: Rules whose findings on a form (nothing filled in) checked without a spec are notes: a form,
+#: an excerpt of a filed form or one side of it may lack the parts an issued certificate has.
+_FORM_NOTES = {
+    "pdf.holder",
+    "pdf.signatures",
+    "pdf.assignment-form",
+    "pdf.signature-notice",
+    "pdf.signature-guarantee",
+}
 
 
 @dataclass(frozen=True)
@@ -275,9 +312,28 @@ def check_pdf(
             per = None
     certificates = split_certificates(pages, per)
     excerpt = spec is not None and spec.is_excerpt
+    numbers: dict[str, tuple[str, PageText]] = {}
     for certificate in certificates:
-        for finding in _check_certificate(name, certificate, spec, legends):
-            yield as_excerpt(finding) if excerpt else finding
+        face = _read_face(certificate.face, spec)
+        for finding in _check_certificate(name, certificate, spec, legends, face):
+            if excerpt:
+                finding = as_excerpt(finding)
+            elif spec is None and not face.issued:
+                finding = _on_a_form(finding)
+            yield finding
+        if face.issued and face.number:
+            key = canonical_number(face.number)
+            if key in numbers:
+                first, page = numbers[key]
+                yield DUPLICATE.finding(
+                    _where(name, certificate.face),
+                    f"certificate number {face.number!r} is printed on two certificates (the first, "
+                    f"{first!r}, on page {page.number}): a number identifies one certificate",
+                    certificate=face.number,
+                    **_loc(name, certificate.face),
+                )
+            else:
+                numbers[key] = (face.number, certificate.face)
     if holders is not None:
         yield from _check_against_holders(name, certificates, holders)
     for page in pages:
@@ -313,6 +369,51 @@ def _check_against_holders(
             )
 
 
+def _on_a_form(finding: Finding) -> Finding:
+    """A finding on a form checked without a spec: the parts a form may lack are noted."""
+    if finding.severity == INFO or not (finding.rule in _FORM_NOTES or finding.missing):
+        return finding
+    return replace(finding, severity=INFO, message=f"not on this form: {finding.message}")
+
+
+@dataclass(frozen=True)
+class _Face:
+    """What a face's fill-ins say: the holder clause and holder, the amount in words, the number,
+    and whether it is an issued certificate (anything filled in, no SPECIMEN)."""
+
+    holder_clause: re.Match[str] | None
+    holder: str | None
+    words: re.Match[str] | None
+    specimen: bool
+    issued: bool
+    number: str | None
+
+
+def _read_face(face: PageText, spec: Spec | None) -> _Face:
+    reading = " ".join(face.reading.split())
+    match = _HOLDER.search(reading)
+    holder = " ".join((match.group(1) or match.group(2) or "").split()) if match else None
+    if holder is not None and _NO_HOLDER.match(holder):
+        holder = ""
+    words = _amount_in_words(face.reading)
+    number = _certificate_number(_CUSIP.sub(" ", face.reading.upper()), spec)
+    # A specimen is a form, not an issued certificate: SPECIMEN across the face, or a transfer
+    # agent's zero-filled number and amount (ZQ00000000, "ZERO HUNDRED THOUSAND ZERO").
+    specimen = (
+        "SPECIMEN" in compact(face.text)
+        or (words is not None and "ZERO" in words.group(0).split())
+        or (number is not None and set(re.sub(r"\D", "", number)) == {"0"})
+    )
+    # Issued: an amount in words, or a holder and a number, filled in (a form may print its holder,
+    # CEDE & CO., and leave the rest blank). An excerpt of a filed form prints only as a form.
+    issued = (
+        (words is not None or (bool(holder) and number is not None))
+        and not specimen
+        and not (spec is not None and spec.is_excerpt)
+    )
+    return _Face(match, holder, words, specimen, issued, number if issued else None)
+
+
 def _loc(name: str, page: PageText) -> dict[str, Any]:
     return {"file": name, "page": page.number}
 
@@ -322,24 +423,17 @@ def _where(name: str, page: PageText) -> str:
 
 
 def _check_certificate(
-    name: str, cert: Certificate, spec: Spec | None, legends: Sequence[tuple[str, str, str]]
+    name: str,
+    cert: Certificate,
+    spec: Spec | None,
+    legends: Sequence[tuple[str, str, str]],
+    read: _Face,
 ) -> Iterator[Finding]:
     face = cert.face
     here = _where(name, face)
     at = _loc(name, face)
     face_compact = compact(face.text)
-    reading = " ".join(face.reading.split())
-    match = _HOLDER.search(reading)
-    holder = " ".join((match.group(1) or match.group(2) or "").split()) if match else None
-    words_match = _amount_in_words(face.reading)
-    # A specimen (SPECIMEN across the face, zero-filled numbers) is a form, not an issued certificate.
-    specimen = "SPECIMEN" in face_compact
-    # An excerpt of a filed form prints only as a form (rule form.excerpt).
-    issued = (
-        (bool(holder) or words_match is not None)
-        and not specimen
-        and not (spec is not None and spec.is_excerpt)
-    )
+    match, holder, words_match, issued = read.holder_clause, read.holder, read.words, read.issued
 
     if spec is not None and compact(spec.issuer.name) not in face_compact:
         yield ISSUER.finding(here, f"the face does not print the issuer's name {spec.issuer.name!r}", **at)
@@ -351,8 +445,11 @@ def _check_certificate(
 
     yield from _check_cusip(here, at, face.reading, spec, issued)
 
+    if spec is not None:
+        yield from _check_facts(here, at, face.reading, spec)
+
     if issued:
-        number = _certificate_number(_CUSIP.sub(" ", face.reading.upper()), spec)
+        number = read.number
         if not number:
             prefix = spec.security.certificate_prefix if spec else ""
             yield NUMBER.finding(
@@ -364,11 +461,12 @@ def _check_certificate(
         if match is None:
             yield HOLDER.finding(
                 here,
-                "no 'This Certifies that <holder> is the record holder of' clause found on the face",
+                "no holder clause found on the face ('This Certifies that <holder> is the record holder of', "
+                "'promises to pay to <holder> or registered assigns')",
                 **at,
             )
         elif not holder:
-            yield HOLDER.finding(here, "the holder's name is missing after 'This Certifies that'", **at)
+            yield HOLDER.finding(here, "the holder's name is missing from the holder clause", **at)
         # A warrant certificate states its number of warrants in figures only.
         warrant = (
             spec.security.kind == "warrant" if spec is not None else "WARRANTCERTIFICATE" in face_compact
@@ -378,7 +476,8 @@ def _check_certificate(
     elif match is None and spec is None:
         yield HOLDER.finding(
             here,
-            "no 'This Certifies that … is the record holder of' clause found on the face",
+            "no holder clause found on the face ('This Certifies that … is the record holder of', "
+            "'promises to pay to … or registered assigns')",
             **at,
         )
 
@@ -456,7 +555,7 @@ def _check_cusip(
         if expected:
             yield CUSIP.finding(here, f"the face does not print the CUSIP {' or '.join(expected)}", **at)
         elif spec is None:
-            yield CUSIP.finding(here, "no CUSIP printed on the face", severity=WARNING, **at)
+            yield CUSIP.finding(here, "no CUSIP printed on the face", severity=WARNING, missing=True, **at)
         return
     printed = []
     for match in found:
@@ -502,15 +601,30 @@ def _certificate_number(text: str, spec: Spec | None) -> str | None:
 _TENANCY = re.compile(r"\b(?:JT\s+TEN|TEN\s+COM|TEN\s+ENT)\b")
 
 
+#: What may follow an amount in words: its unit (SHARES, DOLLARS, WARRANTS, ...).
+_UNIT_AFTER = re.compile(
+    r"[\s*]*(?:\(|SHARES?\b|DOLLARS?\b|EUROS?\b|POUNDS?\b|WARRANTS?\b|UNITS?\b|\$|$)", re.MULTILINE
+)
+
+
 def _amount_in_words(text: str) -> re.Match[str] | None:
-    """The longest run of number words on the face: the amount in words (TEN of JT TEN aside)."""
+    """The longest run of number words on the face: the amount in words (TEN of JT TEN aside).
+    One word counts only standing alone on its line or before its unit ("FIVE", "ONE SHARE"),
+    not in the face's prose ("one of the Global Notes", "one fully paid share")."""
     best: re.Match[str] | None = None
     best_len = 0
     upper = _TENANCY.sub(lambda m: " " * len(m.group(0)), text.upper())
     for match in NUMBER_WORDS.finditer(upper):
         tokens = [t for t in re.split(r"[\s-]+", match.group(0)) if t and t != "AND"]
-        if tokens and len(tokens) > best_len and words_to_number(match.group(0)):
-            best, best_len = match, len(tokens)
+        if not tokens or len(tokens) <= best_len or not words_to_number(match.group(0)):
+            continue
+        if len(tokens) == 1:
+            line_start = upper.rfind("\n", 0, match.start()) + 1
+            alone = not upper[line_start : match.start()].strip(" *")
+            end = match.start() + len(match.group(0).rstrip(" \t\n-"))
+            if not (alone and _UNIT_AFTER.match(upper, end)):
+                continue
+        best, best_len = match, len(tokens)
     return best
 
 
@@ -570,14 +684,11 @@ def _check_signatures(here: str, at: dict[str, Any], face: PageText, spec: Spec 
                 )
         return
     upper = " ".join(face.reading.upper().split())
-    found = {title for title in _TITLES if re.search(rf"\b{title}\b", upper)}
-    if "CHAIRMAN" in found:
-        found.discard("CHAIR")
-    if len(found) < 2:
+    if not _OFFICER.search(upper):
         yield SIGNATURES.finding(
             here,
-            f"{len(found)} officer signature caption(s) found on the face ({', '.join(sorted(found)) or 'none'}); "
-            "a stock certificate is signed by two officers",
+            "no officer's signature caption found on the face (President, Secretary, Chief Executive "
+            "Officer, Clerk, ...): a certificate is signed by the issuer's officers",
             **at,
         )
     if "TRANSFERAGENT" in face_compact and not (
@@ -588,6 +699,35 @@ def _check_signatures(here: str, at: dict[str, Any], face: PageText, spec: Spec 
             "a transfer agent is named, but there is no 'Countersigned … Authorized Signature' block",
             **at,
         )
+
+
+def _check_facts(here: str, at: dict[str, Any], text: str, spec: Spec) -> Iterator[Finding]:
+    """The par value and the issuer's law that the face prints agree with the spec."""
+    security = spec.security
+    if spec.is_stock and security.par_value is not None and (wanted := par_value_of(security.par_value)):
+        for written, amount in par_values(text):
+            if amount != wanted:
+                yield FACTS.finding(
+                    here,
+                    f"the face prints {written!r}, but the par value is {security.par_value} (the spec's)",
+                    **at,
+                )
+    issuer = spec.issuer
+    place = issuer.place
+    if place is None or issuer.incorporated_under is not None:
+        return
+    sub = issuer.state or (place.subdivision or "")
+    if place.country == "CA" and sub:
+        from ..spec.jurisdictions import province_code
+
+        sub = province_code(sub) or sub
+    for written, readings in stated_jurisdictions(text, issuer.name):
+        if not any(country == place.country and named in (sub, "") for country, named in readings):
+            yield FACTS.finding(
+                here,
+                f"the face says {written!r}, but the issuer exists under {issuer.laws} (the spec's)",
+                **at,
+            )
 
 
 def _difference(wanted: str, page: str) -> str:

@@ -19,7 +19,7 @@ from ..model.identifiers import BLANK, common_code_problem, cusip_problem, isin_
 from ..spec.schema import US_STATES, Identifier, Spec
 from .engine import ERROR, INFO, WARNING, Finding, Scope, as_excerpt, rule
 from .profiles import StateProfile, profile_for
-from .text import legend_kinds, percentages
+from .text import legend_kinds, par_value_of, par_values, percentages, stated_jurisdictions
 
 __all__ = ["LegendText", "check_spec"]
 
@@ -36,11 +36,12 @@ PLACEHOLDER = rule(
     "spec.placeholder",
     ERROR,
     _S,
-    "No value is a placeholder left from a precedent (TBD, [ISSUER], <NAME>, XXX); blanks (____) "
-    "only on the blank form, where the filed form has them.",
+    "No value is a placeholder left from a precedent (TBD, <NAME>, XXX); blanks (____) and drafting "
+    "brackets ([ISSUER], SERIES [G/H]) only on a form (the blank form, an excerpt, a specimen), where the "
+    "filed form has them.",
     "17 CFR 240.17Ad-9(a) (certificate detail must be accurate); a certificate states facts, not blanks",
     ("ALL-001",),
-    applies="placeholders: always; blanks: issued certificates",
+    applies="placeholders: always; blanks and brackets: an error on issued certificates, a note on a form",
 )
 QR_KEYS = rule(
     "qr.keys",
@@ -110,7 +111,8 @@ CUSIP_MISSING = rule(
     "Issued certificates of an issue with a CUSIP print it on the face.",
     "Filed specimen certificates (CUSIP printed on the face, e.g. 'CUSIP 949475 10 7')",
     ("ALL-012",),
-    applies="issued certificates only",
+    applies="issued certificates of US and Canadian issuers; not notes held for Euroclear and Clearstream "
+    "(security.depositary)",
     parts=True,
 )
 ISIN_FORMAT = rule(
@@ -149,7 +151,8 @@ JURISDICTION = rule(
     ERROR,
     _S,
     "The face states the state of incorporation ('INCORPORATED UNDER THE LAWS OF THE STATE OF ...'), "
-    "and it is the issuer's state (or, outside the United States, the issuer's jurisdiction).",
+    "and it is the issuer's state (or, outside the United States, the issuer's jurisdiction); no face or "
+    "legend text says the issuer is organized under another state's or country's law.",
     "MBCA §6.25(b)(1); N.Y. Bus. Corp. Law §508(c)(1); filed specimen certificates",
     ("ALL-002",),
     applies="a wrong state (or country) is always an error; a missing statement is an error in MBCA states "
@@ -179,11 +182,24 @@ PAR_VALUE = rule(
     "face.par-value",
     WARNING,
     _S,
-    "The face states the par value, or that the shares have no par value.",
+    "The face states the par value, or that the shares have no par value (in the shares clause, the title "
+    "or any other face text: 'Common Stock, Without Par Value').",
     "Filed specimen certificates; NRS 78.235 (Nevada, secondary source)",
     ("STK-003",),
-    applies="stock: error for Nevada issuers; warning elsewhere",
+    applies="stock of issuers of a US state: error for Nevada issuers; warning elsewhere",
     parts=True,
+)
+FACE_FACTS = rule(
+    "face.facts",
+    ERROR,
+    _S,
+    "What the face and the legends print of the security agrees with the spec: the par value "
+    "(security.par_value, or no par value) and the class and kind of the shares (security.title, "
+    "security.kind).",
+    "17 CFR 240.17Ad-9(a) and 17Ad-10 (the certificate agrees with the certificate detail of record); "
+    "MBCA §6.25(b)(3); Md. Code, Corps. & Ass'ns §2-211(a)(3) (the class and series on the face)",
+    ("STK-002", "STK-003", "PRF-001"),
+    applies="stock and units",
 )
 FULLY_PAID = rule(
     "face.fully-paid",
@@ -389,7 +405,8 @@ REGULATION_S = rule(
     ERROR,
     _S,
     "Equity of a domestic issuer sold under Regulation S (Category 3) prints the Regulation S legend: "
-    "transfer only under Regulation S, registration or an exemption; hedging only in compliance with the Act.",
+    "transfer only under Regulation S, registration or an exemption; hedging only in compliance with the Act "
+    "(both elements, in any words to that effect).",
     "17 CFR 230.903(b)(3)(iii)(B)(3)",
     ("RST-002",),
     applies="security.regulation_s",
@@ -399,7 +416,8 @@ CALIFORNIA_418 = rule(
     ERROR,
     _S,
     "A California corporation's certificate states that the shares are assessable, redeemable or "
-    "convertible (with the conversion period) when they are.",
+    "convertible (with the conversion period) when they are: a statement of its own, not the generic "
+    "statement that the rights of each class will be furnished on request.",
     "Cal. Corp. Code §418(a)(2), (4), (5); §174 (on the face, or the reverse with a reference on the face)",
     ("PRF-003", "STK-004"),
     applies="issuer.state CA with security.assessable, redeemable or convertible",
@@ -408,9 +426,11 @@ CONSPICUOUS = rule(
     "legend.conspicuous",
     WARNING,
     _S,
-    "Restriction legends are conspicuous: set in capitals.",
+    "Restriction legends (ownership limits, Securities Act, agreements, NOL 5% holders, whatever they are "
+    "called) are conspicuous: set in capitals.",
     "UCC §1-201(b)(10) ('conspicuous'); UCC §8-204",
     ("ALL-010",),
+    applies="a warning; a note on an excerpt of a filed form (its copy does not show the form's type)",
 )
 ASSIGNMENT = rule(
     "reverse.assignment-form",
@@ -467,10 +487,12 @@ NOTE_DTC = rule(
     ERROR,
     _S,
     "A global note held at DTC prints the DTC legend on its face (transfer wrongful unless presented by "
-    "DTC; registered owner Cede & Co.).",
-    "DTC Letter of Representations; filed global notes",
+    "DTC; registered owner Cede & Co.), whatever the legend is called: a DTC legend only on the reverse "
+    "is a finding.",
+    "DTC Letter of Representations and Operational Arrangements (the legend on the face of each "
+    "certificate deposited); filed global notes",
     ("GN-002",),
-    applies="global notes",
+    applies="global notes held at DTC (security.depositary: dtc)",
     parts=True,
 )
 NOTE_ICSD = rule(
@@ -493,7 +515,7 @@ NOTE_GLOBAL = rule(
     "or its nominee or a successor.",
     "Indenture forms of global security; filed global notes",
     ("GN-005",),
-    applies="global notes",
+    applies="global notes held by a depositary (security.depositary other than none)",
     parts=True,
 )
 NOTE_CUSIP = rule(
@@ -511,7 +533,8 @@ NOTE_PRIVATE_PLACEMENT = rule(
     ERROR,
     _S,
     "Restricted notes (sold under Rule 144A or Regulation S) print the private placement legend: "
-    "who may hold them (qualified institutional buyers, non-U.S. persons offshore) and how they may be resold.",
+    "who may hold them (qualified institutional buyers, non-U.S. persons offshore) and how they may be resold "
+    "(a Rule 144A or Regulation S legend, whatever it is called).",
     "17 CFR 230.144A(d)(2) (notice of the resale exemption); indenture forms of restricted global notes",
     ("GN-008", "DN-005"),
     applies="notes with security.restricted",
@@ -556,7 +579,7 @@ WARRANT_TERMS = rule(
     ERROR,
     _S,
     "A warrant certificate states the security purchasable, the exercise price, and an exercise period "
-    "that ends after it begins.",
+    "that ends after it begins (a warrant form may leave its expiration date blank: a note).",
     "Warrant agreement forms (number of shares, exercise price, expiration date and time)",
     ("WT-003",),
     applies="warrants",
@@ -616,6 +639,12 @@ class _Context:
     legends: tuple[LegendText, ...]
     form: bool
 
+    @property
+    def is_form(self) -> bool:
+        """A form, not an issued certificate: the blank form, an excerpt of a filed form, or a
+        specimen (the spec's form.values print SPECIMEN in place of a holder's values)."""
+        return self.form or self.spec.is_excerpt
+
     def at(self, field: str | None) -> dict[str, Any]:
         return {"file": self.spec.source, "field": field}
 
@@ -652,11 +681,10 @@ def check_spec(spec: Spec, legends: list[LegendText] | None, *, form: bool) -> I
 
 # -- checks ----------------------------------------------------------------------------------
 
-_PLACEHOLDER = re.compile(
-    r"\bTBD\b|\bTBA\b|\bX{3,}\b|\[[A-Z][A-Z _/-]*\]|<[A-Za-z][A-Za-z _-]*>|\{\{|\bLOREM\b",
-)
-#: A blank line to be written in by hand: part of a filed "form of" certificate, not of an issued one.
-_BLANK = re.compile(r"\[?_{3,}\]?")
+_PLACEHOLDER = re.compile(r"\bTBD\b|\bTBA\b|\bX{3,}\b|<[A-Za-z][A-Za-z _-]*>|\{\{|\bLOREM\b")
+#: A blank line to be written in by hand, or a drafting bracket ("SERIES [G/H]", "[ISSUER]",
+#: "[ ]", "[•]"): part of a filed "form of" certificate, not of an issued one.
+_BLANK = re.compile(r"\[?_{3,}\]?|\[(?:[A-Z0-9][A-Za-z0-9 _/.,&'-]*|\s*|\s*[•●*]\s*)\]")
 
 
 def _check_placeholders(ctx: _Context) -> Iterator[Finding]:
@@ -681,13 +709,23 @@ def _check_placeholders(ctx: _Context) -> Iterator[Finding]:
                 "replace it with the real value",
                 **ctx.at(field),
             )
-        elif not ctx.form and (match := _BLANK.search(value)):
-            yield PLACEHOLDER.finding(
-                ctx.loc(field),
-                f"the blank {match.group(0)!r} in {value[:60]!r} is left to be filled in: fill it in "
-                "before certificates are issued (blanks belong on the blank form only)",
-                **ctx.at(field),
-            )
+        elif match := _BLANK.search(value):
+            if ctx.is_form and match.group(0).startswith("[") and "_" not in match.group(0):
+                # a drafting bracket on a form: noted (a blank line on a form is what a form is)
+                yield PLACEHOLDER.finding(
+                    ctx.loc(field),
+                    f"the form leaves {match.group(0)!r} in {value[:60]!r} to be filled in: fill it in "
+                    "before certificates are issued",
+                    severity=INFO,
+                    **ctx.at(field),
+                )
+            elif not ctx.is_form:
+                yield PLACEHOLDER.finding(
+                    ctx.loc(field),
+                    f"the blank {match.group(0)!r} in {value[:60]!r} is left to be filled in: fill it in "
+                    "before certificates are issued (blanks belong on the blank form only)",
+                    **ctx.at(field),
+                )
 
 
 def _listed(ctx: _Context, scheme: str) -> list[tuple[str, Identifier]]:
@@ -707,7 +745,11 @@ def _check_cusip(ctx: _Context) -> Iterator[Finding]:
         cusips = [(f"{field}.value", ident.value) for field, ident in listed if ident.value is not None]
         yield from _blanks(ctx)
     if not cusips:
-        if not ctx.form and not (security.identifiers and _listed(ctx, "cusip")):
+        if (
+            not ctx.form
+            and _cusip_expected(ctx.spec)
+            and not (security.identifiers and _listed(ctx, "cusip"))
+        ):
             field = "security.cusip" if security.identifiers is None else "security.identifiers"
             add = "security.cusip" if security.identifiers is None else "a cusip to security.identifiers"
             yield CUSIP_MISSING.finding(
@@ -718,6 +760,15 @@ def _check_cusip(ctx: _Context) -> Iterator[Finding]:
         return
     for field, value in cusips:
         yield from _check_one_cusip(ctx, field, value)
+
+
+def _cusip_expected(spec: Spec) -> bool:
+    """A CUSIP identifies securities of US and Canadian issuers, and notes held at DTC; a note held
+    for Euroclear and Clearstream is identified by its ISIN (and Common Code), a foreign issuer's
+    securities by theirs."""
+    if spec.is_note and spec.security.depositary in ("common_depositary", "common_safekeeper"):
+        return False
+    return spec.issuer.country in (None, "US", "CA")
 
 
 def _blanks(ctx: _Context) -> Iterator[Finding]:
@@ -900,6 +951,7 @@ def _check_face(ctx: _Context) -> Iterator[Finding]:
                 "make them agree",
                 **ctx.at("face.incorporated"),
             )
+    yield from _check_stated_jurisdictions(ctx)
     security = spec.security
     # A preferred class is designated by its series or class, or by its dividend rate ("8% Cumulative").
     if security.kind == "preferred_stock" and not re.search(
@@ -914,11 +966,16 @@ def _check_face(ctx: _Context) -> Iterator[Finding]:
     clause = face.shares_clause or ""
     # Par value and "fully paid and non-assessable" are of shares of stock, not of units.
     stock = spec.is_stock
-    if stock and security.par_value is None and not re.search(r"\b(NO|WITHOUT)\s+PAR\b", clause.upper()):
+    no_par = any(
+        re.search(r"\b(NO|WITHOUT)\s+PAR\b|\bNO-PAR\b", text.upper()) for _, text in _face_texts(spec)
+    )
+    # A par value is a US statute's notion (Canada's CBCA shares have none, s. 24(1)): the rule is of
+    # issuers of a US state, or of unknown place.
+    if stock and security.par_value is None and not no_par and issuer.country in (None, "US"):
         yield PAR_VALUE.finding(
             ctx.loc("security.par_value"),
             "no par value and no 'without par value' statement: give security.par_value (e.g. \"$.01\") "
-            "or say 'NO PAR VALUE' in face.shares_clause",
+            "or say 'NO PAR VALUE' in face.shares_clause or the title",
             severity=ERROR if profile is not None and profile.par_value_required else WARNING,
             reference=profile.par_value_law if profile is not None else PAR_VALUE.reference,
             **ctx.at("security.par_value"),
@@ -933,6 +990,8 @@ def _check_face(ctx: _Context) -> Iterator[Finding]:
             "the shares clause does not say 'FULLY PAID AND NON-ASSESSABLE'",
             **ctx.at("face.shares_clause"),
         )
+    if spec.is_stock or spec.is_units:
+        yield from _check_face_facts(ctx)
     transfer = face.transfer_clause.lower()
     if not ("transferable" in transfer and "surrender" in transfer):
         yield TRANSFER_CLAUSE.finding(
@@ -941,15 +1000,18 @@ def _check_face(ctx: _Context) -> Iterator[Finding]:
             "Corporation … upon surrender of this Certificate properly endorsed')",
             **ctx.at("face.transfer_clause"),
         )
-    witness = face.witness_clause.upper()
-    if not ("WITNESS" in witness and ("SIGNATURE" in witness or "SIGNED" in witness)):
+    # The attestation and the date may stand in any face text (a composed face's {text:} part,
+    # "this ___ day of ___, ___ A.D." in the witness clause): what the face says counts.
+    printed = [" ".join(text.upper().split()) for _, text in _face_texts(spec)]
+    witness = " ".join(printed)
+    if not re.search(r"\bWITNESS\b[^.]{0,200}?\b(?:SIGNATURES?|SIGNED)\b", witness):
         yield WITNESS.finding(
             ctx.loc("face.witness_clause"),
             "the face does not attest the officers' signatures ('WITNESS the facsimile signatures of its duly "
             "authorized officers')",
             **ctx.at("face.witness_clause"),
         )
-    if not face.dated.strip():
+    if not face.dated.strip() and not any(re.search(r"\bDATED\b|\bDAY\s+OF\b", text) for text in printed):
         yield DATED.finding(
             ctx.loc("face.dated"),
             "face.dated is empty: the face needs a 'Dated' line",
@@ -970,6 +1032,130 @@ def _check_face(ctx: _Context) -> Iterator[Finding]:
             "transferable_in (e.g. NEW YORK, NEW YORK)",
             **ctx.at("transferable_in"),
         )
+
+
+def _face_texts(spec: Spec) -> list[tuple[str, str]]:
+    """What the face prints of the spec's own words, with their fields: the title, the
+    incorporation line, the clauses, and the text of its parts."""
+    face = spec.face
+    out: list[tuple[str, str]] = [("security.title", spec.security.title)]
+    if face.title:
+        out.append(("face.title", face.title))
+    out.append(("face.incorporated" if face.incorporated is not None else "issuer", _incorporated(spec)))
+    for key in (
+        "certifies",
+        "record_holder",
+        "shares_clause",
+        "see_reverse",
+        "transferable",
+        "transfer_clause",
+        "witness_clause",
+        "amount_heading",
+    ):
+        value = getattr(face, key)
+        if value:
+            out.append((f"face.{key}", value))
+    for index, part in enumerate(face.parts or []):
+        if isinstance(part, str):
+            continue
+        for key in ("text", "heading", "title", "caption"):
+            value = getattr(part, key)
+            if value:
+                out.append((f"face.parts[{index}].{key}", value))
+    return out
+
+
+def _printed_texts(ctx: _Context) -> list[tuple[str, str]]:
+    """The face's texts and every legend's."""
+    return _face_texts(ctx.spec) + [(_legend_field(ctx.spec, legend), legend.text) for legend in ctx.legends]
+
+
+def _check_stated_jurisdictions(ctx: _Context) -> Iterator[Finding]:
+    """No face or legend text says the issuer is organized under another law than its own."""
+    issuer = ctx.spec.issuer
+    place = issuer.place
+    if place is None or issuer.incorporated_under is not None:
+        return
+    wanted_sub = place.subdivision or ""
+    if place.country == "US" and issuer.state is not None:
+        wanted_sub = issuer.state
+    elif place.country == "CA" and wanted_sub:
+        from ..spec.jurisdictions import province_code
+
+        wanted_sub = province_code(wanted_sub) or wanted_sub
+    seen: set[str] = set()
+    for field, text in _printed_texts(ctx):
+        if field in ("issuer", "face.incorporated"):
+            continue  # the incorporation line: checked above
+        for statement, readings in stated_jurisdictions(text, issuer.name):
+            # A statement agrees when it names the issuer's subdivision, or only its country.
+            if any(country == place.country and sub in (wanted_sub, "") for country, sub in readings):
+                continue
+            if statement in seen:
+                continue
+            seen.add(statement)
+            yield JURISDICTION.finding(
+                ctx.loc(field),
+                f"{statement!r} names another law than the issuer's ({issuer.laws}, issuer."
+                f"{'state' if issuer.state else 'jurisdiction'}): make the text and the spec agree",
+                **ctx.at(field),
+            )
+
+
+_SERIES_NAMED = re.compile(r"\bSERIES\s+([A-Z0-9]{1,4}(?:-\d+)?)\b(?!\s*\])")
+#: "SHARES OF THE (SERIES B CUMULATIVE) PREFERRED STOCK": the class the shares clause names.
+_CLASS_NAMED = re.compile(
+    r"\bSHARES\s+OF\s+(?:THE\s+)?(?:[\w%.-]+\s+){0,5}?(COMMON|PREFERRED)\s+(?:STOCK|SHARES)\b"
+)
+
+
+def _check_face_facts(ctx: _Context) -> Iterator[Finding]:
+    """The par value and the class the face and legends print agree with the spec."""
+    spec = ctx.spec
+    security = spec.security
+    spec_par = par_value_of(security.par_value) if security.par_value else None
+    if spec.is_stock and security.par_value is not None and spec_par is not None:
+        for field, text in _printed_texts(ctx):
+            for written, amount in par_values(text):
+                if amount != spec_par:
+                    yield FACE_FACTS.finding(
+                        ctx.loc(field),
+                        f"{written!r} is not the par value of the spec ({security.par_value}, "
+                        "security.par_value): make them agree",
+                        **ctx.at(field),
+                    )
+    title = security.title.upper()
+    series = set(_SERIES_NAMED.findall(title))
+    kind = {"common_stock": "COMMON", "preferred_stock": "PREFERRED"}.get(security.kind)
+    for field, text in _face_texts(spec):
+        if field in ("security.title", "issuer", "face.incorporated"):
+            continue
+        upper = " ".join(text.upper().split())
+        named = set(_SERIES_NAMED.findall(upper)) - series
+        if series and named:
+            yield FACE_FACTS.finding(
+                ctx.loc(field),
+                f"the face names series {', '.join(sorted(named))}, but the shares are {security.title!r} "
+                "(security.title): make them agree",
+                **ctx.at(field),
+            )
+        if field != "face.shares_clause":
+            continue
+        for match in _CLASS_NAMED.finditer(upper):
+            if kind is not None and match.group(1) != kind and match.group(1) not in title:
+                yield FACE_FACTS.finding(
+                    ctx.loc(field),
+                    f"the shares clause says {' '.join(match.group(0).split())!r}, but the certificate is of "
+                    f"{security.title!r} ({security.kind}, security.kind): make them agree",
+                    **ctx.at(field),
+                )
+        if spec.is_units and re.search(r"\bSHARES\b", upper) and not re.search(r"\bUNITS?\b", upper):
+            yield FACE_FACTS.finding(
+                ctx.loc(field),
+                "the shares clause speaks of shares, but the certificate is of units (security.kind: units): "
+                "make them agree",
+                **ctx.at(field),
+            )
 
 
 def _check_signatures(ctx: _Context) -> Iterator[Finding]:
@@ -1032,6 +1218,12 @@ def _check_countersignature(ctx: _Context) -> Iterator[Finding]:
     spec = ctx.spec
     face = spec.face
     if spec.transfer_agent is None:
+        # The face may print its countersignature block in its own words (captions, text parts).
+        parts = [text for field, text in _face_texts(spec) if field.startswith("face.parts")]
+        if any(_COUNTERSIGNATURE_BLOCK.search(" ".join(text.upper().split())) for text in parts) or (
+            _COUNTERSIGNATURE_BLOCK.search(" ".join(" | ".join(parts).upper().split()))
+        ):
+            return
         yield NO_AGENT.finding(
             ctx.loc("transfer_agent"),
             "no transfer agent: the certificate has no countersignature; name the transfer agent and "
@@ -1055,6 +1247,12 @@ def _check_countersignature(ctx: _Context) -> Iterator[Finding]:
         )
 
 
+#: A countersignature block printed as the face's own text: "COUNTERSIGNED AND REGISTERED: ...", or
+#: the agent's role over "Authorized Signature" ("As Transfer Agent and Registrar / By: / Authorized
+#: Signature"); not the statement that the certificate is not valid until countersigned.
+_COUNTERSIGNATURE_BLOCK = re.compile(
+    r"^\s*COUNTERSIGNED\b|\bAGENT\b[^.]{0,80}\bAUTHORI[SZ]ED\s+(?:SIGNATURE|SIGNATORY|OFFICER)"
+)
 #: "not valid until (or unless) countersigned": the two wordings of filed forms say the same.
 _NOT_VALID_UNTIL = re.compile(r"not valid (until|unless) (it is )?countersigned")
 #: "FULLY PAID", "FULLY-PAID", "FULLY PAID-UP".
@@ -1152,17 +1350,55 @@ def _check_legends(ctx: _Context) -> Iterator[Finding]:
     for applies, kind, checked, field, message in required:
         if applies and kind not in kinds:
             yield checked.finding(ctx.loc(field), message, **ctx.at(field))
-    for kind in ("ownership", "securities-act", "transfer-restriction", "close-corporation", "regulation-s"):
-        for legend in kinds.get(kind, []):
-            letters = [c for c in legend.text if c.isalpha()]
-            if letters and sum(c.isupper() for c in letters) / len(letters) < 0.9:
+    if spec.is_stock and security.regulation_s:
+        # Rule 903(b)(3)(iii)(B)(3): "a legend to the effect that" transfer is prohibited except under
+        # Regulation S, registration or an exemption, AND that hedging may be conducted only in
+        # compliance with the Act: both elements, in any words.
+        for legend in kinds.get("regulation-s", []):
+            if not re.search(r"\bHEDG", legend.text.upper()):
                 field = _legend_field(spec, legend)
-                yield CONSPICUOUS.finding(
+                yield REGULATION_S.finding(
                     ctx.loc(field),
-                    f"legend {legend.name!r} restricts ownership or transfer but is not in capitals: set "
-                    "it in capitals so that it is conspicuous",
+                    f"the Regulation S legend {legend.name!r} does not say that hedging transactions may be "
+                    "conducted only in compliance with the Securities Act (Rule 903(b)(3)(iii)(B)(3)): add it",
                     **ctx.at(field),
                 )
+    restricting = (
+        "ownership",
+        "nol",
+        "securities-act",
+        "transfer-restriction",
+        "close-corporation",
+        "regulation-s",
+    )
+    flagged: set[int] = set()
+    for kind in restricting:
+        for legend in kinds.get(kind, []):
+            letters = [c for c in legend.text if c.isalpha()]
+            if (
+                legend.index in flagged
+                or not letters
+                or sum(c.isupper() for c in letters) / len(letters) >= 0.9
+            ):
+                continue
+            flagged.add(legend.index)
+            field = _legend_field(spec, legend)
+            if spec.is_excerpt:
+                # A copy of a filed form gives its words, not its type (capitals, bold, size).
+                yield CONSPICUOUS.finding(
+                    ctx.loc(field),
+                    f"legend {legend.name!r} restricts ownership or transfer and is not in capitals here; the "
+                    "filed form's type is not known from its copy: print it conspicuously on certificates",
+                    severity=INFO,
+                    **ctx.at(field),
+                )
+                continue
+            yield CONSPICUOUS.finding(
+                ctx.loc(field),
+                f"legend {legend.name!r} restricts ownership or transfer but is not in capitals: set "
+                "it in capitals so that it is conspicuous",
+                **ctx.at(field),
+            )
 
 
 def _legend_field(spec: Spec, legend: LegendText) -> str:
@@ -1261,13 +1497,10 @@ def _check_note(ctx: _Context) -> Iterator[Finding]:
     if not spec.is_note:
         return
     words = spec.note_wording
-    texts = [" ".join(legend.text.upper().split()) for legend in ctx.legends]
+    kinds = ctx.kinds()
     depositary = spec.security.depositary
     if spec.security.kind == "global_note" and depositary in ("common_depositary", "common_safekeeper"):
-        if not any(
-            "EUROCLEAR" in t or "CLEARSTREAM" in t or "COMMON DEPOSITARY" in t or "COMMON SAFEKEEPER" in t
-            for t in texts
-        ):
+        if not any(legend.placement == "face" for legend in kinds.get("common-depositary", [])):
             yield NOTE_ICSD.finding(
                 ctx.loc("legends"),
                 "a global note held for Euroclear and Clearstream names them (or its common depositary or "
@@ -1283,16 +1516,23 @@ def _check_note(ctx: _Context) -> Iterator[Finding]:
             )
     if spec.security.kind == "global_note":
         dtc = depositary == "dtc"
-        if dtc and not any(
-            "DEPOSITORY TRUST COMPANY" in t and "CEDE & CO." in t and "WRONGFUL" in t for t in texts
-        ):
+        dtc_legends = kinds.get("dtc", [])
+        if dtc and not dtc_legends:
             yield NOTE_DTC.finding(
                 ctx.loc("legends"),
                 "a global note held at DTC needs the DTC legend on its face: add the dtc legend (placement: face), "
                 "or say who holds it (security.depositary)",
                 **ctx.at("legends"),
             )
-        if not any("GLOBAL" in t and "DEPOSITARY" in t and "NOMINEE" in t for t in texts):
+        elif dtc and not any(legend.placement == "face" for legend in dtc_legends):
+            field = f"{dtc_legends[0].field}.placement"
+            yield NOTE_DTC.finding(
+                ctx.loc(field),
+                f"the DTC legend {dtc_legends[0].name!r} is printed on the reverse: a global note held at DTC "
+                "carries it on its face (placement: face)",
+                **ctx.at(field),
+            )
+        if depositary != "none" and "global-security" not in kinds:
             yield NOTE_GLOBAL.finding(
                 ctx.loc("legends"),
                 "a global note needs the global-security legend: add the global-security legend (placement: face)",
@@ -1313,7 +1553,9 @@ def _check_note(ctx: _Context) -> Iterator[Finding]:
                 **ctx.at("templates.schedule"),
             )
     if spec.security.restricted:
-        if not any("144A" in t or "REGULATION S" in t for t in texts):
+        # The legend says who may hold the notes (qualified institutional buyers, non-U.S. persons
+        # offshore): a Rule 144A or Regulation S legend, whatever it is called.
+        if not kinds.keys() & {"rule-144a", "regulation-s"}:
             yield NOTE_PRIVATE_PLACEMENT.finding(
                 ctx.loc("legends"),
                 "restricted notes need the private placement legend (Rule 144A / Regulation S resale "
@@ -1355,7 +1597,18 @@ def _check_warrant(ctx: _Context) -> Iterator[Finding]:
     if spec.security.kind != "warrant" or w is None:
         return
     words = spec.warrant_wording
-    if w.expires <= w.exercisable_from:
+    if w.expires is None:
+        # A form may leave the expiry blank (a line to be written in); a certificate may not.
+        yield WARRANT_TERMS.finding(
+            ctx.loc("warrant.expires"),
+            "the form leaves the expiration date blank: give warrant.expires before certificates are issued"
+            if ctx.is_form
+            else "no expiration date: an issued warrant certificate states when the warrants expire (give "
+            "warrant.expires)",
+            severity=INFO if ctx.is_form else ERROR,
+            **ctx.at("warrant.expires"),
+        )
+    elif w.expires <= w.exercisable_from:
         yield WARRANT_TERMS.finding(
             ctx.loc("warrant.expires"),
             f"the warrants expire on {w.expires} but become exercisable only on {w.exercisable_from}",
@@ -1370,7 +1623,7 @@ def _check_warrant(ctx: _Context) -> Iterator[Finding]:
     entitled = " ".join(words.entitled.split())
     stated = (
         ("{price}", w.exercise_price, "exercise price"),
-        ("{end}", format_date(w.expires), "expiration date"),
+        ("{end}", format_date(w.expires) if w.expires else "{end}", "expiration date"),
         ("{underlying}", w.underlying, "security purchasable"),
     )
     for placeholder, value, what in stated:
