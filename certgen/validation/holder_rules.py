@@ -451,7 +451,8 @@ class HolderChecker:
         spec = self.spec
         if spec is None or spec.is_excerpt:  # an excerpt's terms may be partial: it prints no holders
             return
-        if spec.warrant is not None and issued > spec.warrant.expires:
+        # (a blank expiry is a form's: issued certificates are refused it by warrant.expires)
+        if spec.warrant is not None and spec.warrant.expires is not None and issued > spec.warrant.expires:
             yield LIFE.finding(
                 place,
                 f"dated {issued.isoformat()}, after the warrants expire ({spec.warrant.expires.isoformat()}, "
