@@ -204,7 +204,7 @@ def test_ink_drawn_beside_a_genuine_amount_is_named(genuine: Path, tmp_path: Pat
 
 def _qr_block(data: bytes) -> tuple[int, int]:
     start = data.index(b"q ", data.index(b"Do") + 2)
-    return start, data.index(b"f Q", start) + 3
+    return start, data.index(b"EI Q", start) + 4
 
 
 def test_the_code_of_another_certificate_pasted_on_a_face_is_named(
