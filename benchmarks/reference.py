@@ -122,3 +122,11 @@ def write_floor(m: int, folder: Path) -> int:
         c.save()
         total += path.stat().st_size
     return total
+
+
+if __name__ == "__main__":  # a whole process, as benchmarks/whole.py times it
+    import sys
+
+    from specs import variant
+
+    write_run(variant(art=True, qr=False), int(sys.argv[1]), Path(sys.argv[2]))

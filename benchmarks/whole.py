@@ -1,0 +1,153 @@
+"""Whole processes, as a user runs them: process start, imports, the work, the last byte.
+
+Usage: python benchmarks/whole.py [N] [--runs R] [--only NAME,...]
+
+Each scenario is a command run in its own process; the scenarios' runs are
+interleaved (one of each, R times), so a slow minute of the machine falls on
+all of them alike.  Printed: the median wall time of the R runs with the
+fastest and slowest, peak RSS (the child's own), and each batch beside the
+hand-written reference of the same run.
+
+- ``reference``: ``benchmarks/reference.py`` drawing N certificates of the
+  Thornburg Series B sample (no QR code, no validation, no register) into
+  files of 500, whole process.
+- ``qr-off``: ``certgen batch`` on N synthetic holders of the sample without
+  its QR code, one worker (validation, register, manifest, control report).
+- ``qr-on``: the same with the sample as shipped (signed QR code).
+- ``qr-off-2``, ``qr-on-2``: the same with ``--workers 2``.
+- ``blank``: ``certgen render SPEC -o FILE`` of the sample's blank form.
+- ``help``: ``certgen --help``.
+- ``import``: ``python -c "import reportlab.pdfgen.canvas"``, the floor of any
+  ReportLab program's start.
+
+Prints figures only; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from batch import write_holders  # noqa: E402
+from specs import SAMPLE, variant  # noqa: E402
+
+SCENARIOS = ("reference", "qr-off", "qr-on", "qr-off-2", "qr-on-2", "blank", "help", "import")
+
+
+def certgen() -> list[str]:
+    script = Path(sys.executable).parent / "certgen"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "certgen"]
+
+
+def run(command: list[str]) -> tuple[float, float]:
+    """Seconds of wall time and the child's peak RSS in MB."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    error = child.stderr.read().decode() if child.stderr else ""
+    if child.returncode:
+        raise SystemExit(f"{' '.join(command)} exited {child.returncode}: {error[-500:]}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", nargs="?", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", default=",".join(SCENARIOS))
+    args = parser.parse_args()
+    only = [name for name in SCENARIOS if name in args.only.split(",")]
+    n = args.n
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        holders = work / "holders.csv"
+        write_holders(holders, n)
+        out = work / "out"
+        off, on = str(variant(art=True, qr=False)), str(variant(art=True, qr=True))
+        commands = {
+            "reference": [sys.executable, str(HERE / "reference.py"), str(n), str(out)],
+            "qr-off": [*certgen(), "batch", off, "--holders", str(holders), "--out", str(out)],
+            "qr-on": [*certgen(), "batch", on, "--holders", str(holders), "--out", str(out)],
+            "qr-off-2": [
+                *certgen(),
+                "batch",
+                off,
+                "--holders",
+                str(holders),
+                "--out",
+                str(out),
+                "--workers",
+                "2",
+            ],
+            "qr-on-2": [
+                *certgen(),
+                "batch",
+                on,
+                "--holders",
+                str(holders),
+                "--out",
+                str(out),
+                "--workers",
+                "2",
+            ],
+            "blank": [*certgen(), "render", str(SAMPLE), "-o", str(work / "blank.pdf")],
+            "help": [*certgen(), "--help"],
+            "import": [sys.executable, "-c", "import reportlab.pdfgen.canvas"],
+        }
+        times: dict[str, list[float]] = {name: [] for name in only}
+        rss: dict[str, list[float]] = {name: [] for name in only}
+        sizes: dict[str, float] = {}
+        for _ in range(args.runs):
+            for name in only:
+                shutil.rmtree(out, ignore_errors=True)
+                out.mkdir()
+                seconds, peak = run(commands[name])
+                times[name].append(seconds)
+                rss[name].append(peak)
+                pdfs = [*out.glob("certificates-*.pdf"), *out.glob("reference-*.pdf")]
+                if pdfs:
+                    sizes[name] = sum(p.stat().st_size for p in pdfs) / n
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} cores; Thornburg Series B sample, "
+        f"{n:,} certificates for the batches; {args.runs} runs of each, interleaved; wall seconds"
+    )
+    reference = statistics.median(times["reference"]) if "reference" in times else None
+    for name in only:
+        values = times[name]
+        line = (
+            f"  {name:10} median {statistics.median(values):.3f} s (min {min(values):.3f}, max {max(values):.3f}),"
+            f" peak RSS {max(rss[name]):.0f} MB"
+        )
+        if name in sizes:
+            line += f", {sizes[name]:,.0f} bytes/certificate"
+        if reference and name.startswith("qr"):
+            line += f"; {statistics.median(values) / reference:.2f}x the reference"
+        print(line)
+    if "qr-on" in times and "qr-off" in times:
+        print(
+            f"  QR code on / off, one worker: {statistics.median(times['qr-on']) / statistics.median(times['qr-off']):.2f}x"
+        )
+    for mode in ("off", "on"):
+        one, two = times.get(f"qr-{mode}"), times.get(f"qr-{mode}-2")
+        if one and two:
+            print(
+                f"  two workers / one, QR {mode}: {statistics.median(one) / statistics.median(two):.2f}x the throughput"
+            )
+
+
+if __name__ == "__main__":
+    main()
