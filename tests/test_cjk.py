@@ -245,3 +245,19 @@ def test_a_chinese_certificate_verifies_as_authentic(tmp_path: Path, cjk_spec: A
     assert "the ink of registration was not compared" in result.stdout and "--spec" in result.stdout
     [verdict] = json.loads(run_cli("verify", out, "--key", key, "--format", "json").stdout)["results"]
     assert "registration" in verdict["compared"] and verdict["not_compared"] == ["ink:registration"]
+    # A white box over the genuine name: the text still extracts; with the spec the ink shows it.
+    forged = tmp_path / "covered.pdf"
+    writer = pypdf.PdfWriter(clone_from=out)
+    page = writer.pages[0]
+    content = page.get_contents()
+    assert content is not None
+    data = content.get_data()
+    registration = [f for f in prepare(spec, sign=False).pages[0].fields if f.name == "registration"][0]
+    end = data.index(b" ET", data.index(b"/X")) + 3
+    box = f" q 1 1 1 rg {registration.x} {registration.y} {registration.width} {registration.height} re f Q"
+    content.set_data(data[:end] + box.encode() + data[end:])
+    page.replace_contents(content)
+    writer.write(forged)
+    assert WANG in pdf_text(forged.read_bytes())[0]
+    result = run_cli("verify", forged, "--spec", spec)
+    assert result.exit_code == 1 and "registration is not visible in its box" in result.stdout
