@@ -9,7 +9,8 @@ or from a folder the operator names in ``$CERTGEN_ASSET_PATH`` (folders separate
 the certificates it prints.  The asset folders are the operator's choice, not the spec's, so that
 a spec cannot widen them.
 
-Fonts are certgen's bundled fonts only (:data:`certgen.fonts.FONTS`).
+Templates name certgen's bundled fonts only (:data:`certgen.fonts.FONTS`); a spec's
+``fonts.fallback`` TrueType faces come from the same folders as its images (:data:`MAX_FONT_BYTES`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 
 __all__ = [
     "ASSET_PATH_ENV",
+    "MAX_FONT_BYTES",
     "MAX_IMAGE_BYTES",
     "MAX_IMAGE_PIXELS",
     "asset_folders",
@@ -32,6 +34,8 @@ __all__ = [
 ASSET_PATH_ENV = "CERTGEN_ASSET_PATH"
 #: Largest image file read (a 600 dpi signature is some 100 KB).
 MAX_IMAGE_BYTES = 20_000_000
+#: Largest font file read (``fonts.fallback``): a TrueType CJK face is 4 to 20 MB.
+MAX_FONT_BYTES = 40_000_000
 #: Most pixels of an image (a 1,200 dpi seal of 2 by 2 inches has 5.8 million); decoding is
 #: three or four bytes a pixel, so a small file must not stand for a huge picture.
 MAX_IMAGE_PIXELS = 25_000_000
@@ -46,9 +50,9 @@ def asset_folders(base_dir: Path) -> list[Path]:
     return folders
 
 
-def confine(value: str, base_dir: Path, what: str = "file") -> Path:
+def confine(value: str, base_dir: Path, what: str = "file", kept: str = "images and artwork") -> Path:
     """The real path of asset *value* (relative to *base_dir*), which must exist and lie in an
-    asset folder.
+    asset folder (*kept* says what such files are, in the message of one outside).
 
     :raises ValueError: with a message that names *value* and says what to do.
     """
@@ -72,7 +76,7 @@ def confine(value: str, base_dir: Path, what: str = "file") -> Path:
             else "is outside"
         )
         raise ValueError(
-            f"{what} {value!r} {how} the spec's folder: keep images and artwork in the spec's folder "
+            f"{what} {value!r} {how} the spec's folder: keep {kept} in the spec's folder "
             f"(or its subfolders), or name their folder in ${ASSET_PATH_ENV}"
         )
     if not real.is_file():

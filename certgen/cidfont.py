@@ -95,6 +95,16 @@ class GlyphTable:
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
+    def damage(self) -> str:
+        """What keeps some glyph from being read ("" when every glyph can be): its location
+        (``loca``) falls back or past the end of ``glyf``."""
+        offsets = self._offsets
+        if any(b < a for a, b in zip(offsets, offsets[1:], strict=False)):
+            return "its glyph locations go backwards"
+        if offsets and offsets[-1] > len(self._glyf):
+            return "its glyph table is cut short"
+        return ""
+
     def __getitem__(self, gid: int) -> bytes:
         """The glyph's record without instructions, padded to 4 bytes (b"" for an empty glyph)."""
         return self.record(gid)[0]

@@ -11,11 +11,20 @@ Garamond's default figures are old-style; Old Standard's are lining already).
 ReportLab draws text only in the calibration sheet and the hand-written
 benchmark; it registers the fonts once per process, under a lock, when first
 asked (:func:`ensure_fonts`), with the same figures.
+
+A spec may name further TrueType faces (``fonts.fallback``: a CJK face, say) for the characters no
+bundled face has: :func:`register_face` reads one, under a name made from a digest of its bytes
+(two specs in one process never clash, and the same font always has the same name), and
+:func:`face_for` tries them, in order, after a field's bundled fallback faces.
 """
 
 from __future__ import annotations
 
+import hashlib
+import struct
 import threading
+import unicodedata
+from collections.abc import Sequence
 from functools import cache, lru_cache
 
 from reportlab.pdfbase import pdfmetrics
@@ -25,14 +34,20 @@ from .cidfont import FontProgram
 from .resources import font_path
 
 __all__ = [
+    "EXTRA_PREFIX",
     "FALLBACK",
     "FONTS",
     "ascent_descent",
     "ensure_fonts",
+    "extra_program",
     "face_for",
+    "face_name",
     "is_known",
+    "is_extra",
     "missing_glyphs",
+    "register_face",
     "string_width",
+    "unshaped",
 ]
 
 #: Font name used in templates -> file in ``fonts/``.
@@ -62,6 +77,79 @@ FALLBACK: dict[str, str] = {
 
 _lock = threading.Lock()
 _registered = False
+
+#: Faces a spec names (``fonts.fallback``): name (``fallback-`` and a digest of the file) -> font.
+_EXTRA: dict[str, FontProgram] = {}
+#: The prefix of an extra face's name.
+EXTRA_PREFIX = "fallback-"
+
+
+def register_face(data: bytes) -> str:
+    """Register the TrueType font *data* as an extra face and return its name, made from a
+    digest of the bytes (the same font: the same name, in any process; registered once).
+
+    :raises ValueError: when the font cannot be set by certgen (a CFF-flavoured OpenType font, a
+        collection, no Unicode character map, damaged tables): the message says what it is.
+    """
+    name = EXTRA_PREFIX + hashlib.sha256(data).hexdigest()[:16]
+    if name in _EXTRA:
+        return name
+    kind = data[:4]
+    if kind == b"OTTO":
+        raise ValueError(
+            "is an OpenType font with CFF (PostScript) outlines, which certgen cannot embed: "
+            "give a TrueType font (.ttf, glyf outlines)"
+        )
+    if kind == b"ttcf":
+        raise ValueError("is a font collection (.ttc): give one TrueType face (.ttf) of it")
+    if kind in (b"wOFF", b"wOF2"):
+        raise ValueError("is a web font (WOFF): give the TrueType font (.ttf)")
+    if kind not in (b"\0\1\0\0", b"true"):
+        raise ValueError("is not a TrueType font: give a TrueType font (.ttf, glyf outlines)")
+    try:
+        program = FontProgram.parse(data)
+        damage = program.glyphs.damage()
+        if len(program.glyphs) != len(program.advances):
+            damage = "its glyph locations are cut short"
+        if damage:
+            raise ValueError(damage)
+        if not 16 <= program.units_per_em <= 16384:
+            raise ValueError(f"its em is {program.units_per_em} units")
+    except ValueError as exc:
+        raise ValueError(f"is a damaged TrueType font ({exc}): give a sound copy of the font") from None
+    except (struct.error, IndexError, KeyError, OverflowError, ZeroDivisionError):
+        raise ValueError(
+            "is a damaged TrueType font (its tables cannot be read): give a sound copy of the font"
+        ) from None
+    if not program.cmap:
+        raise ValueError(
+            "has no Unicode character map (cmap format 4 or 12): give a TrueType font with Unicode characters"
+        )
+    with _lock:
+        _EXTRA.setdefault(name, program)
+    return name
+
+
+def is_extra(name: str) -> bool:
+    """True when *name* is a face registered from a spec's ``fonts.fallback``."""
+    return name in _EXTRA
+
+
+def extra_program(name: str) -> FontProgram:
+    """The font of a face registered by :func:`register_face`.
+
+    :raises KeyError: when no such face is registered in this process."""
+    return _EXTRA[name]
+
+
+def face_name(name: str) -> str:
+    """A face as people know it: ``Old Standard``, ``EB Garamond``, or an extra face's own name."""
+    if name in _EXTRA:
+        return _EXTRA[name].name
+    return _FACE_NAMES.get(name.split("-")[0], name)
+
+
+_FACE_NAMES = {"oldstandard": "Old Standard", "garamond": "EB Garamond"}
 
 
 def ensure_fonts() -> None:
@@ -121,11 +209,17 @@ def _ascii_covered(font: str) -> bool:
     return all(code in cmap for code in range(0x20, 0x7F))
 
 
-def face_for(font: str, text: str) -> tuple[str, str]:
+def face_for(font: str, text: str, extra: Sequence[str] = ()) -> tuple[str, str]:
     """The face to set *text* in, for a field whose face is *font*: *font* itself when it has
-    every glyph, else the first of its :data:`FALLBACK` faces that has them all.  Returns the face
-    and the characters that cannot be printed (empty when the text prints whole): those no face
-    has, or (rarely) those of *font* when each character is in some face but none has them all."""
+    every glyph, else the first of its :data:`FALLBACK` faces that has them all, else the first
+    of the *extra* faces (:func:`register_face`, a spec's ``fonts.fallback``) that has them all.
+    Returns the face and the characters that cannot be printed (empty when the text prints whole):
+    those no face has, or (rarely) those of *font* when each character is in some face but none
+    has them all.
+
+    An extra face sets only text that needs no shaping or reordering (:func:`unshaped`): certgen
+    sets one glyph per character, left to right, which is right for CJK, not for Arabic or Thai.
+    """
     missing = missing_glyphs(text, font)
     if not missing:
         return font, ""
@@ -137,7 +231,27 @@ def face_for(font: str, text: str) -> tuple[str, str]:
             return other, ""
         nowhere = "".join(c for c in nowhere if c in lacks)
         other = FALLBACK.get(other)
+    if extra and not unshaped(text):
+        for face in extra:
+            lacks = missing_glyphs(text, face)
+            if not lacks:
+                return face, ""
+            nowhere = "".join(c for c in nowhere if c in lacks)
     return font, nowhere or missing
+
+
+def unshaped(text: str) -> str:
+    """The characters of *text* that one glyph per character, set left to right, cannot print
+    right: combining marks (which a shaping engine places) and right-to-left letters (Hebrew,
+    Arabic: which a bidirectional algorithm reorders)."""
+    return "".join(
+        dict.fromkeys(
+            c
+            for c in text
+            if not c.isascii()
+            and (unicodedata.category(c)[0] == "M" or unicodedata.bidirectional(c) in ("R", "AL", "AN"))
+        )
+    )
 
 
 @lru_cache(maxsize=64)
@@ -151,4 +265,7 @@ def ascent_descent(font: str, size: float) -> tuple[float, float]:
 def _program(font: str) -> FontProgram:
     """The font's metrics and glyphs, read once per process (certgen's own reader: measuring
     text needs no ReportLab font registration)."""
+    extra = _EXTRA.get(font)
+    if extra is not None:
+        return extra
     return FontProgram.load(str(font_path(FONTS[font])))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .errors import CertgenError, RenderError, SpecError
@@ -216,6 +216,48 @@ def check_files(spec: Spec) -> None:
                 ) from None
 
 
+def fallback_faces(spec: Spec) -> tuple[str, ...]:
+    """The spec's ``fonts.fallback`` faces, read and registered (:func:`~certgen.fonts.register_face`),
+    in order: the names the fields carry.
+
+    :raises SpecError: one line naming the key, for a font file that is missing, outside the
+        spec's folder, too large, or not a TrueType font certgen can set.
+    """
+    from .assets import MAX_FONT_BYTES, confine
+    from .fonts import register_face
+
+    faces: list[str] = []
+    for index, value in enumerate(spec.fonts.fallback):
+        field = f"fonts.fallback[{index}]"
+        try:
+            path = confine(value, spec.base_dir, "font file", kept="fonts, images and artwork")
+            if path.stat().st_size > MAX_FONT_BYTES:
+                raise ValueError(
+                    f"font file {value!r} is larger than {MAX_FONT_BYTES // 1_000_000} MB: give one TrueType face (.ttf)"
+                )
+            with path.open("rb") as stream:
+                data = stream.read(MAX_FONT_BYTES + 1)
+            try:
+                faces.append(register_face(data))
+            except ValueError as exc:
+                raise ValueError(f"font file {value!r} {exc}") from None
+        except (ValueError, OSError) as exc:
+            message = (
+                str(exc)
+                if isinstance(exc, ValueError)
+                else f"font file {value!r} cannot be read ({exc.strerror})"
+            )
+            if message.endswith("not found"):
+                message += " (paths are relative to the spec file)"
+            line = spec._line_of(field) if spec.source else None
+            raise SpecError(
+                message,
+                file=f"{spec.source}, line {line}" if line else spec.source,
+                field=field,
+            ) from None
+    return tuple(dict.fromkeys(faces))
+
+
 #: The bundled reverse templates that print ``reverse.parts`` (a template of one's own may too).
 _PARTS_TEMPLATES = ("stock/reverse",)
 
@@ -369,6 +411,7 @@ def lay_out(spec: Spec, legends: Sequence[ResolvedLegend] | None = None) -> Issu
     :raises FitError: when static text (a legend, a clause) does not fit its box.
     """
     check_files(spec)
+    extra = fallback_faces(spec)
     _check_parts(spec)
     log.info("Step 1 - Resolving legends")
     resolved = list(legends) if legends is not None else resolve_legends(spec)
@@ -401,4 +444,10 @@ def lay_out(spec: Spec, legends: Sequence[ResolvedLegend] | None = None) -> Issu
             _check_fields_clear(page)
     if not spec.art.enabled:
         pages = [without_art(page) for page in pages]
+    if extra:
+        # Every field that measures, fits, draws or checks its text tries the same faces.
+        pages = [
+            replace(page, fields=tuple(replace(field, fallback=extra) for field in page.fields))
+            for page in pages
+        ]
     return IssueLayout(spec, tuple(pages), tuple(resolved))

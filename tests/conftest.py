@@ -164,6 +164,19 @@ def require_tool(name: str) -> str:
     return path
 
 
+#: A TrueType CJK face (Debian fonts-droid-fallback, Apache 2.0): a spec's fonts.fallback in tests.
+CJK_FONT = Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
+
+
+def require_font(path: Path = CJK_FONT, package: str = "fonts-droid-fallback") -> Path:
+    """A system font file the test needs; in CI a missing font fails the test instead of skipping it."""
+    if not path.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{path} is not installed (.ci/run installs {package})")
+        pytest.skip(f"{path} is not installed (apt-get install {package})")
+    return path
+
+
 # -- PostgreSQL, for the register ---------------------------------------------------
 
 

@@ -205,6 +205,7 @@ def test_a_chinese_name_is_refused_before_printing(tmp_path: Path, run_cli: Any)
     [line] = _lines(result.stderr)
     assert line.startswith(f"certgen: error: {holders}, row 2 (certificate PB 0001), field registration: ")
     assert "U+5F20 CJK UNIFIED IDEOGRAPH-5F20" in line and "give the name in Latin letters" in line
+    assert "in the spec's fonts.fallback" in line  # the other fix: a CJK font of the spec's (test_cjk.py)
     assert line.endswith("[fields.printable]")
     # The library: a typed exception, before a byte is written.
     holder = Holder("PB 0001", "\u5f20\u4f1f", 100, dt.date.today())

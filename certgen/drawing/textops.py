@@ -3,7 +3,8 @@
 Every run of text (the static text of an issue's pages, drawn once into its
 Form XObjects, and the variable fields of each certificate) is written here as
 content-stream operators naming a font by a fixed resource name (``/V1`` ...,
-one per bundled face, :data:`~certgen.fonts.FONTS`).  Glyphs are encoded as
+one per bundled face, :data:`~certgen.fonts.FONTS`; ``/X`` and a digest for a face a spec
+names, :func:`~certgen.fonts.register_face`).  Glyphs are encoded as
 glyph ids (:mod:`certgen.cidfont`), so an operator string made once
 stays valid in every document: the document only has to embed, under those
 names, fonts holding the glyphs it used (:class:`TextUse`).
@@ -16,10 +17,10 @@ from functools import cache, lru_cache
 
 from ..cidfont import FontProgram
 from ..cidfont import pdf_number as _n
-from ..fonts import FONTS
+from ..fonts import EXTRA_PREFIX, FONTS, extra_program
 from ..resources import font_path
 
-__all__ = ["Face", "TextUse", "face", "sharing_face", "show", "show_each"]
+__all__ = ["Face", "TextUse", "face", "font_slots", "sharing_face", "show", "show_each"]
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,19 @@ class Face:
 
 @cache
 def face(key: str) -> Face:
-    """The face named *key* in templates (parsed once per process)."""
+    """The face named *key* in templates (parsed once per process), or a face a spec names
+    (its resource name made from the digest in its name: the same in every file and process)."""
+    if key not in FONTS:
+        return Face(key, "/X" + key.removeprefix(EXTRA_PREFIX), extra_program(key))
     index = sorted(FONTS).index(key) + 1
     return Face(key, f"/V{index}", FontProgram.load(str(font_path(FONTS[key]))))
+
+
+def font_slots(use: TextUse) -> list[str]:
+    """The faces a file's font objects are numbered by: every bundled face, in name order, then
+    the faces of a spec's ``fonts.fallback`` that *use* sets, in name order (the same file's
+    numbers, whatever else the process has printed)."""
+    return sorted(FONTS) + sorted(key for key in use.chars if key not in FONTS)
 
 
 @dataclass
@@ -75,7 +86,7 @@ _SAME: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
 def sharing_face(key: str, text: str) -> str:
     """The face to set *text* of face *key* in: the first face, in name order and before
     *key*, whose glyphs for every character of *text* are *key*'s own; else *key*."""
-    earlier = _EARLIER[key]
+    earlier = _EARLIER.get(key, ())  # a spec's face shares no glyph
     if not earlier:
         return key
     chars = set(text)

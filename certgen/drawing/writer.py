@@ -27,11 +27,11 @@ from typing import Any, BinaryIO, cast
 
 from ..cidfont import FONT_OBJECTS, type0_objects
 from ..cidfont import pdf_number as _n
-from ..fonts import FONTS, string_width
+from ..fonts import string_width
 from ..layout.elements import Page
 from ..layout.fieldmap import field_map
 from .qr import qr_operators
-from .textops import TextUse, face, show
+from .textops import TextUse, face, font_slots, show
 
 __all__ = [
     "FIELDS_KEY",
@@ -208,10 +208,11 @@ class _Content:
 def _put_fonts(out: _PdfFile, use: TextUse, first: int) -> str:
     """Write the fonts *use* needs, one subset per face, and return the fonts dictionary naming them.
 
-    Each face's objects have fixed numbers from *first* (``FONT_OBJECTS`` per face, in name
-    order), so a face's encoded objects can be reused by the next file.
+    Each face's objects have fixed numbers from *first* (``FONT_OBJECTS`` per face, in the
+    order of :func:`~certgen.drawing.textops.font_slots`), so a face's encoded objects can be
+    reused by the next file.
     """
-    faces = sorted(FONTS)
+    faces = font_slots(use)
     refs = []
     for key in sorted(use.chars):
         number = first + FONT_OBJECTS * faces.index(key)
@@ -308,7 +309,7 @@ def write_print_file(
         out.put(number, static[number])
     first_font = max(max(shell.objects, default=0), shell.fonts_object) + 1
     out.put(shell.fonts_object, _put_fonts(out, use, first_font).encode())
-    pages_number = first_font + FONT_OBJECTS * len(FONTS)
+    pages_number = first_font + FONT_OBJECTS * len(font_slots(use))
     next_number = pages_number + 1
     kids: list[int] = []
     for side, page, content in contents:
@@ -382,7 +383,7 @@ def write_text_page(
     )
     out = _PdfFile()
     fonts = _put_fonts(out, use, 1)
-    number = 1 + FONT_OBJECTS * len(FONTS)
+    number = 1 + FONT_OBJECTS * len(font_slots(use))
     stream = zlib.compress(ops.encode("latin-1"), 6)
     out.put(
         number,

@@ -231,6 +231,9 @@ class Field:
     tracking: float = 0.0
     #: ``text``, or ``qr``: the filled text is drawn as a QR code filling the (square) box.
     kind: str = "text"
+    #: Faces a spec names (``fonts.fallback``, registered by :func:`~certgen.fonts.register_face`)
+    #: for text that neither the field's face nor its bundled fallback faces can print.
+    fallback: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from ..errors import FitError, GlyphError, RenderError, describe_char
-from ..fonts import FALLBACK, ascent_descent, face_for
+from ..fonts import FALLBACK, ascent_descent, face_for, face_name, missing_glyphs, unshaped
 from .elements import Field, Line
 from .fit import fit_lines, sizes_between, text_width
 
@@ -97,7 +97,7 @@ def _fit_cached(field: Field, text: str) -> tuple[str, float, tuple[str, ...]] |
     """The face, size and lines of a field's text (None when it does not fit; the characters no
     face has a glyph for, as a string, when it cannot be printed).  The same texts recur (dates,
     amounts, and each row is fitted twice: by validation, then to print)."""
-    font, missing = face_for(field.font, text)
+    font, missing = face_for(field.font, text, field.fallback)
     if missing:
         return missing
     fitted = fit_lines(
@@ -117,19 +117,40 @@ def _unprintable(field: Field, text: str, missing: str) -> str:
     faces = [field.font]
     while faces[-1] in FALLBACK:
         faces.append(FALLBACK[faces[-1]])
-    names = " or ".join(dict.fromkeys(_FACE_NAMES.get(f.split("-")[0], f) for f in faces))
+    faces.extend(field.fallback)
+    names = " or ".join(dict.fromkeys(face_name(f) for f in faces))
     shown = ", ".join(describe_char(c) for c in missing[:4]) + (", ..." if len(missing) > 4 else "")
     han = any(unicodedata.name(c, "").startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL")) for c in missing)
-    if han:
-        fix = "certgen's fonts print Latin (Vietnamese included), Greek and Cyrillic, not CJK: give the name in Latin letters as it is to be inscribed"
+    spec_font = "name a TrueType font (.ttf) that has them in the spec's fonts.fallback"
+    if field.fallback and unshaped(text):
+        fix = (
+            "certgen sets one glyph per character, left to right, without shaping or right-to-left "
+            f"reordering, so the spec's fonts.fallback cannot print {describe_char(unshaped(text)[0])}: "
+            "give the name in Latin letters as it is to be inscribed"
+        )
+    elif field.fallback and all(any(not missing_glyphs(c, f) for f in faces) for c in missing):
+        fix = (
+            "each character is in one of these fonts, but none has them all, and a field is set in one face: "
+            "name in the spec's fonts.fallback a TrueType font (.ttf) that also has the text's other letters "
+            "and digits, or give the name in one script"
+        )
+    elif field.fallback:
+        fix = f"the spec's fonts.fallback lacks them too: {spec_font}, or give the name in Latin letters as it is to be inscribed"
+    elif han:
+        fix = (
+            "certgen's fonts print Latin (Vietnamese included), Greek and Cyrillic, not CJK: give the name in Latin "
+            f"letters as it is to be inscribed, or {spec_font}"
+        )
     elif any(unicodedata.category(c).startswith("C") for c in missing):
         fix = "remove the invisible or control character"
-    else:
+    elif unshaped(missing):  # right-to-left or shaped: no font of the spec's would set it right
         fix = "spell it with letters the fonts have (Latin, Greek or Cyrillic), or use a template whose field font has them"
+    else:
+        fix = (
+            "spell it with letters the fonts have (Latin, Greek or Cyrillic), use a template whose field "
+            f"font has them, or {spec_font}"
+        )
     return f"{text[:60]!r}: no glyph for {shown} in {names} (it would print as an empty box): {fix}"
-
-
-_FACE_NAMES = {"oldstandard": "Old Standard", "garamond": "EB Garamond"}
 
 
 def placeholders(text: str) -> list[str]:

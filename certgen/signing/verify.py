@@ -39,7 +39,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..errors import CertgenError
+from ..errors import CertgenError, GlyphError
 from ..layout.elements import Field
 from ..layout.fields import PLACEHOLDER
 from ..model.certificate import Holder, certificate_values
@@ -469,7 +469,12 @@ def _verify_face(
             compared=compared,
         )
     dx, dy = item.origin
-    fields = tuple(replace(f, x=f.x + dx, y=f.y + dy) for f in fields)
+    # The spec's fonts.fallback faces (the field map names each field's own face only): with the
+    # spec, each field's text is set as the issue set it.
+    fallback = {f.name: f.fallback for f in spec_fields or ()}
+    fields = tuple(
+        replace(f, x=f.x + dx, y=f.y + dy, fallback=fallback.get(f.name, f.fallback)) for f in fields
+    )
     text_fields = [f for f in fields if f.kind == "text"]
     # 1. The text printed in each field's box, whole values.
     values = signed_values(payload)
@@ -497,12 +502,18 @@ def _verify_face(
         compared += (field.name,)
     # 2. The ink in each box: what is printed there, as a raster, is the payload's text set
     # in its field (nothing covers, clips or whitens it, nothing else is drawn there).
-    problem = _ink_differs(
+    problem, unset = _ink_differs(
         path, number, item.size, text_fields, {**values, "registration": registration}, payload.number
     )
     if problem is not None:
         return altered(*problem)
     compared += ("ink",)
+    not_compared = tuple(f"ink:{name}" for name in unset)
+    if unset:
+        note += (
+            f"; the ink of {', '.join(unset)} was not compared: its text is set in a font of the issue's spec "
+            "(fonts.fallback), not one of certgen's: verify with --spec SPEC to compare it"
+        )
     # 3. The code drawn on the page is the payload stored in the file.
     codes = [f for f in fields if f.kind == "qr"]
     for field in codes:
@@ -517,13 +528,15 @@ def _verify_face(
     if codes:
         compared += ("qr",)
     if broken:
-        return replace(verdict, compared=compared)
+        return replace(verdict, compared=compared, not_compared=not_compared)
     printed_names = ", ".join(c for c in compared if c not in ("signature", "fields", "layout", "ink", "qr"))
     message = (
         f"{payload.describe()}; signed by key {payload.key_id}; compared with the face: the code drawn, "
         f"{printed_names} (text and ink in each field's box){note}"
     )
-    return Verdict("authentic", message, name, payload, page=number, compared=compared)
+    return Verdict(
+        "authentic", message, name, payload, page=number, compared=compared, not_compared=not_compared
+    )
 
 
 def _describe_text(text: str) -> str:
@@ -606,9 +619,12 @@ def _ink_differs(
     fields: Sequence[Field],
     values: Mapping[str, str],
     certificate: str,
-) -> tuple[str, str] | None:
+) -> tuple[tuple[str, str] | None, tuple[str, ...]]:
     """Compare, box by box, the ink on the page with the payload's text set in each field on
-    blank paper (certgen's own fonts, the field's layout): (field, message) where they part."""
+    blank paper (certgen's own fonts, the field's layout): (field, message) where they part;
+    and the fields not compared: those whose text (a genuine one: it was compared already) no
+    face of theirs has, set in a font of the spec's own (``fonts.fallback``) that verify was
+    not given."""
     import tempfile
 
     from PIL import ImageChops, ImageFilter
@@ -618,14 +634,23 @@ def _ink_differs(
     from ..layout.fields import fill_field
 
     runs: list[TextRun] = []
+    unset: list[str] = []
     for field in fields:
         try:
             lines = fill_field(field, values, certificate)
+        except GlyphError:
+            if field.fallback:  # the spec's faces lack it too: the face does not print it
+                return (
+                    field.name,
+                    f"the payload's {field.name} cannot be set in the spec's fonts: the face does not print it",
+                ), ()
+            unset.append(field.name)
+            continue
         except CertgenError:
             return (
                 field.name,
                 f"the payload's {field.name} does not fit its box: the field map does not match the face",
-            )
+            ), ()
         runs.extend(
             TextRun(line.font or field.font, line.size, line.x, line.y, line.text, field.tracking)
             for line in lines
@@ -638,6 +663,8 @@ def _ink_differs(
         expected = _render_gray(expected_pdf, 1, INK_DPI)
     scale = INK_DPI / 72
     for field in fields:
+        if field.name in unset:
+            continue
         box = (
             max(0, math.floor((field.x - 1) * scale)),
             max(0, math.floor((size[1] - field.y - field.height - 1) * scale)),
@@ -654,16 +681,22 @@ def _ink_differs(
         missing = ImageChops.subtract(ink_e, wide_a).histogram()[255]
         allowed = max(INK_SLACK[0], int(INK_SLACK[1] * ink_e.histogram()[255]))
         if missing > allowed:
-            return field.name, (
-                f"the payload's {field.name} is not visible in its box ({missing} pixels of its ink missing at {INK_DPI} dpi): "
-                "covered, clipped, painted in white or not printed"
-            )
+            return (
+                field.name,
+                (
+                    f"the payload's {field.name} is not visible in its box ({missing} pixels of its ink missing at {INK_DPI} dpi): "
+                    "covered, clipped, painted in white or not printed"
+                ),
+            ), ()
         if extra > allowed:
-            return field.name, (
-                f"the {field.name} box shows ink that is not the payload's {field.name} ({extra} pixels at {INK_DPI} dpi): "
-                "something else is drawn over or beside it"
-            )
-    return None
+            return (
+                field.name,
+                (
+                    f"the {field.name} box shows ink that is not the payload's {field.name} ({extra} pixels at {INK_DPI} dpi): "
+                    "something else is drawn over or beside it"
+                ),
+            ), ()
+    return None, tuple(unset)
 
 
 #: Resolution at which the code drawn on a face is read: 5 pixels or more per module.

@@ -49,6 +49,7 @@ __all__ = [
     "Art",
     "AssignmentWording",
     "FaceWording",
+    "Fonts",
     "FormOptions",
     "Identifier",
     "Issuer",
@@ -1360,6 +1361,34 @@ class IssueDates(_Model):
     )
 
 
+class Fonts(_Model):
+    """Fonts of the spec's own, beside certgen's bundled ones."""
+
+    fallback: list[str] = Field(
+        default_factory=list,
+        description="TrueType font file(s) (.ttf with glyf outlines; not OpenType/CFF .otf, not a .ttc "
+        "collection), relative to the spec file, in its folder or one named in $CERTGEN_ASSET_PATH: "
+        "a field whose text the bundled faces cannot print (CJK: 王小明, 山田太郎) is set whole in the first "
+        "of these that has every character. Without one, such text is refused before printing (rule "
+        "fields.printable). Scripts that need shaping or right-to-left ordering are refused either way.",
+    )
+
+    @field_validator("fallback", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [value]
+        return value
+
+    @field_validator("fallback")
+    @classmethod
+    def _not_empty(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if not entry.strip():
+                raise ValueError("a font file's path must not be empty")
+        return value
+
+
 class Spec(_Model):
     """An issue of securities: everything that is the same on each certificate."""
 
@@ -1387,6 +1416,10 @@ class Spec(_Model):
     pdf_signature: PdfSignature | None = Field(None, description="Sign each output PDF (PAdES).")
     issue_dates: IssueDates = Field(
         default_factory=IssueDates, description="How far ahead of today certificates may be dated."
+    )
+    fonts: Fonts = Field(
+        default_factory=Fonts,
+        description="Fonts of the spec's own: fallback, TrueType faces for holder text (CJK) the bundled fonts lack.",
     )
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)

@@ -183,8 +183,9 @@ PRINTABLE = rule(
     ERROR,
     _H,
     "Every character of every field a certificate prints has a glyph in the field's font, or in its "
-    "fallback face (Old Standard, then EB Garamond: Latin with Vietnamese, Greek, Cyrillic); CJK and "
-    "other scripts are refused, never printed as empty boxes.",
+    "fallback face (Old Standard, then EB Garamond: Latin with Vietnamese, Greek, Cyrillic), or in a "
+    "TrueType font the spec names (fonts.fallback: a CJK face); other characters are refused, never "
+    "printed as empty boxes, and so are scripts that need shaping or right-to-left ordering.",
     "17 CFR 240.17Ad-9(a) (the registration as inscribed); certgen verify reads a field's ink, so a "
     "box printed for a missing glyph makes a genuine certificate look altered",
 )
