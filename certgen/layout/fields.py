@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from ..errors import FitError, RenderError
-from ..fonts import ascent_descent
+from ..fonts import ascent_descent, string_width
 from .elements import Field, Line
 from .fit import fit_lines, sizes_between, text_width
 
@@ -33,12 +33,97 @@ def fill_field(field: Field, values: Mapping[str, str], certificate: str | None 
     :raises FitError: when the text does not fit even at the field's minimum size.
     :raises RenderError: when a placeholder names a value the certificate lacks.
     """
-    text, filled = _substitute(field, values, certificate)
-    if not filled:
-        return []
-    if field.kind == "qr":  # the symbol fills the box, whatever the text
-        return [Line(field.x, field.y, text, field.width)]
-    fitted = _fit(field, text, certificate)
+    return _filler(field).fill(values, certificate)
+
+
+class _Filler:
+    """A field made ready for filling: its text split at its placeholders, and what one line at
+    the field's own size needs (the usual case: a value that fits its box as it is), computed
+    once.  A value that fits on one line at the template's size is measured once and placed,
+    without trying sizes; any other goes through :func:`~certgen.layout.fit.fit_lines`, whose
+    first try is the same test, so both give the same lines."""
+
+    __slots__ = ("baseline", "field", "literal", "names", "one", "parts", "size")
+
+    def __init__(self, field: Field) -> None:
+        self.field = field
+        pieces = PLACEHOLDER.split(field.text)
+        #: Literal text and placeholder names, alternating (literal first and last).
+        self.parts = tuple(pieces)
+        self.names = tuple(pieces[1::2])
+        #: The field's whole text when it is one placeholder and nothing else.
+        self.literal = len(pieces) == 3 and not pieces[0] and not pieces[2]
+        self.size = _sizes(field.size, field.min_size)[0]
+        size = self.size
+        lead = size * field.leading
+        #: One line fits the height at the first size (fit_lines' test for one line).
+        self.one = field.kind != "qr" and (lead <= field.height + 1e-6 or size <= field.height)
+        asc, desc = ascent_descent(field.font, size)
+        if field.valign == "top":
+            top = field.y + field.height
+        elif field.valign == "bottom":
+            top = field.y + lead
+        else:
+            top = field.y + (field.height + lead) / 2
+        self.baseline = top - (lead + asc + desc) / 2
+
+    def substitute(self, values: Mapping[str, str], certificate: str | None) -> tuple[str, bool]:
+        """The field's text with its placeholders replaced; and whether any value was non-empty."""
+        name = ""
+        try:
+            if self.literal:
+                name = self.names[0]
+                text = values[name]
+                return text, bool(text)
+            parts = list(self.parts)
+            filled = False
+            for index in range(1, len(parts), 2):
+                name = parts[index]
+                value = values[name]
+                filled = filled or bool(value)
+                parts[index] = value
+            return "".join(parts), filled
+        except KeyError:
+            raise RenderError(
+                f"field {self.field.name!r} prints {{{name}}}, but the holder data has no column {name!r}: "
+                "add the column or change the template",
+                f"certificate {certificate}" if certificate else None,
+            ) from None
+
+    def fill(self, values: Mapping[str, str], certificate: str | None) -> list[Line]:
+        text, filled = self.substitute(values, certificate)
+        if not filled:
+            return []
+        field = self.field
+        if field.kind == "qr":  # the symbol fills the box, whatever the text
+            return [Line(field.x, field.y, text, field.width)]
+        fits = self.as_is(text)
+        if fits is not None:
+            single, width = fits
+            if field.align == "left":
+                x = field.x
+            elif field.align == "right":
+                x = field.x + field.width - width
+            else:
+                x = field.x + (field.width - width) / 2
+            return [Line(x, self.baseline, single, self.size)]
+        return _place(field, _fit(field, text, certificate))
+
+    def as_is(self, text: str) -> tuple[str, float] | None:
+        """*text* on one line at the field's size, and its width, when it fits so (the first
+        thing fit_lines tries, measured the same way); else None."""
+        if not self.one or "\n" in text:
+            return None
+        field = self.field
+        single = " ".join(text.split())
+        width = string_width(single, field.font, 1.0) * self.size
+        if single and field.tracking:
+            width += field.tracking * (len(single) - 1)
+        return (single, width) if width <= field.width - 1e-3 else None
+
+
+def _place(field: Field, fitted: tuple[float, list[str]]) -> list[Line]:
+    """The lines of a fitted text, placed in the field's box."""
     size, lines_text = fitted
     lead = size * field.leading
     asc, desc = ascent_descent(field.font, size)
@@ -63,13 +148,28 @@ def fill_field(field: Field, values: Mapping[str, str], certificate: str | None 
     return out
 
 
+#: Each field's filler, by the field's identity (a field is hashed by value, which costs more
+#: than the fill itself); the field is kept with it, so its id is not reused meanwhile.
+_FILLERS: dict[int, _Filler] = {}
+
+
+def _filler(field: Field) -> _Filler:
+    filler = _FILLERS.get(id(field))
+    if filler is None or filler.field is not field:
+        if len(_FILLERS) >= 4096:  # fields of issues prepared long ago
+            _FILLERS.clear()
+        filler = _FILLERS[id(field)] = _Filler(field)
+    return filler
+
+
 def check_field(field: Field, values: Mapping[str, str], certificate: str | None = None) -> None:
     """Raise what :func:`fill_field` would raise, without placing the lines (for validation).
     A QR code always fits (its payload is made when it is printed)."""
     if field.kind == "qr":
         return
-    text, filled = _substitute(field, values, certificate)
-    if filled:
+    filler = _filler(field)
+    text, filled = filler.substitute(values, certificate)
+    if filled and filler.as_is(text) is None:
         _fit(field, text, certificate)
 
 
@@ -108,24 +208,3 @@ def _fit_cached(field: Field, text: str) -> tuple[float, tuple[str, ...]] | None
 def placeholders(text: str) -> list[str]:
     """Names of the ``{placeholders}`` in a field's text."""
     return PLACEHOLDER.findall(text)
-
-
-def _substitute(field: Field, values: Mapping[str, str], certificate: str | None) -> tuple[str, bool]:
-    """The field's text with its placeholders replaced; and whether any value was non-empty."""
-    filled = False
-
-    def value(match: re.Match[str]) -> str:
-        nonlocal filled
-        name = match.group(1)
-        try:
-            text = values[name]
-        except KeyError:
-            raise RenderError(
-                f"field {field.name!r} prints {{{name}}}, but the holder data has no column {name!r}: "
-                "add the column or change the template",
-                f"certificate {certificate}" if certificate else None,
-            ) from None
-        filled = filled or bool(text)
-        return text
-
-    return PLACEHOLDER.sub(value, field.text), filled
