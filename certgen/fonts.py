@@ -16,6 +16,7 @@ asked (:func:`ensure_fonts`), with the same figures.
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from functools import cache, lru_cache
 
 from reportlab.pdfbase import pdfmetrics
@@ -24,7 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from .cidfont import FontProgram
 from .resources import font_path
 
-__all__ = ["FONTS", "ascent_descent", "ensure_fonts", "is_known", "string_width"]
+__all__ = ["FONTS", "ascent_descent", "ensure_fonts", "is_known", "string_width", "unit_widths"]
 
 #: Font name used in templates -> file in ``fonts/``.
 FONTS: dict[str, str] = {
@@ -77,6 +78,12 @@ def is_known(name: str) -> bool:
 def string_width(text: str, font: str, size: float) -> float:
     """Width of *text* in points when set in *font* at *size* (advance widths, no kerning)."""
     return _unit_width(text, font) * size
+
+
+def unit_widths(font: str) -> Mapping[str, float]:
+    """Each character's advance width in ems in *font*: ``sum(map(widths.__getitem__, text))``
+    is :func:`string_width` at size 1, without its cache (for texts measured once)."""
+    return _program(font).char_widths
 
 
 @lru_cache(maxsize=65536)

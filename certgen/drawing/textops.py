@@ -45,7 +45,10 @@ class TextUse:
     chars: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, key: str, text: str) -> None:
-        self.chars.setdefault(key, set()).update(text)
+        chars = self.chars.get(key)
+        if chars is None:
+            chars = self.chars[key] = set()
+        chars.update(text)
 
     def update(self, other: TextUse) -> None:
         for key, chars in other.chars.items():
@@ -80,7 +83,10 @@ def sharing_face(key: str, text: str) -> str:
         return key
     chars = set(text)
     for other in earlier:
-        same, different = _SAME.setdefault((key, other), (set(), set()))
+        known = _SAME.get((key, other))
+        if known is None:
+            known = _SAME[key, other] = (set(), set())
+        same, different = known
         if not chars.isdisjoint(different):
             continue
         unknown = chars - same

@@ -9,15 +9,15 @@ per certificate.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from ..errors import FitError, RenderError
-from ..fonts import ascent_descent, string_width
+from ..fonts import ascent_descent, unit_widths
 from .elements import Field, Line
 from .fit import fit_lines, sizes_between, text_width
 
-__all__ = ["PLACEHOLDER", "check_field", "fill_field", "placeholders"]
+__all__ = ["PLACEHOLDER", "check_field", "fill_field", "fill_fields", "placeholders"]
 
 #: A certificate value in a field's text: ``{registration}``.  Other braces print as they are.
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -36,6 +36,13 @@ def fill_field(field: Field, values: Mapping[str, str], certificate: str | None 
     return _filler(field).fill(values, certificate)
 
 
+def fill_fields(
+    fields: Sequence[Field], values: Mapping[str, str], certificate: str | None = None
+) -> list[tuple[int, list[Line]]]:
+    """:func:`fill_field` for each of a page's *fields*: (index, lines) pairs, in order."""
+    return [(index, filler.fill(values, certificate)) for index, filler in enumerate(_fillers(fields))]
+
+
 class _Filler:
     """A field made ready for filling: its text split at its placeholders, and what one line at
     the field's own size needs (the usual case: a value that fits its box as it is), computed
@@ -43,7 +50,7 @@ class _Filler:
     without trying sizes; any other goes through :func:`~certgen.layout.fit.fit_lines`, whose
     first try is the same test, so both give the same lines."""
 
-    __slots__ = ("baseline", "field", "literal", "names", "one", "parts", "size")
+    __slots__ = ("baseline", "field", "literal", "names", "one", "parts", "size", "widths")
 
     def __init__(self, field: Field) -> None:
         self.field = field
@@ -66,6 +73,7 @@ class _Filler:
         else:
             top = field.y + (field.height + lead) / 2
         self.baseline = top - (lead + asc + desc) / 2
+        self.widths = unit_widths(field.font).__getitem__
 
     def substitute(self, values: Mapping[str, str], certificate: str | None) -> tuple[str, bool]:
         """The field's text with its placeholders replaced; and whether any value was non-empty."""
@@ -116,7 +124,7 @@ class _Filler:
             return None
         field = self.field
         single = " ".join(text.split())
-        width = string_width(single, field.font, 1.0) * self.size
+        width = sum(map(self.widths, single)) * self.size  # string_width(single, font, 1.0) * size
         if single and field.tracking:
             width += field.tracking * (len(single) - 1)
         return (single, width) if width <= field.width - 1e-3 else None
@@ -160,6 +168,19 @@ def _filler(field: Field) -> _Filler:
             _FILLERS.clear()
         filler = _FILLERS[id(field)] = _Filler(field)
     return filler
+
+
+#: Each page's fillers, by the identity of its fields (see _FILLERS).
+_PAGES: dict[int, tuple[Sequence[Field], tuple[_Filler, ...]]] = {}
+
+
+def _fillers(fields: Sequence[Field]) -> tuple[_Filler, ...]:
+    entry = _PAGES.get(id(fields))
+    if entry is None or entry[0] is not fields:
+        if len(_PAGES) >= 1024:
+            _PAGES.clear()
+        entry = _PAGES[id(fields)] = (fields, tuple(_filler(field) for field in fields))
+    return entry[1]
 
 
 def check_field(field: Field, values: Mapping[str, str], certificate: str | None = None) -> None:
