@@ -201,8 +201,12 @@ def loader_finding(error: HolderDataError) -> Finding:
 class HolderChecker:
     """Checks holder rows one at a time; :meth:`finish` adds the run-wide findings."""
 
-    def __init__(self, spec: Spec | None) -> None:
+    def __init__(self, spec: Spec | None, *, numbers: bool = True) -> None:
+        """:param numbers: check each number against the numbers before it (it keeps every
+        number seen); ``False`` for a caller whose numbers cannot repeat (allocated in
+        sequence) or who finds repeated numbers itself: then nothing is kept per row."""
         self.spec = spec
+        self.numbers = numbers
         #: Each number seen, by its canonical form: where it was first, and how it was spelt.
         self.seen: dict[str, str] = {}
         self._spelt: dict[str, str] = {}
@@ -229,9 +233,9 @@ class HolderChecker:
         running totals that :meth:`finish` reports on."""
         out: list[Finding] = []
         number = holder.certificate_number
-        key = canonical_number(number)
-        first = self.seen.get(key)
-        if first is not None:
+        key = canonical_number(number) if self.numbers else None
+        first = self.seen.get(key) if key is not None else None
+        if key is not None and first is not None:
             spelt = self._spelt.get(key, number)
             same = "" if spelt == number else f", spelt {spelt!r}: the same number"
             out.append(
@@ -245,7 +249,7 @@ class HolderChecker:
                     certificate=number,
                 )
             )
-        else:
+        elif key is not None:
             self.seen[key] = holder.source or number
             self._spelt[key] = number
         if self._available is not None:
