@@ -248,9 +248,25 @@ def _draw_field(content: _Content, field: Any, lines: list[Any]) -> None:
         f = face(key)
         use.add(key, text)
         ops.append(
-            f"BT {_state(field.color, field.tracking, f.resource, line.size)} 1 0 0 1 "
-            f"{_num(line.x)} {_num(line.y)} Tm {f.program.encode(text)} Tj ET"
+            f"{_begin(field, f.resource, line.size)}{_num(line.x)} {_num(line.y)} Tm {f.program.encode(text)} Tj ET"
         )
+
+
+#: (field's id, face, size) → (the field, its text object's opening operators).
+_BEGIN: dict[tuple[int, str, float], tuple[Any, str]] = {}
+
+
+def _begin(field: Any, resource: str, size: float) -> str:
+    """``BT``, the field's colour, tracking and font, and the start of its text matrix."""
+    entry = _BEGIN.get((id(field), resource, size))
+    if entry is None or entry[0] is not field:
+        if len(_BEGIN) >= 4096:
+            _BEGIN.clear()
+        entry = _BEGIN[id(field), resource, size] = (
+            field,
+            f"BT {_state(field.color, field.tracking, resource, size)} 1 0 0 1 ",
+        )
+    return entry[1]
 
 
 def write_print_file(
