@@ -24,7 +24,7 @@ import hashlib
 import struct
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache, lru_cache
 
 from reportlab.pdfbase import pdfmetrics
@@ -47,6 +47,7 @@ __all__ = [
     "missing_glyphs",
     "register_face",
     "string_width",
+    "unit_widths",
     "unshaped",
 ]
 
@@ -187,6 +188,12 @@ def is_known(name: str) -> bool:
 def string_width(text: str, font: str, size: float) -> float:
     """Width of *text* in points when set in *font* at *size* (advance widths, no kerning)."""
     return _unit_width(text, font) * size
+
+
+def unit_widths(font: str) -> Mapping[str, float]:
+    """Each character's advance width in ems in *font*: ``sum(map(widths.__getitem__, text))``
+    is :func:`string_width` at size 1, without its cache (for texts measured once)."""
+    return _program(font).char_widths
 
 
 @lru_cache(maxsize=65536)

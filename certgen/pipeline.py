@@ -26,7 +26,7 @@ from .errors import CertgenError, RenderError
 from .files import atomic_output
 from .issue import IssueLayout, lay_out, resolve_legends
 from .layout.fieldmap import field_map
-from .layout.fields import fill_field
+from .layout.fields import fill_fields
 from .model.certificate import Holder, blank_values, certificate_values, specimen_values
 from .signing import (
     Payload,
@@ -154,19 +154,12 @@ class PreparedIssue(IssueLayout):
             number = holder.certificate_number
             if self.spec.qr is not None:
                 values["qr_payload"] = self.payload(holder).encode()
-        out: list[FilledPage] = []
-        for page in self.pages:
-            filled = []
-            for index, field in enumerate(page.fields):
-                try:
-                    lines = fill_field(field, values, number)
-                except CertgenError as exc:
-                    if holder is not None and holder.source:
-                        exc.where = f"{holder.source}: {exc.where}" if exc.where else holder.source
-                    raise
-                filled.append((index, lines))
-            out.append(filled)
-        return out
+        try:
+            return [fill_fields(page.fields, values, number) for page in self.pages]
+        except CertgenError as exc:
+            if holder is not None and holder.source:
+                exc.where = f"{holder.source}: {exc.where}" if exc.where else holder.source
+            raise
 
     def payload(self, holder: Holder) -> Payload:
         """The signed payload of *holder*'s certificate (its QR code and metadata).

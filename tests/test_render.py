@@ -125,6 +125,27 @@ def test_static_part_is_drawn_once_and_shared_by_all_certificates(issue: certgen
     assert len(static_segments(issue.pages[0])) == 6
 
 
+def test_pages_of_the_same_content_share_one_content_stream(issue: certgen.PreparedIssue) -> None:
+    """Every reverse (no fill-ins: the same operators on every certificate) names one content
+    stream, written once in the file; each face has its own; the file is reproducible and reads
+    as before."""
+    holders = load_holders(SAMPLE_HOLDERS)[:3]
+    assert len(holders) == 3
+    pdf = issue.render(holders)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 6
+    contents = [page.raw_get("/Contents").idnum for page in reader.pages]
+    assert len({contents[i] for i in (1, 3, 5)}) == 1, "the reverses share one stream"
+    assert len({contents[i] for i in (0, 2, 4)}) == 3, "each face has its own"
+    assert contents[0] not in contents[1::2]
+    assert len({page.indirect_reference.idnum for page in reader.pages}) == 6, "six page objects"
+    text = pdf_text(pdf)
+    assert text[1] == text[3] == text[5] and "IN EXCESS OF 9.9%" in text[1]
+    for page, holder in zip(text[0::2], holders, strict=True):
+        assert holder.registration.split()[0] in page
+    assert prepare(SAMPLE_SPEC).render(holders) == pdf
+
+
 def _holder(registration: str, shares: int, number: str = "PB 0099") -> Holder:
     return Holder(number, registration, shares, dt.date(2026, 11, 23))
 

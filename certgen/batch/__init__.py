@@ -46,9 +46,11 @@ import gc
 import io
 import multiprocessing
 import os
+import pickle
 import re
 import secrets
 import signal
+import sqlite3
 import tempfile
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -59,6 +61,7 @@ from typing import Any
 from ..errors import CertgenError, HolderDataError, RenderError, ValidationError
 from ..files import fsync_dir
 from ..model.certificate import Holder
+from ..model.identifiers import canonical_number
 from ..pipeline import PreparedIssue, prepare
 from ..register import BatchEntry, Register, RegisterError, format_number
 from ..spec import load_spec
@@ -74,10 +77,10 @@ from ..spec.holders import (
 )
 from ..spec.schema import Spec
 from ..validation import ERROR, Finding, fit_findings, spec_findings
-from ..validation.holder_rules import HolderChecker, loader_finding
+from ..validation.holder_rules import DUPLICATE, HolderChecker, loader_finding
 from ..version import __version__
 from .lock import FolderLock
-from .outputs import BatchSummary, manifest_lines, write_control_report, write_manifest
+from .outputs import BatchSummary, Tally, manifest_lines, write_control_report, write_manifest
 from .plan import BatchOptions, Chunk, chunks, job_key, page_numbers, sha256_of
 
 __all__ = ["BANNER_MARK", "BatchOptions", "BatchResult", "Progress", "render_batch"]
@@ -250,33 +253,31 @@ class _Job:
     def _run(
         self, batch: dict[str, Any] | None, renderer: _Renderer, progress: Progress | None
     ) -> BatchResult:
-        rendered: Sequence[tuple[Chunk, _Rendered]] = []
-        recorded_at_once = False
         if batch is None:
             self._refuse_other_jobs()
-            batch, rendered, numbers, recorded_at_once = self._plan(renderer, progress)
-        else:
-            with self.reg.transaction() as conn:
-                numbers = self.reg._batch_numbers(conn, int(batch["id"]))
+            batch, rendered, span = self._plan(renderer, progress)
+            if span is not None:  # every file printed and recorded
+                batch_id = int(batch["id"])
+                written = self._rename(rendered)
+                renderer.release()
+                self._close(batch_id, span.count)
+                plan = chunks(span.count, self.options.chunk_size)
+                return self._result(batch_id, span, plan, written=written, adopted=0, done=False)
+            # Another print station allocated numbers meanwhile: the files rendered carry the
+            # wrong numbers.  The batch prints from its reserved ones, as a resumed job does.
+            _discard(rendered)
         batch_id = int(batch["id"])
-        plan = chunks(len(numbers), self.options.chunk_size)
-        if recorded_at_once:  # every file printed and recorded
-            written = self._rename(rendered)
-            renderer.release()
-            self._close(batch_id, numbers)
-            return self._result(batch_id, numbers, plan, written=written, adopted=0, done=False)
-        # Another print station allocated numbers meanwhile, or the job resumes: the files
-        # rendered (if any) carry the wrong numbers.  The batch prints from its reserved ones.
-        _discard(rendered)
-        written, adopted = 0, 0
         with self.reg.transaction() as conn:
+            numbers = self.reg._batch_numbers(conn, batch_id)
             recorded = self.reg._recorded_files(conn, batch_id)
+        plan = chunks(len(numbers), self.options.chunk_size)
+        written, adopted = 0, 0
         if batch["state"] == "done":
             missing = self._check_recorded(plan, recorded)
             if not missing:
-                return self._result(batch_id, numbers, plan, written=0, adopted=0, done=True)
+                return self._result(batch_id, _Span.of(numbers), plan, written=0, adopted=0, done=True)
             written = self._restore(missing, recorded, numbers, len(plan), renderer)
-            return self._result(batch_id, numbers, plan, written=written, adopted=0, done=False)
+            return self._result(batch_id, _Span.of(numbers), plan, written=written, adopted=0, done=False)
         missing = self._check_recorded([c for c in plan if c.name in recorded], recorded)
         written = self._restore(missing, recorded, numbers, len(plan), renderer)
         todo = [c for c in plan if c.name not in recorded]
@@ -291,8 +292,8 @@ class _Job:
                 if progress is not None:
                     progress(done, len(numbers), chunk.name)
         renderer.release()
-        self._close(batch_id, numbers)
-        return self._result(batch_id, numbers, plan, written=written, adopted=adopted, done=False)
+        self._close(batch_id, len(numbers))
+        return self._result(batch_id, _Span.of(numbers), plan, written=written, adopted=adopted, done=False)
 
     def _publish(
         self, batch_id: int, rendered: Sequence[tuple[Chunk, _Rendered]], numbers: Sequence[str]
@@ -375,13 +376,17 @@ class _Job:
 
     def _plan(
         self, renderer: _Renderer, progress: Progress | None
-    ) -> tuple[dict[str, Any], list[tuple[Chunk, _Rendered]], list[str], bool]:
+    ) -> tuple[dict[str, Any], list[tuple[Chunk, _Rendered]], _Span | None]:
         """Check every row while its file is rendered to a temporary name, then reserve the
         numbers and record the files, in one transaction.
 
-        Returns the new batch, its rendered files (still at their temporary names), its numbers
-        in print order, and whether the files were recorded (not when the register allocated
-        other numbers than they print).
+        Returns the new batch, its rendered files (still at their temporary names), and its
+        numbers' count, first and last when the files were recorded (None when the register
+        allocated other numbers than they print).
+
+        Nothing is kept in memory per certificate: the rows checked are kept on disk until the
+        register records them (:class:`_Spool`), repeated numbers are found on disk
+        (:class:`_Seen`), and the manifest's entries are written as the files come back.
 
         The holder rules run here as the rows are read; the fit of each row's
         fields is checked by rendering it (in the workers).  With any error the
@@ -398,11 +403,15 @@ class _Job:
             )
             next_number = self.reg._next_number(conn, security_id)
         self._planned_first = next_number  # the first number the files print, when allocated
-        total = count_rows(self.holders_path)
-        files = max(1, -(-total // self.options.chunk_size))
-        entries: list[tuple[str, str, int]] = []
+        count = count_rows(self.holders_path)
+        files = max(1, -(-count // self.options.chunk_size))
         findings: list[Finding] = []
-        checker = HolderChecker(spec)
+        # Repeated numbers are found by _Seen (allocated numbers cannot repeat): the checker
+        # keeps nothing per row.
+        checker = HolderChecker(spec, numbers=False, legends=self.issue.legends)
+        seen = _Seen() if self.numbered else None
+        entries = _Spool(self.out_dir)
+        total = 0
 
         def tasks() -> Iterator[tuple[Chunk, _Task]]:
             """Raw rows (a CSV file's as lists of cells); the workers parse and number them (the
@@ -443,39 +452,48 @@ class _Job:
                 for chunk, outcome in results:
                     rendered.append((chunk, outcome))
                     findings.extend(outcome.findings)
+                    if seen is not None and seen.repeated(e[0] for e in outcome.entries):
+                        # Found again, with where each number was first, once the printing stops.
+                        findings.append(DUPLICATE.finding(chunk.name, "a certificate number is used twice"))
                     for number, registration, shares, issued, source, row in outcome.entries:
                         holder = Holder(number, registration, shares, issued, {}, source)
                         findings.extend(f for f in checker.check_run(holder, row) if f.severity == ERROR)
-                        entries.append((number, registration, shares))
+                        total += shares
                     if findings:
                         break  # nothing will be printed: the rest is checked without printing it
+                    entries.add([entry[:3] for entry in outcome.entries])
                     lines.write(
                         manifest_lines(outcome.entries, "issued", chunk.name, self._pages(chunk.count))
                     )
-                    outcome.entries.clear()  # checked and kept in entries: not twice in memory on a long run
+                    outcome.entries.clear()  # on disk now: not kept in memory on a long run
                     if progress is not None:
-                        progress(chunk.stop, total, chunk.name)
+                        progress(chunk.stop, count, chunk.name)
             if findings:
-                findings = self._every_bad_row(next_number)
+                findings = self._every_bad_row(next_number) or findings
             else:
                 findings.extend(f for f in checker.finish() if f.severity == ERROR)
             if findings:
                 ordered = sorted(findings, key=lambda f: (f.row or 0, f.rule))
                 raise ValidationError(ordered)
-            if not entries:
+            if not entries.count:
                 raise RenderError("the holder data has no rows: nothing to print", str(self.holders_path))
-            batch, numbers, recorded = self._reserve(security_id, entries, rendered)
+            batch, span = self._reserve(security_id, entries, rendered)
         except BaseException:
             lines.close()
             _discard(rendered)
             raise
-        if recorded:
+        finally:
+            entries.close()
+            if seen is not None:
+                seen.close()
+        if span is not None:
+            tally = Tally({"issued": span.count}, total, span.first, span.last, ())
             self._fresh = _Fresh(
-                entries, [(c, o.sha256, o.size, o.pages) for c, o in rendered], batch["created_at"], lines
+                [(c, o.sha256, o.size, o.pages) for c, o in rendered], batch["created_at"], lines, tally
             )
         else:
             lines.close()
-        return batch, rendered, numbers, recorded
+        return batch, rendered, span
 
     def _every_bad_row(self, first: int) -> list[Finding]:
         """Every finding of the holder file, found without printing (a bad row stopped the
@@ -505,21 +523,19 @@ class _Job:
         return findings
 
     def _reserve(
-        self,
-        security_id: int,
-        entries: list[tuple[str, str, int]],
-        rendered: Sequence[tuple[Chunk, _Rendered]],
-    ) -> tuple[dict[str, Any], list[str], bool]:
+        self, security_id: int, entries: _Spool, rendered: Sequence[tuple[Chunk, _Rendered]]
+    ) -> tuple[dict[str, Any], _Span | None]:
         """The register transaction of a new batch: numbers allocated or checked, then reserved,
         and the rendered files recorded with their certificates issued (when the numbers they
-        print are the ones allocated).  Returns the batch, its numbers and whether the files
-        were recorded.
+        print are the ones allocated).  Returns the batch, and its numbers' count, first and
+        last when the files were recorded.
 
         The files are renamed after the commit; a run killed in between finds them under their
         temporary names (:meth:`_finish_renames`)."""
-        plan = chunks(len(entries), self.options.chunk_size)
-        printed = [e[0] for e in entries]
+        count = entries.count
+        plan = chunks(count, self.options.chunk_size)
         with self.reg.transaction() as conn:
+            renumber: tuple[str, int] | None = None
             if self.numbered:
                 # In any spelling: PB-5 or pb 000005 is PB-000005 (canonical_number).
                 taken = self.reg._taken(conn, security_id, (e[0] for e in entries))
@@ -542,17 +558,10 @@ class _Job:
                         register=self.reg.name,
                     )
             else:
-                prefix, first = self.reg._allocate_range(conn, security_id, len(entries))
+                prefix, first = self.reg._allocate_range(conn, security_id, count)
                 if first != self._planned_first or prefix != self.spec.security.certificate_prefix:
-                    width = self.options.number_width
-                    entries = [
-                        (format_number(prefix, first + i, width), e[1], e[2]) for i, e in enumerate(entries)
-                    ]
-            written = (
-                {chunk.name: outcome.sha256 for chunk, outcome in rendered}
-                if [e[0] for e in entries] == printed
-                else None
-            )
+                    renumber = (prefix, first)
+            written = None if renumber else {chunk.name: outcome.sha256 for chunk, outcome in rendered}
             batch_id = self.reg._add_batch(
                 conn,
                 security_id=security_id,
@@ -560,17 +569,25 @@ class _Job:
                 output_dir=str(self.out_dir),
                 spec_file=str(self.spec_path),
                 holders_file=str(self.holders_path),
-                certificates=len(entries),
+                certificates=count,
                 files=len(plan),
             )
+            ends: list[str] = []  # the first number and the last
 
             def rows() -> Iterator[tuple[str, str, int, str, int]]:
+                read = iter(entries)
+                width = self.options.number_width
                 for chunk in plan:
                     pages = self._pages(chunk.count)
                     name = chunk.name
                     for offset in range(chunk.count):
-                        number, registration, amount = entries[chunk.start + offset]
+                        number, registration, amount = next(read)
+                        if renumber is not None:
+                            number = format_number(renumber[0], renumber[1] + chunk.start + offset, width)
+                        if not ends:
+                            ends.append(number)
                         yield number, registration, amount, name, pages[offset][0]
+                ends.append(number)
 
             self.reg._reserve(
                 conn, security_id, batch_id, rows(), check_sequence=self.numbered, written=written
@@ -582,7 +599,7 @@ class _Job:
                     )
             batch = self.reg._find_batch(conn, self.key)
         assert batch is not None
-        return batch, [e[0] for e in entries], written is not None
+        return batch, None if written is None else _Span(count, ends[0], ends[-1])
 
     def _check_recorded(self, plan: Sequence[Chunk], recorded: dict[str, dict[str, Any]]) -> list[Chunk]:
         """Files the register records must be on disk with their recorded digests; returns those
@@ -703,7 +720,7 @@ class _Job:
             print_options=self.options.print_options(tuple(line for line in banner if line)),
         )
 
-    def _close(self, batch_id: int, numbers: Sequence[str]) -> None:
+    def _close(self, batch_id: int, count: int) -> None:
         """The manifest and control report from the register (or, for a batch printed and recorded
         in one go, from what this run recorded: the same), then the batch is done."""
         fresh, self._fresh = self._fresh, None
@@ -711,7 +728,7 @@ class _Job:
         size = self.options.chunk_size
 
         def pages(index: int) -> list[int]:
-            return self._pages(min(size, len(numbers) - index // size * size))[index % size]
+            return self._pages(min(size, count - index // size * size))[index % size]
 
         try:
             write_manifest(
@@ -756,15 +773,15 @@ class _Job:
             {"name": c.name, "sha256": sha256, "bytes": size, "pages": pages, "certificates": c.count}
             for c, sha256, size, pages in sorted(fresh.files, key=lambda f: f[0].name)
         ]
-        size = self.options.chunk_size
-        names = [c.name for c, *_ in fresh.files]  # in print order
-        records = [
-            BatchEntry(n, r, a, "issued", names[i // size]) for i, (n, r, a) in enumerate(fresh.entries)
-        ]
-        return self._summary_of(batch_id, fresh.created_at, files, records)
+        return self._summary_of(batch_id, fresh.created_at, files, [], fresh.tally)
 
     def _summary_of(
-        self, batch_id: int, created: Any, files: list[dict[str, Any]], records: list[BatchEntry]
+        self,
+        batch_id: int,
+        created: Any,
+        files: list[dict[str, Any]],
+        records: list[BatchEntry],
+        tally: Tally | None = None,
     ) -> BatchSummary:
         if isinstance(created, dt.datetime) and created.tzinfo is None:
             created = created.replace(tzinfo=dt.UTC)
@@ -781,12 +798,13 @@ class _Job:
             options=asdict(self.options),
             files=files,
             certificates=records,
+            tally=tally,
         )
 
     def _result(
         self,
         batch_id: int,
-        numbers: Sequence[str],
+        numbers: _Span,
         plan: Sequence[Chunk],
         *,
         written: int,
@@ -797,13 +815,13 @@ class _Job:
             batch=batch_id,
             output_dir=self.out_dir,
             register=self.reg.name,
-            certificates=len(numbers),
+            certificates=numbers.count,
             files=len(plan),
             written=written,
             adopted=adopted,
             already_done=done,
-            first_number=numbers[0] if numbers else "",
-            last_number=numbers[-1] if numbers else "",
+            first_number=numbers.first,
+            last_number=numbers.last,
         )
 
 
@@ -845,13 +863,70 @@ class _Task:
 class _Fresh:
     """A new batch printed and recorded in one go: what the register now holds of it."""
 
-    #: (number, registration, amount) in print order.
-    entries: list[tuple[str, str, int]]
     #: (chunk, SHA-256, bytes, pages) of each file, in print order.
     files: list[tuple[Chunk, str, int, int]]
     created_at: Any
     #: The manifest's certificate entries (see write_manifest).
     lines: Any
+    #: What the control report counts of its certificates.
+    tally: Tally
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A batch's numbers as its result gives them: how many, the first and the last."""
+
+    count: int
+    first: str
+    last: str
+
+    @staticmethod
+    def of(numbers: Sequence[str]) -> _Span:
+        return _Span(len(numbers), numbers[0] if numbers else "", numbers[-1] if numbers else "")
+
+
+class _Spool:
+    """Rows kept on disk, in the order added (a long run's checked rows, until the register
+    records them): each file's rows pickled as one record of an unnamed temporary file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.file = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 (closed by close)
+        self.count = 0
+
+    def add(self, rows: list[Any]) -> None:
+        pickle.dump(rows, self.file, pickle.HIGHEST_PROTOCOL)
+        self.count += len(rows)
+
+    def __iter__(self) -> Iterator[Any]:
+        self.file.seek(0)
+        while True:
+            try:
+                rows = pickle.load(self.file)  # noqa: S301 (this run's own temporary file)
+            except EOFError:
+                return
+            yield from rows
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _Seen:
+    """The numbers a run has read, in their canonical form (:func:`canonical_number`), kept in
+    a temporary SQLite database rather than in memory: whether a file's numbers repeat one."""
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("")  # a private temporary database, deleted when closed
+        self.db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY) WITHOUT ROWID")
+
+    def repeated(self, numbers: Iterable[str]) -> bool:
+        """Add *numbers*; True when one of them was there already (or comes twice among them)."""
+        keys = [(canonical_number(number),) for number in numbers]
+        before = self.db.total_changes
+        self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", keys)
+        return self.db.total_changes - before != len(keys)
+
+    def close(self) -> None:
+        self.db.close()
 
 
 @dataclass(frozen=True)

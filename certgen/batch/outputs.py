@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,12 +24,42 @@ from ..words import in_figures
 
 __all__ = [
     "BatchSummary",
+    "Tally",
     "csv_cell",
     "manifest_line",
     "manifest_lines",
     "write_control_report",
     "write_manifest",
 ]
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What the control report counts of a batch's certificates."""
+
+    #: Certificates in each state.
+    counts: dict[str, int]
+    #: The amount issued (shares, units or principal).
+    total: int
+    #: The first and last numbers issued, in print order ("" when none is).
+    first: str
+    last: str
+    #: The numbers voided or spoiled, in print order.
+    voids: Sequence[str]
+
+    @staticmethod
+    def of(certificates: Iterable[BatchEntry]) -> Tally:
+        counts: dict[str, int] = {}
+        total, first, last, voids = 0, "", "", []
+        for record in certificates:
+            counts[record.state] = counts.get(record.state, 0) + 1
+            if record.state == "issued":
+                total += record.amount
+                first = first or record.number
+                last = record.number
+            elif record.state in ("voided", "spoiled"):
+                voids.append(record.number)
+        return Tally(counts, total, first, last, voids)
 
 
 @dataclass(frozen=True)
@@ -47,7 +77,11 @@ class BatchSummary:
     created_at: str
     options: dict[str, Any]
     files: Sequence[dict[str, Any]]
+    #: Every certificate (may be left empty when *tally* is given: the manifest's entries are
+    #: then made elsewhere).
     certificates: Sequence[BatchEntry]
+    #: What the control report counts (by default, of *certificates*).
+    tally: Tally | None = None
 
     @property
     def issued(self) -> list[BatchEntry]:
@@ -213,24 +247,23 @@ _json_string = getattr(json.encoder, "c_encode_basestring", None) or json.encode
 
 def control_rows(summary: BatchSummary) -> list[tuple[str, str]]:
     """The control report's items, in order."""
-    issued = summary.issued
-    counts = summary.counts()
-    voids = [c.number for c in summary.certificates if c.state in ("voided", "spoiled")]
+    tally = summary.tally or Tally.of(summary.certificates)
+    counts = tally.counts
     return [
         ("security", summary.security),
         ("issuer", summary.issuer),
         ("title", summary.title),
         ("batch", str(summary.batch)),
-        ("certificates", str(len(summary.certificates))),
+        ("certificates", str(sum(counts.values()))),
         ("issued", str(counts.get("issued", 0))),
         ("voided", str(counts.get("voided", 0))),
         ("spoiled", str(counts.get("spoiled", 0))),
         ("cancelled", str(counts.get("cancelled", 0))),
-        (f"total {summary.unit.lower()}", in_figures(sum(c.amount for c in issued))),
-        ("first number", issued[0].number if issued else ""),
-        ("last number", issued[-1].number if issued else ""),
+        (f"total {summary.unit.lower()}", in_figures(tally.total)),
+        ("first number", tally.first),
+        ("last number", tally.last),
         ("files", str(len(summary.files))),
-        ("voids", " ".join(voids)),
+        ("voids", " ".join(tally.voids)),
     ]
 
 

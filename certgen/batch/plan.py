@@ -100,12 +100,18 @@ def page_numbers(count: int, sides: int, options: PrintOptions) -> tuple[int, li
 def job_key(spec_file: Path, holders_file: Path, options: BatchOptions, version: str) -> str:
     """SHA-256 naming the job: the spec's and holder file's bytes, the print options and certgen's version."""
     payload = {
-        "spec": hashlib.sha256(spec_file.read_bytes()).hexdigest(),
-        "holders": hashlib.sha256(holders_file.read_bytes()).hexdigest(),
+        "spec": _file_sha256(spec_file),
+        "holders": _file_sha256(holders_file),
         "options": asdict(options),
         "certgen": version,
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def _file_sha256(path: Path) -> str:
+    """A file's SHA-256, read a block at a time (a long holder file is never whole in memory)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def sha256_of(data: bytes) -> str:

@@ -13,7 +13,8 @@ names, fonts holding the glyphs it used (:class:`TextUse`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache, lru_cache, reduce
+from operator import and_
 
 from ..cidfont import FontProgram
 from ..cidfont import pdf_number as _n
@@ -56,7 +57,10 @@ class TextUse:
     chars: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, key: str, text: str) -> None:
-        self.chars.setdefault(key, set()).update(text)
+        chars = self.chars.get(key)
+        if chars is None:
+            chars = self.chars[key] = set()
+        chars.update(text)
 
     def update(self, other: TextUse) -> None:
         for key, chars in other.chars.items():
@@ -78,32 +82,36 @@ def _same_glyph(key: str, other: str, char: str) -> bool:
     )
 
 
-#: (face, earlier face) → the characters found the same in both, and those found different
-#: (each character compared once).
-_SAME: dict[tuple[str, str], tuple[set[str], set[str]]] = {}
-
-
 def sharing_face(key: str, text: str) -> str:
     """The face to set *text* of face *key* in: the first face, in name order and before
     *key*, whose glyphs for every character of *text* are *key*'s own; else *key*."""
     earlier = _EARLIER.get(key, ())  # a spec's face shares no glyph
     if not earlier:
         return key
-    chars = set(text)
-    for other in earlier:
-        same, different = _SAME.setdefault((key, other), (set(), set()))
-        if not chars.isdisjoint(different):
-            continue
-        unknown = chars - same
-        for char in unknown:
-            (same if _same_glyph(key, other, char) else different).add(char)
-        if chars <= same:
-            return other
-    return key
+    mask = reduce(and_, map(_MASKS[key].__getitem__, text), (1 << len(earlier)) - 1)
+    return earlier[(mask & -mask).bit_length() - 1] if mask else key
+
+
+class _SameGlyphs(dict[str, int]):
+    """Character → the earlier faces (bit *i*: the *i*-th in name order) whose glyph for it is
+    the face's own; each character compared once, when first set."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+    def __missing__(self, char: str) -> int:
+        mask = 0
+        for bit, other in enumerate(_EARLIER[self.key]):
+            if _same_glyph(self.key, other, char):
+                mask |= 1 << bit
+        self[char] = mask
+        return mask
 
 
 #: Each face → the faces before it in name order.
 _EARLIER = {key: tuple(k for k in sorted(FONTS) if k < key) for key in FONTS}
+_MASKS = {key: _SameGlyphs(key) for key in FONTS}
 
 
 def show(

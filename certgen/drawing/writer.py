@@ -31,7 +31,7 @@ from ..fonts import string_width
 from ..layout.elements import Page
 from ..layout.fieldmap import field_map
 from .qr import qr_operators
-from .textops import TextUse, face, font_slots, show
+from .textops import TextUse, _state, face, font_slots, sharing_face, show
 
 __all__ = [
     "FIELDS_KEY",
@@ -228,6 +228,11 @@ def _font_objects(key: str, text: str, first: int) -> dict[int, bytes]:
     return type0_objects(face(key).program, text, first)
 
 
+#: A number as a PDF operand (:func:`~certgen.cidfont.pdf_number`), remembered: a field's
+#: baseline, and often its left edge, are the same on every certificate.
+_num = lru_cache(maxsize=8192)(_n)
+
+
 def _draw_field(content: _Content, field: Any, lines: list[Any]) -> None:
     """One filled field's text (or its QR code) on the page's content."""
     if not lines:
@@ -236,10 +241,33 @@ def _draw_field(content: _Content, field: Any, lines: list[Any]) -> None:
         content.ops.append(qr_operators(lines[0].text, lines[0].x, lines[0].y, lines[0].size, field.color))
         content.payload = lines[0].text
         return
+    use, ops = content.use, content.ops
     for line in lines:
-        content.text(
-            line.font or field.font, line.size, line.x, line.y, line.text, field.color, field.tracking
+        # show(), with the field's state made once and its numbers remembered
+        text = line.text
+        key = sharing_face(line.font or field.font, text)
+        f = face(key)
+        use.add(key, text)
+        ops.append(
+            f"{_begin(field, f.resource, line.size)}{_num(line.x)} {_num(line.y)} Tm {f.program.encode(text)} Tj ET"
         )
+
+
+#: (field's id, face, size) → (the field, its text object's opening operators).
+_BEGIN: dict[tuple[int, str, float], tuple[Any, str]] = {}
+
+
+def _begin(field: Any, resource: str, size: float) -> str:
+    """``BT``, the field's colour, tracking and font, and the start of its text matrix."""
+    entry = _BEGIN.get((id(field), resource, size))
+    if entry is None or entry[0] is not field:
+        if len(_BEGIN) >= 4096:
+            _BEGIN.clear()
+        entry = _BEGIN[id(field), resource, size] = (
+            field,
+            f"BT {_state(field.color, field.tracking, resource, size)} 1 0 0 1 ",
+        )
+    return entry[1]
 
 
 def write_print_file(
@@ -254,6 +282,9 @@ def write_print_file(
     """Write a PDF: the certificates' pages in the order *options* gives (see
     :class:`~certgen.drawing.PrintOptions`), the shell's static forms under the fields.
 
+    Pages whose content is the same (every reverse that prints no field, the blank backs of
+    duplex) share one content stream, written and compressed once per file.
+
     :param overlay: a word printed large across each face, over everything (SPECIMEN).
     :returns: the number of certificates written.
     """
@@ -261,20 +292,22 @@ def write_print_file(
 
     batch = list(certificates)
     margin = BLEED if options.crop_marks else 0.0
+    fields_only = options.fields_only
     use = TextUse()
-    if not options.fields_only:
+    if not fields_only:
         use.update(shell.text)
-    contents: list[tuple[int, Page, _Content]] = []
+    # What every page of a side begins with: crop marks and the placement of its content.
+    crops = [_crop_marks(page.width, page.height, margin) + " " if margin else "" for page in pages]
+    placed = f"q 1 0 0 1 {_n(margin + options.offset[0])} {_n(margin + options.offset[1])} cm"
+    unplaced = f"q 1 0 0 1 {_n(margin)} {_n(margin)} cm"
+    # Per page: (side, content operators, QR payload).
+    contents: list[tuple[int, str, str | None]] = []
     for entry in print_sequence(len(batch), len(pages), options):
         side = 0 if entry is None else entry[1]
         page = pages[side]
         content = _Content(use)
-        if margin:
-            content.ops.append(_crop_marks(page.width, page.height, margin))
-        content.ops.append(
-            f"q 1 0 0 1 {_n(margin + options.offset[0] if entry else margin)} {_n(margin + options.offset[1] if entry else margin)} cm"
-        )
         if entry is None:
+            content.ops.append(crops[side] + unplaced)
             if options.banner and not contents:  # the banner page
                 y = page.height - 90
                 for index, line in enumerate(options.banner):
@@ -284,42 +317,39 @@ def write_print_file(
                     )
                     y -= size * 1.6
         else:
+            content.ops.append(crops[side] + placed)
             cert, side = entry
             runs = shell.forms[side]
+            fields = page.fields
             if len(runs) == 1:  # every field after the static part: the usual page
-                if not options.fields_only:
+                if not fields_only:
                     content.ops.append(f"{runs[0][0]} Do")
                 for field_index, lines in batch[cert][side]:
-                    _draw_field(content, page.fields[field_index], lines)
+                    _draw_field(content, fields[field_index], lines)
             else:  # fields read in place: each run of the static part, then the fields after it
                 filled = dict(batch[cert][side])
                 for (name, _), group in zip(runs, shell.groups[side], strict=True):
-                    if not options.fields_only:
+                    if not fields_only:
                         content.ops.append(f"{name} Do")
                     for field_index in group:
-                        _draw_field(content, page.fields[field_index], filled.get(field_index, []))
+                        _draw_field(content, fields[field_index], filled.get(field_index, []))
             if overlay and side == 0:
                 content.ops.append(_specimen(use, overlay, page.width, page.height))
         content.ops.append("Q")
-        contents.append((side, page, content))
+        contents.append((side, " ".join(content.ops), content.payload))
 
     out = _PdfFile()
-    static = {} if options.fields_only else shell.objects
+    static = {} if fields_only else shell.objects
     for number in sorted(static):
         out.put(number, static[number])
     first_font = max(max(shell.objects, default=0), shell.fonts_object) + 1
     out.put(shell.fonts_object, _put_fonts(out, use, first_font).encode())
     pages_number = first_font + FONT_OBJECTS * len(font_slots(use))
-    next_number = pages_number + 1
-    kids: list[int] = []
-    for side, page, content in contents:
-        stream = zlib.compress(" ".join(content.ops).encode("latin-1"), 6)
-        out.put(
-            next_number,
-            f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode() + stream + b"\nendstream",
-        )
+    # Each side's page dictionary up to its /Contents (the same for every certificate).
+    heads = []
+    for side, page in enumerate(pages):
         resources = [f"/Font {shell.fonts_object} 0 R"]
-        if not options.fields_only and content.ops and shell.resources[side]:
+        if not fields_only and shell.resources[side]:
             resources.append(shell.resources[side])
         if overlay and side == 0:
             resources.append(f"/ExtGState << {_SPECIMEN_STATE} >>")
@@ -329,28 +359,42 @@ def write_print_file(
             if margin
             else ""
         )
-        payload = ""
-        if content.payload:
-            payload = f" /{PAYLOAD_KEY} {_pdf_text(content.payload)} /{FIELDS_KEY} {_pdf_text(_field_map(page.fields))}"
-            origin = (margin + options.offset[0], margin + options.offset[1])
-            if origin != (0, 0):  # crop marks or an overlay offset move the fields on the sheet
-                payload += f" /{ORIGIN_KEY} [{_n(origin[0])} {_n(origin[1])}]"
-        out.put(
-            next_number + 1,
-            (
-                f"<< /Type /Page /Parent {pages_number} 0 R /MediaBox {box}{trim} "
-                f"/Resources << {' '.join(resources)} >> /Contents {next_number} 0 R{payload} >>"
-            ).encode("latin-1"),
+        heads.append(
+            f"<< /Type /Page /Parent {pages_number} 0 R /MediaBox {box}{trim} "
+            f"/Resources << {' '.join(resources)} >> /Contents "
         )
-        kids.append(next_number + 1)
-        next_number += 2
+    origin = (margin + options.offset[0], margin + options.offset[1])
+    next_number = pages_number + 1
+    kids: list[int] = []
+    written: dict[str, int] = {}  # content → its stream's object number
+    for side, ops, payload in contents:
+        stream_number = written.get(ops)
+        if stream_number is None:
+            stream = zlib.compress(ops.encode("latin-1"), 6)
+            out.put(
+                next_number,
+                f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode()
+                + stream
+                + b"\nendstream",
+            )
+            stream_number = written[ops] = next_number
+            next_number += 1
+        tail = ""
+        if payload:
+            page = pages[side]
+            tail = f" /{PAYLOAD_KEY} {_pdf_text(payload)} /{FIELDS_KEY} {_pdf_text(_field_map(page.fields))}"
+            if origin != (0, 0):  # crop marks or an overlay offset move the fields on the sheet
+                tail += f" /{ORIGIN_KEY} [{_n(origin[0])} {_n(origin[1])}]"
+        out.put(next_number, f"{heads[side]}{stream_number} 0 R{tail} >>".encode("latin-1"))
+        kids.append(next_number)
+        next_number += 1
     out.put(
         pages_number,
         f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {len(kids)} >>".encode(),
     )
     catalog = next_number
     out.put(catalog, f"<< /Type /Catalog /Pages {pages_number} 0 R >>".encode())
-    payloads = [content.payload for _, _, content in contents if content.payload]
+    payloads = [payload for _, _, payload in contents if payload]
     out.put(catalog + 1, _info(info, payloads[0] if len(payloads) == 1 else None))
     out.finish(target, catalog + 2, root=catalog, info=catalog + 1)
     return len(batch)

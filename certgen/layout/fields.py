@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from ..errors import FitError, GlyphError, RenderError, describe_char
-from ..fonts import FALLBACK, ascent_descent, face_for, face_name, missing_glyphs, unshaped
+from ..fonts import FALLBACK, ascent_descent, face_for, face_name, missing_glyphs, unit_widths, unshaped
 from .elements import Field, Line
 from .fit import fit_lines, sizes_between, text_width
 
-__all__ = ["PLACEHOLDER", "check_field", "fill_field", "placeholders"]
+__all__ = ["PLACEHOLDER", "check_field", "fill_field", "fill_fields", "placeholders"]
 
 #: A certificate value in a field's text: ``{registration}``.  Other braces print as they are.
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -34,12 +34,108 @@ def fill_field(field: Field, values: Mapping[str, str], certificate: str | None 
     :raises FitError: when the text does not fit even at the field's minimum size.
     :raises RenderError: when a placeholder names a value the certificate lacks.
     """
-    text, filled = _substitute(field, values, certificate)
-    if not filled:
-        return []
-    if field.kind == "qr":  # the symbol fills the box, whatever the text
-        return [Line(field.x, field.y, text, field.width)]
-    font, size, lines_text = _fit(field, text, certificate)
+    return _filler(field).fill(values, certificate)
+
+
+def fill_fields(
+    fields: Sequence[Field], values: Mapping[str, str], certificate: str | None = None
+) -> list[tuple[int, list[Line]]]:
+    """:func:`fill_field` for each of a page's *fields*: (index, lines) pairs, in order."""
+    return [(index, filler.fill(values, certificate)) for index, filler in enumerate(_fillers(fields))]
+
+
+class _Filler:
+    """A field made ready for filling: its text split at its placeholders, and what one line at
+    the field's own size needs (the usual case: a value that fits its box as it is), computed
+    once.  A value that fits on one line at the template's size is measured once and placed,
+    without trying sizes; any other goes through :func:`~certgen.layout.fit.fit_lines`, whose
+    first try is the same test, so both give the same lines."""
+
+    __slots__ = ("baseline", "field", "literal", "names", "one", "parts", "size", "widths")
+
+    def __init__(self, field: Field) -> None:
+        self.field = field
+        pieces = PLACEHOLDER.split(field.text)
+        #: Literal text and placeholder names, alternating (literal first and last).
+        self.parts = tuple(pieces)
+        self.names = tuple(pieces[1::2])
+        #: The field's whole text when it is one placeholder and nothing else.
+        self.literal = len(pieces) == 3 and not pieces[0] and not pieces[2]
+        self.size = _sizes(field.size, field.min_size)[0]
+        size = self.size
+        lead = size * field.leading
+        #: One line fits the height at the first size (fit_lines' test for one line).
+        self.one = field.kind != "qr" and (lead <= field.height + 1e-6 or size <= field.height)
+        asc, desc = ascent_descent(field.font, size)
+        if field.valign == "top":
+            top = field.y + field.height
+        elif field.valign == "bottom":
+            top = field.y + lead
+        else:
+            top = field.y + (field.height + lead) / 2
+        self.baseline = top - (lead + asc + desc) / 2
+        self.widths = unit_widths(field.font).__getitem__
+
+    def substitute(self, values: Mapping[str, str], certificate: str | None) -> tuple[str, bool]:
+        """The field's text with its placeholders replaced; and whether any value was non-empty."""
+        name = ""
+        try:
+            if self.literal:
+                name = self.names[0]
+                text = values[name]
+                return text, bool(text)
+            parts = list(self.parts)
+            filled = False
+            for index in range(1, len(parts), 2):
+                name = parts[index]
+                value = values[name]
+                filled = filled or bool(value)
+                parts[index] = value
+            return "".join(parts), filled
+        except KeyError:
+            raise RenderError(
+                f"field {self.field.name!r} prints {{{name}}}, but the holder data has no column {name!r}: "
+                "add the column or change the template",
+                f"certificate {certificate}" if certificate else None,
+            ) from None
+
+    def fill(self, values: Mapping[str, str], certificate: str | None) -> list[Line]:
+        text, filled = self.substitute(values, certificate)
+        if not filled:
+            return []
+        field = self.field
+        if field.kind == "qr":  # the symbol fills the box, whatever the text
+            return [Line(field.x, field.y, text, field.width)]
+        fits = self.as_is(text)
+        if fits is not None:
+            single, width = fits
+            if field.align == "left":
+                x = field.x
+            elif field.align == "right":
+                x = field.x + field.width - width
+            else:
+                x = field.x + (field.width - width) / 2
+            return [Line(x, self.baseline, single, self.size)]
+        return _place(field, _fit(field, text, certificate))
+
+    def as_is(self, text: str) -> tuple[str, float] | None:
+        """*text* on one line at the field's size, and its width, when it fits so (the first
+        thing fit_lines tries, measured the same way); else None."""
+        if not self.one or "\n" in text:
+            return None
+        field = self.field
+        single = " ".join(text.split())
+        if missing_glyphs(single, field.font):  # another face, or none: fit_lines' way
+            return None
+        width = sum(map(self.widths, single)) * self.size  # string_width(single, font, 1.0) * size
+        if single and field.tracking:
+            width += field.tracking * (len(single) - 1)
+        return (single, width) if width <= field.width - 1e-3 else None
+
+
+def _place(field: Field, fitted: tuple[str, float, list[str]]) -> list[Line]:
+    """The lines of a fitted text, placed in the field's box."""
+    font, size, lines_text = fitted
     lead = size * field.leading
     asc, desc = ascent_descent(font, size)
     block = len(lines_text) * lead
@@ -63,13 +159,41 @@ def fill_field(field: Field, values: Mapping[str, str], certificate: str | None 
     return out
 
 
+#: Each field's filler, by the field's identity (a field is hashed by value, which costs more
+#: than the fill itself); the field is kept with it, so its id is not reused meanwhile.
+_FILLERS: dict[int, _Filler] = {}
+
+
+def _filler(field: Field) -> _Filler:
+    filler = _FILLERS.get(id(field))
+    if filler is None or filler.field is not field:
+        if len(_FILLERS) >= 4096:  # fields of issues prepared long ago
+            _FILLERS.clear()
+        filler = _FILLERS[id(field)] = _Filler(field)
+    return filler
+
+
+#: Each page's fillers, by the identity of its fields (see _FILLERS).
+_PAGES: dict[int, tuple[Sequence[Field], tuple[_Filler, ...]]] = {}
+
+
+def _fillers(fields: Sequence[Field]) -> tuple[_Filler, ...]:
+    entry = _PAGES.get(id(fields))
+    if entry is None or entry[0] is not fields:
+        if len(_PAGES) >= 1024:
+            _PAGES.clear()
+        entry = _PAGES[id(fields)] = (fields, tuple(_filler(field) for field in fields))
+    return entry[1]
+
+
 def check_field(field: Field, values: Mapping[str, str], certificate: str | None = None) -> None:
     """Raise what :func:`fill_field` would raise, without placing the lines (for validation).
     A QR code always fits (its payload is made when it is printed)."""
     if field.kind == "qr":
         return
-    text, filled = _substitute(field, values, certificate)
-    if filled:
+    filler = _filler(field)
+    text, filled = filler.substitute(values, certificate)
+    if filled and filler.as_is(text) is None:
         _fit(field, text, certificate)
 
 
@@ -156,24 +280,3 @@ def _unprintable(field: Field, text: str, missing: str) -> str:
 def placeholders(text: str) -> list[str]:
     """Names of the ``{placeholders}`` in a field's text."""
     return PLACEHOLDER.findall(text)
-
-
-def _substitute(field: Field, values: Mapping[str, str], certificate: str | None) -> tuple[str, bool]:
-    """The field's text with its placeholders replaced; and whether any value was non-empty."""
-    filled = False
-
-    def value(match: re.Match[str]) -> str:
-        nonlocal filled
-        name = match.group(1)
-        try:
-            text = values[name]
-        except KeyError:
-            raise RenderError(
-                f"field {field.name!r} prints {{{name}}}, but the holder data has no column {name!r}: "
-                "add the column or change the template",
-                f"certificate {certificate}" if certificate else None,
-            ) from None
-        filled = filled or bool(text)
-        return text
-
-    return PLACEHOLDER.sub(value, field.text), filled

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..fonts import string_width
+from ..fonts import string_width, unit_widths
 
 __all__ = ["break_lines", "fit_lines", "sizes_between", "text_width"]
 
@@ -67,7 +67,8 @@ def fit_lines(
     dozen sizes per field).
     """
     single = " ".join(text.split()) if "\n" not in text else None
-    unit_single = string_width(single, font, 1.0) if single is not None else 0.0
+    # Measured without string_width's cache: a whole value rarely comes again (its words do).
+    unit_single = sum(map(unit_widths(font).__getitem__, single)) if single is not None else 0.0
     extra = tracking * (len(single) - 1) if single and tracking else 0.0
     paragraphs: list[list[tuple[str, float]]] | None = None
     for size in sizes:

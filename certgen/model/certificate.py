@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..words import CURRENCIES, in_figures, in_words, money_in_figures, money_in_words
+from ..words import CURRENCIES, in_figures, in_words, money_in_words
 
 __all__ = [
     "CERTIFICATE_FIELDS",
@@ -109,8 +109,9 @@ def certificate_values(holder: Holder, currency: str = "USD") -> dict[str, str]:
         shares_words=words,
         issue_date=format_date(holder.issue_date),
         issue_date_iso=holder.issue_date.isoformat(),
-        principal=money_in_figures(holder.shares, currency),
-        principal_words=money_in_words(holder.shares, currency),
+        # money_in_figures and money_in_words, from the figures and words spelt once above
+        principal=f"{CURRENCIES[currency][0]}{figures}",
+        principal_words=f"{words} {CURRENCIES[currency][1]}",
     )
     return values
 

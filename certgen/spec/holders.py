@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from ..errors import HolderDataError
 from ..model.certificate import Holder
@@ -120,13 +119,12 @@ def read_rows(
         suffix = path.suffix.lower()
         if suffix not in (".csv", ".json", ".jsonl"):
             raise HolderDataError("unknown holder file type: use .csv, .json or .jsonl", file=name)
-        text = _read_text(path, name)
         if suffix == ".csv":
-            rows: Iterable[tuple[int, Any]] = _csv_rows(text, name, numbered)
+            rows: Iterable[tuple[int, Any]] = _csv_rows(_read_text(path, name, lines=True), name, numbered)
         elif suffix == ".json":
-            rows = _json_rows(text, name)
+            rows = _json_rows(_read_text(path, name), name)
         else:
-            rows = _jsonl_rows(text, name)
+            rows = _jsonl_rows(_read_text(path, name), name)
     else:
         name = "holder data"
         rows = enumerate(source, start=1)
@@ -141,7 +139,7 @@ def read_cells(
     The header is None for JSON and JSONL, whose rows are mappings."""
     if isinstance(source, (str, PathLike)) and Path(source).suffix.lower() == ".csv":
         name = str(source)
-        header, rows = _csv_cells(_read_text(Path(source), name), name, numbered)
+        header, rows = _csv_cells(_read_text(Path(source), name, lines=True), name, numbered)
         return name, header, rows
     name, mappings = read_rows(source, numbered=numbered)
     return name, None, mappings
@@ -154,12 +152,34 @@ def parse_row(
     return _holder(row, name, number, numbered)
 
 
-def _read_text(path: Path, name: str) -> str:
+@overload
+def _read_text(path: Path, name: str) -> str: ...
+@overload
+def _read_text(path: Path, name: str, *, lines: Literal[True]) -> Iterator[str]: ...
+def _read_text(path: Path, name: str, *, lines: bool = False) -> str | Iterator[str]:
+    """The file's text; with *lines*, its lines (line ends kept, as :mod:`csv` reads them),
+    read as they are asked for, so that a long file is never whole in memory.  Either way a
+    file that is missing, unreadable or not UTF-8 is refused here, before any row is read."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        if not lines:
+            return path.read_text(encoding="utf-8-sig")
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            while handle.read(1 << 20):  # decodes as UTF-8 throughout
+                pass
     except FileNotFoundError:
         raise HolderDataError("file not found", file=name) from None
     except UnicodeDecodeError:
+        raise HolderDataError("not UTF-8 text: save the file as UTF-8", file=name) from None
+    except OSError as exc:
+        raise HolderDataError(f"cannot read the file ({exc.strerror})", file=name) from None
+    return _lines(path, name)
+
+
+def _lines(path: Path, name: str) -> Iterator[str]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            yield from handle
+    except UnicodeDecodeError:  # changed since it was checked
         raise HolderDataError("not UTF-8 text: save the file as UTF-8", file=name) from None
     except OSError as exc:
         raise HolderDataError(f"cannot read the file ({exc.strerror})", file=name) from None
@@ -178,8 +198,8 @@ def gives_numbers(path: str | PathLike[str]) -> bool:
     try:
         suffix = Path(path).suffix.lower()
         if suffix == ".csv":
-            text = Path(path).read_text(encoding="utf-8-sig")
-            header = next(csv.reader(io.StringIO(text, newline="")), [])
+            with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+                header = next(csv.reader(handle), [])
             return "certificate_number" in header
         for _, row in (_json_rows if suffix == ".json" else _jsonl_rows)(
             Path(path).read_text(encoding="utf-8-sig"), str(path)
@@ -194,11 +214,10 @@ def count_rows(path: str | PathLike[str]) -> int:
     """How many rows a holder file has (blank lines not counted), without checking them."""
     try:
         suffix = Path(path).suffix.lower()
-        text = Path(path).read_text(encoding="utf-8-sig")
         if suffix == ".csv":
-            return max(
-                0, sum(1 for row in csv.reader(io.StringIO(text, newline="")) if "".join(row).strip()) - 1
-            )
+            with Path(path).open(encoding="utf-8-sig", newline="") as handle:  # line by line
+                return max(0, sum(1 for row in csv.reader(handle) if "".join(row).strip()) - 1)
+        text = Path(path).read_text(encoding="utf-8-sig")
         if suffix == ".jsonl":
             return sum(1 for line in text.splitlines() if line.strip())
         data = json.loads(text)
@@ -209,8 +228,8 @@ def count_rows(path: str | PathLike[str]) -> int:
         return 0
 
 
-def _csv_rows(text: str, name: str, numbered: bool = True) -> Iterator[tuple[int, Any]]:
-    header, rows = _csv_cells(text, name, numbered)
+def _csv_rows(lines: Iterable[str], name: str, numbered: bool = True) -> Iterator[tuple[int, Any]]:
+    header, rows = _csv_cells(lines, name, numbered)
     for row_number, cells in rows:
         yield row_number, row_mapping(header, cells)
 
@@ -227,9 +246,9 @@ def row_mapping(header: tuple[str, ...] | None, raw: Any) -> Any:
 
 
 def _csv_cells(
-    text: str, name: str, numbered: bool = True
+    lines: Iterable[str], name: str, numbered: bool = True
 ) -> tuple[tuple[str, ...], Iterator[tuple[int, list[str]]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(lines, strict=True)
     try:
         first = next(reader, None)
     except csv.Error as exc:

@@ -275,11 +275,20 @@ class HolderChecker:
     """Checks holder rows one at a time; :meth:`finish` adds the run-wide findings."""
 
     def __init__(
-        self, spec: Spec | None, *, today: dt.date | None = None, legends: Sequence[Any] | None = None
+        self,
+        spec: Spec | None,
+        *,
+        today: dt.date | None = None,
+        legends: Sequence[Any] | None = None,
+        numbers: bool = True,
     ) -> None:
         """*today*: the date issue dates are compared with; *legends*: the spec's legends already
-        resolved (each with ``name`` and ``text``), if at hand, so that they are not resolved again."""
+        resolved (each with ``name`` and ``text``), if at hand, so that they are not resolved again;
+        *numbers*: check each number against the numbers before it (it keeps every number seen);
+        ``False`` for a caller whose numbers cannot repeat (allocated in sequence) or who finds
+        repeated numbers itself: then nothing is kept per row."""
         self.spec = spec
+        self.numbers = numbers
         self._legends = legends
         today = today or dt.date.today()
         #: The latest issue date allowed (issue_dates.days_ahead after *today*).
@@ -312,7 +321,7 @@ class HolderChecker:
         running totals that :meth:`finish` reports on."""
         out: list[Finding] = []
         number = holder.certificate_number
-        key = canonical_number(number)
+        key = canonical_number(number) if self.numbers else ""
         first = self.seen.get(key) if key else None
         if first is not None:
             spelt = self._spelt.get(key, number)
