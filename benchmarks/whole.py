@@ -14,7 +14,7 @@ hand-written reference of the same run.
 - ``qr-off``: ``certgen batch`` on N synthetic holders of the sample without
   its QR code, one worker (validation, register, manifest, control report).
 - ``qr-on``: the same with the sample as shipped (signed QR code).
-- ``qr-off-2``, ``qr-on-2``: the same with ``--workers 2``.
+- ``qr-off-2``, ``qr-on-2``: the same with ``--workers 2`` (the default on two cores).
 - ``blank``: ``certgen render SPEC -o FILE`` of the sample's blank form.
 - ``help``: ``certgen --help``.
 - ``import``: ``python -c "import reportlab.pdfgen.canvas"``, the floor of any
@@ -80,8 +80,28 @@ def main() -> None:
         off, on = str(variant(art=True, qr=False)), str(variant(art=True, qr=True))
         commands = {
             "reference": [sys.executable, str(HERE / "reference.py"), str(n), str(out)],
-            "qr-off": [*certgen(), "batch", off, "--holders", str(holders), "--out", str(out)],
-            "qr-on": [*certgen(), "batch", on, "--holders", str(holders), "--out", str(out)],
+            "qr-off": [
+                *certgen(),
+                "batch",
+                off,
+                "--holders",
+                str(holders),
+                "--out",
+                str(out),
+                "--workers",
+                "1",
+            ],
+            "qr-on": [
+                *certgen(),
+                "batch",
+                on,
+                "--holders",
+                str(holders),
+                "--out",
+                str(out),
+                "--workers",
+                "1",
+            ],
             "qr-off-2": [
                 *certgen(),
                 "batch",
