@@ -20,7 +20,7 @@ from typing import Any
 from .errors import CertgenError, RenderError, SpecError
 from .fonts import ascent_descent
 from .layout import layout_page, without_art
-from .layout.elements import Page, Text
+from .layout.elements import Artwork, Box, FieldsHere, Ground, Image, Page, Rosette, Seal, Text
 from .layout.fieldmap import prints_signed_values
 from .layout.fields import check_field
 from .model.certificate import Holder, certificate_values
@@ -380,6 +380,45 @@ def _check_fields_clear(page: Page) -> None:
                 )
 
 
+def _covering_box(element: Any) -> tuple[str, tuple[float, float, float, float]] | None:
+    """What an opaque static element is called and the box it covers (None for text, rules,
+    strokes and the like, which a field's text may cross)."""
+    if isinstance(element, (Rosette, Seal)):
+        kind = "rosette" if isinstance(element, Rosette) else "seal"
+        r = element.r
+        return kind, (element.cx - r, element.cy - r, element.cx + r, element.cy + r)
+    if isinstance(element, Box) and element.fill is None:
+        return None
+    if isinstance(element, (Ground, Image, Artwork, Box)):
+        kind = {Ground: "ground", Image: "image", Artwork: "artwork", Box: "filled box"}[type(element)]
+        return kind, (element.x, element.y, element.x + element.width, element.y + element.height)
+    return None
+
+
+def _check_fields_on_top(page: Page) -> None:
+    """Nothing opaque is drawn after a field over its box: a field read in place (``<fields-here>``)
+    is drawn before the static elements that follow its mark, and a ground, seal or image drawn
+    there would cover the value it prints."""
+    by_name = {field.name: field for field in page.fields}
+    placed: list[Any] = []
+    for element in page.static:
+        if isinstance(element, FieldsHere):
+            placed.extend(by_name[name] for name in element.names if name in by_name)
+            continue
+        if not placed:
+            continue
+        covering = _covering_box(element)
+        if covering is None:
+            continue
+        kind, (x0, y0, x1, y1) = covering
+        for field in placed:
+            if x0 < field.x + field.width and field.x < x1 and y0 < field.y + field.height and field.y < y1:
+                raise RenderError(
+                    f"on the {page.name}, a {kind} is drawn after the field {field.name!r} and over its "
+                    f"box, so it would cover the value: draw it before the field's <fields-here> mark"
+                )
+
+
 @dataclass(frozen=True)
 class IssueLayout:
     """An issue whose legends are resolved and whose pages are laid out."""
@@ -440,6 +479,7 @@ def lay_out(spec: Spec, legends: Sequence[ResolvedLegend] | None = None) -> Issu
     _check_legends_printed(spec, resolved, pages)
     for page in pages:
         _check_no_overprint(page)
+        _check_fields_on_top(page)
         if spec.qr is not None:
             _check_fields_clear(page)
     if not spec.art.enabled:

@@ -267,3 +267,28 @@ def test_fields_here_sets_where_fields_are_read() -> None:
     assert field_groups(laid) == [[0], [1]]
     with pytest.raises(TemplateError, match="no field of"):
         layout_page(page('<fields-here names="nothing"/>'), template="t.xml.j2")
+
+
+def test_art_drawn_after_a_field_over_its_box_is_refused(tmp_path, write_spec) -> None:
+    """A field read in place is drawn before the static elements after its mark: a ground drawn
+    there over the field's box would cover the printed value (the note face's principal amount,
+    had its mark come before the ground under it)."""
+    import certgen
+    from conftest import ROOT, load_sample
+
+    folder = tmp_path / "tpl" / "notes"
+    folder.mkdir(parents=True)
+    text = (ROOT / "templates" / "notes" / "face.xml.j2").read_text(encoding="utf-8")
+    mark = '  <fields-here names="principal"/>\n'
+    assert text.count(mark) == 1
+    ground = text.index("  <ground ")
+    moved = text.replace(mark, "")
+    moved = moved[:ground] + mark + moved[ground:]
+    (folder / "face.xml.j2").write_text(moved, encoding="utf-8")
+    data = load_sample(ROOT / "samples" / "thornburg-notes-global" / "spec.yaml")
+    certgen.prepare(write_spec(data), validate=False)  # the template as shipped lays out
+    data["templates"] = {"search_path": [str(tmp_path / "tpl")]}
+    with pytest.raises(certgen.RenderError) as caught:
+        certgen.prepare(write_spec(data), validate=False)
+    assert "a ground is drawn after the field 'principal' and over its box" in str(caught.value)
+    assert "draw it before the field's <fields-here> mark" in str(caught.value)
