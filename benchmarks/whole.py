@@ -78,52 +78,26 @@ def main() -> None:
         write_holders(holders, n)
         out = work / "out"
         off, on = str(variant(art=True, qr=False)), str(variant(art=True, qr=True))
+
+        def batch(spec: str, workers: int) -> list[str]:
+            return [
+                *certgen(),
+                "batch",
+                spec,
+                "--holders",
+                str(holders),
+                "--out",
+                str(out),
+                "--workers",
+                str(workers),
+            ]
+
         commands = {
             "reference": [sys.executable, str(HERE / "reference.py"), str(n), str(out)],
-            "qr-off": [
-                *certgen(),
-                "batch",
-                off,
-                "--holders",
-                str(holders),
-                "--out",
-                str(out),
-                "--workers",
-                "1",
-            ],
-            "qr-on": [
-                *certgen(),
-                "batch",
-                on,
-                "--holders",
-                str(holders),
-                "--out",
-                str(out),
-                "--workers",
-                "1",
-            ],
-            "qr-off-2": [
-                *certgen(),
-                "batch",
-                off,
-                "--holders",
-                str(holders),
-                "--out",
-                str(out),
-                "--workers",
-                "2",
-            ],
-            "qr-on-2": [
-                *certgen(),
-                "batch",
-                on,
-                "--holders",
-                str(holders),
-                "--out",
-                str(out),
-                "--workers",
-                "2",
-            ],
+            "qr-off": batch(off, 1),
+            "qr-on": batch(on, 1),
+            "qr-off-2": batch(off, 2),
+            "qr-on-2": batch(on, 2),
             "blank": [*certgen(), "render", str(SAMPLE), "-o", str(work / "blank.pdf")],
             "help": [*certgen(), "--help"],
             "import": [sys.executable, "-c", "import reportlab.pdfgen.canvas"],

@@ -66,14 +66,7 @@ class _Filler:
         lead = size * field.leading
         #: One line fits the height at the first size (fit_lines' test for one line).
         self.one = field.kind != "qr" and (lead <= field.height + 1e-6 or size <= field.height)
-        asc, desc = ascent_descent(field.font, size)
-        if field.valign == "top":
-            top = field.y + field.height
-        elif field.valign == "bottom":
-            top = field.y + lead
-        else:
-            top = field.y + (field.height + lead) / 2
-        self.baseline = top - (lead + asc + desc) / 2
+        self.baseline = _first_baseline(field, field.font, size, 1)
         self.widths = unit_widths(field.font).__getitem__
 
     def substitute(self, values: Mapping[str, str], certificate: str | None) -> tuple[str, bool]:
@@ -133,19 +126,26 @@ class _Filler:
         return (single, width) if width <= field.width - 1e-3 else None
 
 
-def _place(field: Field, fitted: tuple[str, float, list[str]]) -> list[Line]:
-    """The lines of a fitted text, placed in the field's box."""
-    font, size, lines_text = fitted
+def _first_baseline(field: Field, font: str, size: float, count: int) -> float:
+    """The baseline of the first of *count* lines set in *font* at *size*, the block of lines
+    placed in the field's box as its ``valign`` says."""
     lead = size * field.leading
     asc, desc = ascent_descent(font, size)
-    block = len(lines_text) * lead
+    block = count * lead
     if field.valign == "top":
         top = field.y + field.height
     elif field.valign == "bottom":
         top = field.y + block
     else:
         top = field.y + (field.height + block) / 2
-    baseline = top - (lead + asc + desc) / 2
+    return top - (lead + asc + desc) / 2
+
+
+def _place(field: Field, fitted: tuple[str, float, list[str]]) -> list[Line]:
+    """The lines of a fitted text, placed in the field's box."""
+    font, size, lines_text = fitted
+    lead = size * field.leading
+    baseline = _first_baseline(field, font, size, len(lines_text))
     out = []
     for index, line in enumerate(lines_text):
         width = text_width(line, font, size, field.tracking)
