@@ -19,6 +19,7 @@ import yaml
 
 import certgen
 from certgen import GlyphError, Holder, prepare, validate
+from certgen.model.identifiers import canonical_number
 from certgen.register import Register
 from conftest import SAMPLE_SPEC, load_sample, pdf_text, require_tool
 
@@ -62,6 +63,32 @@ def test_a_number_with_two_spaces_is_the_same_number(tmp_path: Path, run_cli: An
     assert result.exit_code == 1 and any(
         "row 3" in line and "used twice" in line for line in _lines(result.stderr)
     )
+
+
+def test_a_number_in_cyrillic_or_greek_look_alikes_is_the_same_number(tmp_path: Path, run_cli: Any) -> None:
+    """'РВ 0001' in Cyrillic letters (Er, Ve) and 'ΡΒ 0001' in Greek (Rho, Beta) print as PB 0001: the
+    same number, whatever the holder file or the register holds."""
+    cyrillic, greek = "\u0420\u0412 0001", "\u03a1\u0392-000001"
+    assert canonical_number(cyrillic) == canonical_number(greek) == canonical_number("PB 0001") == "pb1"
+    assert canonical_number("\u0410\u0412\u0421-7") == canonical_number("abc 7")  # АВС
+    holders = _write(tmp_path, HEADER + f"PB 0001,Jane Doe,100,{TODAY}\n{cyrillic},John Roe,5,{TODAY}\n")
+    found = [f for f in validate(SAMPLE_SPEC, holders) if f.rule == "certificate.duplicate-number"]
+    assert [(f.row, f.certificate) for f in found] == [(3, cyrillic)]
+    result = run_cli("batch", SAMPLE_SPEC, "--holders", holders, "--out", tmp_path / "out", "--workers", "1")
+    assert result.exit_code == 1 and any(
+        "row 3" in line and "used twice" in line for line in _lines(result.stderr)
+    )
+    assert not list((tmp_path / "out").glob("certificates-*.pdf"))
+    # PB 0001 printed and registered; the Greek spelling in a later run is refused by the register.
+    first = _write(tmp_path, HEADER + f"PB 0001,Jane Doe,100,{TODAY}\n", "first.csv")
+    register = tmp_path / "register.sqlite"
+    args = ("--register", register, "--workers", "1")
+    assert run_cli("batch", SAMPLE_SPEC, "--holders", first, "--out", tmp_path / "run1", *args).exit_code == 0
+    later = _write(tmp_path, HEADER + f"{greek},John Roe,5,{TODAY}\n", "later.csv")
+    result = run_cli("batch", SAMPLE_SPEC, "--holders", later, "--out", tmp_path / "run2", *args)
+    assert result.exit_code == 1 and "PB 0001" in result.stderr
+    with Register(register) as reg:
+        assert [record.number for record in reg.records()] == ["PB 0001"]
 
 
 def test_holder_text_is_nfc_with_single_spaces() -> None:

@@ -138,6 +138,13 @@ def format_identifier(scheme: str, value: str | None, grouping: str = "none") ->
 #: A run of digits, or of letters (any script).
 _TOKEN = re.compile(r"\d+|[^\W\d_]+")
 
+#: Greek and Cyrillic letters (case folded) whose capital or small form prints as a Latin letter:
+#: the Latin letter a reader of the certificate sees (Unicode TS #39, confusables.txt).
+_LOOK_ALIKES = str.maketrans(
+    "авеікмнорстухјѕһԁԛԝүӏαβεζηικμνορτυχϲϳ",  # Cyrillic, Greek
+    "abeikmhopctyxjshdqwylabezhikmnoptyxcj",
+)
+
 
 def canonical_number(value: str) -> str:
     """The one form of a certificate number: two numbers with the same form are the same number.
@@ -145,7 +152,9 @@ def canonical_number(value: str) -> str:
     A number is read as a reader of the printed certificate reads it: Unicode
     compatibility forms folded (NFKC: a full-width digit is a digit, a no-break
     space a space), invisible format characters dropped (zero-width spaces and
-    joiners, bidi marks, soft hyphens: Unicode category Cf), case folded; then
+    joiners, bidi marks, soft hyphens: Unicode category Cf), case folded, Greek
+    and Cyrillic letters that print as Latin ones read as those (``РВ`` in
+    Cyrillic is ``PB``); then
     only its runs of letters and of digits count, each digit run without its
     leading zeros.  Separators (spaces, hyphens, dots, slashes, ...) between
     letters and digits are ignored; between two digit runs they keep the runs
@@ -164,7 +173,7 @@ def canonical_number(value: str) -> str:
     else:
         text = unicodedata.normalize("NFKC", value)
         text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-        text = unicodedata.normalize("NFKC", text.casefold())
+        text = unicodedata.normalize("NFKC", text.casefold()).translate(_LOOK_ALIKES)
     out: list[str] = []
     digits_before = False
     for token in _TOKEN.findall(text):
