@@ -20,7 +20,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Glyph", "PageText", "inked", "read_pdf", "reading_text"]
+__all__ = ["Glyph", "PageText", "inked", "producer", "read_pdf", "reading_text"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,26 @@ class PageText:
 
 class PdfReadError(Exception):
     """The file is not a PDF pdfminer can read."""
+
+
+def producer(source: bytes | str | PathLike[str]) -> str:
+    """The program the document information names as having made the PDF (``/Producer``;
+    certgen writes ``certgen``), or an empty string."""
+    import io
+
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        with io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb") as handle:
+            for info in PDFDocument(PDFParser(handle)).info:
+                value = resolve1(info.get("Producer"))
+                if isinstance(value, bytes):
+                    return value.decode("latin-1")
+    except Exception:  # an unreadable file is reported by read_pdf
+        return ""
+    return ""
 
 
 def read_pdf(

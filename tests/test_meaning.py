@@ -421,3 +421,38 @@ def test_a_warrant_form_may_leave_its_expiry_blank(tmp_path: Path) -> None:
     assert error.severity == "error" and "no expiration date" in error.message
     with pytest.raises(certgen.ValidationError, match="warrant.terms"):
         certgen.render(tmp_path / "spec.yaml", holders)
+
+
+def test_a_certificate_missing_a_run_of_its_forms_text_is_refused(tmp_path: Path) -> None:
+    """A forger drops the static run that prints "FULLY PAID AND NON-ASSESSABLE SHARES ..., $.01
+    PAR VALUE", the transfer clause, the witness clause and "Dated:" (verify compares only the
+    signed fields): validate --pdf --spec finds the page lacks lines of the form.  The genuine
+    file, and the fields printed alone onto security paper, pass."""
+    from certgen.drawing import PrintOptions
+
+    holders = certgen.load_holders(SAMPLE_HOLDERS)
+    issue = certgen.prepare(SAMPLE_SPEC)
+    genuine = issue.render(holders)
+    assert certgen.validate(SAMPLE_SPEC, pdf=genuine).ok(strict=True)
+
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(genuine))
+    page = writer.pages[0]
+    content = page.get_contents()
+    data = content.get_data()
+    run = next(name for name in page["/Resources"]["/XObject"] if name.endswith("static0x4"))
+    assert data.count(f"{run} Do".encode()) == 1
+    content.set_data(data.replace(f"{run} Do".encode(), b""))
+    page.replace_contents(content)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    forged = buffer.getvalue()
+    assert "FULLY PAID" not in pdf_text(forged)[0] and "FULLY PAID" in pdf_text(forged)[2]
+    report = certgen.validate(SAMPLE_SPEC, pdf=forged)
+    found = [f for f in report if f.rule == "pdf.form-text"]
+    assert len(found) == 1 and found[0].severity == "error", [str(f) for f in report]
+    assert "page 1" in str(found[0]) and "'FULLYPAIDANDNON-ASSESSABLE" in found[0].message
+    assert "lines of fixed text" in found[0].message
+
+    overlay = io.BytesIO()
+    issue.write(overlay, holders, options=PrintOptions(order="pages", fields_only=True))
+    assert not [f for f in certgen.validate(SAMPLE_SPEC, pdf=overlay.getvalue()) if f.rule == "pdf.form-text"]

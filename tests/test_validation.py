@@ -831,8 +831,12 @@ def test_certgen_pdf_checked_against_another_spec_shows_the_differences(
     other = tmp_path / "spec.yaml"
     other.write_text(yaml.safe_dump(spec_data, sort_keys=False), encoding="utf-8")
     report = validate(other, pdf=pdf)
-    assert [f.rule for f in report.errors] == ["pdf.legend"] * 4  # one per certificate
-    assert [f.page for f in report.errors] == [2, 4, 6, 8]
+    # One per certificate: the legend that differs, and the reverse's lines of the other form.
+    assert sorted((f.rule, f.page) for f in report.errors) == sorted(
+        [("pdf.legend", page) for page in (2, 4, 6, 8)] + [("pdf.form-text", page) for page in (2, 4, 6, 8)]
+    )
+    # the legend's line the PDF does not print
+    assert all("'INEXCESSOF9.8%" in f.message for f in report.errors if f.rule == "pdf.form-text")
 
 
 # -- the catalogue ----------------------------------------------------------------------------
@@ -859,7 +863,7 @@ def test_every_rule_is_tested() -> None:
 
     tested = set(SPEC_CASES) | set(HOLDER_CASES) | set(PDF_CASES) | set(NOTE_CASES) | set(WARRANT_CASES)
     tested |= {"pdf.readable", "pdf.holder-data", "pdf.schedule"}  # tests of their own
-    tested |= {"pdf.facts", "pdf.duplicate-number"}  # test_meaning.py
+    tested |= {"pdf.facts", "pdf.duplicate-number", "pdf.form-text"}  # test_meaning.py
     tested |= {"form.excerpt"}  # test_samples.py: test_excerpt_never_issues_certificates
     tested |= {"holder.issue-date-life"}  # test_holder_integrity.py: warrants and notes
     tested |= {

@@ -23,8 +23,9 @@ from typing import Any, Protocol
 
 from ..errors import CertgenError, FitError, GlyphError, HolderDataError, SpecError
 from ..issue import IssueLayout, ResolvedLegend, lay_out, resolve_legends
+from ..layout.elements import Text
 from ..model.certificate import Holder
-from ..pdftext import PdfReadError, read_pdf
+from ..pdftext import PdfReadError, producer, read_pdf
 from ..spec import load_spec
 from ..spec.holders import gives_numbers, parse_row, read_rows, source_row
 from ..spec.schema import Spec
@@ -96,7 +97,7 @@ def validate(
         # A file without numbers is checked as certgen batch reads it (numbers allocated then).
         findings += check_holders(loaded, holders, issue=issue, collect=rows, numbered=None)
     if pdf is not None:
-        findings += _check_pdf(pdf, loaded, legends, rows)
+        findings += _check_pdf(pdf, loaded, legends, rows, _form_lines(issue))
     return Report.of(findings)
 
 
@@ -269,11 +270,19 @@ def _layout_finding(spec: Spec, exc: CertgenError) -> Finding:
     return LAYOUT.finding(location, exc.message, file=spec.source, field=field)
 
 
+def _form_lines(issue: IssueLayout | None) -> list[list[str]]:
+    """The fixed lines of text of each page of the issue's form (what every certificate prints)."""
+    if issue is None:
+        return []
+    return [[e.text for e in page.static if isinstance(e, Text)] for page in issue.pages]
+
+
 def _check_pdf(
     pdf: bytes | str | PathLike[str],
     spec: Spec | None,
     legends: list[LegendText] | None,
     holders: list[Holder] | None = None,
+    form: Sequence[Sequence[str]] = (),
 ) -> list[Finding]:
     name = "PDF" if isinstance(pdf, bytes) else str(pdf)
     try:
@@ -288,6 +297,8 @@ def _check_pdf(
         return [
             READABLE.finding(name, "the PDF has no text (a scanned image?): it cannot be checked", file=name)
         ]
+    # The form's fixed text is certgen's: another program's certificate words it its own way.
+    ours = bool(form) and producer(pdf if isinstance(pdf, bytes) else Path(pdf)) == "certgen"
     return list(
         check_pdf(
             name,
@@ -295,5 +306,6 @@ def _check_pdf(
             spec,
             [(legend.name, legend.text, legend.placement) for legend in legends or ()],
             holders,
+            form if ours else (),
         )
     )

@@ -145,6 +145,19 @@ DUPLICATE = rule(
     ("ALL-004", "TA-003"),
     applies="issued certificates (a specimen's or form's number is not a certificate's)",
 )
+FORM_TEXT = rule(
+    "pdf.form-text",
+    ERROR,
+    _P,
+    "Each page of a certificate printed from the spec's form prints every line of the form's fixed "
+    "text (the legends, the holder clause, the body, the captions): a page that lacks some of them was "
+    "altered after printing, or printed from another form.",
+    "17 CFR 240.17Ad-9(a) and 17Ad-10 (the certificate agrees with the certificate detail of record); "
+    "the issuer's form of certificate as adopted (e.g. MBCA §6.25)",
+    ("ALL-002",),
+    applies="with --spec, on a PDF certgen made (its /Producer), on pages that print most of the "
+    "form's text (fields printed alone onto security paper are not compared)",
+)
 COUNTERSIGNATURE = rule(
     "pdf.countersignature",
     ERROR,
@@ -299,9 +312,11 @@ def check_pdf(
     spec: Spec | None,
     legends: Sequence[tuple[str, str, str]] = (),
     holders: Sequence[Holder] | None = None,
+    form: Sequence[Sequence[str]] = (),
 ) -> Iterator[Finding]:
     """Findings for a PDF's pages; *legends* are the spec's (name, text, placement);
-    *holders*, when given, are the rows the certificates should print, in order."""
+    *holders*, when given, are the rows the certificates should print, in order; *form*, the
+    fixed lines of text of each page of the spec's form, in page order."""
     # A print file's job banner and the blank pages that keep duplex sheets aligned are no
     # part of any certificate.
     pages = [p for p in pages if p.glyphs and _BANNER not in compact(p.text)]
@@ -315,6 +330,8 @@ def check_pdf(
     numbers: dict[str, tuple[str, PageText]] = {}
     for certificate in certificates:
         face = _read_face(certificate.face, spec)
+        if form and per == len(form):
+            yield from _check_form_text(name, certificate, form)
         for finding in _check_certificate(name, certificate, spec, legends, face):
             if excerpt:
                 finding = as_excerpt(finding)
@@ -338,6 +355,27 @@ def check_pdf(
         yield from _check_against_holders(name, certificates, holders)
     for page in pages:
         yield from _check_geometry(name, page)
+
+
+def _check_form_text(name: str, certificate: Certificate, form: Sequence[Sequence[str]]) -> Iterator[Finding]:
+    """Every fixed line of the form is on the certificate's page: lines are compared without
+    white space (a letter-spaced caption extracts letter by letter), each as a whole."""
+    for page, lines in zip(certificate.pages, form, strict=False):
+        wanted = [line for line in (compact(text) for text in lines) if len(line) >= 3]
+        if not wanted:
+            continue
+        printed = compact(page.text)
+        missing = [line for line in wanted if line not in printed]
+        if not missing or len(missing) * 2 > len(wanted):
+            continue  # all there; or not this design at all (another printer's, or fields alone)
+        shown = "; ".join(repr(line[:48]) for line in missing[:2])
+        yield FORM_TEXT.finding(
+            _where(name, page),
+            f"the page lacks {len(missing)} of the form's {len(wanted)} lines of fixed text ({shown}"
+            f"{', ...' if len(missing) > 2 else ''}, without spaces): it was altered after printing, or "
+            "printed from another form; print it again from the spec",
+            **_loc(name, page),
+        )
 
 
 def _check_against_holders(
