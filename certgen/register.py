@@ -68,7 +68,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .errors import CertgenError, printable
-from .model.identifiers import canonical_number, sequence_in_key, sequence_value
+from .model.identifiers import canonical_number, format_number, sequence_in_key, sequence_value
 
 __all__ = [
     "STATES",
@@ -228,14 +228,6 @@ class CertificateRecord:
         out["created_at"] = self.created_at.isoformat()
         out["updated_at"] = self.updated_at.isoformat()
         return out
-
-
-def format_number(prefix: str, number: int, width: int = 6) -> str:
-    """An allocated certificate number: ``PB-000123`` (a ``-`` follows a prefix not ending in ``-`` or space)."""
-    digits = f"{number:0{width}d}" if width else str(number)
-    if not prefix:
-        return digits
-    return f"{prefix}{digits}" if prefix[-1] in "- " else f"{prefix}-{digits}"
 
 
 def _now() -> dt.datetime:

@@ -448,3 +448,17 @@ def test_help_imports_no_heavy_library() -> None:
     template libraries: the command line imports each where a command needs it."""
     assert _heavy_imports("--help") == set()
     assert _heavy_imports("batch", "--help") == set()
+
+
+def test_batch_workers_start_before_the_register_library_is_imported() -> None:
+    """The batch module (what the workers fork from) imports no SQLAlchemy: the register is
+    imported once the workers run, so its 0.1 s of imports overlaps their rendering, and a
+    blank render never pays it."""
+    code = "import sys, certgen.batch, certgen.pipeline; print('sqlalchemy' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "False"
+    import certgen.register
+    from certgen.model.identifiers import format_number
+
+    assert certgen.register.format_number is format_number  # still importable from the register
+    assert format_number("PB", 123) == "PB-000123"

@@ -56,14 +56,13 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import CertgenError, HolderDataError, RenderError, ValidationError
 from ..files import fsync_dir
 from ..model.certificate import Holder
-from ..model.identifiers import canonical_number
+from ..model.identifiers import canonical_number, format_number
 from ..pipeline import PreparedIssue, prepare
-from ..register import BatchEntry, Register, RegisterError, format_number
 from ..spec import load_spec
 from ..spec.holders import (
     count_rows,
@@ -82,6 +81,9 @@ from ..version import __version__
 from .lock import FolderLock
 from .outputs import BatchSummary, Tally, manifest_lines, write_control_report, write_manifest
 from .plan import BatchOptions, Chunk, chunks, job_key, page_numbers, sha256_of
+
+if TYPE_CHECKING:  # the register (SQLAlchemy, 0.1 s to import) is imported once the workers run
+    from ..register import BatchEntry, Register
 
 __all__ = ["BANNER_MARK", "BatchOptions", "BatchResult", "Progress", "render_batch"]
 
@@ -162,6 +164,8 @@ def render_batch(
         # the register and plans the run (and they do not inherit its database connections).
         with _Renderer(issue, spec_path, workers or os.cpu_count() or 1) as renderer:
             renderer.start()
+            from ..register import Register  # after the workers start: they need none of it
+
             with (
                 Register(register if register is not None else out_dir / "register.sqlite") as reg,
                 _collector_frozen(),
@@ -551,6 +555,8 @@ class _Job:
                         for n, (held, state) in shown.items()
                     ]
                     more = f" and {len(taken) - 5} more" if len(taken) > 5 else ""
+                    from ..register import RegisterError
+
                     raise RegisterError(
                         f"{len(taken)} certificate number{'s are' if len(taken) > 1 else ' is'} already in the register: "
                         f"{'; '.join(listed)}{more}. A number is never used twice: give these rows new numbers, "

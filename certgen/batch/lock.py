@@ -29,15 +29,18 @@ import os
 import socket
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import RenderError
-from ..register import Register
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: the register's record alone
     fcntl = None  # type: ignore[assignment]  # no fcntl (Windows): the register's record alone
+
+
+if TYPE_CHECKING:  # the register (SQLAlchemy) is imported when a job opens one
+    from ..register import Register
 
 __all__ = ["LOCK_NAME", "FolderLock"]
 

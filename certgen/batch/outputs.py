@@ -13,14 +13,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..drawing import DocumentInfo
 from ..drawing.writer import TextRun, write_text_page
 from ..files import atomic_output
-from ..register import BatchEntry
 from ..version import __version__
 from ..words import in_figures
+
+if TYPE_CHECKING:  # the register (SQLAlchemy) is imported when a job opens one
+    from ..register import BatchEntry
 
 __all__ = [
     "BatchSummary",

@@ -39,6 +39,7 @@ __all__ = [
     "cusip_problem",
     "format_cusip",
     "format_identifier",
+    "format_number",
     "isin_problem",
     "sequence_in_key",
     "sequence_value",
@@ -210,3 +211,11 @@ def sequence_in_key(head: str, key: str) -> int | None:
             return None
         rest = rest[1:]
     return int(rest) if rest.isascii() and rest.isdigit() else None
+
+
+def format_number(prefix: str, number: int, width: int = 6) -> str:
+    """An allocated certificate number: ``PB-000123`` (a ``-`` follows a prefix not ending in ``-`` or space)."""
+    digits = f"{number:0{width}d}" if width else str(number)
+    if not prefix:
+        return digits
+    return f"{prefix}{digits}" if prefix[-1] in "- " else f"{prefix}-{digits}"
