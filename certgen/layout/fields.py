@@ -102,13 +102,7 @@ class _Filler:
         fits = self.as_is(text)
         if fits is not None:
             single, width = fits
-            if field.align == "left":
-                x = field.x
-            elif field.align == "right":
-                x = field.x + field.width - width
-            else:
-                x = field.x + (field.width - width) / 2
-            return [Line(x, self.baseline, single, self.size)]
+            return [Line(_left(field, width), self.baseline, single, self.size)]
         return _place(field, _fit(field, text, certificate))
 
     def as_is(self, text: str) -> tuple[str, float] | None:
@@ -124,6 +118,15 @@ class _Filler:
         if single and field.tracking:
             width += field.tracking * (len(single) - 1)
         return (single, width) if width <= field.width - 1e-3 else None
+
+
+def _left(field: Field, width: float) -> float:
+    """Where a line *width* points wide begins in the field's box, as its ``align`` says."""
+    if field.align == "left":
+        return field.x
+    if field.align == "right":
+        return field.x + field.width - width
+    return field.x + (field.width - width) / 2
 
 
 def _first_baseline(field: Field, font: str, size: float, count: int) -> float:
@@ -149,13 +152,9 @@ def _place(field: Field, fitted: tuple[str, float, list[str]]) -> list[Line]:
     out = []
     for index, line in enumerate(lines_text):
         width = text_width(line, font, size, field.tracking)
-        if field.align == "left":
-            x = field.x
-        elif field.align == "right":
-            x = field.x + field.width - width
-        else:
-            x = field.x + (field.width - width) / 2
-        out.append(Line(x, baseline - index * lead, line, size, "" if font == field.font else font))
+        out.append(
+            Line(_left(field, width), baseline - index * lead, line, size, "" if font == field.font else font)
+        )
     return out
 
 
