@@ -169,6 +169,21 @@ certificates = Table(
 )
 
 
+#: What the register says of itself: ``number_form``, the canonical form its number keys are in.
+register_info = Table(
+    "register_info",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+#: The canonical form of certificate numbers the keys are computed in (canonical_number): 1,
+#: Unicode compatibility forms, case, separators and leading zeros aside; 2, Greek and Cyrillic
+#: letters that look Latin read as Latin too.  A register keyed in an older form is keyed again
+#: when opened.
+NUMBER_FORM = "2"
+
+
 #: The batch job running in an output folder (one row per folder, while it runs): who runs it.
 #: Beside the folder's lock file, which the operating system releases when the process dies.
 running_jobs = Table(
@@ -341,44 +356,74 @@ class Register:
             return False
         if "number_key" not in {c["name"] for c in found.get_columns("certificates")}:
             return False
-        return "uq_certificate_number_key" in {i["name"] for i in found.get_indexes("certificates")}
+        if "uq_certificate_number_key" not in {i["name"] for i in found.get_indexes("certificates")}:
+            return False
+        return Register._number_form(conn) == NUMBER_FORM
+
+    @staticmethod
+    def _number_form(conn: Connection) -> str | None:
+        return conn.execute(
+            select(register_info.c.value).where(register_info.c.name == "number_form")
+        ).scalar_one_or_none()
 
     def _migrate(self, conn: Connection) -> None:
-        """A register made before numbers had a canonical form: the column is added and filled,
-        and the unique index made, in the caller's transaction.  Two numbers of one security with
-        the same canonical form are refused (naming them): the register is left as it was."""
-        if "number_key" not in {c["name"] for c in inspect(conn).get_columns("certificates")}:
+        """A register made before numbers had a canonical form, or keyed in an older form: the
+        column is added and filled (or the keys that change are written again), and the unique
+        index made, in the caller's transaction.  Two numbers of one security with the same
+        canonical form are refused (naming them): the register is left as it was."""
+        added = "number_key" not in {c["name"] for c in inspect(conn).get_columns("certificates")}
+        if added:
             conn.execute(text("ALTER TABLE certificates ADD COLUMN number_key TEXT"))
-            rows = conn.execute(
-                select(certificates.c.id, securities.c.key, certificates.c.security_id, certificates.c.number)
-                .join(securities, securities.c.id == certificates.c.security_id)
-                .order_by(certificates.c.id)
-            ).all()
-            seen: dict[tuple[int, str], str] = {}
-            clashes: list[str] = []
-            values = []
-            for row_id, security, security_id, number in rows:
-                key = canonical_number(number)
-                first = seen.setdefault((security_id, key), number)
-                if first != number:
-                    clashes.append(f"{printable(first)!r} and {printable(number)!r} of {printable(security)}")
-                values.append({"row_id": row_id, "key": key})
-            if clashes:
-                raise RegisterError(
-                    f"holds numbers that are one number spelt two ways ({'; '.join(clashes[:3])}"
-                    f"{f' and {len(clashes) - 3} more' if len(clashes) > 3 else ''}): this certgen keeps each "
-                    "number once in one form; correct the register so each number is in it once, then open it again",
-                    register=self.name,
-                )
-            if values:
-                conn.execute(
-                    update(certificates)
-                    .where(certificates.c.id == bindparam("row_id"))
-                    .values(number_key=bindparam("key")),
-                    values,
-                )
+        form = self._number_form(conn)
+        if added or form != NUMBER_FORM:
+            self._key_numbers(conn, every=added)
         if "uq_certificate_number_key" not in {i["name"] for i in inspect(conn).get_indexes("certificates")}:
             next(i for i in certificates.indexes if i.name == "uq_certificate_number_key").create(conn)
+        if form is None:
+            conn.execute(register_info.insert().values(name="number_form", value=NUMBER_FORM))
+        elif form != NUMBER_FORM:
+            conn.execute(
+                update(register_info).where(register_info.c.name == "number_form").values(value=NUMBER_FORM)
+            )
+
+    def _key_numbers(self, conn: Connection, *, every: bool) -> None:
+        """Each number's key in the current canonical form: written for *every* row, or for the
+        rows whose key it changes; refused when two numbers of a security share one."""
+        rows = conn.execute(
+            select(
+                certificates.c.id,
+                securities.c.key,
+                certificates.c.security_id,
+                certificates.c.number,
+                certificates.c.number_key,
+            )
+            .join(securities, securities.c.id == certificates.c.security_id)
+            .order_by(certificates.c.id)
+        ).all()
+        seen: dict[tuple[int, str], str] = {}
+        clashes: list[str] = []
+        values = []
+        for row_id, security, security_id, number, stored in rows:
+            key = canonical_number(number)
+            first = seen.setdefault((security_id, key), number)
+            if first != number:
+                clashes.append(f"{printable(first)!r} and {printable(number)!r} of {printable(security)}")
+            if every or stored != key:
+                values.append({"row_id": row_id, "key": key})
+        if clashes:
+            raise RegisterError(
+                f"holds numbers that are one number spelt two ways ({'; '.join(clashes[:3])}"
+                f"{f' and {len(clashes) - 3} more' if len(clashes) > 3 else ''}): this certgen keeps each "
+                "number once in one form; correct the register so each number is in it once, then open it again",
+                register=self.name,
+            )
+        if values:
+            conn.execute(
+                update(certificates)
+                .where(certificates.c.id == bindparam("row_id"))
+                .values(number_key=bindparam("key")),
+                values,
+            )
 
     def _integrity(self, conn: Connection, pragma: str) -> None:
         """SQLite's own check of its file (``quick_check`` or ``integrity_check``)."""

@@ -220,6 +220,61 @@ def test_an_older_register_gets_the_canonical_column_or_is_refused_naming_both_s
     engine.dispose()
 
 
+def test_a_register_keyed_before_look_alike_letters_is_keyed_again(
+    tmp_path: Path, shared_register: str
+) -> None:
+    """A register whose keys were made before Greek and Cyrillic look-alikes read as Latin (form
+    1) holds 'РВ-000002' (Cyrillic) under a key of its own.  Opened, it is keyed again: the Latin
+    'PB-000002' is then refused as the number it already holds; and one that holds both spellings
+    is refused naming them, left as it was."""
+    from certgen.register import NUMBER_FORM
+
+    render_batch(
+        SAMPLE_SPEC,
+        _numbered(tmp_path, "first.csv", "PB-000001"),
+        tmp_path / "one",
+        register=shared_register,
+        workers=1,
+    )
+    url = shared_register if "://" in shared_register else f"sqlite:///{shared_register}"
+    engine = sa.create_engine(url)
+
+    def make_old(number: str, old_key: str) -> None:
+        with engine.begin() as conn:  # as an older certgen recorded it
+            conn.execute(sa.text("UPDATE register_info SET value = '1' WHERE name = 'number_form'"))
+            conn.execute(sa.text("UPDATE securities SET next_number = 10"))  # past the number added
+            conn.execute(
+                sa.text(
+                    "INSERT INTO certificates (security_id, number, number_key, state, registration, amount, "
+                    "created_at, updated_at) VALUES (1, :n, :k, 'voided', 'X', 1, '2026-01-01', '2026-01-01')"
+                ),
+                {"n": number, "k": old_key},
+            )
+
+    make_old("\u0420\u0412-000002", "\u0440\u04322")  # РВ-000002, keyed рв2
+    with Register(shared_register) as reg:  # keyed again on opening
+        assert reg.check().endswith("each number once, sequences past every number)")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT value FROM register_info")).scalar_one() == NUMBER_FORM
+        key = conn.execute(sa.text("SELECT number_key FROM certificates WHERE number LIKE '%2'")).scalar_one()
+        assert key == canonical_number("PB-000002")
+    with pytest.raises(RegisterError, match="PB-000002 \\(in the register as '\u0420\u0412-000002'"):
+        render_batch(
+            SAMPLE_SPEC,
+            _numbered(tmp_path, "again.csv", "PB-000002"),
+            tmp_path / "two",
+            register=shared_register,
+            workers=1,
+        )
+    make_old("\u0420\u0412-000001", "\u0440\u04321")  # РВ-000001 beside the Latin PB-000001
+    with pytest.raises(RegisterError, match="holds numbers that are one number spelt two ways") as info:
+        Register(shared_register)
+    assert "'PB-000001' and '\u0420\u0412-000001'" in str(info.value)
+    with engine.connect() as conn:  # refused: left as it was
+        assert conn.execute(sa.text("SELECT value FROM register_info")).scalar_one() == "1"
+    engine.dispose()
+
+
 # -- a damaged register -----------------------------------------------------------------
 
 
