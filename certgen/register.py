@@ -458,6 +458,10 @@ class Register:
             for r in conn.execute(select(securities.c.id, securities.c.key, securities.c.prefix))
             if r[1] == key
         ]
+        if row is None and len(scanned) == 1 and not self.sqlite:
+            # PostgreSQL reads each statement at its own moment: another batch may have added
+            # the security between the two reads.  The index, asked again, then finds it.
+            row = conn.execute(select(securities.c.id).where(securities.c.key == key)).first()
         if (row is None and scanned) or (row is not None and scanned != [row[0]]):
             raise RegisterError(
                 f"is damaged: its index of securities does not agree with its table on {printable(key)}: do not print "
