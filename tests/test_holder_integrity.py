@@ -340,3 +340,42 @@ def test_a_legend_alone_makes_the_stock_restricted(tmp_path: Path) -> None:
     holders = _write(tmp_path, HEADER + f'TMR 000001,CEDE & CO.,"250,000",{TODAY}\n')
     [finding] = [f for f in validate(spec, holders) if f.rule == "registration.cede-restricted"]
     assert "legend 'securities-act', legends[0]" in finding.message
+
+
+def test_a_json_value_that_is_a_list_or_an_object_is_refused(tmp_path: Path, run_cli) -> None:
+    """A JSON holder file whose registration or extra column is a list or an object: refused
+    naming the row and column (it used to print as Python's "['=cmd']"); a scalar twin passes."""
+    import json
+
+    rows = [
+        {
+            "certificate_number": "PB 0001",
+            "registration": "Jane Doe",
+            "shares": 100,
+            "issue_date": "2026-11-23",
+        },
+        {
+            "certificate_number": "PB 0002",
+            "registration": ["=cmd"],
+            "shares": 100,
+            "issue_date": "2026-11-23",
+        },
+        {
+            "certificate_number": "PB 0003",
+            "registration": "John Roe",
+            "shares": 100,
+            "issue_date": "2026-11-23",
+            "note": {"a": 1},
+        },
+    ]
+    bad = tmp_path / "holders.json"
+    bad.write_text(json.dumps(rows), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    result = run_cli("render", SAMPLE_SPEC, "--holders", bad, "-o", out)
+    assert result.exit_code == 1 and not out.exists()
+    assert "row 2" in result.stderr and "column registration: is a list, not a value" in result.stderr
+    assert "row 3" in result.stderr and "column note: is an object, not a value" in result.stderr
+    assert "['=cmd']" not in result.stderr
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps([rows[0]]), encoding="utf-8")
+    assert run_cli("render", SAMPLE_SPEC, "--holders", good, "-o", out).exit_code == 0

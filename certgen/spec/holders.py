@@ -360,6 +360,12 @@ def _holder(
         fail("must be an object of column: value pairs")
         return None, problems
     certificate = _text(row.get("certificate_number")).strip() or None
+    for key, value in row.items():  # JSON: a value is text, a number or a date, never a structure
+        if isinstance(value, (Mapping, list, tuple)):
+            kind = "an object" if isinstance(value, Mapping) else "a list"
+            fail(f"is {kind}, not a value: give it as text (or a number)", str(key))
+    if problems:
+        return None, problems
     amount = "shares" if "shares" in row or "principal_amount" not in row else "principal_amount"
     for column in REQUIRED_COLUMNS:
         if column == "certificate_number" and not numbered:
