@@ -219,28 +219,14 @@ def verify_file(
 
 def _verify_image(path: Path, public_key: Ed25519PublicKey) -> list[Verdict]:
     name = str(path)
-    zbarimg = shutil.which("zbarimg")
-    if zbarimg is None:  # zxing-cpp (a dependency) reads the codes instead
+    if shutil.which("zbarimg") is None:  # zxing-cpp (a dependency) reads the codes instead
         texts = _zxing_texts(path)
         if texts is None:
             return [Verdict("unreadable", "cannot read the image (not a PNG or JPEG?)", name)]
     else:
-        result = subprocess.run(
-            [zbarimg, "--quiet", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", name],
-            capture_output=True,
-            check=False,
-        )
-        # zbarimg: 0 found, 4 nothing found, anything else an unreadable image.
-        if result.returncode not in (0, 4):
-            message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-            return [
-                Verdict(
-                    "unreadable",
-                    f"zbarimg cannot read the image ({message[-1] if message else result.returncode})",
-                    name,
-                )
-            ]
-        texts = _lines(result.stdout) if result.returncode == 0 else []
+        texts, problem = _zbar_codes(path)
+        if problem is not None:
+            return [Verdict("unreadable", problem, name)]
     if not texts:
         return [
             Verdict(
@@ -250,11 +236,6 @@ def _verify_image(path: Path, public_key: Ed25519PublicKey) -> list[Verdict]:
             )
         ]
     return [code_only(verify_payload(text, public_key, source=name)) for text in texts]
-
-
-def _lines(output: bytes) -> list[str]:
-    """The codes zbarimg printed (``--raw``: one a line)."""
-    return [line for line in output.decode("utf-8", "replace").splitlines() if line.strip()]
 
 
 def _zxing_texts(image: Any) -> list[str] | None:
@@ -722,11 +703,12 @@ def _drawn_codes(path: Path, number: int, field: Field, height: float) -> list[s
     with tempfile.TemporaryDirectory(prefix="certgen-verify-") as tmp:
         png = Path(tmp) / "code.png"
         image.save(png)
-        return _zbar_texts(png) or []
+        return _zbar_codes(png)[0]
 
 
-def _zbar_texts(image: Path) -> list[str] | None:
-    """The QR codes zbarimg reads in an image; None when it cannot read the image at all."""
+def _zbar_codes(image: Path) -> tuple[list[str], str | None]:
+    """The QR codes zbarimg reads in an image (``--raw``: one a line); and what is wrong when it
+    cannot read the image at all (zbarimg: 0 found, 4 nothing found, anything else unreadable)."""
     zbarimg = _tool("zbarimg", "zbar-tools")
     result = subprocess.run(
         [zbarimg, "--quiet", "--raw", "--nodbus", "-Sdisable", "-Sqrcode.enable", str(image)],
@@ -734,8 +716,9 @@ def _zbar_texts(image: Path) -> list[str] | None:
         check=False,
     )
     if result.returncode not in (0, 4):
-        return None
-    return _lines(result.stdout)
+        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
+        return [], f"zbarimg cannot read the image ({message[-1] if message else result.returncode})"
+    return [line for line in result.stdout.decode("utf-8", "replace").splitlines() if line.strip()], None
 
 
 def _with_document_signature(verdicts: list[Verdict], path: Path, expected: bytes | None) -> list[Verdict]:
