@@ -204,9 +204,11 @@ def _unit_width(text: str, font: str) -> float:
 def missing_glyphs(text: str, font: str) -> str:
     """The characters of *text* that *font* has no glyph for (each once, in order; line breaks
     are not characters to print)."""
-    cmap = _program(font).cmap
     if text.isascii() and _ascii_covered(font):
+        if text.isprintable():  # the usual value: letters, digits, spaces and punctuation
+            return ""
         return "".join(dict.fromkeys(c for c in text if c < " " and c != "\n"))
+    cmap = _program(font).cmap
     return "".join(dict.fromkeys(c for c in text if ord(c) not in cmap and c != "\n"))
 
 
