@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 from ..errors import CertgenError, HolderDataError, describe_char
@@ -294,7 +295,6 @@ class HolderChecker:
         #: The latest issue date allowed (issue_dates.days_ahead after *today*).
         self.latest = today + dt.timedelta(days=spec.issue_dates.days_ahead if spec is not None else 31)
         self._today = today
-        self._restricting: list[str | None] = []  # restricting_legend(spec), once asked
         #: Each number seen, by its canonical form: where it was first, and how it was spelt.
         self.seen: dict[str, str] = {}
         self._spelt: dict[str, str] = {}
@@ -477,13 +477,10 @@ class HolderChecker:
                 **at,
             )
 
+    @cached_property
     def _restricting_legend(self) -> str | None:
-        """What makes the spec's certificates restricted (once per checker), or None."""
-        if not self._restricting:
-            self._restricting.append(
-                restricting_legend(self.spec, self._legends) if self.spec is not None else None
-            )
-        return self._restricting[0]
+        """What makes the spec's certificates restricted (asked once per checker), or None."""
+        return restricting_legend(self.spec, self._legends) if self.spec is not None else None
 
     def _note(self, spec: Spec, holder: Holder, loc: str, where: dict[str, Any]) -> Iterator[Finding]:
         note = spec.note
@@ -524,7 +521,7 @@ class HolderChecker:
         loc = f"{loc}, column registration"
         spec = self.spec
         if spec is not None and not spec.is_note and _is_cede(text):
-            why = self._restricting_legend()
+            why = self._restricting_legend
             if why:
                 yield CEDE_RESTRICTED.finding(
                     loc,
