@@ -21,7 +21,7 @@ from ..model.identifiers import canonical_number
 from ..spec.schema import Spec
 from ..words import money_in_figures
 from .engine import ERROR, WARNING, Finding, Rule, Scope, rule
-from .text import is_state, legend_kinds, parse_registration
+from .text import classify_legend, is_state, parse_registration
 
 __all__ = ["HolderChecker", "restricting_legend"]
 
@@ -674,7 +674,7 @@ def restricting_legend(spec: Spec, legends: Sequence[Any] | None = None) -> str 
     """Why the spec's certificates are restricted securities, or None: the spec says so
     (``security.restricted``, ``security.transfer_restricted``, ``security.regulation_s``), or a
     legend restricts resale or transfer.  The one place the holder rules ask what a legend is
-    about (:func:`~certgen.validation.text.legend_kinds`)."""
+    about (:func:`~certgen.validation.text.classify_legend`)."""
     security = spec.security
     for flag in ("restricted", "transfer_restricted", "regulation_s"):
         if getattr(security, flag, False):
@@ -689,7 +689,7 @@ def restricting_legend(spec: Spec, legends: Sequence[Any] | None = None) -> str 
         except CertgenError:
             return None  # reported by the spec rules
     for index, legend in enumerate(legends):
-        kinds = legend_kinds(legend.text, legend.name) & {
+        kinds = classify_legend(legend.text) & {
             "securities-act",
             "transfer-restriction",
             "regulation-s",

@@ -19,7 +19,7 @@ from ..model.identifiers import BLANK, common_code_problem, cusip_problem, isin_
 from ..spec.schema import US_STATES, Identifier, Spec
 from .engine import ERROR, INFO, WARNING, Finding, Scope, as_excerpt, rule
 from .profiles import StateProfile, profile_for
-from .text import legend_kinds, par_value_of, par_values, percentages, stated_jurisdictions
+from .text import classify_legend, par_value_of, par_values, percentages, stated_jurisdictions
 
 __all__ = ["LegendText", "check_spec"]
 
@@ -654,7 +654,7 @@ class _Context:
     def kinds(self) -> dict[str, list[LegendText]]:
         out: dict[str, list[LegendText]] = {}
         for legend in self.legends:
-            for kind in legend_kinds(legend.text, legend.name):
+            for kind in classify_legend(legend.text):
                 out.setdefault(kind, []).append(legend)
         return out
 
@@ -1460,7 +1460,7 @@ def _check_reverse(ctx: _Context) -> Iterator[Finding]:
             f"the abbreviations table lacks {', '.join(missing)}",
             **ctx.at("reverse.abbreviations"),
         )
-    if not any("lost-certificate" in legend_kinds(legend.text, legend.name) for legend in ctx.legends):
+    if not any("lost-certificate" in classify_legend(legend.text) for legend in ctx.legends):
         yield LOST.finding(
             ctx.loc("legends"),
             "no lost-certificate notice: add the lost-certificate legend (a replacement requires a bond "

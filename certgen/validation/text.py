@@ -18,7 +18,6 @@ __all__ = [
     "Registration",
     "classify_legend",
     "compact",
-    "legend_kinds",
     "par_values",
     "parse_registration",
     "percentages",
@@ -53,11 +52,7 @@ LEGEND_KINDS = (
 )
 
 
-def _rx(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-_TRANSFER_RESTRICTION = _rx(
+_TRANSFER_RESTRICTION = re.compile(
     r"RESTRICT\w*\s+(?:ON|UPON|OF)\s+(?:THE\s+)?(?:\w+\s+(?:AND|OR)\s+)?(?:SALE|TRANSFER|DISPOSITION)"
     r"|(?:TRANSFER|SALE|DISPOSITION)\w*\s+(?:OF\s+(?:[\w-]+\s+){1,8})?(?:IS|ARE|SHALL\s+BE|WILL\s+BE)\s+"
     r"(?:\w+\s+)?(?:RESTRICTED|PROHIBITED|SUBJECT\s+TO|LIMITED)"
@@ -67,62 +62,62 @@ _TRANSFER_RESTRICTION = _rx(
 )
 #: A restriction that comes from an agreement, the charter or the bylaws (the rights agreement,
 #: the indenture and the warrant agreement are no such thing).
-_BY_AGREEMENT = _rx(
+_BY_AGREEMENT = re.compile(
     r"(?<!RIGHTS\s)(?<!WARRANT\s)\bAGREEMENT\b|RIGHT\s+OF\s+FIRST\s+(?:REFUSAL|OFFER)|LOCK-?\s?UP|BY-?LAWS"
     r"|CO-SALE|DRAG-ALONG|TAG-ALONG|REPURCHASE\s+OPTION|OPTION\s+TO\s+(?:RE)?PURCHASE"
     r"|ARTICLES\s+OF\s+INCORPORATION|CERTIFICATE\s+OF\s+INCORPORATION|\bCHARTER\b|DECLARATION\s+OF\s+TRUST"
 )
-_UNREGISTERED = _rx(
+_UNREGISTERED = re.compile(
     r"\bNOT\s+(?:BEEN\s+|BE\s+)?REGISTERED\b|\bUNREGISTERED\b|\bRESTRICTED\s+SECURITIES\b"
     r"|\bEXEMPT\w*\s+FROM\s+(?:THE\s+)?REGISTRATION"
 )
-_SECURITIES_ACT = _rx(r"SECURITIES\s+ACT|ACT\s+OF\s+1933|\b1933\s+ACT\b")
-_RULE_144 = _rx(r"\bRULE\s+144\b(?!\s*A\b|A)|\bRESTRICTED\s+SECURITIES\b")
-_RULE_144A = _rx(r"\bRULE\s+144\s?A\b|QUALIFIED\s+INSTITUTIONAL\s+BUYERS?\b|\bQIBS?\b")
-_REGULATION_S = _rx(r"\bREGULATION\s+S\b|DISTRIBUTION\s+COMPLIANCE\s+PERIOD")
-_ERISA = _rx(
+_SECURITIES_ACT = re.compile(r"SECURITIES\s+ACT|ACT\s+OF\s+1933|\b1933\s+ACT\b")
+_RULE_144 = re.compile(r"\bRULE\s+144\b(?!\s*A\b|A)|\bRESTRICTED\s+SECURITIES\b")
+_RULE_144A = re.compile(r"\bRULE\s+144\s?A\b|QUALIFIED\s+INSTITUTIONAL\s+BUYERS?\b|\bQIBS?\b")
+_REGULATION_S = re.compile(r"\bREGULATION\s+S\b|DISTRIBUTION\s+COMPLIANCE\s+PERIOD")
+_ERISA = re.compile(
     r"\bERISA\b|EMPLOYEE\s+RETIREMENT\s+INCOME\s+SECURITY\s+ACT|EMPLOYEE\s+BENEFIT\s+PLAN"
     r"|SECTION\s+4975|PLAN\s+ASSETS"
 )
-_NOL = _rx(
+_NOL = re.compile(
     r"SECTION\s+382|NET\s+OPERATING\s+LOSS|\bNOLS?\b|TAX\s+BENEFITS?\s+PRESERVATION"
     r"|(?:5|FIVE)\s*(?:-|\s)?\s*(?:PERCENT|%|PER\s+CENT)\s+(?:SHARE|STOCK)HOLDER|\b4\.99\s*%"
 )
-_OWNERSHIP = _rx(
+_OWNERSHIP = re.compile(
     r"OWNERSHIP\s+LIMIT|(?:BENEFICIALLY|CONSTRUCTIVELY)\s+OWN|(?:BENEFICIAL|CONSTRUCTIVE)\s+(?:AND\s+\w+\s+)?OWNERSHIP"
     r"|OWN\w*\s+(?:OF\s+)?(?:\w+\s+){0,4}IN\s+EXCESS\s+OF|RESTRICTIONS?\s+ON\s+OWNERSHIP"
 )
-_REIT = _rx(r"REAL\s+ESTATE\s+INVESTMENT\s+TRUST|\bREIT\b")
-_DTC = _rx(r"DEPOSITORY\s+TRUST\s+COMPANY|\bDTC\b")
-_CEDE = _rx(r"\bCEDE\s*(?:&|AND)\s*CO\b")
-_ICSD = _rx(r"EUROCLEAR|CLEARSTREAM|COMMON\s+DEPOSITARY|COMMON\s+SAFEKEEPER")
-_GLOBAL = _rx(
+_REIT = re.compile(r"REAL\s+ESTATE\s+INVESTMENT\s+TRUST|\bREIT\b")
+_DTC = re.compile(r"DEPOSITORY\s+TRUST\s+COMPANY|\bDTC\b")
+_CEDE = re.compile(r"\bCEDE\s*(?:&|AND)\s*CO\b")
+_ICSD = re.compile(r"EUROCLEAR|CLEARSTREAM|COMMON\s+DEPOSITARY|COMMON\s+SAFEKEEPER")
+_GLOBAL = re.compile(
     r"\bGLOBAL\s+(?:NOTES?|SECURIT(?:Y|IES)|CERTIFICATES?|BONDS?|DEBENTURES?|WARRANTS?|SHARES?|UNITS?)\b"
 )
-_DEPOSITARY = _rx(r"\bDEPOSIT[AO]RY\b|\bNOMINEE\b")
-_TEFRA = _rx(r"165\s*\(\s*J\s*\)|1287\s*\(\s*A\s*\)|\bTEFRA\b")
-_RIGHTS_PLAN = _rx(
+_DEPOSITARY = re.compile(r"\bDEPOSIT[AO]RY\b|\bNOMINEE\b")
+_TEFRA = re.compile(r"165\s*\(\s*J\s*\)|1287\s*\(\s*A\s*\)|\bTEFRA\b")
+_RIGHTS_PLAN = re.compile(
     r"RIGHTS\s+AGREEMENT|RIGHTS\s+PLAN|(?:STOCK|SHARE)HOLDERS?'?\s+RIGHTS\s+(?:AGREEMENT|PLAN)"
     r"|TAX\s+BENEFITS?\s+PRESERVATION\s+(?:PLAN|AGREEMENT)"
 )
-_LOST = _rx(r"\bLOST\b|\bPERDU")
-_INDEMNITY = _rx(r"\bBOND\b|INDEMNI|CAUTIONNEMENT|\bGARANTIE\b")
+_LOST = re.compile(r"\bLOST\b|\bPERDU")
+_INDEMNITY = re.compile(r"\bBOND\b|INDEMNI|CAUTIONNEMENT|\bGARANTIE\b")
 #: "will furnish ... on request (without charge) ... designations, preferences ... rights": the
 #: statement of designations given on request (DGCL §151(f), MBCA §6.25(c)), in the words of
 #: filed forms ("may be obtained ... upon request", "on demand", "with out charge"; French).
-_FURNISH = _rx(r"\bFURNISH|\bPROVIDE|\bSEND\b|\bMAY\s+BE\s+OBTAINED|\bFOURNIR")
-_ON_REQUEST = _rx(
+_FURNISH = re.compile(r"\bFURNISH|\bPROVIDE|\bSEND\b|\bMAY\s+BE\s+OBTAINED|\bFOURNIR")
+_ON_REQUEST = re.compile(
     r"REQUEST|\bDEMAND|WITH\s?OUT\s+CHARGE|FREE\s+OF\s+CHARGE|WITHOUT\s+COST|SANS\s+FRAIS|SUR\s+DEMANDE"
 )
-_RIGHTS_OF_CLASSES = _rx(
+_RIGHTS_OF_CLASSES = re.compile(
     r"DESIGNATIONS|PREFERENCES|RELATIVE\s+RIGHTS|SPECIAL\s+RIGHTS|RIGHTS,\s+PRIVILEGES|DROITS,\s+PRIVIL"
 )
-_CLOSE = _rx(r"CLOSE\s+CORPORATION")
-_REDEEMABLE = _rx(
+_CLOSE = re.compile(r"CLOSE\s+CORPORATION")
+_REDEEMABLE = re.compile(
     r"\bREDEEMABLE\b|\bSUBJECT\s+TO\s+(?:\w+\s+){0,2}REDEMPTION|\bMAY\s+BE\s+(?:\w+\s+){0,2}REDEEMED"
     r"|\bSHALL\s+BE\s+(?:\w+\s+){0,2}REDEEMED|\bARE\s+(?:\w+\s+){0,2}REDEEMED|\bREDEMPTION\s+PRICE"
 )
-_CONVERTIBLE = _rx(
+_CONVERTIBLE = re.compile(
     r"\bCONVERTIBLE\b|\bMAY\s+BE\s+CONVERTED|\bSHALL\s+BE\s+CONVERTED|\bCONVERSION\s+(?:PRICE|RATE|PERIOD)"
     r"|\bRIGHT\s+TO\s+CONVERT"
 )
@@ -212,12 +207,6 @@ def classify_legend(text: str) -> frozenset[str]:
     if restricts and (by_agreement or not explained):
         kinds.add("transfer-restriction")
     return frozenset(kinds)
-
-
-def legend_kinds(text: str, name: str | None = None) -> set[str]:
-    """The kinds of a legend, by its words (:func:`classify_legend`); *name* is not read: a
-    legend is what it says, whatever the spec calls it."""
-    return set(classify_legend(text))
 
 
 # -- what a face states: par value, the law the issuer is organized under, its class ---------------
