@@ -326,12 +326,14 @@ def check_pdf(
         if len(pages) % per:
             per = None
     certificates = split_certificates(pages, per)
+    # The form's lines as they are compared (without white space), made once for every certificate.
+    form_lines = [[line for line in map(compact, lines) if len(line) >= 3] for lines in form]
     excerpt = spec is not None and spec.is_excerpt
     numbers: dict[str, tuple[str, PageText]] = {}
     for certificate in certificates:
         face = _read_face(certificate.face, spec)
-        if form and per == len(form):
-            yield from _check_form_text(name, certificate, form)
+        if form_lines and per == len(form_lines):
+            yield from _check_form_text(name, certificate, form_lines)
         for finding in _check_certificate(name, certificate, spec, legends, face):
             if excerpt:
                 finding = as_excerpt(finding)
@@ -358,10 +360,10 @@ def check_pdf(
 
 
 def _check_form_text(name: str, certificate: Certificate, form: Sequence[Sequence[str]]) -> Iterator[Finding]:
-    """Every fixed line of the form is on the certificate's page: lines are compared without
-    white space (a letter-spaced caption extracts letter by letter), each as a whole."""
-    for page, lines in zip(certificate.pages, form, strict=False):
-        wanted = [line for line in (compact(text) for text in lines) if len(line) >= 3]
+    """Every fixed line of the form (each page's, compacted) is on the certificate's page: lines
+    are compared without white space (a letter-spaced caption extracts letter by letter), each as
+    a whole."""
+    for page, wanted in zip(certificate.pages, form, strict=False):
         if not wanted:
             continue
         printed = compact(page.text)
