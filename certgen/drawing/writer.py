@@ -283,7 +283,8 @@ def write_print_file(
     :class:`~certgen.drawing.PrintOptions`), the shell's static forms under the fields.
 
     Pages whose content is the same (every reverse that prints no field, the blank backs of
-    duplex) share one content stream, written and compressed once per file.
+    duplex) share one content stream, written once per file; the content of a side without
+    fields is compressed once per issue.
 
     :param overlay: a word printed large across each face, over everything (SPECIMEN).
     :returns: the number of certificates written.
@@ -370,7 +371,10 @@ def write_print_file(
     for side, ops, payload in contents:
         stream_number = written.get(ops)
         if stream_number is None:
-            stream = zlib.compress(ops.encode("latin-1"), 6)
+            # A side that prints no field has the same content in every file of the issue.
+            stream = (
+                _constant_stream(ops) if not pages[side].fields else zlib.compress(ops.encode("latin-1"), 6)
+            )
             out.put(
                 next_number,
                 f"<< /Length {len(stream)} /Filter /FlateDecode >>\nstream\n".encode()
@@ -398,6 +402,12 @@ def write_print_file(
     out.put(catalog + 1, _info(info, payloads[0] if len(payloads) == 1 else None))
     out.finish(target, catalog + 2, root=catalog, info=catalog + 1)
     return len(batch)
+
+
+@lru_cache(maxsize=16)
+def _constant_stream(ops: str) -> bytes:
+    """A page content that is the same in every file (a reverse without fields), compressed once."""
+    return zlib.compress(ops.encode("latin-1"), 6)
 
 
 @lru_cache(maxsize=16)
