@@ -146,6 +146,35 @@ def test_pages_of_the_same_content_share_one_content_stream(issue: certgen.Prepa
     assert prepare(SAMPLE_SPEC).render(holders) == pdf
 
 
+def test_a_side_without_fields_is_compressed_once_per_issue(
+    issue: certgen.PreparedIssue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reverse's content is the same in every file of an issue: a second file does not
+    compress it again (each face still is), and its stream's bytes are the first file's."""
+    import zlib
+
+    from certgen.drawing import writer
+
+    holders = load_holders(SAMPLE_HOLDERS)[:2]
+    writer._constant_stream.cache_clear()
+    first = issue.render(holders[:1])
+    compressed: list[bytes] = []
+    original = zlib.compress
+    monkeypatch.setattr(
+        writer.zlib, "compress", lambda data, level=-1: compressed.append(data) or original(data, level)
+    )
+    second = issue.render(holders[1:])
+    reverse = [data for data in compressed if b"Do" in data and b"Tj" not in data]
+    assert not reverse, "the reverse was compressed again"
+    assert any(b"Tj" in data for data in compressed), "the face is compressed per certificate"
+
+    def reverse_stream(pdf: bytes) -> bytes:
+        page = pypdf.PdfReader(io.BytesIO(pdf)).pages[1]
+        return page.raw_get("/Contents").get_object()._data
+
+    assert reverse_stream(first) == reverse_stream(second)
+
+
 def _holder(registration: str, shares: int, number: str = "PB 0099") -> Holder:
     return Holder(number, registration, shares, dt.date(2026, 11, 23))
 
