@@ -74,6 +74,10 @@ def test_values_are_written_back_as_pypdf_writes_them() -> None:
     assert zlib.decompress(stream.data) == b"0 0 m"
     assert "/Length" not in stream.dict and stream.dict["/BBox"] == [0, 0, 1, 1]
     assert ShellPdf(data).source(2).endswith(b"\nendstream")
+    # what ReportLab never writes is a typed error, not a traceback
+    for bad in (b"%PDF-1.4 no table", data.replace(b"2 0 obj", b"9 0 obj")):
+        with pytest.raises(certgen.RenderError, match="cannot be read back"):
+            ShellPdf(bad).get(2)
 
 
 # -- the shell, as pypdf made it ------------------------------------------------------

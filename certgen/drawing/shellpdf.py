@@ -21,8 +21,9 @@ from __future__ import annotations
 import codecs
 import math
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+
+from ..errors import RenderError
 
 __all__ = ["Name", "PdfString", "Ref", "ShellPdf", "Stream", "pdf_source"]
 
@@ -39,24 +40,25 @@ class PdfString(bytes):
     __slots__ = ()
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):
     """An indirect reference: ``number generation R``."""
 
     number: int
     generation: int = 0
 
 
-@dataclass(frozen=True)
-class Stream:
+class Stream(NamedTuple):
     """A stream object: its dictionary and its data, still encoded."""
 
     dict: dict[str, Any]
     data: bytes
 
 
-class ShellPdfError(ValueError):
+class ShellPdfError(RenderError):
     """The file is not in the subset of PDF this module reads (a bug: ReportLab wrote it)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"the static part drawn by ReportLab cannot be read back: {message}")
 
 
 _SPACE = b" \t\n\r\x0c\x00"
