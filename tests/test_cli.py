@@ -14,6 +14,7 @@ from typing import Any
 import pypdf
 import pytest
 
+from certgen import load_holders
 from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC, page_images, pdf_text
 
 HEADER = "certificate_number,registration,shares,issue_date\n"
@@ -448,6 +449,20 @@ def test_help_imports_no_heavy_library() -> None:
     template libraries: the command line imports each where a command needs it."""
     assert _heavy_imports("--help") == set()
     assert _heavy_imports("batch", "--help") == set()
+
+
+def test_a_blank_form_and_a_batch_without_artwork_import_no_pypdf(tmp_path: Path) -> None:
+    """pypdf (some 50 ms to import) reads artwork and checks PDFs; drawing an issue without
+    artwork reads ReportLab's static part back without it, in a blank form and in a batch."""
+    form = tmp_path / "form.pdf"
+    assert "pypdf" not in _heavy_imports("render", SAMPLE_SPEC, "-o", form)
+    assert pdf_text(form.read_bytes())  # the form was written
+    out = tmp_path / "batch"
+    batch = ("batch", SAMPLE_SPEC, "--holders", SAMPLE_HOLDERS, "--out", out, "--workers", "1")
+    assert "pypdf" not in _heavy_imports(*batch)
+    assert len(pdf_text((out / "certificates-0001.pdf").read_bytes())) == 2 * len(
+        load_holders(SAMPLE_HOLDERS)
+    )
 
 
 def test_batch_workers_start_before_the_register_library_is_imported() -> None:

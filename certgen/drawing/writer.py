@@ -23,7 +23,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, BinaryIO, cast
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..cidfont import FONT_OBJECTS, type0_objects
 from ..cidfont import pdf_number as _n
@@ -32,6 +32,9 @@ from ..layout.elements import Page
 from ..layout.fieldmap import field_map
 from .qr import qr_operators
 from .textops import TextUse, _state, face, font_slots, sharing_face, show
+
+if TYPE_CHECKING:
+    from .shellpdf import ShellPdf, Stream
 
 __all__ = [
     "FIELDS_KEY",
@@ -76,111 +79,117 @@ class StaticShell:
     def build(pages: Sequence[Page], shell_pdf: bytes, text: TextUse) -> StaticShell:
         """The shell from a ReportLab PDF whose page *k* draws only the static form of page *k*
         and whose text was set by :func:`~certgen.drawing.textops.show` (using *text*)."""
-        import pypdf
-        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
-
         from .document import field_groups, segment_name, static_segments
+        from .shellpdf import Ref, ShellPdf, Stream, pdf_source
 
-        reader = pypdf.PdfReader(io.BytesIO(shell_pdf))
+        pdf = ShellPdf(shell_pdf)
         forms: list[tuple[tuple[str, int], ...]] = []
         resources: list[str] = []
-        for index, page in enumerate(reader.pages):
-            res = cast(DictionaryObject, page["/Resources"])
-            xobjects = cast(DictionaryObject, res["/XObject"])
+        for index, page in enumerate(pdf.pages()):
+            res = pdf.resolve(page["/Resources"])
+            xobjects = pdf.resolve(res["/XObject"])
             names = [
                 f"/FormXob.{segment_name(index, part)}" for part in range(len(static_segments(pages[index])))
             ]
-            forms.append(tuple((name, xobjects.raw_get(name).idnum) for name in names))
-            parts = []
-            for key, value in res.items():
-                if key in ("/Font", "/ProcSet"):
-                    continue  # fonts are added per file
-                buffer = io.BytesIO()
-                value.write_to_stream(buffer)
-                parts.append(f"{key} {buffer.getvalue().decode('latin-1')}")
-            resources.append(" ".join(parts))
+            forms.append(tuple((name, xobjects[name].number) for name in names))
+            resources.append(
+                " ".join(
+                    f"{key} {pdf_source(value)}"
+                    for key, value in res.items()
+                    if key not in ("/Font", "/ProcSet")  # fonts are added per file
+                )
+            )
         # Keep what the static forms use, but not ReportLab's fonts: the fonts dictionary
         # the forms name (ReportLab's, one for the document) is certgen's in every file.
         # (Artwork forms keep their own fonts.)
         fonts_object = 0
-        first_form = cast(DictionaryObject, reader.get_object(forms[0][0][1])) if forms else None
-        form_resources = cast(DictionaryObject, first_form["/Resources"]) if first_form is not None else None
-        if form_resources is not None and isinstance(form_resources.raw_get("/Font"), IndirectObject):
-            fonts_object = form_resources.raw_get("/Font").idnum
+        if forms:
+            form_fonts = pdf.resolve(pdf.get(forms[0][0][1]).dict["/Resources"]).get("/Font")
+            if isinstance(form_fonts, Ref):
+                fonts_object = form_fonts.number
         keep: set[int] = {fonts_object}
-        todo: list[Any] = [IndirectObject(number, 0, reader) for runs in forms for _, number in runs]
+        todo: list[Any] = [Ref(number) for runs in forms for _, number in runs]
         while todo:
             item = todo.pop()
-            if isinstance(item, IndirectObject):
-                if item.idnum in keep:
+            if isinstance(item, Ref):
+                if item.number in keep:
                     continue
-                keep.add(item.idnum)
-                item = item.get_object()
-            if isinstance(item, DictionaryObject):
+                keep.add(item.number)
+                item = pdf.get(item.number)
+            if isinstance(item, Stream):  # what its dictionary refers to
+                item = item.dict
+            if isinstance(item, dict):
                 todo.extend(item.values())
-            elif isinstance(item, ArrayObject):
+            elif isinstance(item, list):
                 todo.extend(item)
         keep.discard(fonts_object)
         objects: dict[int, bytes] = {}
         for number in sorted(keep):
-            compact = _compact_form(reader.get_object(number), fonts_object)
-            if compact is not None:
-                objects[number] = compact
-                continue
-            offset = reader.xref[0][number]
-            head = f"{number} 0 obj".encode()
-            start = shell_pdf.index(head, offset) + len(head)
-            end = shell_pdf.index(b"endobj", start)
-            objects[number] = shell_pdf[start:end].strip(b"\r\n")
+            compact = _compact_form(pdf, pdf.get(number), fonts_object)
+            objects[number] = compact if compact is not None else pdf.source(number)
         if not fonts_object:
             fonts_object = max(objects, default=0) + 1
         groups = tuple(tuple(tuple(group) for group in field_groups(page)) for page in pages)
         return StaticShell(objects, tuple(forms), groups, tuple(resources), text, fonts_object)
 
 
-def _compact_form(obj: Any, fonts_object: int) -> bytes | None:
+def _compact_form(pdf: ShellPdf, obj: Any, fonts_object: int) -> bytes | None:
     """A Form XObject of the shell rewritten without what says nothing: the default
     ``/FormType`` and ``/Matrix``, the obsolete ``/ProcSet``, and the fonts of a form that
     sets no text (ReportLab gives every form all of them).  ``None`` for any other object.
 
     Each file carries every form of the issue, so their dictionaries are worth a few lines.
+    *pdf* is the :class:`~certgen.drawing.shellpdf.ShellPdf` that holds *obj*.
     """
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+    from .shellpdf import Ref, Stream, pdf_source
 
-    if not isinstance(obj, StreamObject) or obj.get("/Subtype") != "/Form":
+    if not isinstance(obj, Stream) or pdf.resolve(obj.dict.get("/Subtype")) != "/Form":
         return None
-    filters = obj.get("/Filter")
-    if isinstance(filters, ArrayObject):
+    filters = pdf.resolve(obj.dict.get("/Filter"))
+    if isinstance(filters, list):
         filters = filters[0] if len(filters) == 1 else None
     if filters != "/FlateDecode":
         return None
-    sets_text = b" Tf" in obj.get_data()
+    sets_text = _sets_text(obj, pdf)
     parts = []
-    for key, value in obj.items():
-        if key in ("/Length", "/Filter") or (key == "/FormType" and value == 1):
+    for key, value in obj.dict.items():
+        if key == "/FormType" and value == 1 and isinstance(value, (int, float)):
             continue
-        if key == "/Matrix" and [float(v) for v in value] == [1, 0, 0, 1, 0, 0]:
+        if key == "/Filter":
+            continue
+        if key == "/Matrix" and _is_identity(pdf.resolve(value)):
             continue
         if key == "/Resources":
-            value = DictionaryObject(
-                {
-                    NameObject(k): v
-                    for k, v in value.items()
-                    if k != "/ProcSet"
-                    and not (
-                        k == "/Font"
-                        and not sets_text
-                        and isinstance(v, IndirectObject)
-                        and v.idnum == fonts_object
-                    )
-                }
-            )
-        buffer = io.BytesIO()
-        value.write_to_stream(buffer)
-        parts.append(f"{key} {buffer.getvalue().decode('latin-1')}")
-    data = obj._data  # still encoded (Flate)
-    head = " ".join(parts) + f" /Filter /FlateDecode /Length {len(data)}"
-    return f"<< {head} >>\nstream\n".encode("latin-1") + data + b"\nendstream"
+            value = {
+                k: v
+                for k, v in pdf.resolve(value).items()
+                if k != "/ProcSet"
+                and not (k == "/Font" and not sets_text and isinstance(v, Ref) and v.number == fonts_object)
+            }
+        parts.append(f"{key} {pdf_source(value)}")
+    head = " ".join(parts) + f" /Filter /FlateDecode /Length {len(obj.data)}"
+    return f"<< {head} >>\nstream\n".encode("latin-1") + obj.data + b"\nendstream"
+
+
+def _is_identity(matrix: Any) -> bool:
+    return (
+        isinstance(matrix, list)
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in matrix)
+        and [float(v) for v in matrix] == [1, 0, 0, 1, 0, 0]
+    )
+
+
+def _sets_text(stream: Stream, pdf: ShellPdf) -> bool:
+    """Whether a form's content selects a font (``Tf``).  Content that is not plain Flate
+    (a predictor, never seen in a form's content; damaged data) is taken to set text:
+    its form keeps its fonts."""
+    parms = pdf.resolve(stream.dict.get("/DecodeParms"))
+    if parms is not None and parms != [] and parms != {}:
+        return True
+    try:
+        return b" Tf" in zlib.decompress(stream.data)
+    except zlib.error:
+        return True
 
 
 class _Content:
