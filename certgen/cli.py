@@ -7,6 +7,7 @@ traceback, and no output file left behind.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import re
@@ -813,10 +814,39 @@ def schema() -> None:
     click.echo(spec_json_schema())
 
 
+#: The garbage collector's thresholds while a command runs.  A command makes its objects once
+#: (modules, the spec, the layout) and frees most of them by reference counting: at Python's
+#: default (a collection every 700 new objects) a blank form went through everything imported
+#: 125 times.  A young collection every 50,000 objects keeps cyclic garbage bounded all the same.
+COMMAND_GC_THRESHOLD = (100_000, 50, 100)
+
+
+def run() -> None:
+    """The ``certgen`` console script: :func:`main` in a process that ends with it.
+
+    The collector is turned off once the command is done: the process's memory goes back to the
+    system whole, and Python need not go through every object once more on the way out.
+    """
+    try:
+        main()
+    finally:
+        gc.disable()
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``certgen`` console script."""
+    """Run a ``certgen`` command (*argv*: its arguments; default ``sys.argv``), as the console
+    script does; exits with the command's status."""
     # pdfminer reports what it repairs in damaged PDFs as warnings; the findings say what matters.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    threshold = gc.get_threshold()
+    gc.set_threshold(*COMMAND_GC_THRESHOLD)
+    try:
+        _main(argv)
+    finally:
+        gc.set_threshold(*threshold)
+
+
+def _main(argv: list[str] | None) -> None:
     try:
         try:
             with _signals_handled():

@@ -465,6 +465,45 @@ def test_a_blank_form_and_a_batch_without_artwork_import_no_pypdf(tmp_path: Path
     )
 
 
+def test_a_command_collects_garbage_rarely_and_gives_the_collector_back(tmp_path: Path) -> None:
+    """While a command runs, the collector's young generation is collected every 100,000
+    objects, not 700 (a blank form went through everything imported 125 times); a caller of
+    main() gets its own thresholds back.  The console script leaves the collector off as the
+    process ends (no last pass over every object)."""
+    import gc
+
+    import click
+
+    from certgen.cli import COMMAND_GC_THRESHOLD, cli, main
+
+    seen: list[tuple[int, int, int]] = []
+    before = gc.get_threshold()
+    probe = click.Command("probe", callback=lambda: seen.append(gc.get_threshold()))
+    cli.add_command(probe)
+    try:
+        main(["probe"])
+    finally:
+        del cli.commands["probe"]
+    assert seen == [COMMAND_GC_THRESHOLD] and COMMAND_GC_THRESHOLD[0] >= 50_000
+    assert gc.get_threshold() == before
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('collector', gc.isenabled(), file=sys.stderr))\n"
+        "sys.argv = ['certgen', '--version']\n"
+        "from certgen.cli import run\n"
+        "run()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stderr.strip() == "collector False", proc.stderr
+    module = subprocess.run(
+        [sys.executable, "-m", "certgen", "render", SAMPLE_SPEC, "-o", tmp_path / "form.pdf"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert module.returncode == 0 and (tmp_path / "form.pdf").stat().st_size > 10_000, module.stderr
+
+
 def test_batch_workers_start_before_the_register_library_is_imported() -> None:
     """The batch module (what the workers fork from) imports no SQLAlchemy: the register is
     imported once the workers run, so its 0.1 s of imports overlaps their rendering, and a
