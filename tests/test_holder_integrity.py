@@ -184,6 +184,27 @@ def test_a_formula_in_any_column_never_reaches_the_register(tmp_path: Path, run_
     assert validate(SAMPLE_SPEC, clean).ok(strict=True)
 
 
+def test_only_a_value_past_latin_is_searched_for_mixed_scripts() -> None:
+    """The mixed-script rule passes over values whose characters all come before U+0370 (ASCII
+    and accented Latin: most names), as none of them is Greek or Cyrillic; past it each word is
+    still looked at, and a word met again is reported again; a formula after spaces is found."""
+    from certgen.validation.holder_rules import _BEFORE_GREEK, HolderChecker
+
+    scripts = {unicodedata.name(chr(c), "").split(" ", 1)[0] for c in range(ord(_BEFORE_GREEK))}
+    assert not scripts & {"GREEK", "CYRILLIC"}
+    checker = HolderChecker(None)
+
+    def rules(value: str) -> list[str]:
+        return [f.rule for f in checker.check_cells([("registration", value)], loc="x")]
+
+    assert rules("Mar\u00eda Jos\u00e9 Garc\u00eda-L\u00f3pez \u0152uvre") == []
+    for _ in range(2):
+        assert rules("Jos\u00e9 \u0391lpha") == ["holder.mixed-script"]  # a Greek capital alpha
+    assert rules("\u0391\u03bb\u03c6\u03b1 Jos\u00e9") == []  # each word in one script
+    assert rules(" \t =SUM(A1)") == ["holder.formula"]
+    assert rules("+1 212 555 0100") == []
+
+
 # -- printability -------------------------------------------------------------------------
 
 
