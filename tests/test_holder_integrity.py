@@ -205,6 +205,37 @@ def test_only_a_value_past_latin_is_searched_for_mixed_scripts() -> None:
     assert rules("+1 212 555 0100") == []
 
 
+def test_a_long_registration_is_searched_for_placeholders_only_when_it_may_be_one() -> None:
+    """The placeholder rule's regular expression runs only on a registration that may match it
+    (short, a run of x, - or ?, a bracket, three underscores): every placeholder is still found."""
+    from certgen.validation.holder_rules import _PLACEHOLDER, HolderChecker, _may_be_placeholder
+
+    checker = HolderChecker(None)
+
+    def placeholder(text: str) -> bool:
+        return any(f.rule == "registration.placeholder" for f in checker._registration(text, "x", {}))
+
+    for text in (
+        "TBD",
+        "n/a",
+        "unknown",
+        "X" * 12,
+        "-" * 9,
+        "?" * 8,
+        "[HOLDER TO COME]",
+        "Jane <name>",
+        "Jane ___",
+    ):
+        assert placeholder(text), text
+    for text in ("First Fiduciary Trust Company of Baltimore, N.A., as Trustee", "Xavier Roe", "John Doe Jr"):
+        assert not placeholder(text), text
+    # Each character class the expression matches: short words (case-folded ones too), the runs.
+    alphabet = "xX-?[]<>_ TBDNAMEUKOWſKı/"
+    texts = {alphabet[i:j] for i in range(len(alphabet)) for j in range(i + 1, len(alphabet) + 1)}
+    texts |= {c * n for c in alphabet for n in (1, 7, 8, 20)}
+    assert all(_may_be_placeholder(t) for t in texts if _PLACEHOLDER.search(t))
+
+
 # -- printability -------------------------------------------------------------------------
 
 
