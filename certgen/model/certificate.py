@@ -76,6 +76,10 @@ class Holder:
 
 #: A run of spaces of any width (no-break, thin, ideographic: Unicode Zs) or tabs.
 _SPACES = re.compile(r"[^\S\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
+#: A run of spaces that is not one plain space: what _SPACES would change.
+_UNTIDY_SPACE = re.compile(
+    r" [^\S\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]|[^\S \n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]"
+)
 
 
 def tidy_text(value: str) -> str:
@@ -88,6 +92,8 @@ def tidy_text(value: str) -> str:
         value.isascii() and "  " not in value and "\t" not in value and "\r\n" not in value
     ):
         return value
+    if unicodedata.is_normalized("NFC", value) and "\r\n" not in value and not _UNTIDY_SPACE.search(value):
+        return value  # most other values: accented names, NFC already, with single spaces
     tidy = unicodedata.normalize("NFC", value).replace("\r\n", "\n")
     tidy = _SPACES.sub(" ", tidy)
     return value if tidy == value else tidy
