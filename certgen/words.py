@@ -23,6 +23,8 @@ a space where the currency has no sign of its own, and its name in words:
 
 from __future__ import annotations
 
+from functools import cache
+
 __all__ = ["CURRENCIES", "in_figures", "in_words", "money_in_figures", "money_in_words"]
 
 #: The currencies certgen writes out (ISO 4217 code -> sign in figures, name in words).  A
@@ -95,12 +97,17 @@ def in_words(number: int) -> str:
     while number:
         number, group = divmod(number, 1000)
         if group:
-            words = _under_thousand(group)
-            if _SCALES[scale]:
-                words.append(_SCALES[scale])
-            groups.insert(0, " ".join(words))
+            words = _group_words(group)
+            groups.append(f"{words} {_SCALES[scale]}" if scale else words)
         scale += 1
+    groups.reverse()
     return " ".join(groups)
+
+
+@cache
+def _group_words(n: int) -> str:
+    """A group of three digits (1 to 999) in words, spelt once (every amount has one or more)."""
+    return " ".join(_under_thousand(n))
 
 
 def in_figures(number: int) -> str:

@@ -184,6 +184,58 @@ def test_a_formula_in_any_column_never_reaches_the_register(tmp_path: Path, run_
     assert validate(SAMPLE_SPEC, clean).ok(strict=True)
 
 
+def test_only_a_value_past_latin_is_searched_for_mixed_scripts() -> None:
+    """The mixed-script rule passes over values whose characters all come before U+0370 (ASCII
+    and accented Latin: most names), as none of them is Greek or Cyrillic; past it each word is
+    still looked at, and a word met again is reported again; a formula after spaces is found."""
+    from certgen.validation.holder_rules import _BEFORE_GREEK, HolderChecker
+
+    scripts = {unicodedata.name(chr(c), "").split(" ", 1)[0] for c in range(ord(_BEFORE_GREEK))}
+    assert not scripts & {"GREEK", "CYRILLIC"}
+    checker = HolderChecker(None)
+
+    def rules(value: str) -> list[str]:
+        return [f.rule for f in checker.check_cells([("registration", value)], loc="x")]
+
+    assert rules("Mar\u00eda Jos\u00e9 Garc\u00eda-L\u00f3pez \u0152uvre") == []
+    for _ in range(2):
+        assert rules("Jos\u00e9 \u0391lpha") == ["holder.mixed-script"]  # a Greek capital alpha
+    assert rules("\u0391\u03bb\u03c6\u03b1 Jos\u00e9") == []  # each word in one script
+    assert rules(" \t =SUM(A1)") == ["holder.formula"]
+    assert rules("+1 212 555 0100") == []
+
+
+def test_a_long_registration_is_searched_for_placeholders_only_when_it_may_be_one() -> None:
+    """The placeholder rule's regular expression runs only on a registration that may match it
+    (short, a run of x, - or ?, a bracket, three underscores): every placeholder is still found."""
+    from certgen.validation.holder_rules import _PLACEHOLDER, HolderChecker, _may_be_placeholder
+
+    checker = HolderChecker(None)
+
+    def placeholder(text: str) -> bool:
+        return any(f.rule == "registration.placeholder" for f in checker._registration(text, "x", {}))
+
+    for text in (
+        "TBD",
+        "n/a",
+        "unknown",
+        "X" * 12,
+        "-" * 9,
+        "?" * 8,
+        "[HOLDER TO COME]",
+        "Jane <name>",
+        "Jane ___",
+    ):
+        assert placeholder(text), text
+    for text in ("First Fiduciary Trust Company of Baltimore, N.A., as Trustee", "Xavier Roe", "John Doe Jr"):
+        assert not placeholder(text), text
+    # Each character class the expression matches: short words (case-folded ones too), the runs.
+    alphabet = "xX-?[]<>_ TBDNAMEUKOWſKı/"
+    texts = {alphabet[i:j] for i in range(len(alphabet)) for j in range(i + 1, len(alphabet) + 1)}
+    texts |= {c * n for c in alphabet for n in (1, 7, 8, 20)}
+    assert all(_may_be_placeholder(t) for t in texts if _PLACEHOLDER.search(t))
+
+
 # -- printability -------------------------------------------------------------------------
 
 

@@ -292,3 +292,30 @@ def test_art_drawn_after_a_field_over_its_box_is_refused(tmp_path, write_spec) -
         certgen.prepare(write_spec(data), validate=False)
     assert "a ground is drawn after the field 'principal' and over its box" in str(caught.value)
     assert "draw it before the field's <fields-here> mark" in str(caught.value)
+
+
+def test_fitting_breaks_lines_only_at_sizes_where_two_lines_fit_the_height(monkeypatch) -> None:
+    """A value too wide for one line takes two or more: sizes at which two lines are already
+    taller than the box are passed over without breaking the text (the per-certificate cost of
+    long registrations), and the size and lines are those of breaking at every size in turn."""
+    from certgen.layout import fit
+
+    text = "FIRST FIDUCIARY TRUST COMPANY OF BALTIMORE AS TRUSTEE"
+    sizes = fit.sizes_between(16.0, 8.0)
+    expected = None
+    for size in sizes:  # the plain way: break at each size, keep the first that fits
+        lines = fit.break_lines(text, "garamond", size, 300.0)
+        if lines is not None and len(lines) <= 3 and len(lines) * size * 1.1 <= 34.0 + 1e-6:
+            expected = (size, lines)
+            break
+    assert expected is not None and len(expected[1]) == 2 and expected[0] < 16.0
+    broken: list[float] = []
+    real = fit._break_scaled
+
+    def spy(paragraphs, unit_space, size, *rest):  # type: ignore[no-untyped-def]
+        broken.append(size)
+        return real(paragraphs, unit_space, size, *rest)
+
+    monkeypatch.setattr(fit, "_break_scaled", spy)
+    assert fit.fit_lines(text, "garamond", sizes, 300.0, 34.0, 3, 1.1) == expected
+    assert broken == [expected[0]]

@@ -24,6 +24,7 @@ __all__ = ["PLACEHOLDER", "check_field", "fill_field", "fill_fields", "placehold
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 _sizes = lru_cache(maxsize=256)(sizes_between)
+_PRINTABLE_ASCII = "".join(map(chr, range(0x20, 0x7F)))
 
 
 def fill_field(field: Field, values: Mapping[str, str], certificate: str | None = None) -> list[Line]:
@@ -51,7 +52,7 @@ class _Filler:
     without trying sizes; any other goes through :func:`~certgen.layout.fit.fit_lines`, whose
     first try is the same test, so both give the same lines."""
 
-    __slots__ = ("baseline", "field", "literal", "names", "one", "parts", "size", "widths")
+    __slots__ = ("ascii", "baseline", "field", "limit", "literal", "names", "one", "parts", "size", "widths")
 
     def __init__(self, field: Field) -> None:
         self.field = field
@@ -68,6 +69,10 @@ class _Filler:
         self.one = field.kind != "qr" and (lead <= field.height + 1e-6 or size <= field.height)
         self.baseline = _first_baseline(field, field.font, size, 1)
         self.widths = unit_widths(field.font).__getitem__
+        #: The face has every printable ASCII character (what missing_glyphs answers at once).
+        self.ascii = not missing_glyphs(_PRINTABLE_ASCII, field.font)
+        #: The widest a line may be to fit at the field's size.
+        self.limit = field.width - 1e-3
 
     def substitute(self, values: Mapping[str, str], certificate: str | None) -> tuple[str, bool]:
         """The field's text with its placeholders replaced; and whether any value was non-empty."""
@@ -112,12 +117,14 @@ class _Filler:
             return None
         field = self.field
         single = " ".join(text.split())
-        if missing_glyphs(single, field.font):  # another face, or none: fit_lines' way
-            return None
+        if not (self.ascii and single.isascii() and single.isprintable()) and missing_glyphs(
+            single, field.font
+        ):
+            return None  # another face, or none: fit_lines' way
         width = sum(map(self.widths, single)) * self.size  # string_width(single, font, 1.0) * size
         if single and field.tracking:
             width += field.tracking * (len(single) - 1)
-        return (single, width) if width <= field.width - 1e-3 else None
+        return (single, width) if width <= self.limit else None
 
 
 def _left(field: Field, width: float) -> float:

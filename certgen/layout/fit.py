@@ -75,6 +75,12 @@ def fit_lines(
         if single is not None and unit_single * size + extra <= width - 1e-3:
             lines: list[str] | None = [single]  # what greedy breaking gives, measured once
         else:
+            # Wider than the line by more than rounding (or broken by "\n"), the text takes two
+            # lines or more: at a size where two are already too tall, nothing to break.
+            if 2 * size * leading > height + 1e-6 and (
+                single is None or unit_single * size + extra > width + 1e-3
+            ):
+                continue
             if paragraphs is None:
                 paragraphs = [
                     [(word, string_width(word, font, 1.0)) for word in p.split()] for p in text.split("\n")

@@ -62,17 +62,24 @@ class Holder:
 
     def __post_init__(self) -> None:
         # One spelling of each text before it is used: printed, signed, registered (tidy_text).
-        for name in ("certificate_number", "registration"):
-            value = getattr(self, name)
-            tidy = tidy_text(value)
-            if tidy is not value:
-                object.__setattr__(self, name, tidy)
-        if any(tidy_text(value) is not value for value in self.extra.values()):
+        # (Each attribute by name: a holder is made two or three times per certificate.)
+        number, registration = self.certificate_number, self.registration
+        tidy = tidy_text(number)
+        if tidy is not number:
+            object.__setattr__(self, "certificate_number", tidy)
+        tidy = tidy_text(registration)
+        if tidy is not registration:
+            object.__setattr__(self, "registration", tidy)
+        if self.extra and any(tidy_text(value) is not value for value in self.extra.values()):
             object.__setattr__(self, "extra", {key: tidy_text(value) for key, value in self.extra.items()})
 
 
 #: A run of spaces of any width (no-break, thin, ideographic: Unicode Zs) or tabs.
 _SPACES = re.compile(r"[^\S\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]+")
+#: A run of spaces that is not one plain space: what _SPACES would change.
+_UNTIDY_SPACE = re.compile(
+    r" [^\S\n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]|[^\S \n\r\x0b\x0c\x1c-\x1f\x85\u2028\u2029]"
+)
 
 
 def tidy_text(value: str) -> str:
@@ -85,6 +92,8 @@ def tidy_text(value: str) -> str:
         value.isascii() and "  " not in value and "\t" not in value and "\r\n" not in value
     ):
         return value
+    if unicodedata.is_normalized("NFC", value) and "\r\n" not in value and not _UNTIDY_SPACE.search(value):
+        return value  # most other values: accented names, NFC already, with single spaces
     tidy = unicodedata.normalize("NFC", value).replace("\r\n", "\n")
     tidy = _SPACES.sub(" ", tidy)
     return value if tidy == value else tidy
@@ -99,20 +108,25 @@ def certificate_values(holder: Holder, currency: str = "USD") -> dict[str, str]:
     """The strings a certificate's variable fields print for *holder*; a note's principal in
     *currency* (ISO 4217 code: ``$50,000,000`` and ``FIFTY MILLION DOLLARS``, ``€50,000,000``
     and ``FIFTY MILLION EUROS``)."""
-    values = {key: str(value) for key, value in holder.extra.items()}
     figures = in_figures(holder.shares)
     words = in_words(holder.shares)
-    values.update(
-        certificate_number=holder.certificate_number,
-        registration=holder.registration,
-        shares=figures,
-        shares_words=words,
-        issue_date=format_date(holder.issue_date),
-        issue_date_iso=holder.issue_date.isoformat(),
+    sign, name = CURRENCIES[currency]
+    issued = holder.issue_date
+    own = {
+        "certificate_number": holder.certificate_number,
+        "registration": holder.registration,
+        "shares": figures,
+        "shares_words": words,
+        "issue_date": format_date(issued),
+        "issue_date_iso": issued.isoformat(),
         # money_in_figures and money_in_words, from the figures and words spelt once above
-        principal=f"{CURRENCIES[currency][0]}{figures}",
-        principal_words=f"{words} {CURRENCIES[currency][1]}",
-    )
+        "principal": f"{sign}{figures}",
+        "principal_words": f"{words} {name}",
+    }
+    if not holder.extra:
+        return own
+    values = {key: str(value) for key, value in holder.extra.items()}
+    values.update(own)  # (an extra column of the same name is overridden, in its place)
     return values
 
 

@@ -361,7 +361,7 @@ def _holder(
         return None, problems
     certificate = _text(row.get("certificate_number")).strip() or None
     for key, value in row.items():  # JSON: a value is text, a number or a date, never a structure
-        if isinstance(value, (Mapping, list, tuple)):
+        if not isinstance(value, str) and isinstance(value, (Mapping, list, tuple)):  # (CSV: all text)
             kind = "an object" if isinstance(value, Mapping) else "a list"
             fail(f"is {kind}, not a value: give it as text (or a number)", str(key))
     if problems:
@@ -374,7 +374,7 @@ def _holder(
             fail(f"the column {column} is missing", column, "holder.columns")
     if problems:
         return None, problems
-    cert_number = _text(row.get("certificate_number")).strip()
+    cert_number = certificate or ""
     if not numbered:
         if cert_number:
             fail(
@@ -425,15 +425,16 @@ def _shares(value: Any, fail: Callable[..., None], column: str = "shares") -> in
         shares = int(value)
     else:
         text = _text(value).strip()
-        if _GROUPED.match(text):
-            text = text.replace(",", "")
-        if not _DIGITS.match(text):  # ASCII digits only: str.isdigit() takes '²' and '١٢٣'
-            fail(
-                f"{text[:40]!r} is not a whole number of {unit} (e.g. 100 or 1,234,567)",
-                column,
-                "shares.positive",
-            )
-            return None
+        if not (text.isascii() and text.isdigit()):  # the usual cell, digits alone, is a number as it is
+            if _GROUPED.match(text):
+                text = text.replace(",", "")
+            if not _DIGITS.match(text):  # ASCII digits only: str.isdigit() takes '²' and '١٢٣'
+                fail(
+                    f"{text[:40]!r} is not a whole number of {unit} (e.g. 100 or 1,234,567)",
+                    column,
+                    "shares.positive",
+                )
+                return None
         if len(text.lstrip("-").lstrip("0")) > _MAX_DIGITS + 1:  # not even made an int
             fail(
                 f"{text[:20]}... ({len(text)} digits) is too large a number of {unit}",

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from ..errors import CertgenError, HolderDataError, describe_char
@@ -259,6 +259,14 @@ _PLACEHOLDER = re.compile(
 )
 
 
+def _may_be_placeholder(text: str) -> bool:
+    """What :data:`_PLACEHOLDER` needs of a match, asked first (a regular expression search of a
+    long name costs ten times more): a word of at most seven letters, a run of x, - or ?, a
+    bracket or three underscores (each letter of its words matches one character, even
+    case-folded, and only x, -, ? themselves begin its runs)."""
+    return len(text) <= 7 or text[:1] in ("x", "X", "-", "?") or "[" in text or "<" in text or "___" in text
+
+
 def loader_finding(error: HolderDataError) -> Finding:
     """A finding for a problem the holder reader found (unreadable file, bad row)."""
     checked = _LOADER_RULES.get(error.rule or "", HOLDER_FORMAT)
@@ -408,40 +416,47 @@ class HolderChecker:
             if not isinstance(value, str) or not value:
                 continue
             value = tidy_text(value)
-            at = {**where, "field": column}
-            place = f"{loc}, column {column}"
-            if not (value.isascii() and value.isprintable()):
+            ascii = value.isascii()
+            if not (ascii and value.isprintable()):
                 bad = [
                     c
                     for c in dict.fromkeys(value)
                     if unicodedata.category(c) in INVISIBLE and not (c == "\n" and column == "registration")
                 ]
                 if bad:
-                    out.append(CHARACTERS.finding(place, _invisible_message(value, bad), **at))
-            stripped = value.lstrip()
-            if stripped[:1] in ("=", "@") or (
-                stripped[:1] in ("+", "-") and len(stripped) > 1 and not _NUMBER_LIKE.fullmatch(stripped)
-            ):
-                out.append(
-                    FORMULA.finding(
-                        place,
-                        f"{value[:60]!r} begins with {stripped[0]!r}, as a spreadsheet formula does: opened in "
-                        "a spreadsheet, the register export or the control report would run it. Give the text "
-                        f"as it is to be inscribed, without the leading {stripped[0]!r}",
-                        **at,
+                    out.append(
+                        CHARACTERS.finding(
+                            f"{loc}, column {column}",
+                            _invisible_message(value, bad),
+                            **{**where, "field": column},
+                        )
                     )
-                )
-            if not value.isascii():
+            first = value[0]
+            if first in _FORMULA_START or first.isspace():  # most values begin with a letter or digit
+                stripped = value.lstrip()
+                if stripped[:1] in ("=", "@") or (
+                    stripped[:1] in ("+", "-") and len(stripped) > 1 and not _NUMBER_LIKE.fullmatch(stripped)
+                ):
+                    out.append(
+                        FORMULA.finding(
+                            f"{loc}, column {column}",
+                            f"{value[:60]!r} begins with {stripped[0]!r}, as a spreadsheet formula does: opened in "
+                            "a spreadsheet, the register export or the control report would run it. Give the text "
+                            f"as it is to be inscribed, without the leading {stripped[0]!r}",
+                            **{**where, "field": column},
+                        )
+                    )
+            if not ascii:
                 mixed = _mixed_script(value)
                 if mixed:
                     word, odd, scripts = mixed
                     out.append(
                         MIXED_SCRIPT.finding(
-                            place,
+                            f"{loc}, column {column}",
                             f"the word {word!r} mixes {' and '.join(scripts)} letters ({', '.join(map(describe_char, odd))}): "
                             "it prints like another name but is not the same to the register; retype the word "
                             "in one script",
-                            **at,
+                            **{**where, "field": column},
                         )
                     )
         return out
@@ -520,7 +535,8 @@ class HolderChecker:
         at = {"field": "registration", **where}
         loc = f"{loc}, column registration"
         spec = self.spec
-        if spec is not None and not spec.is_note and _is_cede(text):
+        upper = text.upper()
+        if spec is not None and not spec.is_note and "CEDE" in upper and _is_cede(text):
             why = self._restricting_legend
             if why:
                 yield CEDE_RESTRICTED.finding(
@@ -529,15 +545,13 @@ class HolderChecker:
                     "rarely DTC-eligible; check that DTC has accepted the deposit, or register the holder of record",
                     **at,
                 )
-        if _PLACEHOLDER.search(text.strip()):
+        stripped = text.strip()
+        if _may_be_placeholder(stripped) and _PLACEHOLDER.search(stripped):
             yield PLACEHOLDER.finding(
                 loc, f"{text!r} is a placeholder, not a holder's name: give the name(s) as inscribed", **at
             )
             return
-        if not any(
-            word in text.upper()
-            for word in ("TEN", "JT", "MIN ACT", "UGMA", "UTMA", "TOD", "POD", "JTWROS", "CUST")
-        ):
+        if not _ABBREVIATED.search(upper):
             return  # the common case: no abbreviations to check
         reg = parse_registration(text)
         if reg.tenancy:
@@ -630,6 +644,8 @@ INVISIBLE = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 #: A number, a telephone number: what may begin with + or - without being a formula.
 _NUMBER_LIKE = re.compile(r"[+-][0-9][0-9 .,()/-]*")
+#: What a formula begins with (after any spaces).
+_FORMULA_START = "=@+-"
 _CONFUSABLE_SCRIPTS = ("LATIN", "GREEK", "CYRILLIC")
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -650,19 +666,40 @@ def _invisible_message(value: str, bad: list[str]) -> str:
 def _mixed_script(value: str) -> tuple[str, list[str], list[str]] | None:
     """The first word mixing Latin, Greek and Cyrillic letters: the word, its letters of the
     less used script(s), and the scripts; None when no word does."""
+    if max(value) < _BEFORE_GREEK:  # ASCII and Latin letters only (accented names): one script
+        return None
     for word in _WORD.findall(value):
         if word.isascii():
             continue
-        scripts: dict[str, list[str]] = {}
-        for char in word:
-            script = unicodedata.name(char, "").split(" ", 1)[0]
-            if script in _CONFUSABLE_SCRIPTS:
-                scripts.setdefault(script, []).append(char)
-        if len(scripts) > 1:
-            main = max(scripts, key=lambda s: len(scripts[s]))
-            odd = [c for s, chars in scripts.items() if s != main for c in dict.fromkeys(chars)]
-            return word, odd, [s.title() for s in scripts]
+        mixed = _mixed_word(word)
+        if mixed is not None:
+            return word, list(mixed[0]), list(mixed[1])
     return None
+
+
+#: No character before U+0370 is Greek or Cyrillic (Latin, IPA, modifiers, combining marks).
+_BEFORE_GREEK = "\u0370"
+
+
+@lru_cache(maxsize=4096)
+def _mixed_word(word: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """A word's letters of the less used script(s) and its scripts, when it mixes Latin, Greek
+    and Cyrillic; else None (names recur: each word is asked once)."""
+    scripts: dict[str, list[str]] = {}
+    for char in word:
+        script = unicodedata.name(char, "").split(" ", 1)[0]
+        if script in _CONFUSABLE_SCRIPTS:
+            scripts.setdefault(script, []).append(char)
+    if len(scripts) > 1:
+        main = max(scripts, key=lambda s: len(scripts[s]))
+        odd = tuple(c for s, chars in scripts.items() if s != main for c in dict.fromkeys(chars))
+        return odd, tuple(s.title() for s in scripts)
+    return None
+
+
+#: What a registration's abbreviations contain (any of them, anywhere in the upper-cased text):
+#: only such a registration is parsed for its tenancy, minor's act or beneficiary.
+_ABBREVIATED = re.compile("|".join(("TEN", "JT", "MIN ACT", "UGMA", "UTMA", "TOD", "POD", "JTWROS", "CUST")))
 
 
 def _is_cede(registration: str) -> bool:
