@@ -59,6 +59,56 @@ def _zbar(png: Path) -> list[str]:
 # -- the payload ------------------------------------------------------------------
 
 
+def test_ed25519_pem_keys_are_read_without_the_serialization_module(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A PEM key as `certgen keys generate` and OpenSSL write it is read directly (a blank form
+    need not import cryptography's serialization); it is the key that module reads; any other
+    text still goes through it and is refused as before."""
+    import sys
+
+    from cryptography.hazmat.primitives import serialization
+
+    private, public = generate_key_pair()
+    expected_public = serialization.load_pem_public_key(public)
+    expected_private = serialization.load_pem_private_key(private, password=None)
+
+    def used(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the serialization module was used")
+
+    monkeypatch.setattr(serialization, "load_pem_public_key", used)
+    monkeypatch.setattr(serialization, "load_pem_private_key", used)
+    assert load_public_key(public, "p").public_bytes_raw() == expected_public.public_bytes_raw()  # type: ignore[attr-defined]
+    assert load_private_key(private, "k").private_bytes_raw() == expected_private.private_bytes_raw()  # type: ignore[attr-defined]
+    load_public_key(PUBLIC.read_bytes(), str(PUBLIC))
+    with pytest.raises(AssertionError, match="serialization module was used"):  # not the Ed25519 form
+        load_public_key(public.replace(b"-----END", b"junk\n-----END"), "p")
+    monkeypatch.undo()
+    with pytest.raises(certgen.CertgenError, match="not a PEM public key"):
+        load_public_key(public.replace(b"-----END", b"junk\n-----END"), "p")
+    with pytest.raises(certgen.CertgenError, match="encrypted"):
+        load_private_key(
+            expected_private.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.BestAvailableEncryption(b"secret"),
+            ),
+            "k",
+        )
+    code = (
+        "import sys\nfrom certgen.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit as exc:\n    assert not exc.code\n"
+        "print('cryptography.hazmat.primitives.serialization' in sys.modules, file=sys.stderr)\n"
+    )
+    form = subprocess.run(  # the sample's blank form reads its QR public key
+        [sys.executable, "-c", code, "render", str(SAMPLE_SPEC), "-o", str(tmp_path / "form.pdf")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert form.returncode == 0 and form.stderr.splitlines()[-1] == "False", form.stderr
+
+
 def test_payload_round_trips_and_escapes_its_separator() -> None:
     private, _ = generate_key_pair()
     signer = Signer(load_private_key(private, "test"))
