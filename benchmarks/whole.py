@@ -19,6 +19,9 @@ hand-written reference of the same run.
 - ``help``: ``certgen --help``.
 - ``import``: ``python -c "import reportlab.pdfgen.canvas"``, the floor of any
   ReportLab program's start.
+- ``machine-1``, ``machine-2``: the same pure-Python work in one process, and
+  split over two running at once: how far the machine's cores scale in this
+  run, the ceiling of any speed-up from a second worker.
 
 Each scenario runs once untimed first (Python writes its compiled modules, as
 at a user's first run), then R times timed.
@@ -46,7 +49,27 @@ sys.path.insert(0, str(HERE))
 from batch import write_holders  # noqa: E402
 from specs import SAMPLE, variant  # noqa: E402
 
-SCENARIOS = ("reference", "qr-off", "qr-on", "qr-off-2", "qr-on-2", "blank", "help", "import")
+SCENARIOS = (
+    "reference",
+    "qr-off",
+    "qr-on",
+    "qr-off-2",
+    "qr-on-2",
+    "blank",
+    "help",
+    "import",
+    "machine-1",
+    "machine-2",
+)
+
+#: Pure-Python work (about a second here), for the machine's own scaling: all of it in one
+#: process, or half of it in each of two processes at once.
+WORK = "x = 0\nfor i in range({n}):\n    x += i * i\n"
+TWO = (
+    "import subprocess, sys\n"
+    "children = [subprocess.Popen([sys.executable, '-c', sys.argv[1]]) for _ in range(2)]\n"
+    "sys.exit(max(child.wait() for child in children))\n"
+)
 
 
 def certgen() -> list[str]:
@@ -110,6 +133,8 @@ def main() -> None:
             "blank": [*certgen(), "render", str(SAMPLE), "-o", str(work / "blank.pdf")],
             "help": [*certgen(), "--help"],
             "import": [sys.executable, "-c", "import reportlab.pdfgen.canvas"],
+            "machine-1": [sys.executable, "-c", WORK.format(n=16_000_000)],
+            "machine-2": [sys.executable, "-c", TWO, WORK.format(n=8_000_000)],
         }
         for name in only:  # once, untimed: compiled modules written, files in the page cache
             shutil.rmtree(out, ignore_errors=True)
@@ -147,6 +172,11 @@ def main() -> None:
     if "qr-on" in times and "qr-off" in times:
         print(
             f"  QR code on / off, one worker: {statistics.median(times['qr-on']) / statistics.median(times['qr-off']):.2f}x"
+        )
+    if "machine-1" in times and "machine-2" in times:
+        print(
+            f"  this machine: two processes / one, pure-Python work: "
+            f"{statistics.median(times['machine-1']) / statistics.median(times['machine-2']):.2f}x the throughput"
         )
     for mode in ("off", "on"):
         one, two = times.get(f"qr-{mode}"), times.get(f"qr-{mode}-2")
