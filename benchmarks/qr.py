@@ -5,8 +5,11 @@ Usage: python benchmarks/qr.py [N] [--runs R] [--codes C] [--only encoder,batch]
 - ``encoder``: C different payloads of each length (payloads of the Thornburg
   Series B sample's length, ~190 bytes, and others), encoded to the module
   matrix (``certgen.drawing.qr``) and to the PDF operators that draw it; the
-  previous encoder (the pure-Python ``qrcode`` package, mask fixed as certgen
-  used it) where it is installed.  R runs; the median per code and the spread.
+  same image mask from zint (through zxing-cpp: what every code cost before
+  the table encoder, and still what other text costs), and the older encoder
+  (the pure-Python ``qrcode`` package, mask fixed as certgen used it) where it
+  is installed.  R runs; the median per code and the spread.  Then the time to
+  build each version's tables (paid once a process, by its first code).
 - ``batch``: the whole ``certgen batch`` command (process start, imports,
   validation, register, files) on N synthetic holders of the sample, with the
   signed QR code as shipped and without it (``qr:`` removed), runs
@@ -18,6 +21,8 @@ Prints figures only; nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import base64
+import random
 import shutil
 import statistics
 import subprocess
@@ -50,6 +55,21 @@ def payloads(length: int, count: int) -> list[str]:
     return [base[: length - 7] + f"{i:07d}" for i in range(count)]
 
 
+def signed_payloads(count: int) -> list[str]:
+    """Signed payloads of the sample's shape (~190 bytes) as a batch prints them: certificate
+    numbers and amounts vary, and the digests and the signature are random base64url."""
+    rng = random.Random(190)
+
+    def b64(size: int) -> str:
+        return base64.urlsafe_b64encode(rng.randbytes(size)).decode().rstrip("=")
+
+    return [
+        f"CG2|bcfedb59|THORNBURG MORTGAGE, INC.|885218305|PB {i:04d}|{rng.randrange(1, 100_000)}|SH|20261123|"
+        f"{b64(12)}|{b64(9)}|{b64(64)}"
+        for i in range(count)
+    ]
+
+
 def old_matrix(data: str) -> object:
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
@@ -77,7 +97,8 @@ def per_code_ms(encode: Callable[[str], object], data: list[str], runs: int) -> 
 
 
 def bench_encoder(codes: int, runs: int) -> None:
-    from certgen.drawing.qr import qr_matrix, qr_operators, qr_version
+    from certgen.drawing import qr_encoder
+    from certgen.drawing.qr import _zint_mask, qr_matrix, qr_operators, qr_version
 
     try:
         import qrcode  # noqa: F401
@@ -93,9 +114,23 @@ def bench_encoder(codes: int, runs: int) -> None:
         print(f"    qr_matrix (lists of bools): {spread(per_code_ms(qr_matrix, data, runs))}")
         draw = per_code_ms(lambda t: qr_operators(t, 400.0, 60.0, 72.0, (0.0, 0.0, 0.0)), data, runs)
         print(f"    qr_operators (encode and draw, what a certificate costs): {spread(draw)}")
+        print(
+            f"    zint's image mask (the call every code made before): {spread(per_code_ms(_zint_mask, data, runs))}"
+        )
         if have_old:
             old = per_code_ms(old_matrix, data[: max(1, codes // 10)], runs)
             print(f"    qrcode package (previous encoder), matrix: {spread(old)}")
+    signed = signed_payloads(codes)
+    draw = per_code_ms(lambda t: qr_operators(t, 400.0, 60.0, 72.0, (0.0, 0.0, 0.0)), signed, runs)
+    print(f"  signed payloads, {len(signed[0])} bytes, random digests and signatures (version 10):")
+    print(f"    qr_operators: {spread(draw)}")
+    print(f"    zint's image mask: {spread(per_code_ms(_zint_mask, signed, runs))}")
+    builds = []
+    for version in (1, 5, 7, 10, 11, 12, 15):
+        start = time.perf_counter()
+        qr_encoder._Tables(version, "M")
+        builds.append(f"v{version} {(time.perf_counter() - start) * 1e3:.1f}")
+    print(f"  tables built once a version (level M), ms: {', '.join(builds)}")
 
 
 def certgen_command() -> list[str]:
