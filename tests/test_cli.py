@@ -469,7 +469,9 @@ def test_a_command_collects_garbage_rarely_and_gives_the_collector_back(tmp_path
     """While a command runs, the collector's young generation is collected every 100,000
     objects, not 700 (a blank form went through everything imported 125 times); a caller of
     main() gets its own thresholds back.  The console script leaves the collector off as the
-    process ends (no last pass over every object)."""
+    process ends, and leaves without taking its modules apart: the exit handlers registered
+    during the command still run, the output is flushed, and the status is the command's (0,
+    1 for an error, 1 with Python's traceback for a bug)."""
     import gc
 
     import click
@@ -486,15 +488,35 @@ def test_a_command_collects_garbage_rarely_and_gives_the_collector_back(tmp_path
         del cli.commands["probe"]
     assert seen == [COMMAND_GC_THRESHOLD] and COMMAND_GC_THRESHOLD[0] >= 50_000
     assert gc.get_threshold() == before
-    code = (
+    # The console script: exit handlers registered during the command run (then the process
+    # leaves without taking its modules apart), output is flushed, and the status is the command's.
+    script = (
         "import atexit, gc, sys\n"
-        "atexit.register(lambda: print('collector', gc.isenabled(), file=sys.stderr))\n"
-        "sys.argv = ['certgen', '--version']\n"
-        "from certgen.cli import run\n"
-        "run()\n"
+        "import certgen.cli\n"
+        "command = certgen.cli.main\n"
+        "def main(argv=None):\n"
+        "    atexit.register(lambda: print('handler ran; collector', gc.isenabled(), file=sys.stderr))\n"
+        "    if sys.argv[1] == 'crash':\n"
+        "        raise RuntimeError('a bug')\n"
+        "    command(argv)\n"
+        "certgen.cli.main = main\n"
+        "certgen.cli.run()\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-    assert proc.returncode == 0 and proc.stderr.strip() == "collector False", proc.stderr
+
+    def console(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", script, *map(str, args)], capture_output=True, text=True, check=False
+        )
+
+    version = console("--version")
+    assert version.returncode == 0 and version.stdout.startswith("certgen, version"), version
+    assert version.stderr.strip() == "handler ran; collector False"
+    missing = console("render", tmp_path / "missing.yaml", "-o", tmp_path / "x.pdf")
+    assert missing.returncode == 1 and "certgen: error:" in missing.stderr, missing
+    assert missing.stderr.strip().endswith("handler ran; collector False")
+    crash = console("crash")
+    assert crash.returncode == 1 and "RuntimeError: a bug" in crash.stderr, crash
+    assert crash.stderr.strip().endswith("handler ran; collector False")
     module = subprocess.run(
         [sys.executable, "-m", "certgen", "render", SAMPLE_SPEC, "-o", tmp_path / "form.pdf"],
         capture_output=True,
