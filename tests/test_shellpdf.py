@@ -21,6 +21,7 @@ import certgen
 from certgen.drawing import writer
 from certgen.drawing.document import field_groups, segment_name, static_segments
 from certgen.drawing.shellpdf import ShellPdf, pdf_source
+from certgen.errors import RenderError
 from conftest import ROOT, SAMPLE_HOLDERS, pdf_text
 
 
@@ -213,3 +214,40 @@ def test_the_shell_of_an_unusual_artwork_is_the_one_pypdf_read(
     holders = certgen.load_holders(SAMPLE_HOLDERS)
     face = pdf_text(certgen.render(spec, holders[:1]))[0]
     assert "ACME BANK NOTE COMPANY" in face and holders[0].certificate_number in face
+
+
+def test_an_artwork_nested_past_reason_is_refused_in_one_line(
+    tmp_path: Path, spec_data: dict, run_cli: Any
+) -> None:
+    """A design whose objects nest hundreds deep (a hostile file: ReportLab writes nested objects
+    by recursion, and 400 levels ended in Python's recursion limit, a traceback from the library)
+    is refused with a typed error naming the file; 40 levels print."""
+    folder = tmp_path / "tpl" / "art"
+    folder.mkdir(parents=True)
+    (folder / "face.xml.j2").write_text(
+        '<page name="face" paper="letter" orientation="landscape">\n'
+        '  <artwork src="design.pdf" page="1" x="0" y="0" width="792" height="612"/>\n'
+        '  <field name="certificate_number" x="60" y="470" width="120" height="20" font="oldstandard"'
+        ' size="12" min-size="8">{certificate_number}</field>\n</page>\n',
+        encoding="utf-8",
+    )
+    spec_data["templates"] = {"face": "art/face", "reverse": "stock/reverse", "search_path": ["tpl"]}
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(spec_data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    holders = certgen.load_holders(SAMPLE_HOLDERS)[:1]
+
+    def design(depth: int) -> None:
+        nested = b"[" * depth + b"1" + b"]" * depth
+        objects = dict(_DESIGN)
+        objects[3] = objects[3].replace(b"/N null >>", b"/N null /Deep " + nested + b" >>")
+        (tmp_path / "design.pdf").write_bytes(_pdf(objects, 1))
+
+    design(40)
+    assert "ACME BANK NOTE COMPANY" in pdf_text(certgen.render(spec, holders))[0]
+    design(400)
+    with pytest.raises(RenderError, match=r"artwork 'design.pdf' nests its objects more than 100 deep"):
+        certgen.render(spec, holders)
+    out = tmp_path / "form.pdf"
+    result = run_cli("render", spec, "-o", out)
+    assert result.exit_code == 1 and not out.exists()
+    assert len(result.stderr.strip().splitlines()) == 1 and "more than 100 deep" in result.stderr

@@ -35,7 +35,7 @@ def define_artwork(c: Canvas, artwork: ArtworkPage) -> str:
     doc = c._doc
     if doc.hasForm(artwork.name):
         return artwork.name
-    copier = _Copier(doc)
+    copier = _Copier(doc, Path(artwork.path).name)
     page = artwork.page
     try:
         contents = page.get_contents()
@@ -65,32 +65,47 @@ def define_artwork(c: Canvas, artwork: ArtworkPage) -> str:
     return artwork.name
 
 
+#: How deep an artwork's objects may nest (arrays and dictionaries within each other).  A
+#: printer's design nests a few levels; ReportLab writes nested objects by recursion, and a
+#: hostile file nested a few hundred deep would end the render in Python's recursion limit.
+MAX_NESTING = 100
+
+
 class _Copier:
     """Copies pypdf objects into a ReportLab document, keeping indirect objects shared."""
 
-    def __init__(self, doc: Any) -> None:
+    def __init__(self, doc: Any, name: str) -> None:
         self.doc = doc
+        self.name = name
         self.done: dict[tuple[int, int], Any] = {}
 
-    def copy(self, obj: Any) -> Any:
+    def copy(self, obj: Any, depth: int = 0) -> Any:
+        if depth > MAX_NESTING:
+            raise RenderError(
+                f"artwork {self.name!r} nests its objects more than {MAX_NESTING} deep: "
+                "give the printer's design as an ordinary PDF (print it to PDF again)"
+            )
+        depth += 1
         if isinstance(obj, pg.IndirectObject):
             key = (obj.idnum, obj.generation)
             if key not in self.done:
                 self.done[key] = None  # a cycle back to this object (e.g. /Parent) is dropped
-                converted = self.copy(obj.get_object())
+                converted = self.copy(obj.get_object(), depth)
                 self.done[key] = (
                     self.doc.Reference(converted) if isinstance(converted, pdfdoc.PDFObject) else converted
                 )
             return self.done[key] if self.done[key] is not None else "null"
         if isinstance(obj, pg.StreamObject):
-            entries = {str(k)[1:]: self.copy(v) for k, v in obj.items() if k != "/Length"}
+            entries = {str(k)[1:]: self.copy(v, depth) for k, v in obj.items() if k != "/Length"}
             raw = obj._data  # still encoded when /Filter is set: copied as it is
             filters = None if "/Filter" in obj else [pdfdoc.PDFZCompress]
             return pdfdoc.PDFStream(pdfdoc.PDFDictionary(entries), raw, filters=filters)
         if isinstance(obj, pg.DictionaryObject):
-            return pdfdoc.PDFDictionary({str(k)[1:]: self.copy(v) for k, v in obj.items() if k != "/Parent"})
+            return pdfdoc.PDFDictionary(
+                {str(k)[1:]: self.copy(v, depth) for k, v in obj.items() if k != "/Parent"}
+            )
         if isinstance(obj, pg.ArrayObject):
-            return pdfdoc.PDFArray([self.copy(v) for v in obj])
+            return pdfdoc.PDFArray([self.copy(v, depth) for v in obj])
         if isinstance(obj, pg.NameObject):
             return pdfdoc.PDFName(str(obj)[1:])
         if isinstance(obj, pg.BooleanObject):
