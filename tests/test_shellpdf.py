@@ -192,10 +192,8 @@ _DESIGN = {
 }
 
 
-def test_the_shell_of_an_unusual_artwork_is_the_one_pypdf_read(
-    tmp_path: Path, spec_data: dict, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (tmp_path / "design.pdf").write_bytes(_pdf(_DESIGN, 1))
+def _artwork_spec(tmp_path: Path, spec_data: dict) -> Path:
+    """The sample's spec in *tmp_path* with a face that is ``design.pdf`` (beside it) and a number."""
     folder = tmp_path / "tpl" / "art"
     folder.mkdir(parents=True)
     (folder / "face.xml.j2").write_text(
@@ -208,6 +206,14 @@ def test_the_shell_of_an_unusual_artwork_is_the_one_pypdf_read(
     spec_data["templates"] = {"face": "art/face", "reverse": "stock/reverse", "search_path": ["tpl"]}
     spec = tmp_path / "spec.yaml"
     spec.write_text(yaml.safe_dump(spec_data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return spec
+
+
+def test_the_shell_of_an_unusual_artwork_is_the_one_pypdf_read(
+    tmp_path: Path, spec_data: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "design.pdf").write_bytes(_pdf(_DESIGN, 1))
+    spec = _artwork_spec(tmp_path, spec_data)
     ours, theirs = _shell_and_pypdf_shell(spec, monkeypatch)
     assert ours == theirs
     assert any(b"/G#20S" in body and b"/CA 0.5" in body for body in ours[0].values())
@@ -222,18 +228,7 @@ def test_an_artwork_nested_past_reason_is_refused_in_one_line(
     """A design whose objects nest hundreds deep (a hostile file: ReportLab writes nested objects
     by recursion, and 400 levels ended in Python's recursion limit, a traceback from the library)
     is refused with a typed error naming the file; 40 levels print."""
-    folder = tmp_path / "tpl" / "art"
-    folder.mkdir(parents=True)
-    (folder / "face.xml.j2").write_text(
-        '<page name="face" paper="letter" orientation="landscape">\n'
-        '  <artwork src="design.pdf" page="1" x="0" y="0" width="792" height="612"/>\n'
-        '  <field name="certificate_number" x="60" y="470" width="120" height="20" font="oldstandard"'
-        ' size="12" min-size="8">{certificate_number}</field>\n</page>\n',
-        encoding="utf-8",
-    )
-    spec_data["templates"] = {"face": "art/face", "reverse": "stock/reverse", "search_path": ["tpl"]}
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(yaml.safe_dump(spec_data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    spec = _artwork_spec(tmp_path, spec_data)
     holders = certgen.load_holders(SAMPLE_HOLDERS)[:1]
 
     def design(depth: int) -> None:

@@ -412,6 +412,10 @@ class HolderChecker:
         must not be printed or registered, spreadsheet formulas, words mixing scripts.  Also run
         on a row that could not be read whole, so that each of its problems is reported at once."""
         out: list[Finding] = []
+
+        def add(found: Rule, column: str, message: str) -> None:  # a finding's place, made only for one
+            out.append(found.finding(f"{loc}, column {column}", message, **{**where, "field": column}))
+
         for column, value in cells:
             if not isinstance(value, str) or not value:
                 continue
@@ -424,40 +428,30 @@ class HolderChecker:
                     if unicodedata.category(c) in INVISIBLE and not (c == "\n" and column == "registration")
                 ]
                 if bad:
-                    out.append(
-                        CHARACTERS.finding(
-                            f"{loc}, column {column}",
-                            _invisible_message(value, bad),
-                            **{**where, "field": column},
-                        )
-                    )
+                    add(CHARACTERS, column, _invisible_message(value, bad))
             first = value[0]
             if first in _FORMULA_START or first.isspace():  # most values begin with a letter or digit
                 stripped = value.lstrip()
                 if stripped[:1] in ("=", "@") or (
                     stripped[:1] in ("+", "-") and len(stripped) > 1 and not _NUMBER_LIKE.fullmatch(stripped)
                 ):
-                    out.append(
-                        FORMULA.finding(
-                            f"{loc}, column {column}",
-                            f"{value[:60]!r} begins with {stripped[0]!r}, as a spreadsheet formula does: opened in "
-                            "a spreadsheet, the register export or the control report would run it. Give the text "
-                            f"as it is to be inscribed, without the leading {stripped[0]!r}",
-                            **{**where, "field": column},
-                        )
+                    add(
+                        FORMULA,
+                        column,
+                        f"{value[:60]!r} begins with {stripped[0]!r}, as a spreadsheet formula does: opened in "
+                        "a spreadsheet, the register export or the control report would run it. Give the text "
+                        f"as it is to be inscribed, without the leading {stripped[0]!r}",
                     )
             if not ascii:
                 mixed = _mixed_script(value)
                 if mixed:
                     word, odd, scripts = mixed
-                    out.append(
-                        MIXED_SCRIPT.finding(
-                            f"{loc}, column {column}",
-                            f"the word {word!r} mixes {' and '.join(scripts)} letters ({', '.join(map(describe_char, odd))}): "
-                            "it prints like another name but is not the same to the register; retype the word "
-                            "in one script",
-                            **{**where, "field": column},
-                        )
+                    add(
+                        MIXED_SCRIPT,
+                        column,
+                        f"the word {word!r} mixes {' and '.join(scripts)} letters ({', '.join(map(describe_char, odd))}): "
+                        "it prints like another name but is not the same to the register; retype the word "
+                        "in one script",
                     )
         return out
 
