@@ -515,6 +515,106 @@ def test_numbers_allocated_elsewhere_while_printing_are_not_printed(
         assert {r.number: r.state for r in reg.records()} == {f"PB-00000{i}": "issued" for i in range(3, 7)}
 
 
+def _wait_for_early_files(out: Path) -> bool:
+    """Whether a batch temporary appears in *out* within ten seconds (files rendered early)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if list(out.glob(".certificates-*.pdf.job-*.tmp")):
+            return True
+        time.sleep(0.01)
+    return False
+
+
+def test_workers_start_before_the_register_opens_and_a_wrong_guess_prints_the_register_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers, a new job's first files render while the register opens, on the number
+    the register would likely give.  Another station takes numbers meanwhile: the files in
+    flight are dropped and the batch prints the numbers the register gives it."""
+    import certgen.register as register_module
+
+    register = str(tmp_path / "shared.sqlite")  # not made yet: the guess is PB-000001
+    out = tmp_path / "out"
+    opening = register_module.Register.__init__
+    seen: list[bool] = []
+
+    def open_late(self: Register, *args: Any, **kwargs: Any) -> None:
+        if not seen:
+            seen.append(_wait_for_early_files(out))
+            with Register(register) as other, other.transaction() as conn:
+                security = other._security_id(conn, "885218305", "THORNBURG", "Series B", "PB")
+                other._allocate_range(conn, security, 2)  # PB-000001 and PB-000002: another station's
+        opening(self, *args, **kwargs)
+
+    monkeypatch.setattr(register_module.Register, "__init__", open_late)
+    result = render_batch(
+        SAMPLE_SPEC,
+        holders_file(tmp_path, 6),
+        out,
+        register=register,
+        options=BatchOptions(chunk_size=2),
+        workers=2,
+    )
+    assert seen == [True]  # a file was on disk (at its temporary name) before the register opened
+    assert (result.first_number, result.last_number) == ("PB-000003", "PB-000008")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [c["number"] for c in manifest["certificates"]] == [f"PB-00000{i}" for i in range(3, 9)]
+    faces = " ".join(pdf_text((out / "certificates-0001.pdf").read_bytes()))
+    assert "PB-000003" in faces and "PB-000001" not in faces
+    for entry in manifest["files"]:
+        assert hashlib.sha256((out / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_files_started_early_are_deleted_when_the_register_fails_to_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import certgen.register as register_module
+
+    out = tmp_path / "out"
+    seen: list[bool] = []
+
+    def refuse(self: Register, *args: Any, **kwargs: Any) -> None:
+        seen.append(_wait_for_early_files(out))
+        raise RegisterError("cannot open the register (disk I/O error)", register="register.sqlite")
+
+    monkeypatch.setattr(register_module.Register, "__init__", refuse)
+    with pytest.raises(RegisterError, match="disk I/O error"):
+        render_batch(
+            SAMPLE_SPEC, holders_file(tmp_path, 40), out, options=BatchOptions(chunk_size=2), workers=2
+        )
+    assert seen == [True]
+    assert sorted(p.name for p in out.iterdir()) == []  # no file of the job, the lock gone
+
+
+def test_the_guess_of_the_first_number_reads_the_register_as_it_is(tmp_path: Path) -> None:
+    """The number the workers start on before the register opens: the one it gives next, or
+    no guess where the job may not be new (the register then decides)."""
+    from certgen.batch import _sequence_guess
+
+    register = tmp_path / "shared.sqlite"
+    out = (tmp_path / "other").resolve()
+    assert _sequence_guess(register, out, "ab" * 32, "885218305", "PB") == 1  # no register yet
+    assert _sequence_guess(tmp_path / "no" / "r.sqlite", out, "ab" * 32, "885218305", "PB") is None
+    assert _sequence_guess("postgresql://db/register", out, "ab" * 32, "885218305", "PB") is None
+    first = tmp_path / "first"
+    render_batch(SAMPLE_SPEC, holders_file(tmp_path, 3), first, register=register, workers=1)
+    with Register(register) as reg, reg.transaction() as conn:
+        following = reg._next_number(conn, reg._security_id(conn, "885218305", "", "", "PB"))
+    assert following == 4
+    assert _sequence_guess(register, out, "ab" * 32, "885218305", "PB") == following
+    assert _sequence_guess(register, out, "ab" * 32, "885218999", "PB") == 1  # another security
+    assert _sequence_guess(register, out, "ab" * 32, "885218305", "PC") is None  # another prefix
+    assert _sequence_guess(register, out, _job_key(first), "885218305", "PB") is None  # a known job
+    with Register(register) as reg, reg.transaction() as conn:
+        owner = {"job_key": "cd" * 32, "pid": 1, "host": "elsewhere", "started_at": dt.datetime.now(dt.UTC)}
+        reg._set_running_job(conn, str(out), owner)
+    assert _sequence_guess(register, out, "ab" * 32, "885218305", "PB") is None  # a job runs there
+    broken = tmp_path / "broken.sqlite"
+    broken.write_bytes(b"not a database" * 100)
+    assert _sequence_guess(broken, out, "ab" * 32, "885218305", "PB") is None
+
+
 def test_a_batch_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
     import gc
 

@@ -23,6 +23,11 @@ station allocated meanwhile), the numbers are reserved *pending* instead and
 the files printed again, each recorded (its certificates *issued*) as it is
 renamed, as on a resumed run.
 
+With worker processes, a new job's first files go to the workers before the
+register is open, numbered from what an SQLite register's sequence gives next
+(:func:`_sequence_guess`, read without SQLAlchemy); once it is open, files in
+flight with other numbers are deleted and the job printed from its numbers.
+
 Killed at any point, the same call (or command) finishes the job: the job is
 found in the register by its key (spec, holder file and print options), its
 numbers are the ones reserved, a recorded file still at its temporary name
@@ -164,18 +169,23 @@ def render_batch(
         # the register and plans the run (and they do not inherit its database connections).
         with _Renderer(issue, spec_path, workers or os.cpu_count() or 1) as renderer:
             renderer.start()
-            from ..register import Register  # after the workers start: they need none of it
+            job = _Job(loaded, issue, spec_path, holders_path, out_dir, options, key)
+            register_at = register if register is not None else out_dir / "register.sqlite"
+            # A new job's first files go to the workers before the register is open (0.1 s of
+            # imports and checks), on the numbers it will most likely allocate (_Job.start_early).
+            early = job.start_early(renderer, register_at)
+            try:
+                from ..register import Register  # after the workers start: they need none of it
 
-            with (
-                Register(register if register is not None else out_dir / "register.sqlite") as reg,
-                _collector_frozen(),
-            ):
-                lock.record(reg)
-                try:
-                    job = _Job(reg, loaded, issue, spec_path, holders_path, out_dir, options, key)
-                    return job.run(renderer, progress)
-                finally:
-                    _quietly(lock.forget)
+                with Register(register_at) as reg, _collector_frozen():
+                    lock.record(reg)
+                    try:
+                        return job.run(reg, renderer, progress, early)
+                    finally:
+                        _quietly(lock.forget)
+            finally:
+                if early is not None:  # files in flight when the register or the job failed: deleted
+                    early.results.close()
     finally:
         lock.release()
 
@@ -205,9 +215,11 @@ def _collector_frozen() -> Iterator[None]:
 
 
 class _Job:
+    #: The register, from :meth:`run` on.
+    reg: Register
+
     def __init__(
         self,
-        reg: Register,
         spec: Spec,
         issue: PreparedIssue,
         spec_path: Path,
@@ -216,7 +228,6 @@ class _Job:
         options: BatchOptions,
         key: str,
     ) -> None:
-        self.reg = reg
         self.spec = spec
         self.issue = issue
         self.spec_path = spec_path
@@ -228,6 +239,7 @@ class _Job:
         self.tag = temporary_tag(key)
         self.numbered = gives_numbers(holders_path)
         self._planned_first = 0
+        self._errors: list[Finding] | None = None
         self._fresh: _Fresh | None = None
         self._layouts: dict[int, list[list[int]]] = {}
         security = spec.security
@@ -235,31 +247,71 @@ class _Job:
 
     # -- the steps ----------------------------------------------------------------
 
-    def run(self, renderer: _Renderer, progress: Progress | None) -> BatchResult:
-        batch = self._tidy()
-        try:
-            return self._run(batch, renderer, progress)
-        except BaseException:
-            # Files rendered but not recorded (in flight when the run failed) are not part of the job.
-            self._tidy()
-            raise
-
-    def _tidy(self) -> dict[str, Any] | None:
-        """What a failed or killed run left: recorded files still at their temporary names are
-        renamed, other temporary files deleted.  Returns the job's batch, if it has one."""
+    def run(
+        self, reg: Register, renderer: _Renderer, progress: Progress | None, early: _Dispatch | None = None
+    ) -> BatchResult:
+        """Print the job, recording it in *reg*; *early*: its files started before the register
+        was open (:meth:`start_early`)."""
+        self.reg = reg
         with self.reg.transaction() as conn:
             batch = self.reg._find_batch(conn, self.key)
+        if batch is not None and early is not None:  # the register knows the job after all: a resumed run
+            early.results.close()
+            early = None
+        # The temporary files a failed or killed run left (those of a new job's early start are
+        # this run's own: the older ones were deleted before it).
+        self._tidy(batch, stale=early is None)
+        try:
+            return self._run(batch, renderer, progress, early)
+        except BaseException:
+            # Files rendered but not recorded (in flight when the run failed) are not part of the job.
+            with self.reg.transaction() as conn:
+                batch = self.reg._find_batch(conn, self.key)
+            self._tidy(batch)
+            raise
+
+    def _tidy(self, batch: dict[str, Any] | None, *, stale: bool = True) -> None:
+        """What a failed or killed run left: recorded files still at their temporary names are
+        renamed, other temporary files deleted (with *stale*)."""
         if batch is not None:
             self._finish_renames(int(batch["id"]))
+        if stale:
+            self._remove_stale_temporaries()
+
+    def start_early(self, renderer: _Renderer, register: str | PathLike[str]) -> _Dispatch | None:
+        """A new job's first files, sent to the workers before the register is open, on the
+        numbers the register will most likely allocate (:func:`_sequence_guess`).  None when
+        the job cannot start early: one worker (it renders in this process), a job the
+        register may know, a folder holding other files or a spec with errors (the register's
+        answer and the errors come in their turn).
+
+        A guess, never a number: the register allocates the numbers when the files are
+        recorded, and a file printed with others is printed again (:meth:`_plan`)."""
+        if renderer.workers <= 1 or self._spec_errors():
+            return None
+        first = _sequence_guess(
+            register, self.out_dir, self.key, self.security_key, self.spec.security.certificate_prefix
+        )
+        if first is None:
+            return None
+        try:
+            self._refuse_other_jobs()
+        except RenderError:
+            return None
+        # What tidying would do for a job the register does not know, before this run writes any.
         self._remove_stale_temporaries()
-        return batch
+        return self._dispatch(renderer, first, now=True)
 
     def _run(
-        self, batch: dict[str, Any] | None, renderer: _Renderer, progress: Progress | None
+        self,
+        batch: dict[str, Any] | None,
+        renderer: _Renderer,
+        progress: Progress | None,
+        early: _Dispatch | None,
     ) -> BatchResult:
         if batch is None:
             self._refuse_other_jobs()
-            batch, rendered, span = self._plan(renderer, progress)
+            batch, rendered, span = self._plan(renderer, progress, early)
             if span is not None:  # every file printed and recorded
                 batch_id = int(batch["id"])
                 written = self._rename(rendered)
@@ -379,7 +431,7 @@ class _Job:
         return scan_holders(self.holders_path, numbered=self.numbered)
 
     def _plan(
-        self, renderer: _Renderer, progress: Progress | None
+        self, renderer: _Renderer, progress: Progress | None, early: _Dispatch | None = None
     ) -> tuple[dict[str, Any], list[tuple[Chunk, _Rendered]], _Span | None]:
         """Check every row while its file is rendered to a temporary name, then reserve the
         numbers and record the files, in one transaction.
@@ -395,10 +447,13 @@ class _Job:
         The holder rules run here as the rows are read; the fit of each row's
         fields is checked by rendering it (in the workers).  With any error the
         temporary files are deleted and nothing is reserved or published.
+
+        *early*: the files started before the register was open; kept when they print the
+        numbers its sequence gives next (or the file's own), else stopped and printed again.
         """
         spec = self.spec
         security = spec.security
-        errors = [f for f in spec_findings(spec, form=False) if f.severity == ERROR]
+        errors = self._spec_errors()
         if errors:
             raise ValidationError(errors)
         with self.reg.transaction() as conn:
@@ -406,10 +461,12 @@ class _Job:
                 conn, self.security_key, spec.issuer.name, security.title, security.certificate_prefix
             )
             next_number = self.reg._next_number(conn, security_id)
-        self._planned_first = next_number  # the first number the files print, when allocated
-        count = count_rows(self.holders_path)
-        files = max(1, -(-count // self.options.chunk_size))
-        findings: list[Finding] = []
+        if early is not None and not self.numbered and early.first != next_number:
+            early.results.close()  # its files print other numbers: stopped, their files deleted
+            early = None
+        dispatch = early if early is not None else self._dispatch(renderer, next_number)
+        self._planned_first = dispatch.first  # the first number the files print, when allocated
+        count, findings = dispatch.count, dispatch.findings
         # Repeated numbers are found by _Seen (allocated numbers cannot repeat): the checker
         # keeps nothing per row.
         checker = HolderChecker(spec, numbers=False, legends=self.issue.legends)
@@ -417,42 +474,12 @@ class _Job:
         entries = _Spool(self.out_dir)
         total = 0
 
-        def tasks() -> Iterator[tuple[Chunk, _Task]]:
-            """Raw rows (a CSV file's as lists of cells); the workers parse and number them (the
-            main process only reads)."""
-            current: list[tuple[int, Any]] = []
-            index = 0
-            count = 0
-            header: tuple[str, ...] | None = None
-            try:
-                name, header, rows = read_cells(self.holders_path, numbered=self.numbered)
-                for item in rows:
-                    current.append(item)
-                    count += 1
-                    if len(current) == self.options.chunk_size:
-                        chunk = Chunk(index, count - len(current), count)
-                        yield (
-                            chunk,
-                            self._task(
-                                chunk, files, rows=current, header=header, source=name, first=next_number
-                            ),
-                        )
-                        current, index = [], index + 1
-            except HolderDataError as exc:
-                findings.append(loader_finding(exc))
-            if current:
-                chunk = Chunk(index, count - len(current), count)
-                yield (
-                    chunk,
-                    self._task(chunk, files, rows=current, header=header, source=name, first=next_number),
-                )
-
         rendered: list[tuple[Chunk, _Rendered]] = []
         # The manifest's entries, made as the files come back (they are what the register will
         # hold when the files are recorded at once): an unnamed file, so memory stays flat.
         lines = tempfile.TemporaryFile(dir=self.out_dir)  # noqa: SIM115 (closed by _close, or on failure)
         try:
-            with contextlib.closing(renderer.run(tasks())) as results:
+            with contextlib.closing(dispatch.results) as results:
                 for chunk, outcome in results:
                     rendered.append((chunk, outcome))
                     findings.extend(outcome.findings)
@@ -498,6 +525,51 @@ class _Job:
         else:
             lines.close()
         return batch, rendered, span
+
+    def _spec_errors(self) -> list[Finding]:
+        """The spec's errors for issued certificates (worked out once)."""
+        if self._errors is None:
+            self._errors = [f for f in spec_findings(self.spec, form=False) if f.severity == ERROR]
+        return self._errors
+
+    def _dispatch(self, renderer: _Renderer, first: int, *, now: bool = False) -> _Dispatch:
+        """The new job's files, rendered from the holder file's rows as they are read, numbered
+        from *first* when the register allocates them; *now*: the first ones sent to the
+        workers at once (else as the results are asked for)."""
+        count = count_rows(self.holders_path)
+        files = max(1, -(-count // self.options.chunk_size))
+        findings: list[Finding] = []
+
+        def tasks() -> Iterator[tuple[Chunk, _Task]]:
+            """Raw rows (a CSV file's as lists of cells); the workers parse and number them (the
+            main process only reads)."""
+            current: list[tuple[int, Any]] = []
+            index = 0
+            count = 0
+            header: tuple[str, ...] | None = None
+            try:
+                name, header, rows = read_cells(self.holders_path, numbered=self.numbered)
+                for item in rows:
+                    current.append(item)
+                    count += 1
+                    if len(current) == self.options.chunk_size:
+                        chunk = Chunk(index, count - len(current), count)
+                        yield (
+                            chunk,
+                            self._task(chunk, files, rows=current, header=header, source=name, first=first),
+                        )
+                        current, index = [], index + 1
+            except HolderDataError as exc:
+                findings.append(loader_finding(exc))
+            if current:
+                chunk = Chunk(index, count - len(current), count)
+                yield (
+                    chunk,
+                    self._task(chunk, files, rows=current, header=header, source=name, first=first),
+                )
+
+        run = renderer.begin if now else renderer.run
+        return _Dispatch(first, count, findings, run(tasks()))
 
     def _every_bad_row(self, first: int) -> list[Finding]:
         """Every finding of the holder file, found without printing (a bad row stopped the
@@ -935,6 +1007,55 @@ class _Seen:
         self.db.close()
 
 
+def _sequence_guess(
+    register: str | PathLike[str], out_dir: Path, job_key: str, security_key: str, prefix: str
+) -> int | None:
+    """The number an SQLite register's sequence would give a new job's first certificate,
+    read with Python's own sqlite3 (the register opens through SQLAlchemy, a tenth of a
+    second to import): 1 for a register not made yet.  None when it cannot tell, or the job
+    may not be new: a database URL, a register that knows the job, a job running in
+    *out_dir*, another prefix, a file it cannot read.
+
+    It reads the register's tables by name (:mod:`certgen.register`'s ``securities``,
+    ``batches`` and ``running_jobs``).  Only a guess: the register allocates the numbers."""
+    text = str(register)
+    if "://" in text:
+        return None
+    path = Path(text)
+    if not path.exists():
+        return 1 if path.parent.is_dir() else None
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
+        ) as db:
+            if db.execute("SELECT 1 FROM running_jobs WHERE output_dir = ?", (str(out_dir),)).fetchone():
+                return None
+            if db.execute("SELECT 1 FROM batches WHERE job_key = ?", (job_key,)).fetchone():
+                return None
+            row = db.execute(
+                "SELECT prefix, next_number FROM securities WHERE key = ?", (security_key,)
+            ).fetchone()
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    if row is None:
+        return 1
+    return int(row[1]) if row[0] == prefix else None
+
+
+@dataclass(frozen=True)
+class _Dispatch:
+    """A new job's files as they are rendered (:meth:`_Job._dispatch`)."""
+
+    #: The number the first row prints, when the register allocates them.
+    first: int
+    #: The holder file's rows.
+    count: int
+    #: The holder file's findings as it is read (filled while *results* are read).
+    findings: list[Finding]
+    #: Each file rendered, in order.
+    results: Generator[tuple[Chunk, _Rendered], None, None]
+
+
 @dataclass(frozen=True)
 class _Rendered:
     """A rendered print file: at a temporary name (None: the same bytes are already at its name),
@@ -1100,17 +1221,40 @@ class _Renderer:
     def run(self, tasks: Iterable[tuple[Chunk, _Task]]) -> Generator[tuple[Chunk, _Rendered], None, None]:
         """Each file rendered, in order.  Closed early (the caller stops, or fails), the files
         still in flight are waited for and their temporary files deleted: none is left behind."""
+        flight = self._flight(tasks)
+        next(flight)
+        yield from flight  # type: ignore[misc]  # past the first (None), only files come
+
+    def begin(self, tasks: Iterable[tuple[Chunk, _Task]]) -> Generator[tuple[Chunk, _Rendered], None, None]:
+        """:meth:`run`, with the first files sent to the workers now (not when the first result
+        is asked for): they render while this process goes on.  Close it if it is not read to
+        the end."""
+        flight = self._flight(tasks)
+        next(flight)
+        return flight  # type: ignore[return-value]  # past the first (None), only files come
+
+    def _flight(
+        self, tasks: Iterable[tuple[Chunk, _Task]]
+    ) -> Generator[tuple[Chunk, _Rendered] | None, None, None]:
+        """None once the first files are with the workers, then each file rendered, in order."""
         if self.workers <= 1:
+            yield None
             for chunk, task in tasks:
                 yield chunk, _render_file(self.issue, task)
             return
         pending: list[tuple[Chunk, cf.Future[_Rendered]]] = []
         try:
+            started = False
             for chunk, task in tasks:
                 pending.append((chunk, self._start().submit(_render_in_worker, task)))
+                if not started and len(pending) >= 2 * self.workers:
+                    started = True
+                    yield None
                 while len(pending) >= 2 * self.workers:
                     done_chunk, future = pending.pop(0)
                     yield done_chunk, future.result()
+            if not started:
+                yield None
             while pending:
                 done_chunk, future = pending.pop(0)
                 yield done_chunk, future.result()
