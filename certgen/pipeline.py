@@ -153,7 +153,9 @@ class PreparedIssue(IssueLayout):
             values = certificate_values(holder, self.spec.security.currency)
             number = holder.certificate_number
             if self.spec.qr is not None:
-                values["qr_payload"] = self.payload(holder).encode()
+                values["qr_payload"] = self._signer().encode(
+                    certificate_payload(self.spec, holder, self.fields_digest())
+                )
         try:
             return [fill_fields(page.fields, values, number) for page in self.pages]
         except CertgenError as exc:
@@ -166,9 +168,12 @@ class PreparedIssue(IssueLayout):
 
         :raises SigningKeyError: when the issue has no private key to sign with.
         """
+        return self._signer().sign(certificate_payload(self.spec, holder, self.fields_digest()))
+
+    def _signer(self) -> Signer:
         if self.signer is None:
             raise SigningKeyError(missing_private_key(self.spec), self.spec.locate("qr"), field="qr")
-        return self.signer.sign(certificate_payload(self.spec, holder, self.fields_digest()))
+        return self.signer
 
     def fields_digest(self) -> str:
         """The digest of the face's field map (the page that prints the code), which each

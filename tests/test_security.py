@@ -8,6 +8,7 @@ import json
 import os
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pypdf
@@ -118,6 +119,11 @@ def test_payload_round_trips_and_escapes_its_separator() -> None:
     text = payload.encode()
     assert text.startswith(f"CG1|{signer.key_id}|A%7CB 100%25 CO.|885218305|PB 0001|100|SH|20261123|")
     assert Payload.decode(text) == payload
+    # What a batch puts in each code, signed and written in one step: the same text (Ed25519 is
+    # deterministic), for CG1 and CG2 payloads.
+    assert signer.encode(replace(payload, key_id="", signature=b"")) == text
+    cg2 = replace(payload, key_id="", signature=b"", fields_digest="Zq3_fields9")
+    assert signer.encode(cg2) == signer.sign(cg2).encode() and "|Zq3_fields9|" in signer.encode(cg2)
     assert "Signer(key " in repr(signer) and "PRIVATE" not in repr(signer)
 
 

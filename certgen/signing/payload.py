@@ -351,6 +351,12 @@ class Signer:
         text = _signed_text(payload, self.key_id)  # the signature is not part of it
         return replace(payload, key_id=self.key_id, signature=self._key.sign(text.encode("utf-8")))
 
+    def encode(self, payload: Payload) -> str:
+        """``sign(payload).encode()``: *payload* signed, as its code carries it (the text signed
+        once, no signed copy made: a batch does this for every certificate)."""
+        text = _signed_text(payload, self.key_id)
+        return text + _b64(self._key.sign(text.encode("utf-8")))
+
 
 def signature_holds(payload: Payload, public_key: Ed25519PublicKey) -> bool:
     """Whether the payload's signature is the key's over its fields."""
