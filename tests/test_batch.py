@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -613,6 +614,28 @@ def test_the_guess_of_the_first_number_reads_the_register_as_it_is(tmp_path: Pat
     broken = tmp_path / "broken.sqlite"
     broken.write_bytes(b"not a database" * 100)
     assert _sequence_guess(broken, out, "ab" * 32, "885218305", "PB") is None
+
+
+def test_a_register_the_guess_cannot_read_is_refused_as_with_one_worker(tmp_path: Path) -> None:
+    """The guess gives up on a register path or value it cannot read (the register then
+    answers, as with one worker): never an exception of its own, never a file left."""
+    import sqlite3
+
+    from certgen.batch import _sequence_guess
+
+    out = (tmp_path / "other").resolve()
+    too_long = tmp_path / ("r" * 300 + ".sqlite")  # the system refuses the name (ENAMETOOLONG)
+    assert _sequence_guess(too_long, out, "ab" * 32, "885218305", "PB") is None
+    assert _sequence_guess(tmp_path, out, "ab" * 32, "885218305", "PB") is None  # a folder
+    damaged = tmp_path / "damaged.sqlite"
+    render_batch(SAMPLE_SPEC, holders_file(tmp_path, 1), tmp_path / "first", register=damaged, workers=1)
+    with contextlib.closing(sqlite3.connect(damaged)) as db, db:
+        db.execute("UPDATE securities SET next_number = 'seven'")  # SQLite keeps the text
+    assert _sequence_guess(damaged, out, "ab" * 32, "885218305", "PB") is None
+    for workers in (1, 2):
+        with pytest.raises(RegisterError, match="cannot open the register"):
+            render_batch(SAMPLE_SPEC, holders_file(tmp_path, 3), out, register=too_long, workers=workers)
+        assert sorted(p.name for p in out.iterdir()) == []
 
 
 def test_a_batch_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:

@@ -1022,9 +1022,11 @@ def _sequence_guess(
     if "://" in text:
         return None
     path = Path(text)
-    if not path.exists():
-        return 1 if path.parent.is_dir() else None
+    # Every step inside: a name the system refuses (too long, a folder it may not search)
+    # or a value that is not a number is no guess, and the register gives its own answer.
     try:
+        if not path.exists():
+            return 1 if path.parent.is_dir() else None
         with contextlib.closing(
             sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
         ) as db:
@@ -1035,11 +1037,11 @@ def _sequence_guess(
             row = db.execute(
                 "SELECT prefix, next_number FROM securities WHERE key = ?", (security_key,)
             ).fetchone()
+        if row is None:
+            return 1
+        return int(row[1]) if row[0] == prefix and isinstance(row[1], int) else None
     except (sqlite3.Error, OSError, ValueError):
         return None
-    if row is None:
-        return 1
-    return int(row[1]) if row[0] == prefix else None
 
 
 @dataclass(frozen=True)
