@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -615,6 +616,28 @@ def test_the_guess_of_the_first_number_reads_the_register_as_it_is(tmp_path: Pat
     assert _sequence_guess(broken, out, "ab" * 32, "885218305", "PB") is None
 
 
+def test_a_register_the_guess_cannot_read_is_refused_as_with_one_worker(tmp_path: Path) -> None:
+    """The guess gives up on a register path or value it cannot read (the register then
+    answers, as with one worker): never an exception of its own, never a file left."""
+    import sqlite3
+
+    from certgen.batch import _sequence_guess
+
+    out = (tmp_path / "other").resolve()
+    too_long = tmp_path / ("r" * 300 + ".sqlite")  # the system refuses the name (ENAMETOOLONG)
+    assert _sequence_guess(too_long, out, "ab" * 32, "885218305", "PB") is None
+    assert _sequence_guess(tmp_path, out, "ab" * 32, "885218305", "PB") is None  # a folder
+    damaged = tmp_path / "damaged.sqlite"
+    render_batch(SAMPLE_SPEC, holders_file(tmp_path, 1), tmp_path / "first", register=damaged, workers=1)
+    with contextlib.closing(sqlite3.connect(damaged)) as db, db:
+        db.execute("UPDATE securities SET next_number = 'seven'")  # SQLite keeps the text
+    assert _sequence_guess(damaged, out, "ab" * 32, "885218305", "PB") is None
+    for workers in (1, 2):
+        with pytest.raises(RegisterError, match="cannot open the register"):
+            render_batch(SAMPLE_SPEC, holders_file(tmp_path, 3), out, register=too_long, workers=workers)
+        assert sorted(p.name for p in out.iterdir()) == []
+
+
 def test_a_batch_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
     import gc
 
@@ -717,6 +740,51 @@ def test_the_register_names_a_job_still_running_whose_lock_file_was_removed(tmp_
     assert render_batch(SAMPLE_SPEC, holders, out, workers=1).written == 1
     with Register(out / "register.sqlite") as reg, reg.transaction() as conn:
         assert reg._running_job(conn, str(out.resolve())) is None
+
+
+def test_a_run_started_early_leaves_the_files_of_the_job_the_register_names_running(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lock file of a job still starting was deleted, and a second run takes the folder:
+    its first files render early, but the running job's files in flight are left to it until
+    the register lets the second run have the folder. Here the register names the first job:
+    the second is refused and has touched nothing of it."""
+    import certgen.register as register_module
+
+    out = tmp_path / "out"
+    out.mkdir()
+    theirs = out / ".certificates-0001.pdf.job-0123456789ab-0123456789ab.tmp"  # in flight
+    theirs.write_bytes(b"%PDF- being written by the running job")
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    opening = register_module.Register.__init__
+    seen: list[bool] = []
+
+    def first_job_records_itself(self: Register, *args: Any, **kwargs: Any) -> None:
+        opening(self, *args, **kwargs)
+        if not seen:  # this run's own files render (early), then the first job records itself
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not seen:
+                if [p for p in out.glob(".certificates-*.tmp") if p != theirs]:
+                    seen.append(True)
+                time.sleep(0.01)
+            with self.transaction() as conn:
+                owner = {"job_key": "01" * 32, "pid": other.pid, "host": socket.gethostname()}
+                self._set_running_job(
+                    conn, str(out.resolve()), {**owner, "started_at": dt.datetime.now(dt.UTC)}
+                )
+
+    monkeypatch.setattr(register_module.Register, "__init__", first_job_records_itself)
+    try:
+        with pytest.raises(certgen.RenderError, match=f"in use by another certgen batch \\(pid {other.pid} "):
+            render_batch(
+                SAMPLE_SPEC, holders_file(tmp_path, 40), out, options=BatchOptions(chunk_size=2), workers=2
+            )
+    finally:
+        other.kill()
+        other.wait()
+    assert seen == [True]
+    assert theirs.read_bytes() == b"%PDF- being written by the running job"
+    assert sorted(p.name for p in out.iterdir()) == [theirs.name, "register.sqlite"]
 
 
 def test_only_batch_temporaries_are_cleaned_not_other_programs(tmp_path: Path) -> None:

@@ -241,6 +241,8 @@ class _Job:
         self._planned_first = 0
         self._errors: list[Finding] | None = None
         self._fresh: _Fresh | None = None
+        #: The batch temporaries found when the job started early (:meth:`start_early`).
+        self._stale: list[Path] = []
         self._layouts: dict[int, list[list[int]]] = {}
         security = spec.security
         self.security_key = security.primary_cusip or f"{spec.issuer.name}|{security.title}"
@@ -258,9 +260,9 @@ class _Job:
         if batch is not None and early is not None:  # the register knows the job after all: a resumed run
             early.results.close()
             early = None
-        # The temporary files a failed or killed run left (those of a new job's early start are
-        # this run's own: the older ones were deleted before it).
-        self._tidy(batch, stale=early is None)
+        # The temporary files a failed or killed run left: with a new job's early start, those
+        # that were there before it (the others are this run's own).
+        self._tidy(batch, stale=None if early is None else self._stale)
         try:
             return self._run(batch, renderer, progress, early)
         except BaseException:
@@ -270,13 +272,13 @@ class _Job:
             self._tidy(batch)
             raise
 
-    def _tidy(self, batch: dict[str, Any] | None, *, stale: bool = True) -> None:
+    def _tidy(self, batch: dict[str, Any] | None, *, stale: Sequence[Path] | None = None) -> None:
         """What a failed or killed run left: recorded files still at their temporary names are
-        renamed, other temporary files deleted (with *stale*)."""
+        renamed, other temporary files deleted (those in *stale* only, when given)."""
         if batch is not None:
             self._finish_renames(int(batch["id"]))
-        if stale:
-            self._remove_stale_temporaries()
+        for path in self._stale_temporaries() if stale is None else stale:
+            path.unlink(missing_ok=True)
 
     def start_early(self, renderer: _Renderer, register: str | PathLike[str]) -> _Dispatch | None:
         """A new job's first files, sent to the workers before the register is open, on the
@@ -298,8 +300,11 @@ class _Job:
             self._refuse_other_jobs()
         except RenderError:
             return None
-        # What tidying would do for a job the register does not know, before this run writes any.
-        self._remove_stale_temporaries()
+        # What tidying will delete for a job the register does not know, found before this run
+        # writes any, and deleted only once the register's record of the running job gives this
+        # run the folder (:meth:`run`): a job whose lock file was deleted under it may still be
+        # writing them.
+        self._stale = self._stale_temporaries()
         return self._dispatch(renderer, first, now=True)
 
     def _run(
@@ -404,15 +409,13 @@ class _Job:
         if renamed:
             fsync_dir(self.out_dir)
 
-    def _remove_stale_temporaries(self) -> None:
+    def _stale_temporaries(self) -> list[Path]:
         """Temporary files a killed or failed run left (never renamed, so never part of the job).
 
         Only batch jobs' temporaries are touched (named with their job's key), and only while
-        this job holds the folder's lock: any job that wrote them has ended.  Other programs'
-        temporary files in the folder are left alone."""
-        for path in self.out_dir.glob(".*.tmp"):
-            if _BATCH_TEMPORARY.fullmatch(path.name):
-                path.unlink(missing_ok=True)
+        this job holds the folder (its lock and the register's record): any job that wrote them
+        has ended.  Other programs' temporary files in the folder are left alone."""
+        return [path for path in self.out_dir.glob(".*.tmp") if _BATCH_TEMPORARY.fullmatch(path.name)]
 
     def _refuse_other_jobs(self) -> None:
         """A new job needs an output folder that holds no other job's files."""
@@ -1022,9 +1025,11 @@ def _sequence_guess(
     if "://" in text:
         return None
     path = Path(text)
-    if not path.exists():
-        return 1 if path.parent.is_dir() else None
+    # Every step inside: a name the system refuses (too long, a folder it may not search)
+    # or a value that is not a number is no guess, and the register gives its own answer.
     try:
+        if not path.exists():
+            return 1 if path.parent.is_dir() else None
         with contextlib.closing(
             sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
         ) as db:
@@ -1035,11 +1040,11 @@ def _sequence_guess(
             row = db.execute(
                 "SELECT prefix, next_number FROM securities WHERE key = ?", (security_key,)
             ).fetchone()
+        if row is None:
+            return 1
+        return int(row[1]) if row[0] == prefix and isinstance(row[1], int) else None
     except (sqlite3.Error, OSError, ValueError):
         return None
-    if row is None:
-        return 1
-    return int(row[1]) if row[0] == prefix else None
 
 
 @dataclass(frozen=True)
