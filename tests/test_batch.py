@@ -223,6 +223,36 @@ def test_rerunning_a_finished_job_changes_nothing(tmp_path: Path, run_cli: Any) 
     assert after == before
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_same_job_into_another_folder_is_refused_not_printed_twice(
+    tmp_path: Path, run_cli: Any, workers: int
+) -> None:
+    """The same spec, holder file and options with a shared register, into a second folder: the
+    register knows the job, and finishing it there would print its issued numbers a second time
+    (the files restored from the register's record).  It is refused, naming the first folder,
+    and the second folder holds nothing."""
+    register = tmp_path / "shared.sqlite"
+    holders = holders_file(tmp_path, 4)
+    first, second = tmp_path / "first", tmp_path / "second"
+
+    def batch(out: Path) -> Any:
+        return run_cli(
+            "batch", SAMPLE_SPEC, "--holders", holders, "--out", out, "--register", register,
+            "--chunk-size", "2", "--workers", str(workers),
+        )  # fmt: skip
+
+    assert batch(first).exit_code == 0
+    again = batch(second)
+    assert again.exit_code == 1
+    message = again.stderr.strip().splitlines()[-1]
+    assert "is batch 1, printed into" in message and str(first.resolve()) in message
+    assert "a number is never printed twice" in message
+    assert sorted(p.name for p in second.iterdir()) == []
+    with Register(register) as reg:
+        assert sorted(r.number for r in reg.records()) == [f"PB-00000{i}" for i in range(1, 5)]
+    assert batch(first).exit_code == 0  # in its own folder, it is the finished job
+
+
 def test_a_file_written_but_not_recorded_is_adopted_not_rewritten(tmp_path: Path) -> None:
     """The crash window between a file's rename and the transaction that records it."""
     out = tmp_path / "out"

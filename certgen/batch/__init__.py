@@ -257,6 +257,16 @@ class _Job:
         self.reg = reg
         with self.reg.transaction() as conn:
             batch = self.reg._find_batch(conn, self.key)
+        if batch is not None and batch["output_dir"] != str(self.out_dir):
+            # Finishing it here would print its certificates a second time, under numbers issued.
+            from ..register import RegisterError
+
+            raise RegisterError(
+                f"this job (the same spec, holder file and print options) is batch {batch['id']}, printed into "
+                f"{batch['output_dir']}: a number is never printed twice, so it is not printed here; rerun it "
+                "with that --out folder to finish or check it, or give a new holder file for new certificates",
+                register=self.reg.name,
+            )
         if batch is not None and early is not None:  # the register knows the job after all: a resumed run
             early.results.close()
             early = None
@@ -269,7 +279,7 @@ class _Job:
             # Files rendered but not recorded (in flight when the run failed) are not part of the job.
             with self.reg.transaction() as conn:
                 batch = self.reg._find_batch(conn, self.key)
-            self._tidy(batch)
+            self._tidy(batch if batch is not None and batch["output_dir"] == str(self.out_dir) else None)
             raise
 
     def _tidy(self, batch: dict[str, Any] | None, *, stale: Sequence[Path] | None = None) -> None:
