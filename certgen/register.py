@@ -64,7 +64,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .errors import CertgenError, printable
@@ -273,10 +273,14 @@ class Register:
             raise ValueError(f"verify must be quick or full, not {verify!r}")
         self._verify = "quick_check" if verify == "quick" else "integrity_check"
         text = str(url)
+        target: str | URL = text
         if "://" not in text:
             path = Path(text)
             if not path.parent.is_dir():
                 raise RegisterError(f"the folder {str(path.parent)!r} does not exist", register=text)
+            # The path as the database's name, not parsed as a URL: a ? or %41 in a folder's
+            # name is part of it (as text, sqlite:///dir?x/r.sqlite opened a file named dir).
+            target = URL.create("sqlite", database=str(path.resolve()))
             text = f"sqlite:///{path.resolve()}"
         self.url = text
         self.name = mask_url(text)
@@ -286,7 +290,7 @@ class Register:
             # last connection checkpoints the WAL (fsyncs) every time.  The register is closed
             # at the end of the job (engine disposed); processes forked meanwhile forget the
             # pool without touching its connections (_forget_connections_after_fork).
-            engine = create_engine(text, future=True)
+            engine = create_engine(target, future=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise RegisterError(
                 f"cannot open the register ({self._reason(exc)})", register=self.name
@@ -488,8 +492,20 @@ class Register:
 
     def _next_number(self, conn: Connection, security_id: int) -> int:
         """The number the security's sequence allocates next."""
-        return int(
-            conn.execute(select(securities.c.next_number).where(securities.c.id == security_id)).scalar_one()
+        return self._sequence(
+            conn.execute(select(securities.c.next_number).where(securities.c.id == security_id)).scalar_one(),
+            security_id,
+        )
+
+    def _sequence(self, value: Any, security_id: int) -> int:
+        """A sequence's next number as the register holds it: a whole number from 1, or the
+        register is damaged (a hand edit, a broken copy) and is refused."""
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        raise RegisterError(
+            f"is damaged: the sequence of security {security_id} holds {printable(repr(value))}, not a whole "
+            "number from 1: do not print with it; restore it from a backup (certgen register check tells when it is whole)",
+            register=self.name,
         )
 
     def _allocate_range(self, conn: Connection, security_id: int, count: int) -> tuple[str, int]:
@@ -500,7 +516,7 @@ class Register:
             .where(securities.c.id == security_id)
             .with_for_update()
         ).one()
-        prefix, first = row[0], int(row[1])
+        prefix, first = row[0], self._sequence(row[1], security_id)
         conn.execute(
             update(securities).where(securities.c.id == security_id).values(next_number=first + count)
         )
@@ -557,6 +573,7 @@ class Register:
         prefix, next_number = conn.execute(
             select(securities.c.prefix, securities.c.next_number).where(securities.c.id == security_id)
         ).one()
+        next_number = self._sequence(next_number, security_id)
         # The driver's executemany, with the timestamp converted once: SQLAlchemy's per-row
         # parameter processing was most of a long run's register time.
         convert = certificates.c.created_at.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
@@ -886,7 +903,11 @@ class Register:
                     value = sequence_value(prefix, number)
                     if value is not None and value > highest:
                         highest = value
-                if next_number <= highest:
+                if not (isinstance(next_number, int) and not isinstance(next_number, bool) and next_number >= 1):
+                    problems.append(
+                        f"the sequence of {printable(key)} holds {printable(repr(next_number))}, not a whole number from 1"
+                    )
+                elif next_number <= highest:
                     problems.append(
                         f"the sequence of {printable(key)} would next allocate {format_number(prefix, next_number)}, "
                         f"but the register holds numbers up to {format_number(prefix, highest)}"

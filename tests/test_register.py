@@ -575,3 +575,57 @@ def test_a_full_disk_when_the_register_commits_is_one_line(
     monkeypatch.undo()
     with Register(out / "register.sqlite") as reg:
         assert list(reg.records()) == [] and reg.security_keys() == ["885218305"]
+
+
+def test_a_register_path_is_a_path_not_a_url(tmp_path: Path, run_cli: Any) -> None:
+    """A ? or a %41 in a folder's name is part of the register's path: read as a URL, dir?x/r.sqlite
+    opened a file named dir, and p%41x/ was read as pAx/."""
+    for folder in ("dir?x", "p%41x", "a#b"):
+        (tmp_path / folder).mkdir()
+        register = tmp_path / folder / "register.sqlite"
+        result = run_cli(
+            "batch", SAMPLE_SPEC, "--holders", holders_file(tmp_path, 2), "--out", tmp_path / f"out-{folder}",
+            "--register", register, "--workers", "1",
+        )  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        assert register.is_file(), folder
+        with Register(register) as reg:
+            assert [r.number for r in reg.records()] == ["PB-000001", "PB-000002"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["holders.csv"]  # no stray "dir"
+    assert not (tmp_path / "pAx").exists()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("value", ["'abc'", "0", "2.5"])
+def test_a_sequence_that_is_not_a_whole_number_is_a_damaged_register(
+    tmp_path: Path, run_cli: Any, value: str, workers: int
+) -> None:
+    """A hand-edited sequence (text, 0, a fraction): the batch is refused in one line, nothing
+    printed, and register check names it; a fraction allocated numbers that broke the unique rule."""
+    register = tmp_path / "register.sqlite"
+    render_batch(SAMPLE_SPEC, holders_file(tmp_path, 2), tmp_path / "one", register=register, workers=1)
+    with sqlite3.connect(register) as conn:
+        conn.execute(f"UPDATE securities SET next_number = {value}")
+    conn.close()
+    out = tmp_path / "two"
+    more = holders_file(tmp_path, 3, name="more.csv", start=10)
+    batch = run_cli(
+        "batch",
+        SAMPLE_SPEC,
+        "--holders",
+        more,
+        "--out",
+        out,
+        "--register",
+        register,
+        "--workers",
+        str(workers),
+    )
+    assert batch.exit_code == 1 and "Traceback" not in batch.stderr
+    assert (
+        len(batch.stderr.strip().splitlines()) == 1
+        and "is damaged: the sequence of security 1 holds" in batch.stderr
+    )
+    assert _certificates(out) == [] and not list(out.glob(".*.tmp"))
+    checked = run_cli("register", "check", "--register", register)
+    assert checked.exit_code == 1 and "not a whole number from 1" in checked.stderr + checked.stdout
