@@ -903,7 +903,9 @@ class Register:
                     value = sequence_value(prefix, number)
                     if value is not None and value > highest:
                         highest = value
-                if not (isinstance(next_number, int) and not isinstance(next_number, bool) and next_number >= 1):
+                if not (
+                    isinstance(next_number, int) and not isinstance(next_number, bool) and next_number >= 1
+                ):
                     problems.append(
                         f"the sequence of {printable(key)} holds {printable(repr(next_number))}, not a whole number from 1"
                     )
