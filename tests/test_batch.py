@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import datetime as dt
 import hashlib
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 
 import certgen
 from certgen.batch import BatchOptions, render_batch
+from certgen.errors import ValidationError
 from certgen.register import Register, RegisterError, format_number
 from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text
 
@@ -251,6 +253,37 @@ def test_the_same_job_into_another_folder_is_refused_not_printed_twice(
     with Register(register) as reg:
         assert sorted(r.number for r in reg.records()) == [f"PB-00000{i}" for i in range(1, 5)]
     assert batch(first).exit_code == 0  # in its own folder, it is the finished job
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_run_wide_rules_hold_as_the_files_come_back(
+    tmp_path: Path, spec_data: dict[str, Any], write_spec: Any, workers: int
+) -> None:
+    """Authorized shares (an error) and an officer's ended term (a warning, not a batch's to
+    refuse) are counted over the whole run as the files come back, the rows' holders made
+    again for them; without either, and with numbers allocated, there is nothing to count and
+    the rows are not made again."""
+    from certgen.validation.holder_rules import HolderChecker
+
+    spec_data["security"]["authorized_shares"] = 5_000
+    spec_data["security"]["outstanding_shares"] = 1_000
+    spec = write_spec(spec_data)
+    holders = holders_file(tmp_path, 12)  # 100 + 200 + ... + 1,200 = 7,800 shares
+    with pytest.raises(ValidationError) as refused:
+        render_batch(spec, holders, tmp_path / "over", options=BatchOptions(chunk_size=5), workers=workers)
+    assert [f.rule for f in refused.value.findings] == ["shares.authorized"]
+    assert "the run exceeds it from certificate PB-000009" in refused.value.findings[0].message
+    assert not [p for p in (tmp_path / "over").iterdir() if p.suffix in (".pdf", ".tmp", ".json")]
+    ended = copy.deepcopy(spec_data)
+    del ended["security"]["authorized_shares"], ended["security"]["outstanding_shares"]
+    ended["issuer"]["officers"][0]["term_ended"] = "2026-06-30"
+    ended_spec = write_spec(ended, "ended.yaml")
+    assert render_batch(ended_spec, holders, tmp_path / "ended", workers=workers).certificates == 12
+    assert not HolderChecker(certgen.load_spec(ended_spec), numbers=False).runs_idle
+    plain = certgen.load_spec(SAMPLE_SPEC)
+    assert HolderChecker(plain, numbers=False).runs_idle
+    assert not HolderChecker(plain, numbers=True).runs_idle
+    assert not HolderChecker(certgen.load_spec(spec), numbers=False).runs_idle
 
 
 def test_a_file_written_but_not_recorded_is_adopted_not_rewritten(tmp_path: Path) -> None:

@@ -324,6 +324,13 @@ class HolderChecker:
         """Findings for one well-formed row: :meth:`check_run` and :meth:`check_row`."""
         return self.check_run(holder, row) + self.check_row(holder, row)
 
+    @property
+    def runs_idle(self) -> bool:
+        """True when :meth:`check_run` has nothing to find or count: numbers not compared, no
+        authorized shares to total, no officer's term ended (a batch then need not make each
+        row's holder again to ask it)."""
+        return not self.numbers and self._available is None and not self._terms
+
     def check_run(self, holder: Holder, row: int | None = None) -> list[Finding]:
         """The findings that depend on the rows before this one (duplicate numbers); keeps the
         running totals that :meth:`finish` reports on."""
