@@ -553,12 +553,14 @@ class Register:
         conn: Connection,
         security_id: int,
         batch_id: int,
-        rows: Iterable[tuple[str, str, int, str, int]],
+        rows: Iterable[tuple[str, str, int, str, int] | tuple[str, str, int, str, int, str | None]],
         *,
         check_sequence: bool = True,
         written: Mapping[str, str] | None = None,
     ) -> None:
-        """Record a batch's numbers as pending: ``(number, registration, amount, file, page)`` in print order.
+        """Record a batch's numbers as pending: ``(number, registration, amount, file, page)`` in print order,
+        each with the number's canonical form after it when the caller has made it
+        (:func:`~certgen.model.identifiers.canonical_number` of that number; None: made here).
 
         The sequence moves past any given number of the form prefix + digits, so
         allocation never offers it again (*check_sequence* False: the numbers
@@ -598,8 +600,10 @@ class Register:
         highest = 0
         head = canonical_number(prefix)
         batch: list[tuple[Any, ...]] = []
-        for seq, (number, registration, amount, file, page) in enumerate(rows):
-            key = canonical_number(number)
+        for seq, row in enumerate(rows):
+            number, registration, amount, file, page = row[:5]
+            # The canonical form given (a batch's workers make it), or made here.
+            key = row[5] if len(row) > 5 and row[5] is not None else canonical_number(number)
             if check_sequence:
                 value = sequence_in_key(head, key)
                 if value is not None and value > highest:

@@ -368,6 +368,10 @@ def test_worker_processes_give_the_same_files(tmp_path: Path) -> None:
     render_batch(SAMPLE_SPEC, holders, tmp_path / "two", options=BatchOptions(chunk_size=2), workers=2)
     for name in ("certificates-0001.pdf", "certificates-0002.pdf", "certificates-0003.pdf"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+    _keys_hold(tmp_path / "two" / "register.sqlite")
+    numbered = holders_file(tmp_path, 5, numbered=True, name="numbered.csv")
+    render_batch(SAMPLE_SPEC, numbered, tmp_path / "numbered", options=BatchOptions(chunk_size=2), workers=2)
+    _keys_hold(tmp_path / "numbered" / "register.sqlite")
 
 
 def test_format_number() -> None:
@@ -577,6 +581,17 @@ def test_numbers_allocated_elsewhere_while_printing_are_not_printed(
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.endswith(".tmp")]
     with Register(register) as reg:
         assert {r.number: r.state for r in reg.records()} == {f"PB-00000{i}": "issued" for i in range(3, 7)}
+    _keys_hold(register)
+
+
+def _keys_hold(register: str | Path) -> None:
+    """Every number in the register is recorded with its own canonical form (made by the
+    workers as they print, or by the register for numbers given anew)."""
+    from certgen.model.identifiers import canonical_number
+
+    with Register(register) as reg, reg.transaction() as conn:
+        rows = conn.exec_driver_sql("SELECT number, number_key FROM certificates").all()
+    assert rows and all(key == canonical_number(number) for number, key in rows), rows
 
 
 def _wait_for_early_files(out: Path) -> bool:
@@ -628,6 +643,7 @@ def test_workers_start_before_the_register_opens_and_a_wrong_guess_prints_the_re
     for entry in manifest["files"]:
         assert hashlib.sha256((out / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
     assert not list(out.glob(".*.tmp"))
+    _keys_hold(register)
 
 
 def test_files_started_early_are_deleted_when_the_register_fails_to_open(

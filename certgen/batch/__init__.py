@@ -496,19 +496,19 @@ class _Job:
                 for chunk, outcome in results:
                     rendered.append((chunk, outcome))
                     findings.extend(outcome.findings)
-                    if seen is not None and seen.repeated(e[0] for e in outcome.entries):
+                    if seen is not None and seen.repeated(e[6] for e in outcome.entries):
                         # Found again, with where each number was first, once the printing stops.
                         findings.append(DUPLICATE.finding(chunk.name, "a certificate number is used twice"))
                     if checker.runs_idle:
                         total += sum(entry[2] for entry in outcome.entries)
                     else:
-                        for number, registration, shares, issued, source, row in outcome.entries:
+                        for number, registration, shares, issued, source, row, _ in outcome.entries:
                             holder = Holder(number, registration, shares, issued, {}, source)
                             findings.extend(f for f in checker.check_run(holder, row) if f.severity == ERROR)
                             total += shares
                     if findings:
                         break  # nothing will be printed: the rest is checked without printing it
-                    entries.add([entry[:3] for entry in outcome.entries])
+                    entries.add([(*entry[:3], entry[6]) for entry in outcome.entries])
                     lines.write(
                         manifest_lines(outcome.entries, "issued", chunk.name, self._pages(chunk.count))
                     )
@@ -668,19 +668,20 @@ class _Job:
             )
             ends: list[str] = []  # the first number and the last
 
-            def rows() -> Iterator[tuple[str, str, int, str, int]]:
+            def rows() -> Iterator[tuple[str, str, int, str, int, str | None]]:
                 read = iter(entries)
                 width = self.options.number_width
                 for chunk in plan:
                     pages = self._pages(chunk.count)
                     name = chunk.name
                     for offset in range(chunk.count):
-                        number, registration, amount = next(read)
+                        number, registration, amount, key = next(read)
                         if renumber is not None:
                             number = format_number(renumber[0], renumber[1] + chunk.start + offset, width)
+                            key = None  # the register makes the new number's form
                         if not ends:
                             ends.append(number)
-                        yield number, registration, amount, name, pages[offset][0]
+                        yield number, registration, amount, name, pages[offset][0], key
                 ends.append(number)
 
             self.reg._reserve(
@@ -1012,9 +1013,9 @@ class _Seen:
         self.db = sqlite3.connect("")  # a private temporary database, deleted when closed
         self.db.execute("CREATE TABLE seen (key TEXT PRIMARY KEY) WITHOUT ROWID")
 
-    def repeated(self, numbers: Iterable[str]) -> bool:
-        """Add *numbers*; True when one of them was there already (or comes twice among them)."""
-        keys = [(canonical_number(number),) for number in numbers]
+    def repeated(self, forms: Iterable[str]) -> bool:
+        """Add numbers' canonical *forms*; True when one was there already (or comes twice among them)."""
+        keys = [(form,) for form in forms]
         before = self.db.total_changes
         self.db.executemany("INSERT OR IGNORE INTO seen VALUES (?)", keys)
         return self.db.total_changes - before != len(keys)
@@ -1084,8 +1085,9 @@ class _Rendered:
     size: int
     pages: int
     findings: list[Finding]
-    #: Each parsed row: (number, registration, amount, issue date, source, row), for the run-wide rules.
-    entries: list[tuple[str, str, int, Any, str | None, int | None]] = field(default_factory=list)
+    #: Each parsed row: (number, registration, amount, issue date, source, row, the number's
+    #: canonical form), for the run-wide rules and the register.
+    entries: list[tuple[str, str, int, Any, str | None, int | None, str]] = field(default_factory=list)
 
 
 def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
@@ -1111,8 +1113,18 @@ def _render_file(issue: PreparedIssue, task: _Task) -> _Rendered:
                 holders.append(holder)
     else:
         holders = list(task.holders or ())
+    # Each number's canonical form is made here, in the workers, for the register's one
+    # transaction at the end of the run (which the main process makes alone).
     entries = [
-        (h.certificate_number, h.registration, h.shares, h.issue_date, h.source, source_row(h))
+        (
+            h.certificate_number,
+            h.registration,
+            h.shares,
+            h.issue_date,
+            h.source,
+            source_row(h),
+            canonical_number(h.certificate_number),
+        )
         for h in holders
     ]
     findings.extend(
