@@ -286,6 +286,39 @@ def test_the_run_wide_rules_hold_as_the_files_come_back(
     assert not HolderChecker(certgen.load_spec(spec), numbers=False).runs_idle
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_job_whose_folder_was_emptied_is_not_printed_again(
+    tmp_path: Path, run_cli: Any, workers: int
+) -> None:
+    """A finished job's files moved away (or the same path on another machine, sharing the
+    register): none of its files nor its manifest is in the folder, so printing them all again
+    would issue their numbers twice.  It is refused and nothing is written; one lost file of a
+    folder that still holds the job is printed again (test_batch_resume.py)."""
+    register = tmp_path / "shared.sqlite"
+    holders = holders_file(tmp_path, 4)
+    out = tmp_path / "out"
+    command = ("batch", SAMPLE_SPEC, "--holders", holders, "--out", out, "--register", register,
+               "--chunk-size", "2", "--workers", str(workers))  # fmt: skip
+    assert run_cli(*command).exit_code == 0
+    out.rename(tmp_path / "moved")
+    out.mkdir()
+    again = run_cli(*command)
+    assert again.exit_code == 1
+    message = again.stderr.strip().splitlines()[-1]
+    assert (
+        "records batch 1 as printed into this folder, but none of its 2 files nor its manifest.json"
+        in message
+    )
+    assert "would issue their numbers twice" in message
+    assert sorted(p.name for p in out.iterdir()) == []
+    (tmp_path / "moved" / "certificates-0001.pdf").rename(out / "certificates-0001.pdf")
+    back = run_cli(*command)  # one of its files back: the folder is the job's, the other is restored
+    assert back.exit_code == 0
+    assert (out / "certificates-0002.pdf").read_bytes() == (
+        tmp_path / "moved" / "certificates-0002.pdf"
+    ).read_bytes()
+
+
 def test_a_file_written_but_not_recorded_is_adopted_not_rewritten(tmp_path: Path) -> None:
     """The crash window between a file's rename and the transaction that records it."""
     out = tmp_path / "out"
@@ -683,6 +716,8 @@ def test_the_guess_of_the_first_number_reads_the_register_as_it_is(tmp_path: Pat
         following = reg._next_number(conn, reg._security_id(conn, "885218305", "", "", "PB"))
     assert following == 4
     assert _sequence_guess(register, out, "ab" * 32, "885218305", "PB") == following
+    # A register closed cleanly is read without making its -wal and -shm files.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("shared")) == ["shared.sqlite"]
     assert _sequence_guess(register, out, "ab" * 32, "885218999", "PB") == 1  # another security
     assert _sequence_guess(register, out, "ab" * 32, "885218305", "PC") is None  # another prefix
     assert _sequence_guess(register, out, _job_key(first), "885218305", "PB") is None  # a known job

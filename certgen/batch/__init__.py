@@ -341,6 +341,20 @@ class _Job:
         with self.reg.transaction() as conn:
             numbers = self.reg._batch_numbers(conn, batch_id)
             recorded = self.reg._recorded_files(conn, batch_id)
+        if (
+            recorded
+            and not (self.out_dir / "manifest.json").exists()
+            and not any((self.out_dir / name).is_file() for name in recorded)
+        ):
+            # Not a file lost from the job's folder: the folder is another (moved, wiped, or the
+            # same path on another machine).  Printing every file again would issue its numbers twice.
+            raise RenderError(
+                f"the register records batch {batch_id} as printed into this folder, but none of its "
+                f"{len(recorded)} file{'s' if len(recorded) > 1 else ''} nor its manifest.json is here: printing them "
+                "again would issue their numbers twice; put the job's files back (from where they were moved, or a "
+                "backup), or void lost certificates in the register (certgen register void) and print new ones",
+                str(self.out_dir),
+            )
         plan = chunks(len(numbers), self.options.chunk_size)
         written, adopted = 0, 0
         if batch["state"] == "done":
@@ -1044,9 +1058,12 @@ def _sequence_guess(
     try:
         if not path.exists():
             return 1 if path.parent.is_dir() else None
-        with contextlib.closing(
-            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.2)
-        ) as db:
+        # A register closed cleanly (no -wal beside it) is read as immutable: no -wal or -shm
+        # file is made beside it, even if the run stops before the register opens.  One in use
+        # is read through its write-ahead log.
+        wal = path.with_name(path.name + "-wal").exists()
+        uri = f"{path.resolve().as_uri()}?mode=ro{'' if wal else '&immutable=1'}"
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=0.2)) as db:
             if db.execute("SELECT 1 FROM running_jobs WHERE output_dir = ?", (str(out_dir),)).fetchone():
                 return None
             if db.execute("SELECT 1 FROM batches WHERE job_key = ?", (job_key,)).fetchone():
