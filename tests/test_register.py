@@ -629,3 +629,26 @@ def test_a_sequence_that_is_not_a_whole_number_is_a_damaged_register(
     assert _certificates(out) == [] and not list(out.glob(".*.tmp"))
     checked = run_cli("register", "check", "--register", register)
     assert checked.exit_code == 1 and "not a whole number from 1" in checked.stderr + checked.stdout
+
+
+def test_every_digit_of_every_script_has_a_canonical_form(tmp_path: Path, run_cli: Any) -> None:
+    """A digit that is not a decimal digit (Tai Lue ᧚ is 1, a circled ① is 1) gives its value,
+    as a reader reads it; no character of any script makes the canonical form fail (a numbered
+    holder file with ᧚ in a number ended the batch in a ValueError traceback)."""
+    import sys
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isalnum():
+            canonical_number(f"PB {char}1")  # never raises
+    assert canonical_number("PB \u19da") == canonical_number("PB 1") == "pb1"
+    assert canonical_number("PB \u0663") == "pb3"  # Arabic-Indic, as before
+    holders = tmp_path / "h.csv"
+    holders.write_text(HEADER.replace("registration", "certificate_number,registration") +
+                       "PB 1,JANE DOE,100,2026-11-23\nPB \u19da,JOHN DOE,100,2026-11-23\n", encoding="utf-8")  # fmt: skip
+    result = run_cli("batch", SAMPLE_SPEC, "--holders", holders, "--out", tmp_path / "out", "--workers", "1")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert (
+        "h.csv, row 2, spelt 'PB 1': the same number)" in result.stderr and "is used twice" in result.stderr
+    )
+    assert _certificates(tmp_path / "out") == []

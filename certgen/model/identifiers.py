@@ -180,7 +180,7 @@ def canonical_number(value: str) -> str:
     for token in _TOKEN.findall(text):
         if token[0].isdigit():
             if not token.isascii():  # other scripts' digits: their values
-                token = "".join(str(unicodedata.decimal(c)) for c in token)
+                token = "".join(map(_digit_value, token))
             if digits_before:
                 out.append(".")
             out.append(token.lstrip("0") or "0")
@@ -189,6 +189,16 @@ def canonical_number(value: str) -> str:
             out.append(token)
             digits_before = False
     return "".join(out)
+
+
+def _digit_value(char: str) -> str:
+    """A digit of another script as the ASCII digit of its value: a decimal digit (Arabic-Indic
+    ``٣``), or a digit that is not one (Tai Lue ``᧚`` is 1, as a reader reads it); *char*
+    itself otherwise (never an error: any text is a number's spelling)."""
+    value = unicodedata.decimal(char, None)
+    if value is None:
+        value = unicodedata.digit(char, None)
+    return char if value is None else str(value)
 
 
 def sequence_value(prefix: str, number: str) -> int | None:
