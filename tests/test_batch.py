@@ -700,6 +700,44 @@ def test_files_started_early_are_deleted_when_the_register_fails_to_open(
     assert sorted(p.name for p in out.iterdir()) == []  # no file of the job, the lock gone
 
 
+def test_a_file_waited_for_when_the_run_is_interrupted_is_deleted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C (or SIGTERM) reaches the batch while it waits for a worker's file, the usual
+    moment: the file that worker goes on writing is deleted with the others once it is written,
+    none is left behind."""
+    import concurrent.futures as cf
+
+    import certgen.batch as batch_module
+
+    render = batch_module._render_file
+
+    def slowly(issue: Any, task: Any) -> Any:  # in the workers (forked after this)
+        if task.path.endswith("certificates-0001.pdf"):
+            time.sleep(1.0)  # the first file comes after the others, after the interrupted run tidied
+        return render(issue, task)
+
+    result = cf.Future.result
+    interrupted: list[bool] = []
+
+    def interrupt_once(self: cf.Future[Any], timeout: float | None = None) -> Any:
+        if not interrupted and not self.done():  # the signal comes while the batch waits
+            interrupted.append(True)
+            raise KeyboardInterrupt
+        return result(self, timeout)
+
+    monkeypatch.setattr(batch_module, "_render_file", slowly)
+    monkeypatch.setattr(cf.Future, "result", interrupt_once)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        render_batch(
+            SAMPLE_SPEC, holders_file(tmp_path, 12), out, options=BatchOptions(chunk_size=2), workers=2
+        )
+    assert interrupted == [True]
+    time.sleep(1.5)  # any worker still at work has written its file by now
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith("register.sqlite")) == []
+
+
 def test_the_guess_of_the_first_number_reads_the_register_as_it_is(tmp_path: Path) -> None:
     """The number the workers start on before the register opens: the one it gives next, or
     no guess where the job may not be new (the register then decides)."""

@@ -1298,18 +1298,25 @@ class _Renderer:
                     started = True
                     yield None
                 while len(pending) >= 2 * self.workers:
-                    done_chunk, future = pending.pop(0)
-                    yield done_chunk, future.result()
+                    yield self._first_done(pending)
             if not started:
                 yield None
             while pending:
-                done_chunk, future = pending.pop(0)
-                yield done_chunk, future.result()
+                yield self._first_done(pending)
         finally:
             for _, future in pending:
                 if not future.cancel():
                     with contextlib.suppress(Exception):
                         _discard([(None, future.result())])
+
+    @staticmethod
+    def _first_done(pending: list[tuple[Chunk, cf.Future[_Rendered]]]) -> tuple[Chunk, _Rendered]:
+        """The first file in flight, once rendered: taken out of *pending* only then, so a file
+        waited for when the run is interrupted (Ctrl-C, SIGTERM) is still deleted with the others."""
+        chunk, future = pending[0]
+        rendered = future.result()
+        del pending[0]
+        return chunk, rendered
 
 
 _WORKER_ISSUE: PreparedIssue | None = None
