@@ -286,6 +286,37 @@ def test_the_run_wide_rules_hold_as_the_files_come_back(
     assert not HolderChecker(certgen.load_spec(spec), numbers=False).runs_idle
 
 
+def test_the_same_job_started_at_once_into_two_folders_prints_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two operators start the same job at the same moment into two folders, one register: the
+    first to record it prints it; the other is refused naming the first folder (not a message
+    to run it again, which would print nothing either), and leaves its folder empty."""
+    import certgen.batch as batch_module
+
+    register = tmp_path / "shared.sqlite"
+    holders = holders_file(tmp_path, 4)
+    first, second = tmp_path / "first", tmp_path / "second"
+    reserve = batch_module._Job._reserve
+    raced: list[Any] = []
+
+    def other_operator_first(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not raced:  # the other run records the job while this one is about to
+            raced.append(None)
+            raced[0] = render_batch(SAMPLE_SPEC, holders, first, register=register, workers=1)
+        return reserve(self, *args, **kwargs)
+
+    monkeypatch.setattr(batch_module._Job, "_reserve", other_operator_first)
+    with pytest.raises(
+        RegisterError, match="is batch 1, printed into .*first: a number is never printed twice"
+    ):
+        render_batch(SAMPLE_SPEC, holders, second, register=register, workers=1)
+    assert raced[0].certificates == 4
+    assert sorted(p.name for p in second.iterdir()) == []
+    with Register(register) as reg:
+        assert sorted(r.number for r in reg.records()) == [f"PB-00000{i}" for i in range(1, 5)]
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_job_whose_folder_was_emptied_is_not_printed_again(
     tmp_path: Path, run_cli: Any, workers: int

@@ -258,15 +258,7 @@ class _Job:
         with self.reg.transaction() as conn:
             batch = self.reg._find_batch(conn, self.key)
         if batch is not None and batch["output_dir"] != str(self.out_dir):
-            # Finishing it here would print its certificates a second time, under numbers issued.
-            from ..register import RegisterError
-
-            raise RegisterError(
-                f"this job (the same spec, holder file and print options) is batch {batch['id']}, printed into "
-                f"{batch['output_dir']}: a number is never printed twice, so it is not printed here; rerun it "
-                "with that --out folder to finish or check it, or give a new holder file for new certificates",
-                register=self.reg.name,
-            )
+            raise self._elsewhere(batch)
         if batch is not None and early is not None:  # the register knows the job after all: a resumed run
             early.results.close()
             early = None
@@ -281,6 +273,18 @@ class _Job:
                 batch = self.reg._find_batch(conn, self.key)
             self._tidy(batch if batch is not None and batch["output_dir"] == str(self.out_dir) else None)
             raise
+
+    def _elsewhere(self, batch: dict[str, Any]) -> CertgenError:
+        """The refusal of a job the register records as printed into another folder: finishing
+        it here would print its certificates a second time, under numbers issued."""
+        from ..register import RegisterError
+
+        return RegisterError(
+            f"this job (the same spec, holder file and print options) is batch {batch['id']}, printed into "
+            f"{batch['output_dir']}: a number is never printed twice, so it is not printed here; rerun it "
+            "with that --out folder to finish or check it, or give a new holder file for new certificates",
+            register=self.reg.name,
+        )
 
     def _tidy(self, batch: dict[str, Any] | None, *, stale: Sequence[Path] | None = None) -> None:
         """What a failed or killed run left: recorded files still at their temporary names are
@@ -538,7 +542,15 @@ class _Job:
                 raise ValidationError(ordered)
             if not entries.count:
                 raise RenderError("the holder data has no rows: nothing to print", str(self.holders_path))
-            batch, span = self._reserve(security_id, entries, rendered)
+            try:
+                batch, span = self._reserve(security_id, entries, rendered)
+            except CertgenError:
+                # The same job, started at the same moment into another folder, recorded first.
+                with self.reg.transaction() as conn:
+                    other = self.reg._find_batch(conn, self.key)
+                if other is not None and other["output_dir"] != str(self.out_dir):
+                    raise self._elsewhere(other) from None
+                raise
         except BaseException:
             lines.close()
             _discard(rendered)
