@@ -260,3 +260,49 @@ def test_a_recorded_file_that_is_missing_is_printed_again_with_its_digest(tmp_pa
         in lines[0]
     )
     assert not lost.exists() and not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("stopped", ["recorded", "reserved"])
+def test_another_job_is_refused_in_the_folder_of_a_job_killed_before_it_finished(
+    tmp_path: Path, stopped: str
+) -> None:
+    """A job killed after the register recorded it: its files still at their temporary names
+    (killed between the record and the renames), or its numbers only reserved (another station
+    allocated meanwhile, killed before its first file).  Another job run in that folder is refused
+    before it touches anything: it used to delete the first job's recorded files as a dead run's
+    temporaries, or print its own files where the first job's rerun then overwrote them."""
+    holders = holders_file(tmp_path, COUNT)
+    other = holders_file(tmp_path, 3, name="other.csv", start=100)
+    out = tmp_path / "out"
+    if stopped == "recorded":
+        stop = "import certgen.batch as b\nb._Job._rename = lambda self, rendered: os._exit(9)\n"
+    else:  # the files print other numbers than the register allocates: reserved, then printed again
+        stop = (
+            "import certgen.batch as b\n"
+            "dispatch = b._Job._dispatch\n"
+            "b._Job._dispatch = lambda self, renderer, first, now=False: dispatch(self, renderer, first + 100, now=now)\n"
+            "b._Job._publish = lambda self, *args: os._exit(9)\n"
+        )
+    script = (
+        f"import os, sys\n{stop}from certgen.cli import main\nsys.argv = ['certgen'] + sys.argv[1:]\nmain()\n"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", script, *_command(holders, out, None, 1)[3:]], capture_output=True, text=True
+    )
+    assert first.returncode == 9, first.stderr
+
+    def files() -> dict[str, bytes]:  # the job's, not the register's nor the lock's
+        return {
+            p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(("register", ".certgen"))
+        }
+
+    left = files()
+    assert left or stopped == "reserved"
+    refused = subprocess.run(_command(other, out, None, 1), capture_output=True, text=True)
+    lines = refused.stderr.strip().splitlines()
+    assert refused.returncode == 1 and len(lines) == 1, refused.stderr
+    assert "the output folder belongs to batch 1, another job, not finished" in lines[0]
+    assert files() == left  # nothing touched: the job's files kept
+    rerun = subprocess.run(_command(holders, out, None, 1), capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    _check_consistent(out, None)

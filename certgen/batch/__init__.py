@@ -262,6 +262,8 @@ class _Job:
         if batch is not None and early is not None:  # the register knows the job after all: a resumed run
             early.results.close()
             early = None
+        if batch is None:  # before tidying: another job's temporaries may be its recorded files
+            self._refuse_unfinished_job()
         # The temporary files a failed or killed run left: with a new job's early start, those
         # that were there before it (the others are this run's own).
         self._tidy(batch, stale=None if early is None else self._stale)
@@ -455,6 +457,30 @@ class _Job:
                 f"the output folder holds another job's files ({', '.join(leftovers[:3])}"
                 f"{', ...' if len(leftovers) > 3 else ''}): the spec, the holder file or the print options "
                 "differ from that job's; rerun with that job's files to finish it, or give a new --out folder",
+                str(self.out_dir),
+            )
+
+    def _refuse_unfinished_job(self) -> None:
+        """A new job needs an output folder that no unfinished job of the register was printing
+        into: a run killed after the register recorded it may have left its recorded files at
+        their temporary names (which this job would delete as a dead run's), or only its numbers
+        reserved (its rerun would print over this job's files)."""
+        from sqlalchemy import select
+
+        from ..register import batches
+
+        with self.reg.transaction() as conn:
+            other = conn.execute(
+                select(batches.c.id)
+                .where(batches.c.output_dir == str(self.out_dir), batches.c.state != "done")
+                .order_by(batches.c.id)
+            ).first()
+        if other is not None:
+            raise RenderError(
+                f"the output folder belongs to batch {other[0]}, another job, not finished (its run was "
+                "stopped after the register recorded it; its certificates are issued or reserved, some of its "
+                "files perhaps still at temporary names): rerun that job (the same spec, holder file and print "
+                "options) to finish it, or give a new --out folder",
                 str(self.out_dir),
             )
 
