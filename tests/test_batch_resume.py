@@ -306,3 +306,53 @@ def test_another_job_is_refused_in_the_folder_of_a_job_killed_before_it_finished
     rerun = subprocess.run(_command(holders, out, None, 1), capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     _check_consistent(out, None)
+
+
+@pytest.mark.parametrize(
+    ("how", "code", "said"), [("SIGINT", 130, "aborted"), ("SIGTERM", 143, "terminated")]
+)
+def test_a_signal_to_the_process_group_stops_the_run_quietly_and_leaves_no_temporary_file(
+    tmp_path: Path, how: str, code: int, said: str
+) -> None:
+    """Ctrl-C at a terminal (SIGINT) or a service manager's stop (SIGTERM) signals the whole
+    process group, the rendering workers too, here while a worker writes a file of the job's
+    early start (the register not yet open).  A worker stopped by SIGINT raised it into the
+    batch's wait, which left the files after it behind (and printed tracebacks); one killed by
+    SIGTERM mid-file left its partial file.  Now: one line, no traceback, no temporary file; the
+    same command then prints the job."""
+    holders = holders_file(tmp_path, COUNT)
+    out = tmp_path / "out"
+    script = (
+        "import os, signal, sys, time\n"
+        "import certgen.batch as b, certgen.register as r\n"
+        "render, opening = b._render_file, r.Register.__init__\n"
+        "def stopped(issue, task):\n"  # in a worker, as it writes the second file
+        "    if task.path.endswith('certificates-0002.pdf'):\n"
+        "        name = os.path.join(os.path.dirname(task.path), f'.certificates-0002.pdf.{task.tag}-0123456789ab.tmp')\n"
+        "        with open(name, 'wb') as partial:\n"
+        "            partial.write(b'%PDF-1.7')\n"
+        f"        os.killpg(0, signal.{how})\n"
+        "        time.sleep(0.5)\n"
+        "    return render(issue, task)\n"
+        "def slowly(self, *args, **kwargs):\n"  # the signal comes before the register is open
+        "    time.sleep(1.0)\n"
+        "    opening(self, *args, **kwargs)\n"
+        "b._render_file, r.Register.__init__ = stopped, slowly\n"
+        "from certgen.cli import main\n"
+        "sys.argv = ['certgen'] + sys.argv[1:]\n"
+        "main()\n"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", script, *_command(holders, out, None, 2)[3:]],
+        capture_output=True,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    assert first.returncode == code and first.stderr.strip().splitlines() == [f"certgen: {said}"], (
+        first.stderr
+    )
+    time.sleep(1.0)  # a worker still writing has written by now
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    rerun = subprocess.run(_command(holders, out, None, 2), capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    _check_consistent(out, None)

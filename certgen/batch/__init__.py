@@ -174,11 +174,17 @@ def render_batch(
             # A new job's first files go to the workers before the register is open (0.1 s of
             # imports and checks), on the numbers it will most likely allocate (_Job.start_early).
             early = job.start_early(renderer, register_at)
+            ran = False  # the job's run tidies what it leaves
             try:
                 from ..register import Register  # after the workers start: they need none of it
 
                 with Register(register_at) as reg, _collector_frozen():
-                    lock.record(reg)
+                    try:
+                        lock.record(reg)
+                    except RenderError:  # another run is recorded in the folder: its files are its own
+                        ran = True
+                        raise
+                    ran = True
                     try:
                         return job.run(reg, renderer, progress, early)
                     finally:
@@ -186,6 +192,8 @@ def render_batch(
             finally:
                 if early is not None:  # files in flight when the register or the job failed: deleted
                     early.results.close()
+                    if not ran:
+                        job.drop_early_leftovers()
     finally:
         lock.release()
 
@@ -322,6 +330,14 @@ class _Job:
         # writing them.
         self._stale = self._stale_temporaries()
         return self._dispatch(renderer, first, now=True)
+
+    def drop_early_leftovers(self) -> None:
+        """The temporary files of this job's early start that no result names (a worker stopped
+        mid-file: SIGTERM to the process group), once the run has ended before the job ran."""
+        before = set(self._stale)
+        for path in self._stale_temporaries():
+            if path not in before and f".{self.tag}-" in path.name:
+                path.unlink(missing_ok=True)
 
     def _run(
         self,
@@ -1284,9 +1300,20 @@ class _Renderer:
     def start(self) -> None:
         """Start the workers now (not at the first file), each encoding the static pages."""
         if self.workers > 1:
-            pool = self._start()
             for _ in range(self.workers):
-                pool.submit(_ready)
+                self._submit(_ready)
+
+    def _submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
+        """A task for the pool.  A worker process it starts begins with SIGINT blocked, until it
+        ignores it (:func:`_init_worker`): Ctrl-C is for the batch process alone."""
+        pool = self._start()
+        if not hasattr(signal, "pthread_sigmask"):
+            return pool.submit(fn, *args)
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return pool.submit(fn, *args)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def _start(self) -> cf.ProcessPoolExecutor:
         global _WORKER_ISSUE
@@ -1331,7 +1358,7 @@ class _Renderer:
         try:
             started = False
             for chunk, task in tasks:
-                pending.append((chunk, self._start().submit(_render_in_worker, task)))
+                pending.append((chunk, self._submit(_render_in_worker, task)))
                 if not started and len(pending) >= 2 * self.workers:
                     started = True
                     yield None
@@ -1362,9 +1389,16 @@ _WORKER_ISSUE: PreparedIssue | None = None
 
 def _init_worker(spec_path: str | None, parent: int) -> None:
     global _WORKER_ISSUE
-    _die_with_parent(parent)
     # A forked worker may inherit the command's SIGTERM handler (certgen.cli): it ends as a worker does.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Ctrl-C at a terminal signals the whole process group: the batch process stops the run, waits
+    # for the files in flight and deletes them.  A worker stopped by it mid-file raised the
+    # interrupt into the batch's wait (the files after it were left behind) or printed a traceback.
+    # The worker started with SIGINT blocked (_Renderer._submit) until it ignores it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _die_with_parent(parent)
     # What the worker inherits (or prepares) lives as long as it does: the garbage collector
     # need not go through it again and again (in a forked worker, that would also copy every
     # page of the parent's memory it touches).  Only this worker process is affected.
