@@ -57,6 +57,7 @@ import secrets
 import signal
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from os import PathLike
@@ -1279,22 +1280,28 @@ class _Renderer:
         self.spec_path = spec_path
         self.workers = workers
         self.pool: cf.ProcessPoolExecutor | None = None
-        self._released: list[cf.ProcessPoolExecutor] = []
+        self._released: list[threading.Thread] = []
 
     def __enter__(self) -> _Renderer:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.release()
-        for pool in self._released:
-            pool.shutdown(wait=True, cancel_futures=True)
+        # The pool's manager thread is joined before the interpreter's exit handlers run: one
+        # still closing its wake-up pipe as concurrent.futures' own exit handler writes to it
+        # printed "Exception ignored ... Bad file descriptor" after the command's last line
+        # (a shut-down pool forgets its thread, so a second shutdown(wait=True) joins nothing).
+        for thread in self._released:
+            thread.join()
 
     def release(self) -> None:
         """Let the workers go (the batch has nothing more to render): they exit while this
         process records and reports; the pool is joined on leaving."""
         if self.pool is not None:
+            thread = getattr(self.pool, "_executor_manager_thread", None)
             self.pool.shutdown(wait=False, cancel_futures=True)
-            self._released.append(self.pool)
+            if isinstance(thread, threading.Thread):
+                self._released.append(thread)
             self.pool = None
 
     def start(self) -> None:
