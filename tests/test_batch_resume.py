@@ -260,3 +260,99 @@ def test_a_recorded_file_that_is_missing_is_printed_again_with_its_digest(tmp_pa
         in lines[0]
     )
     assert not lost.exists() and not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize("stopped", ["recorded", "reserved"])
+def test_another_job_is_refused_in_the_folder_of_a_job_killed_before_it_finished(
+    tmp_path: Path, stopped: str
+) -> None:
+    """A job killed after the register recorded it: its files still at their temporary names
+    (killed between the record and the renames), or its numbers only reserved (another station
+    allocated meanwhile, killed before its first file).  Another job run in that folder is refused
+    before it touches anything: it used to delete the first job's recorded files as a dead run's
+    temporaries, or print its own files where the first job's rerun then overwrote them."""
+    holders = holders_file(tmp_path, COUNT)
+    other = holders_file(tmp_path, 3, name="other.csv", start=100)
+    out = tmp_path / "out"
+    if stopped == "recorded":
+        stop = "import certgen.batch as b\nb._Job._rename = lambda self, rendered: os._exit(9)\n"
+    else:  # the files print other numbers than the register allocates: reserved, then printed again
+        stop = (
+            "import certgen.batch as b\n"
+            "dispatch = b._Job._dispatch\n"
+            "b._Job._dispatch = lambda self, renderer, first, now=False: dispatch(self, renderer, first + 100, now=now)\n"
+            "b._Job._publish = lambda self, *args: os._exit(9)\n"
+        )
+    script = (
+        f"import os, sys\n{stop}from certgen.cli import main\nsys.argv = ['certgen'] + sys.argv[1:]\nmain()\n"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", script, *_command(holders, out, None, 1)[3:]], capture_output=True, text=True
+    )
+    assert first.returncode == 9, first.stderr
+
+    def files() -> dict[str, bytes]:  # the job's, not the register's nor the lock's
+        return {
+            p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(("register", ".certgen"))
+        }
+
+    left = files()
+    assert left or stopped == "reserved"
+    refused = subprocess.run(_command(other, out, None, 1), capture_output=True, text=True)
+    lines = refused.stderr.strip().splitlines()
+    assert refused.returncode == 1 and len(lines) == 1, refused.stderr
+    assert "the output folder belongs to batch 1, another job, not finished" in lines[0]
+    assert files() == left  # nothing touched: the job's files kept
+    rerun = subprocess.run(_command(holders, out, None, 1), capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    _check_consistent(out, None)
+
+
+@pytest.mark.parametrize(
+    ("how", "code", "said"), [("SIGINT", 130, "aborted"), ("SIGTERM", 143, "terminated")]
+)
+def test_a_signal_to_the_process_group_stops_the_run_quietly_and_leaves_no_temporary_file(
+    tmp_path: Path, how: str, code: int, said: str
+) -> None:
+    """Ctrl-C at a terminal (SIGINT) or a service manager's stop (SIGTERM) signals the whole
+    process group, the rendering workers too, here while a worker writes a file of the job's
+    early start (the register not yet open).  A worker stopped by SIGINT raised it into the
+    batch's wait, which left the files after it behind (and printed tracebacks); one killed by
+    SIGTERM mid-file left its partial file.  Now: one line, no traceback, no temporary file; the
+    same command then prints the job."""
+    holders = holders_file(tmp_path, COUNT)
+    out = tmp_path / "out"
+    script = (
+        "import os, signal, sys, time\n"
+        "import certgen.batch as b, certgen.register as r\n"
+        "render, opening = b._render_file, r.Register.__init__\n"
+        "def stopped(issue, task):\n"  # in a worker, as it writes the second file
+        "    if task.path.endswith('certificates-0002.pdf'):\n"
+        "        name = os.path.join(os.path.dirname(task.path), f'.certificates-0002.pdf.{task.tag}-0123456789ab.tmp')\n"
+        "        with open(name, 'wb') as partial:\n"
+        "            partial.write(b'%PDF-1.7')\n"
+        f"        os.killpg(0, signal.{how})\n"
+        "        time.sleep(0.5)\n"
+        "    return render(issue, task)\n"
+        "def slowly(self, *args, **kwargs):\n"  # the signal comes before the register is open
+        "    time.sleep(1.0)\n"
+        "    opening(self, *args, **kwargs)\n"
+        "b._render_file, r.Register.__init__ = stopped, slowly\n"
+        "from certgen.cli import main\n"
+        "sys.argv = ['certgen'] + sys.argv[1:]\n"
+        "main()\n"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", script, *_command(holders, out, None, 2)[3:]],
+        capture_output=True,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    assert first.returncode == code and first.stderr.strip().splitlines() == [f"certgen: {said}"], (
+        first.stderr
+    )
+    time.sleep(1.0)  # a worker still writing has written by now
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    rerun = subprocess.run(_command(holders, out, None, 2), capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    _check_consistent(out, None)

@@ -57,6 +57,7 @@ import secrets
 import signal
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from os import PathLike
@@ -174,11 +175,17 @@ def render_batch(
             # A new job's first files go to the workers before the register is open (0.1 s of
             # imports and checks), on the numbers it will most likely allocate (_Job.start_early).
             early = job.start_early(renderer, register_at)
+            ran = False  # the job's run tidies what it leaves
             try:
                 from ..register import Register  # after the workers start: they need none of it
 
                 with Register(register_at) as reg, _collector_frozen():
-                    lock.record(reg)
+                    try:
+                        lock.record(reg)
+                    except RenderError:  # another run is recorded in the folder: its files are its own
+                        ran = True
+                        raise
+                    ran = True
                     try:
                         return job.run(reg, renderer, progress, early)
                     finally:
@@ -186,6 +193,8 @@ def render_batch(
             finally:
                 if early is not None:  # files in flight when the register or the job failed: deleted
                     early.results.close()
+                    if not ran:
+                        job.drop_early_leftovers()
     finally:
         lock.release()
 
@@ -262,6 +271,8 @@ class _Job:
         if batch is not None and early is not None:  # the register knows the job after all: a resumed run
             early.results.close()
             early = None
+        if batch is None:  # before tidying: another job's temporaries may be its recorded files
+            self._refuse_unfinished_job()
         # The temporary files a failed or killed run left: with a new job's early start, those
         # that were there before it (the others are this run's own).
         self._tidy(batch, stale=None if early is None else self._stale)
@@ -320,6 +331,14 @@ class _Job:
         # writing them.
         self._stale = self._stale_temporaries()
         return self._dispatch(renderer, first, now=True)
+
+    def drop_early_leftovers(self) -> None:
+        """The temporary files of this job's early start that no result names (a worker stopped
+        mid-file: SIGTERM to the process group), once the run has ended before the job ran."""
+        before = set(self._stale)
+        for path in self._stale_temporaries():
+            if path not in before and f".{self.tag}-" in path.name:
+                path.unlink(missing_ok=True)
 
     def _run(
         self,
@@ -455,6 +474,30 @@ class _Job:
                 f"the output folder holds another job's files ({', '.join(leftovers[:3])}"
                 f"{', ...' if len(leftovers) > 3 else ''}): the spec, the holder file or the print options "
                 "differ from that job's; rerun with that job's files to finish it, or give a new --out folder",
+                str(self.out_dir),
+            )
+
+    def _refuse_unfinished_job(self) -> None:
+        """A new job needs an output folder that no unfinished job of the register was printing
+        into: a run killed after the register recorded it may have left its recorded files at
+        their temporary names (which this job would delete as a dead run's), or only its numbers
+        reserved (its rerun would print over this job's files)."""
+        from sqlalchemy import select
+
+        from ..register import batches
+
+        with self.reg.transaction() as conn:
+            other = conn.execute(
+                select(batches.c.id)
+                .where(batches.c.output_dir == str(self.out_dir), batches.c.state != "done")
+                .order_by(batches.c.id)
+            ).first()
+        if other is not None:
+            raise RenderError(
+                f"the output folder belongs to batch {other[0]}, another job, not finished (its run was "
+                "stopped after the register recorded it; its certificates are issued or reserved, some of its "
+                "files perhaps still at temporary names): rerun that job (the same spec, holder file and print "
+                "options) to finish it, or give a new --out folder",
                 str(self.out_dir),
             )
 
@@ -1237,30 +1280,47 @@ class _Renderer:
         self.spec_path = spec_path
         self.workers = workers
         self.pool: cf.ProcessPoolExecutor | None = None
-        self._released: list[cf.ProcessPoolExecutor] = []
+        self._released: list[threading.Thread] = []
 
     def __enter__(self) -> _Renderer:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.release()
-        for pool in self._released:
-            pool.shutdown(wait=True, cancel_futures=True)
+        # The pool's manager thread is joined before the interpreter's exit handlers run: one
+        # still closing its wake-up pipe as concurrent.futures' own exit handler writes to it
+        # printed "Exception ignored ... Bad file descriptor" after the command's last line
+        # (a shut-down pool forgets its thread, so a second shutdown(wait=True) joins nothing).
+        for thread in self._released:
+            thread.join()
 
     def release(self) -> None:
         """Let the workers go (the batch has nothing more to render): they exit while this
         process records and reports; the pool is joined on leaving."""
         if self.pool is not None:
+            thread = getattr(self.pool, "_executor_manager_thread", None)
             self.pool.shutdown(wait=False, cancel_futures=True)
-            self._released.append(self.pool)
+            if isinstance(thread, threading.Thread):
+                self._released.append(thread)
             self.pool = None
 
     def start(self) -> None:
         """Start the workers now (not at the first file), each encoding the static pages."""
         if self.workers > 1:
-            pool = self._start()
             for _ in range(self.workers):
-                pool.submit(_ready)
+                self._submit(_ready)
+
+    def _submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
+        """A task for the pool.  A worker process it starts begins with SIGINT blocked, until it
+        ignores it (:func:`_init_worker`): Ctrl-C is for the batch process alone."""
+        pool = self._start()
+        if not hasattr(signal, "pthread_sigmask"):
+            return pool.submit(fn, *args)
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return pool.submit(fn, *args)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def _start(self) -> cf.ProcessPoolExecutor:
         global _WORKER_ISSUE
@@ -1305,7 +1365,7 @@ class _Renderer:
         try:
             started = False
             for chunk, task in tasks:
-                pending.append((chunk, self._start().submit(_render_in_worker, task)))
+                pending.append((chunk, self._submit(_render_in_worker, task)))
                 if not started and len(pending) >= 2 * self.workers:
                     started = True
                     yield None
@@ -1336,9 +1396,16 @@ _WORKER_ISSUE: PreparedIssue | None = None
 
 def _init_worker(spec_path: str | None, parent: int) -> None:
     global _WORKER_ISSUE
-    _die_with_parent(parent)
     # A forked worker may inherit the command's SIGTERM handler (certgen.cli): it ends as a worker does.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Ctrl-C at a terminal signals the whole process group: the batch process stops the run, waits
+    # for the files in flight and deletes them.  A worker stopped by it mid-file raised the
+    # interrupt into the batch's wait (the files after it were left behind) or printed a traceback.
+    # The worker started with SIGINT blocked (_Renderer._submit) until it ignores it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _die_with_parent(parent)
     # What the worker inherits (or prepares) lives as long as it does: the garbage collector
     # need not go through it again and again (in a forked worker, that would also copy every
     # page of the parent's memory it touches).  Only this worker process is affected.
