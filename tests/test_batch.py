@@ -769,6 +769,48 @@ def test_a_file_waited_for_when_the_run_is_interrupted_is_deleted(
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith("register.sqlite")) == []
 
 
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM"])
+def test_a_signal_as_a_file_is_handed_to_a_worker_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    """Ctrl-C or a service manager's stop arriving just as a file is handed to a worker (after
+    the pool took it, before the batch listed it): the file is still waited for and deleted
+    (it was left behind at its temporary name, rendered by a worker the run no longer knew of)."""
+    import concurrent.futures as cf
+    import signal
+    import threading
+
+    from certgen.cli import _on_signal, _Terminated  # the handler the commands set
+
+    submit = cf.ProcessPoolExecutor.submit
+    sent: list[int] = []
+
+    def signalled(self: cf.ProcessPoolExecutor, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        future = submit(self, fn, *args, **kwargs)
+        if args and str(getattr(args[0], "path", "")).endswith("certificates-0003.pdf"):
+            sent.append(1)
+            deadline = time.monotonic() + 5
+            while not future.running() and not future.done() and time.monotonic() < deadline:
+                time.sleep(0.005)  # with a worker: no longer cancelled when the run stops
+            # to this thread, so handled at its next instruction (unless held)
+            signal.pthread_kill(threading.main_thread().ident or 0, getattr(signal, how))
+        return future
+
+    monkeypatch.setattr(cf.ProcessPoolExecutor, "submit", signalled)
+    previous = signal.signal(signal.SIGTERM, _on_signal)
+    out = tmp_path / "out"
+    try:
+        with pytest.raises((KeyboardInterrupt, _Terminated)):
+            render_batch(
+                SAMPLE_SPEC, holders_file(tmp_path, 12), out, options=BatchOptions(chunk_size=2), workers=2
+            )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert sent == [1]
+    time.sleep(1.0)  # any worker still at work has written its file by now
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith("register.sqlite")) == []
+
+
 def test_the_guess_of_the_first_number_reads_the_register_as_it_is(tmp_path: Path) -> None:
     """The number the workers start on before the register opens: the one it gives next, or
     no guess where the job may not be new (the register then decides)."""

@@ -1310,17 +1310,26 @@ class _Renderer:
             for _ in range(self.workers):
                 self._submit(_ready)
 
-    def _submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
-        """A task for the pool.  A worker process it starts begins with SIGINT blocked, until it
-        ignores it (:func:`_init_worker`): Ctrl-C is for the batch process alone."""
+    def _submit(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        into: tuple[list[tuple[Any, cf.Future[Any]]], Any] | None = None,
+    ) -> None:
+        """A task for the pool, listed (*into*: the list, and the key it goes in with) before Ctrl-C or SIGTERM can stop
+        this process: a file sent to a worker but not yet listed was not waited for and deleted
+        when the run stopped.  A worker process it starts begins with both signals blocked, until
+        it sets its own handling (:func:`_init_worker`): Ctrl-C is for the batch process alone."""
         pool = self._start()
-        if not hasattr(signal, "pthread_sigmask"):
-            return pool.submit(fn, *args)
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        held = hasattr(signal, "pthread_sigmask")
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING) if held else set()
         try:
-            return pool.submit(fn, *args)
+            future = pool.submit(fn, *args)
+            if into is not None:
+                into[0].append((into[1], future))
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+            if held:
+                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def _start(self) -> cf.ProcessPoolExecutor:
         global _WORKER_ISSUE
@@ -1365,7 +1374,7 @@ class _Renderer:
         try:
             started = False
             for chunk, task in tasks:
-                pending.append((chunk, self._submit(_render_in_worker, task)))
+                self._submit(_render_in_worker, task, into=(pending, chunk))
                 if not started and len(pending) >= 2 * self.workers:
                     started = True
                     yield None
@@ -1393,6 +1402,10 @@ class _Renderer:
 
 _WORKER_ISSUE: PreparedIssue | None = None
 
+#: The signals that stop a run (Ctrl-C; a service manager's stop, which certgen.cli raises as an
+#: exception): held while a file is handed to a worker and listed.
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
+
 
 def _init_worker(spec_path: str | None, parent: int) -> None:
     global _WORKER_ISSUE
@@ -1401,10 +1414,10 @@ def _init_worker(spec_path: str | None, parent: int) -> None:
     # Ctrl-C at a terminal signals the whole process group: the batch process stops the run, waits
     # for the files in flight and deletes them.  A worker stopped by it mid-file raised the
     # interrupt into the batch's wait (the files after it were left behind) or printed a traceback.
-    # The worker started with SIGINT blocked (_Renderer._submit) until it ignores it.
+    # The worker started with SIGINT and SIGTERM blocked (_Renderer._submit) until now.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
     _die_with_parent(parent)
     # What the worker inherits (or prepares) lives as long as it does: the garbage collector
     # need not go through it again and again (in a forked worker, that would also copy every
