@@ -628,10 +628,11 @@ def _change(action: str) -> Any:
         target = {"void": "voided", "spoil": "spoiled", "cancel": "cancelled"}[action]
         click.echo(f"{count} certificate{'s' if count != 1 else ''} {target}", err=True)
 
-    command.__doc__ = {
-        "void": "Void certificates (pending or issued) by number: the numbers stay used.",
+    # The decorators made the click command already: its help is the command's, not __doc__.
+    command.help = {
+        "void": "Void certificates (pending or issued, never delivered) by number: the numbers stay used.",
         "spoil": "Mark issued certificates spoiled (a misprinted sheet): the numbers stay used.",
-        "cancel": "Cancel issued certificates (surrendered on transfer).",
+        "cancel": "Cancel issued certificates (surrendered on a transfer): the numbers stay used.",
     }[action]
     return command
 

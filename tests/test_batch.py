@@ -203,6 +203,23 @@ def test_a_bad_holder_file_is_refused_as_a_whole_every_bad_row_listed(tmp_path: 
         assert list(reg.records()) == []
 
 
+def test_a_certificate_number_column_spelt_otherwise_is_refused_not_replaced(
+    tmp_path: Path, run_cli: Any
+) -> None:
+    """A spreadsheet's "Certificate Number" header is not certificate_number: the run is refused,
+    naming the rename, where the register allocated numbers of its own (000001, ...) and the
+    file's numbers were printed nowhere."""
+    holders = tmp_path / "holders.csv"
+    holders.write_text(
+        "Certificate Number,registration,shares,issue_date\nPB 0100,A,100,2026-11-23\n", encoding="utf-8"
+    )
+    result = run_cli("batch", SAMPLE_SPEC, "--holders", holders, "--out", tmp_path / "out", "--workers", "1")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert f"{holders}, row 1: the header row" in result.stderr
+    assert "rename the column 'Certificate Number' to certificate_number" in result.stderr
+    assert not list((tmp_path / "out").glob("certificates-*"))
+
+
 def test_rerunning_a_finished_job_changes_nothing(tmp_path: Path, run_cli: Any) -> None:
     out = tmp_path / "out"
     holders = holders_file(tmp_path, 4)

@@ -538,3 +538,18 @@ def test_batch_workers_start_before_the_register_library_is_imported() -> None:
 
     assert certgen.register.format_number is format_number  # still importable from the register
     assert format_number("PB", 123) == "PB-000123"
+
+
+def test_register_void_spoil_and_cancel_have_help(run_cli: Any) -> None:
+    """`certgen register --help` says what void, spoil and cancel do, and so does each one's --help."""
+    listing = run_cli("register", "--help")
+    assert listing.exit_code == 0
+    for action, words in (("void", "never delivered"), ("spoil", "misprinted"), ("cancel", "surrendered")):
+        line = next(line for line in listing.stdout.splitlines() if line.strip().startswith(action + " "))
+        assert line.split(action, 1)[1].strip(), line
+        own = run_cli("register", action, "--help")
+        assert (
+            own.exit_code == 0
+            and words in own.stdout
+            and "the numbers stay used" in " ".join(own.stdout.split())
+        )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from certgen import HolderDataError, load_holders
-from conftest import SAMPLE_HOLDERS
+from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC
 
 HEADER = "certificate_number,registration,shares,issue_date\n"
 
@@ -73,6 +73,86 @@ def test_bad_rows(write_holders, row: str, expected: str) -> None:
 def test_missing_column(write_holders) -> None:
     path = write_holders("certificate_number,registration,issue_date\nA1,X,2026-11-23\n")
     assert "row 1: missing column shares in the header row" in _error(path)
+
+
+def test_missing_column_says_the_fix(write_holders) -> None:
+    path = write_holders("certificate_number,holder_name,shares,issue_date\nA1,X,1,2026-11-23\n")
+    assert _error(path).endswith(
+        "missing column registration in the header row (it has: certificate_number, holder_name, shares, "
+        "issue_date): add it, or rename the column that holds it (certgen reads columns by their exact names)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (
+            "Certificate Number,registration,shares,issue_date",
+            "rename the column 'Certificate Number' to certificate_number",
+        ),
+        (
+            "certificate_no,registration,shares,issue_date",
+            "rename the column 'certificate_no' to certificate_number",
+        ),
+        (
+            "certificate_number,Registration,Shares,Issue Date",
+            "rename the column 'Registration' to registration; rename the column 'Shares' to shares; "
+            "rename the column 'Issue Date' to issue_date",
+        ),
+    ],
+    ids=["spaced", "abbreviated", "capitalised"],
+)
+def test_a_column_spelt_otherwise_is_refused_naming_the_rename(
+    write_holders, header: str, expected: str
+) -> None:
+    """A header that spells certgen's columns otherwise is refused, saying which to rename; above
+    all an optional certificate_number column spelt otherwise, which the register's allocated
+    numbers replaced without a word (`certgen validate` passed such a file)."""
+    import certgen
+
+    path = write_holders(header + "\nPB 0100,Jane Doe,10,2026-11-23\n")
+    report = certgen.validate(SAMPLE_SPEC, path)
+    [finding] = report.errors
+    assert finding.rule == "holder.columns" and finding.row == 1
+    assert expected in finding.message and "\n" not in finding.message
+
+
+def test_an_excel_csv_with_semicolons_says_to_save_with_commas(tmp_path: Path) -> None:
+    """A CSV saved by a spreadsheet set for a comma-decimal region: BOM, CRLF and semicolons."""
+    path = tmp_path / "holders.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfcertificate_number;registration;shares;issue_date\r\nA1;Jane Doe;10;2026-11-23\r\n"
+    )
+    text = _error(path)
+    assert text.startswith(
+        f"{path}, row 1: the header row (certificate_number;registration;shares;issue_date)"
+    )
+    assert "its cells are separated by semicolons, not commas: save it as CSV with commas" in text
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            "A1,Jane Doe,10",
+            "row 2 (certificate A1), column issue_date: has 3 cells but the header has 4: no cell for issue_date",
+        ),
+        (
+            'A1,"Jane Doe,10,2026-11-23\nA2,John Roe,5,2026-11-23',
+            'row 2: a quote (") opened in this row is never closed',
+        ),
+        (
+            'A1,"Jane" Doe,10,2026-11-23',
+            "row 2: a quote ends a cell before the cell ends: quote the whole cell",
+        ),
+    ],
+    ids=["short-row", "unclosed-quote", "quote-inside"],
+)
+def test_broken_csv_rows_say_what_is_wrong(write_holders, row: str, expected: str) -> None:
+    """A row short of a required cell is named as short (it was "'' is not an ISO date"); a CSV
+    quoting error says which quote to fix (it was "not valid CSV (unexpected end of data)")."""
+    path = write_holders(HEADER + row + "\n")
+    assert _error(path).startswith(f"{path}, {expected}")
 
 
 def test_duplicate_numbers(write_holders) -> None:

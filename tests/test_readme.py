@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import ROOT
+from conftest import ROOT, pdf_text
 
 
 def _commands() -> list[str]:
@@ -36,3 +36,24 @@ def test_development_section_names_every_test_file_once() -> None:
     named = re.findall(r"`(test_\w+\.py)`", table)
     files = sorted(p.name for p in (ROOT / "tests").glob("test_*.py"))
     assert sorted(named) == files, set(named) ^ set(files)
+
+
+def _section_block(heading: str, lang: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(rf"```{lang}\n(.+?)```", section, re.S)[0]
+
+
+def test_readme_spec_example_is_a_valid_spec(tmp_path) -> None:
+    """The spec of "## The spec", copied as it is, passes validation with --strict and prints
+    each city of transferable_in whole (a flow list of unquoted "CITY, STATE" is four cities)."""
+    import certgen
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(_section_block("The spec", "yaml"), encoding="utf-8")
+    report = certgen.validate(spec)
+    assert [f for f in report.findings if f.severity != "info"] == []
+    form = tmp_path / "form.pdf"
+    certgen.prepare(spec).save(form)
+    text = " ".join(pdf_text(form.read_bytes())[0].split())
+    assert "TRANSFERABLE IN BOSTON, MASSACHUSETTS AND NEW YORK, NEW YORK" in text

@@ -245,6 +245,62 @@ def row_mapping(header: tuple[str, ...] | None, raw: Any) -> Any:
     return dict(zip(header, raw, strict=False))
 
 
+def _column_key(column: str) -> str:
+    """A header cell's key: lower case, letters and digits only ("Certificate Number" is certificatenumber)."""
+    return re.sub(r"[^a-z0-9]", "", column.lower())
+
+
+#: The keys of the headers a spreadsheet gives certgen's columns, and the column each means: a
+#: file whose header has one of them but not the column itself is refused, naming the rename (a
+#: certificate_number column spelt otherwise would leave the numbers to the register unseen).
+_COLUMN_SPELLINGS: dict[str, str] = {
+    **{_column_key(column): column for column in (*REQUIRED_COLUMNS, "principal_amount")},
+    **dict.fromkeys(
+        ("certificateno", "certificatenum", "certno", "certnumber", "certnum", "certificate"),
+        "certificate_number",
+    ),
+}
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """What a CSV reader's error means, and what to do about it."""
+    text = str(exc)
+    if text == "unexpected end of data":
+        return (
+            'a quote (") opened in this row is never closed: close it, or double a quote inside a cell ("")'
+        )
+    if text.endswith("expected after '\"'"):
+        return (
+            "a quote ends a cell before the cell ends: quote the whole cell and double each quote "
+            'inside it ("JOHN ""JACK"" DOE")'
+        )
+    return f"not valid CSV ({text})"
+
+
+def _misnamed_columns(header: tuple[str, ...]) -> str | None:
+    """The fix for a header whose columns certgen reads are spelt otherwise, or whose cells are
+    separated by semicolons, tabs or bars (a spreadsheet's regional CSV); None when it has neither."""
+    renames = [
+        (column, _COLUMN_SPELLINGS[_column_key(column)])
+        for column in header
+        if _column_key(column) in _COLUMN_SPELLINGS
+        and column != _COLUMN_SPELLINGS[_column_key(column)]
+        and _COLUMN_SPELLINGS[_column_key(column)] not in header
+    ]
+    if renames:
+        return "; ".join(f"rename the column {column!r} to {target}" for column, target in renames) + (
+            " (certgen reads columns by their exact names)"
+        )
+    for separator, what in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+        parts = {_column_key(part) for column in header for part in column.split(separator)}
+        if len(parts) > len(header) and parts & {"registration", "shares", "issuedate", "principalamount"}:
+            return (
+                f"its cells are separated by {what}, not commas: save it as CSV with commas "
+                "(in Excel: CSV UTF-8 (Comma delimited))"
+            )
+    return None
+
+
 def _csv_cells(
     lines: Iterable[str], name: str, numbered: bool = True
 ) -> tuple[tuple[str, ...], Iterator[tuple[int, list[str]]]]:
@@ -252,7 +308,7 @@ def _csv_cells(
     try:
         first = next(reader, None)
     except csv.Error as exc:
-        raise HolderDataError(f"not valid CSV ({exc})", file=name, row=1) from None
+        raise HolderDataError(_csv_problem(exc), file=name, row=1) from None
     header = tuple(first or ())
     if not header:
         raise HolderDataError("the file is empty: it needs a header row", file=name)
@@ -268,6 +324,14 @@ def _csv_cells(
                 rule="holder.columns",
             )
         seen.add(column)
+    fix = _misnamed_columns(header)
+    if fix is not None:
+        raise HolderDataError(
+            f"the header row ({', '.join(h for h in header if h)}) does not name certgen's columns: {fix}",
+            file=name,
+            row=1,
+            rule="holder.columns",
+        )
     missing = [
         column
         for column in REQUIRED_COLUMNS
@@ -278,7 +342,9 @@ def _csv_cells(
     if missing:
         raise HolderDataError(
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"in the header row (it has: {', '.join(h for h in header if h)})",
+            f"in the header row (it has: {', '.join(h for h in header if h)}): add "
+            f"{'them' if len(missing) > 1 else 'it'}, or rename the column that holds "
+            f"{'each' if len(missing) > 1 else 'it'} (certgen reads columns by their exact names)",
             file=name,
             row=1,
             rule="holder.columns",
@@ -293,7 +359,18 @@ def _csv_cells(
             except StopIteration:
                 return
             except csv.Error as exc:
-                raise HolderDataError(f"not valid CSV ({exc})", file=name, row=row_number) from None
+                raise HolderDataError(_csv_problem(exc), file=name, row=row_number) from None
+            lacking = [c for c in header[len(cells) :] if c in REQUIRED_COLUMNS or c == "principal_amount"]
+            if lacking and "".join(cells).strip():
+                at = header.index("certificate_number") if "certificate_number" in header else width
+                raise HolderDataError(
+                    f"has {len(cells)} cells but the header has {width}: no cell for {', '.join(lacking)}; "
+                    "give the row a cell for every column",
+                    file=name,
+                    row=row_number,
+                    column=lacking[0],
+                    certificate=(cells[at].strip() or None) if at < len(cells) else None,
+                )
             if len(cells) > width:
                 raise HolderDataError(
                     f"has {len(cells)} cells but the header has {width}: quote cells that contain commas",
