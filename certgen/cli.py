@@ -357,7 +357,9 @@ def _offset(value: str | None) -> tuple[float, float]:
 @click.option(
     "--register",
     "register_url",
-    help="Register: an SQLAlchemy URL (postgresql+psycopg://...) or SQLite file. Default: OUT/register.sqlite.",
+    help="Register: an SQLAlchemy URL (postgresql+psycopg://...) or SQLite file; every run of a security "
+    "uses the same one. Default: OUT/register.sqlite (refused when a folder beside OUT has one numbering "
+    "the security).",
 )
 @click.option(
     "--chunk-size",

@@ -419,6 +419,7 @@ def test_print_order_banner_and_crop_marks(tmp_path: Path) -> None:
         SAMPLE_SPEC,
         holders,
         tmp_path / "s",
+        register=tmp_path / "s" / "register.sqlite",  # a register of its own, on purpose
         options=BatchOptions(order="simplex", crop_marks=True),
         workers=1,
     )
@@ -446,12 +447,27 @@ def _job_key(out: Path) -> str:
 def test_worker_processes_give_the_same_files(tmp_path: Path) -> None:
     holders = holders_file(tmp_path, 6)
     render_batch(SAMPLE_SPEC, holders, tmp_path / "one", options=BatchOptions(chunk_size=2), workers=1)
-    render_batch(SAMPLE_SPEC, holders, tmp_path / "two", options=BatchOptions(chunk_size=2), workers=2)
+    two = tmp_path / "two"  # a register of its own, on purpose
+    render_batch(
+        SAMPLE_SPEC,
+        holders,
+        two,
+        register=two / "register.sqlite",
+        options=BatchOptions(chunk_size=2),
+        workers=2,
+    )
     for name in ("certificates-0001.pdf", "certificates-0002.pdf", "certificates-0003.pdf"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
     _keys_hold(tmp_path / "two" / "register.sqlite")
     numbered = holders_file(tmp_path, 5, numbered=True, name="numbered.csv")
-    render_batch(SAMPLE_SPEC, numbered, tmp_path / "numbered", options=BatchOptions(chunk_size=2), workers=2)
+    render_batch(
+        SAMPLE_SPEC,
+        numbered,
+        tmp_path / "numbered",
+        register=tmp_path / "numbered" / "register.sqlite",
+        options=BatchOptions(chunk_size=2),
+        workers=2,
+    )
     _keys_hold(tmp_path / "numbered" / "register.sqlite")
 
 
@@ -480,6 +496,7 @@ def test_overlay_prints_only_the_variable_fields_moved_by_the_calibration_offset
         SAMPLE_SPEC,
         holders,
         tmp_path / "moved",
+        register=tmp_path / "moved" / "register.sqlite",  # a register of its own, on purpose
         options=BatchOptions(overlay=True, offset_mm=(2.5, -1.5)),
         workers=1,
     )
@@ -888,7 +905,14 @@ def test_a_batch_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> 
     gc.freeze()  # a host process that freezes its own objects (a pre-forking server) ...
     try:
         frozen = gc.get_freeze_count()
-        render_batch(SAMPLE_SPEC, holders_file(tmp_path, 2, name="more.csv"), tmp_path / "two", workers=1)
+        two = tmp_path / "two"
+        render_batch(
+            SAMPLE_SPEC,
+            holders_file(tmp_path, 2, name="more.csv"),
+            two,
+            register=two / "register.sqlite",
+            workers=1,
+        )
         assert gc.get_freeze_count() > frozen // 2  # ... keeps them frozen (unfreezing would leave none)
     finally:
         gc.unfreeze()
@@ -909,7 +933,8 @@ def test_the_manifest_and_control_report_of_a_new_batch_are_those_the_register_g
     render_batch(SAMPLE_SPEC, holders, tmp_path / "fresh", options=options, workers=1)
     # As a resumed run does: from the register (the entries made as the files came back dropped).
     monkeypatch.setattr(batch_module, "_Fresh", lambda files, created, lines, tally: lines.close())
-    render_batch(SAMPLE_SPEC, holders, tmp_path / "read", options=options, workers=1)
+    read = tmp_path / "read"  # a register of its own, on purpose
+    render_batch(SAMPLE_SPEC, holders, read, register=read / "register.sqlite", options=options, workers=1)
 
     def stable(name: str, folder: str) -> str:
         text = (tmp_path / folder / name).read_text(encoding="utf-8")
@@ -1087,7 +1112,9 @@ def test_a_long_batch_keeps_nothing_in_memory_per_certificate(
         holders = holders_file(tmp_path, count, numbered=numbered, name=f"{name}.csv")
         tracemalloc.start()
         try:
-            render_batch(spec, holders, tmp_path / name, workers=1)
+            render_batch(
+                spec, holders, tmp_path / name, register=tmp_path / name / "register.sqlite", workers=1
+            )
             return tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
@@ -1098,3 +1125,46 @@ def test_a_long_batch_keeps_nothing_in_memory_per_certificate(
     peak(2_000, "warm")
     small, large = peak(500, "small"), peak(2_000, "large")
     assert large - small < 300_000, f"{(large - small) / 1_500:.0f} bytes more per certificate"
+
+
+def test_a_new_register_beside_one_that_numbers_the_security_is_refused(
+    tmp_path: Path, spec_data: dict[str, Any], write_spec: Any
+) -> None:
+    """The second run of a security into a new folder, without --register: its new, empty
+    register would know none of the numbers printed before, so it allocated PB-000001 again
+    (or took a holder file's used numbers unchecked).  Refused, naming the register beside it
+    and the fix; nothing is printed.  With that register, numbers follow on; naming a new
+    register is the operator's choice; another security's register beside it is no reason."""
+    first = holders_file(tmp_path, 3)
+    render_batch(SAMPLE_SPEC, first, tmp_path / "run1", workers=1)
+    second = holders_file(tmp_path, 2, name="new-holders.csv", start=4)
+    run2 = tmp_path / "run2"
+    command = [sys.executable, "-m", "certgen", "batch", str(SAMPLE_SPEC), "--holders", str(second)]
+    refused = subprocess.run([*command, "--out", str(run2), "--workers", "1"], capture_output=True, text=True)
+    assert refused.returncode == 1
+    line = refused.stderr.strip()
+    assert len(line.splitlines()) == 1 and "Traceback" not in line
+    assert f"give --register {tmp_path / 'run1' / 'register.sqlite'}" in line
+    assert "numbers this security (3 certificates)" in line
+    assert sorted(p.name for p in run2.iterdir()) == []  # nothing printed
+    with pytest.raises(RegisterError, match="already numbers this security"):
+        render_batch(SAMPLE_SPEC, second, run2, workers=2)
+    assert sorted(p.name for p in run2.iterdir()) == []
+    # With the first run's register: the numbers follow on.
+    shared = subprocess.run(
+        [*command, "--out", str(run2), "--register", str(tmp_path / "run1" / "register.sqlite")],
+        capture_output=True,
+        text=True,
+    )
+    assert shared.returncode == 0, shared.stderr
+    manifest = json.loads((run2 / "manifest.json").read_text(encoding="utf-8"))
+    assert [c["number"] for c in manifest["certificates"]] == ["PB-000004", "PB-000005"]
+    # A register named on purpose, even a new one, is the operator's choice.
+    run3 = tmp_path / "run3"
+    render_batch(SAMPLE_SPEC, second, run3, register=run3 / "register.sqlite", workers=1)
+    assert (run3 / "register.sqlite").is_file()
+    # Another security (another CUSIP) beside it is no reason to refuse.
+    spec_data["security"]["cusip"] = "037833100"
+    other = write_spec(spec_data)
+    result = render_batch(other, holders_file(tmp_path, 1, name="other.csv"), tmp_path / "run4", workers=1)
+    assert result.first_number == "PB-000001"

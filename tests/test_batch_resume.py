@@ -82,7 +82,7 @@ def _check_consistent(out: Path, register: str | None) -> None:
 
 def _trial(tmp_path: Path, seed: int, register: str | None, full: float) -> None:
     rng = random.Random(seed)
-    out = tmp_path / f"out{seed}"
+    out = tmp_path / f"trial{seed}" / "out"  # a folder of its own: each trial has its own register
     holders = holders_file(tmp_path, COUNT, name=f"holders{seed}.csv")
     workers = 2 if seed % 4 == 3 else 1
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -109,7 +109,7 @@ def _trial(tmp_path: Path, seed: int, register: str | None, full: float) -> None
 def _full_run_seconds(tmp_path: Path) -> float:
     holders = holders_file(tmp_path, COUNT, name="timing.csv")
     started = time.monotonic()
-    subprocess.run(_command(holders, tmp_path / "timing", None, 1), check=True, capture_output=True)
+    subprocess.run(_command(holders, tmp_path / "timing" / "out", None, 1), check=True, capture_output=True)
     return time.monotonic() - started
 
 

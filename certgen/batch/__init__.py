@@ -161,6 +161,8 @@ def render_batch(
         raise RenderError(f"cannot create the output folder ({exc.strerror})", str(out_dir)) from None
     out_dir = out_dir.resolve()
     key = job_key(spec_path, holders_path, options, __version__)
+    if register is None:
+        _refuse_a_second_register(out_dir, _security_key(loaded))
     # The folder is the job's for its whole life: another job running there is refused before
     # anything is touched (see .lock).
     lock = FolderLock(out_dir, key)
@@ -253,8 +255,7 @@ class _Job:
         #: The batch temporaries found when the job started early (:meth:`start_early`).
         self._stale: list[Path] = []
         self._layouts: dict[int, list[list[int]]] = {}
-        security = spec.security
-        self.security_key = security.primary_cusip or f"{spec.issuer.name}|{security.title}"
+        self.security_key = _security_key(spec)
 
     # -- the steps ----------------------------------------------------------------
 
@@ -1091,6 +1092,51 @@ class _Seen:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _security_key(spec: Spec) -> str:
+    """The register's key of the spec's security: its CUSIP, or ``issuer|title`` without one."""
+    return spec.security.primary_cusip or f"{spec.issuer.name}|{spec.security.title}"
+
+
+def _refuse_a_second_register(out_dir: Path, security_key: str) -> None:
+    """A run given no register would make a new, empty ``out_dir/register.sqlite``: refused when
+    a register in a folder beside it already numbers the security (the usual ``run1/``, ``run2/``),
+    which this new register would not know of, so its numbers would be printed again (allocated
+    from 1, or taken from the holder file unchecked).  Naming a register, even the new one, is the
+    operator's choice and is not second-guessed; registers it cannot read are passed over."""
+    if (out_dir / "register.sqlite").exists():
+        return
+    try:
+        siblings = sorted(out_dir.parent.glob("*/register.sqlite"))
+    except OSError:
+        return
+    for path in siblings:
+        if path.parent == out_dir:
+            continue
+        try:
+            wal = path.with_name(path.name + "-wal").exists()
+            uri = f"{path.resolve().as_uri()}?mode=ro{'' if wal else '&immutable=1'}"
+            with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=0.2)) as db:
+                row = db.execute(
+                    "SELECT count(c.id) FROM securities s LEFT JOIN certificates c ON c.security_id = s.id "
+                    "WHERE s.key = ? GROUP BY s.id",
+                    (security_key,),
+                ).fetchone()
+        except (sqlite3.Error, OSError, ValueError):
+            continue
+        if row is None or not row[0]:  # no certificate of the security in it: no number to repeat
+            continue
+        from ..register import RegisterError
+
+        count = int(row[0])
+        raise RegisterError(
+            f"the register {path} beside this folder already numbers this security ({count} "
+            f"certificate{'' if count == 1 else 's'}); a new register here would not know them and would "
+            f"print their numbers again: give --register {path} (every run of a security uses one "
+            f"register), or --register {out_dir / 'register.sqlite'} to start a new one on purpose",
+            register=str(out_dir / "register.sqlite"),
+        )
 
 
 def _sequence_guess(
