@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import DictionaryObject, NameObject, RectangleObject, TextStringObject
 
 import certgen
 import certgen.pipeline
@@ -193,6 +193,54 @@ def test_an_amount_covered_or_clipped_is_not_printed(genuine: Path, tmp_path: Pa
         _assert_altered(run_cli, forged, "shares")
         result = run_cli("verify", forged, "--key", PUBLIC)
         assert "is not visible in its box" in result.stdout
+
+
+def _forged_amount(data: bytes) -> bytes:
+    """A face's content with its amount in figures and in words changed from 100 to 1,100."""
+    for font, before, after in (
+        ("oldstandard-bold", "**100**", "**1,100**"),
+        ("garamond-sc", "ONE HUNDRED", "ONE THOUSAND ONE HUNDRED"),
+    ):
+        data = data.replace(_encoded(font, before), _encoded(font, after))
+    return data
+
+
+def test_a_forged_face_shown_through_the_crop_box_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
+    """A viewer shows a page's CropBox, verify read and rendered its MediaBox: the genuine face
+    kept where verify looked, a forged one (1,100 shares) where a viewer looks.  Either a MediaBox
+    twice as wide whose CropBox shows a forged copy beside the genuine face, or a MediaBox moved to
+    begin left of the page, whose CropBox shows the forgery where the face was, the genuine copy
+    out of sight on the left (where verify, reading from the MediaBox's corner, found its fields)."""
+    for name, (content, media, crop) in {
+        "beside": (
+            lambda d: d + b"\nq 1 0 0 1 792 0 cm " + _forged_amount(d) + b" Q",
+            [0, 0, 1584, 612],
+            [792, 0, 1584, 612],
+        ),
+        "moved": (
+            lambda d: b"q 1 0 0 1 -792 0 cm " + d + b" Q\n" + _forged_amount(d),
+            [-792, 0, 792, 612],
+            [0, 0, 792, 612],
+        ),
+    }.items():
+        writer = pypdf.PdfWriter(clone_from=genuine)
+        page = writer.pages[0]
+        stream = page.get_contents()
+        stream.set_data(content(stream.get_data()))
+        page.replace_contents(stream)
+        page.mediabox = RectangleObject(media)
+        page.cropbox = RectangleObject(crop)
+        forged = tmp_path / f"{name}.pdf"
+        writer.write(forged)
+        _assert_altered(run_cli, forged, "page")
+        result = run_cli("verify", forged, "--key", PUBLIC)
+        assert "so a viewer or a printer does not show the face that is compared" in result.stdout
+    # Turned pages are named too.
+    writer = pypdf.PdfWriter(clone_from=genuine)
+    writer.pages[0].rotate(180)
+    forged = tmp_path / "turned.pdf"
+    writer.write(forged)
+    _assert_altered(run_cli, forged, "page")
 
 
 def test_ink_drawn_beside_a_genuine_amount_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:

@@ -282,13 +282,21 @@ def _verify_pdf(
                     None if fmap is None else str(fmap),
                     (float(origin[0]), float(origin[1])) if origin is not None else (0.0, 0.0),
                     (float(page.mediabox.width), float(page.mediabox.height)),
+                    _shown_otherwise(page),
                 )
         if not any(s.payload for s in stored.values()):
             info = reader.metadata
             value = info.get(f"/{PAYLOAD_KEY}") if info is not None else None
             if value is not None and reader.pages:
-                box = reader.pages[0].mediabox
-                stored[1] = _Stored(str(value), None, (0.0, 0.0), (float(box.width), float(box.height)))
+                first = reader.pages[0]
+                box = first.mediabox
+                stored[1] = _Stored(
+                    str(value),
+                    None,
+                    (0.0, 0.0),
+                    (float(box.width), float(box.height)),
+                    _shown_otherwise(first),
+                )
     except Exception as exc:  # pypdf raises many types for damaged files
         return [Verdict("unreadable", f"not a readable PDF ({exc})", name)]
     if not any(s.payload for s in stored.values()):
@@ -359,6 +367,40 @@ class _Stored:
     field_map: str | None
     origin: tuple[float, float]
     size: tuple[float, float]
+    #: What makes a viewer or a printer show the page otherwise than verify renders it, if anything.
+    shown_otherwise: str | None = None
+
+
+def _shown_otherwise(page: Any) -> str | None:
+    """Why a viewer would not show this face page as certgen wrote it and verify renders it, if it would not.
+
+    Verify reads the page's text and renders its ink with the page's origin at the lower-left
+    corner of its MediaBox, and the whole MediaBox; a viewer shows (and a printer prints) only
+    the CropBox, turned by /Rotate.  certgen writes a MediaBox from 0 0, no CropBox and no
+    /Rotate, so a page otherwise was changed: a larger MediaBox whose CropBox shows a forged face
+    beside the genuine one, or a genuine copy of the fields moved out of the CropBox where verify
+    would read it."""
+    media = _normal(page.mediabox)
+    if media[:2] != (0.0, 0.0):
+        return f"its MediaBox [{_box_text(page.mediabox)}] no longer begins at 0 0"
+    crop = page.get("/CropBox")
+    if crop is not None and _normal(crop.get_object()) != media:
+        return (
+            f"its CropBox [{_box_text(crop.get_object())}] shows another part of the page than its MediaBox"
+        )
+    if int(page.get("/Rotate", 0) or 0) % 360:
+        return f"it is turned by /Rotate {int(page['/Rotate'])}"
+    return None
+
+
+def _normal(box: Any) -> tuple[float, float, float, float]:
+    """A PDF rectangle as (left, bottom, right, top), whichever corners it names."""
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def _box_text(box: Any) -> str:
+    return " ".join(f"{float(v):g}" for v in box)
 
 
 def _form_digests(page: Any) -> set[str]:
@@ -412,6 +454,12 @@ def _verify_face(
         return Verdict("altered", message, name, payload, field=field, page=number, compared=compared)
 
     compared: tuple[str, ...] = ("signature",)
+    if item.shown_otherwise is not None:
+        return altered(
+            "page",
+            f"page {number} was changed: {item.shown_otherwise}, so a viewer or a printer does not show the face "
+            "that is compared",
+        )
     note = ""
     if payload.fields_digest is not None:
         if item.field_map is None:
