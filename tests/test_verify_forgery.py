@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from pypdf.generic import DictionaryObject, NameObject, RectangleObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    RectangleObject,
+    StreamObject,
+    TextStringObject,
+)
 
 import certgen
 import certgen.pipeline
@@ -234,13 +242,107 @@ def test_a_forged_face_shown_through_the_crop_box_is_named(genuine: Path, tmp_pa
         writer.write(forged)
         _assert_altered(run_cli, forged, "page")
         result = run_cli("verify", forged, "--key", PUBLIC)
-        assert "so a viewer or a printer does not show the face that is compared" in result.stdout
+        assert "so what a viewer shows or a printer prints is not the face compared" in result.stdout
     # Turned pages are named too.
     writer = pypdf.PdfWriter(clone_from=genuine)
     writer.pages[0].rotate(180)
     forged = tmp_path / "turned.pdf"
     writer.write(forged)
     _assert_altered(run_cli, forged, "page")
+
+
+def _name(value: str) -> NameObject:
+    return NameObject(value)
+
+
+def test_what_only_a_printer_shows_over_a_face_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
+    """Poppler (which verify renders with, and most screens) leaves out an annotation flagged
+    Print and NoView, and a layer whose usage is print only; a printer prints them.  A stamp
+    printing 1,100 on white over the amount: pdftocairo's print path and Ghostscript's -dPrinted
+    both print it, while the face verify rendered showed the genuine 100."""
+    pdftocairo = require_tool("pdftocairo")
+    writer = pypdf.PdfWriter(clone_from=genuine)
+    page = writer.pages[0]
+    appearance = StreamObject()
+    appearance.set_data(b"1 1 1 rg 0 0 124 30 re f 0.1 0.1 0.1 rg BT /F 15 Tf 40 10 Td (1,100) Tj ET")
+    font = DictionaryObject(
+        {
+            _name("/Type"): _name("/Font"),
+            _name("/Subtype"): _name("/Type1"),
+            _name("/BaseFont"): _name("/Times-Bold"),
+        }
+    )
+    appearance.update(
+        {
+            _name("/Type"): _name("/XObject"),
+            _name("/Subtype"): _name("/Form"),
+            _name("/BBox"): RectangleObject([0, 0, 124, 30]),
+            _name("/Resources"): DictionaryObject({_name("/Font"): DictionaryObject({_name("/F"): font})}),
+        }
+    )
+    stamp = DictionaryObject(
+        {
+            _name("/Type"): _name("/Annot"),
+            _name("/Subtype"): _name("/Stamp"),
+            _name("/Rect"): RectangleObject([576, 452, 700, 482]),
+            _name("/F"): NumberObject(4 | 32),  # Print, NoView
+            _name("/AP"): DictionaryObject({_name("/N"): writer._add_object(appearance)}),
+        }
+    )
+    page[_name("/Annots")] = ArrayObject([writer._add_object(stamp)])
+    forged = tmp_path / "stamp.pdf"
+    writer.write(forged)
+    printed = tmp_path / "printed.pdf"
+    subprocess.run([pdftocairo, "-pdf", "-f", "1", "-l", "1", str(forged), str(printed)], check=True)
+    assert "1,100" in pdf_text(printed.read_bytes())[0]
+    _assert_altered(run_cli, forged, "page")
+    result = run_cli("verify", forged, "--key", PUBLIC)
+    assert "page 1 was changed: it carries a Stamp annotation" in result.stdout
+    # A white box over the amount in a layer that is printed, not viewed (a viewer that honours
+    # the print usage, as Acrobat does, prints it).
+    writer = pypdf.PdfWriter(clone_from=genuine)
+    group = writer._add_object(
+        DictionaryObject(
+            {
+                _name("/Type"): _name("/OCG"),
+                _name("/Name"): TextStringObject("print"),
+                _name("/Usage"): DictionaryObject(
+                    {_name("/Print"): DictionaryObject({_name("/PrintState"): _name("/ON")})}
+                ),
+            }
+        )
+    )
+    writer._root_object[_name("/OCProperties")] = DictionaryObject(
+        {
+            _name("/OCGs"): ArrayObject([group]),
+            _name("/D"): DictionaryObject(
+                {
+                    _name("/OFF"): ArrayObject([group]),
+                    _name("/AS"): ArrayObject(
+                        [
+                            DictionaryObject(
+                                {
+                                    _name("/Event"): _name("/Print"),
+                                    _name("/Category"): ArrayObject([_name("/Print")]),
+                                    _name("/OCGs"): ArrayObject([group]),
+                                }
+                            )
+                        ]
+                    ),
+                }
+            ),
+        }
+    )
+    page = writer.pages[0]
+    page["/Resources"][_name("/Properties")] = DictionaryObject({_name("/print"): group})
+    content = page.get_contents()
+    content.set_data(content.get_data() + b" /OC /print BDC q 1 1 1 rg 576 452 124 30 re f Q EMC")
+    page.replace_contents(content)
+    forged = tmp_path / "layer.pdf"
+    writer.write(forged)
+    _assert_altered(run_cli, forged, "page")
+    result = run_cli("verify", forged, "--key", PUBLIC)
+    assert "page 1 was changed: the file holds optional content (/OCProperties)" in result.stdout
 
 
 def test_ink_drawn_beside_a_genuine_amount_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:

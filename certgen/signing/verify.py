@@ -269,6 +269,7 @@ def _verify_pdf(
     name = str(path)
     try:
         reader = pypdf.PdfReader(path)
+        layers = "/OCProperties" in reader.root_object
         stored: dict[int, _Stored] = {}
         forms: dict[int, set[str]] = {}
         for number, page in enumerate(reader.pages, start=1):
@@ -282,7 +283,7 @@ def _verify_pdf(
                     None if fmap is None else str(fmap),
                     (float(origin[0]), float(origin[1])) if origin is not None else (0.0, 0.0),
                     (float(page.mediabox.width), float(page.mediabox.height)),
-                    _shown_otherwise(page),
+                    _shown_otherwise(page, layers),
                 )
         if not any(s.payload for s in stored.values()):
             info = reader.metadata
@@ -295,7 +296,7 @@ def _verify_pdf(
                     None,
                     (0.0, 0.0),
                     (float(box.width), float(box.height)),
-                    _shown_otherwise(first),
+                    _shown_otherwise(first, layers),
                 )
     except Exception as exc:  # pypdf raises many types for damaged files
         return [Verdict("unreadable", f"not a readable PDF ({exc})", name)]
@@ -371,7 +372,7 @@ class _Stored:
     shown_otherwise: str | None = None
 
 
-def _shown_otherwise(page: Any) -> str | None:
+def _shown_otherwise(page: Any, layers: bool) -> str | None:
     """Why a viewer would not show this face page as certgen wrote it and verify renders it, if it would not.
 
     Verify reads the page's text and renders its ink with the page's origin at the lower-left
@@ -379,7 +380,12 @@ def _shown_otherwise(page: Any) -> str | None:
     the CropBox, turned by /Rotate.  certgen writes a MediaBox from 0 0, no CropBox and no
     /Rotate, so a page otherwise was changed: a larger MediaBox whose CropBox shows a forged face
     beside the genuine one, or a genuine copy of the fields moved out of the CropBox where verify
-    would read it."""
+    would read it.
+
+    Nor does certgen write annotations on a face (but the PDF signature's invisible widget, of no
+    area) or optional content (*layers*: the catalog's /OCProperties): a viewer or a printer
+    draws them on their own terms, and poppler, which verify renders with, leaves out what is
+    to be printed only (an annotation flagged Print and NoView, a layer printed and not viewed)."""
     media = _normal(page.mediabox)
     if media[:2] != (0.0, 0.0):
         return f"its MediaBox [{_box_text(page.mediabox)}] no longer begins at 0 0"
@@ -390,6 +396,15 @@ def _shown_otherwise(page: Any) -> str | None:
         )
     if int(page.get("/Rotate", 0) or 0) % 360:
         return f"it is turned by /Rotate {int(page['/Rotate'])}"
+    for annotation in page.get("/Annots") or ():
+        annotation = annotation.get_object()
+        kind = str(annotation.get("/Subtype", "/Annot"))[1:]
+        left, bottom, right, top = _normal(annotation.get("/Rect", (0, 0, 0, 0)))
+        if kind == "Widget" and (left == right or bottom == top):
+            continue  # an invisible signature field
+        return f"it carries a {kind} annotation"
+    if layers:
+        return "the file holds optional content (/OCProperties)"
     return None
 
 
@@ -457,8 +472,8 @@ def _verify_face(
     if item.shown_otherwise is not None:
         return altered(
             "page",
-            f"page {number} was changed: {item.shown_otherwise}, so a viewer or a printer does not show the face "
-            "that is compared",
+            f"page {number} was changed: {item.shown_otherwise}, so what a viewer shows or a printer prints "
+            "is not the face compared",
         )
     note = ""
     if payload.fields_digest is not None:
