@@ -479,6 +479,30 @@ def test_a_changed_field_map_is_named(genuine: Path, tmp_path: Path, run_cli) ->
     _assert_altered(run_cli, forged, "fields")
 
 
+def test_a_certificate_of_another_issue_of_the_same_key_is_not_authentic_with_the_spec(
+    tmp_path: Path, run_cli
+) -> None:
+    """The issuer's common stock (CUSIP 885218107) and its Series B preferred (885218305) share the
+    key and the face's layout: a genuine common-stock certificate verified with the preferred's spec
+    was authentic (signature, field map and printed fields all agree), as was its payload string."""
+    common = ROOT / "samples" / "thornburg-common"
+    pdf = tmp_path / "common.pdf"
+    prepare(common / "spec.yaml").save(pdf, certgen.load_holders(common / "holders.csv")[:1])
+    code, results = _verdicts(run_cli, pdf, "--spec", SAMPLE_SPEC)
+    assert code == 1 and [(r["status"], r["field"]) for r in results] == [("altered", "cusip")], results
+    assert (
+        "a certificate of another issue, its cusip '885218107' is not the spec's '885218305'"
+        in results[0]["message"]
+    )
+    payload = str(pypdf.PdfReader(pdf).pages[0]["/CertgenPayload"])
+    result = run_cli("verify", "--payload", payload, "--spec", SAMPLE_SPEC)
+    assert result.exit_code == 1 and "altered: certificate TMA 000101" in result.stdout
+    # With its own spec, or the key alone (which names no issue), it is authentic.
+    for option, value in (("--spec", common / "spec.yaml"), ("--key", PUBLIC)):
+        code, results = _verdicts(run_cli, pdf, option, value)
+        assert code == 0 and ("issue" in results[0]["compared"]) == (option == "--spec"), results
+
+
 def test_a_cg1_certificate_is_judged_only_against_the_spec(tmp_path: Path, run_cli, monkeypatch) -> None:
     """An older certificate (CG1: no field map signed): --spec finds its fields by the layout and
     compares them all; --key alone refuses to call it authentic (it cannot know the boxes)."""

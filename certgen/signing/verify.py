@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-__all__ = ["Verdict", "code_only", "verify_file", "verify_payload", "verify_signed_pdf"]
+__all__ = ["Verdict", "code_only", "of_issue", "verify_file", "verify_payload", "verify_signed_pdf"]
 
 Status = Literal["authentic", "altered", "wrong-key", "unreadable"]
 
@@ -184,6 +184,32 @@ def code_only(verdict: Verdict, what: str = "a scan") -> Verdict:
         " (or verify the certificate's PDF)"
     )
     return replace(verdict, message=verdict.message + note, not_compared=PRINTED_FIELDS)
+
+
+def of_issue(verdicts: Sequence[Verdict], issue: Mapping[str, str]) -> list[Verdict]:
+    """*verdicts* against the issue a spec describes (its issuer, CUSIP and unit,
+    :func:`~certgen.signing.signers.issue_of`): a certificate signed by the issue's key that is
+    of another issue (the issuer's common stock verified with its preferred's spec, whose layout
+    and key are the same) is not an authentic certificate of this one."""
+    out = []
+    for verdict in verdicts:
+        payload = verdict.payload
+        if verdict.status == "authentic" and payload is not None:
+            signed = {"issuer": payload.issuer, "cusip": payload.cusip, "unit": payload.unit}
+            for field, value in signed.items():
+                if value != issue[field]:
+                    verdict = replace(
+                        verdict,
+                        status="altered",
+                        field=field,
+                        message=f"{payload.describe()}: a certificate of another issue, its {field} {value!r} is not "
+                        f"the spec's {issue[field]!r}",
+                    )
+                    break
+            else:
+                verdict = replace(verdict, compared=(*verdict.compared, "issue"))
+        out.append(verdict)
+    return out
 
 
 def verify_file(
