@@ -345,6 +345,41 @@ def test_what_only_a_printer_shows_over_a_face_is_named(genuine: Path, tmp_path:
     assert "page 1 was changed: the file holds optional content (/OCProperties)" in result.stdout
 
 
+def test_a_digit_redrawn_as_a_close_one_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
+    """PB 0002's 1,234,567 shares shown as 1,234,667: the genuine text object is kept in the file,
+    clipped away, and the forged amount drawn from the same font's glyphs through a text clip
+    (render mode 7, which no text extraction counts as printed) filled with ink.  At 100 dpi a 6
+    drawn for a 5 (or an 8 for a 0, a 5 for a 3) lies within a pixel of the genuine glyph's ink,
+    and verify called it authentic."""
+    genuine_amount, forged_amount = (
+        _encoded("oldstandard-bold", t) for t in ("**1,234,567**", "**1,234,667**")
+    )
+    writer = pypdf.PdfWriter(clone_from=genuine)
+    page = writer.pages[2]
+    content = page.get_contents()
+    data = content.get_data()
+    start, end = _text_object(data, "oldstandard-bold", "**1,234,567**")
+    original = data[start:end]
+    redrawn = original.replace(b"BT ", b"BT 7 Tr ", 1).replace(genuine_amount, forged_amount)
+    content.set_data(
+        data[:start]
+        + b"q 0 0 1 1 re W n "
+        + original
+        + b" Q q "
+        + redrawn
+        + b" 0.106 0.114 0.11 rg 576 452 124 30 re f Q"
+        + data[end:]
+    )
+    page.replace_contents(content)
+    forged = tmp_path / "digit.pdf"
+    writer.write(forged)
+    for option, value in BOTH:
+        code, results = _verdicts(run_cli, forged, option, value)
+        named = [(r["page"], r["status"], r["field"]) for r in results]
+        assert code == 1 and named == [(1, "authentic", None), (3, "altered", "shares")], (option, results)
+    assert "at 300 dpi" in results[1]["message"]
+
+
 def test_ink_drawn_beside_a_genuine_amount_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
     """Paths, not text: a bar drawn into the shares box shows on the face, so the box's ink differs."""
     forged = tmp_path / "ink.pdf"

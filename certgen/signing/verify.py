@@ -16,7 +16,7 @@ Three kinds of input:
   says where each printed field is; each field's box must print the payload's
   value as a whole (the registration by its digest), in text that leaves ink
   (not invisible, clip-only or white; never an artifact), and the box's ink,
-  rendered at 100 dpi, must be that text set in the field (nothing covering,
+  rendered at 300 dpi, must be that text set in the field (nothing covering,
   clipping or added); the code drawn on the face, rendered and read with
   ``zbarimg`` (or zxing-cpp), must be the payload stored; every page that looks like a face
   must carry a payload.  ``Verdict.compared`` lists what was compared.
@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from os import PathLike
@@ -640,11 +642,30 @@ def _reading(glyphs: list[Any]) -> str:
     return reading_text(glyphs)
 
 
-#: Resolution of the ink comparison: 100 dpi, a field's type of 8 points is 11 pixels high.
-INK_DPI = 100
-#: Pixels of ink allowed to differ in a box (anti-aliasing aside): 2% of the text's ink,
-#: at least 6 (a genuine face differs by none).  A digit of 8-point type is 30 or more.
-INK_SLACK = (6, 0.02)
+#: Resolution of the ink comparison: 300 dpi, a field's type of 8 points is 33 pixels high, and
+#: a stroke of its digits 2 or more wide (at 100 dpi an 8 drawn for a 0, a 5 for a 3, lay within
+#: the pixel of slack around the genuine ink: **180** passed for **100**).
+INK_DPI = 300
+#: The differing pixels (ink added or missing, beyond a pixel around the genuine glyphs' own)
+#: allowed in any window of INK_WINDOW points square: a genuine face differs by a few at the
+#: edges of its type over the guilloche ground; a digit changed into another differs by 25 or more.
+INK_SLACK = 12
+INK_WINDOW = 4.0
+
+
+_INK_DEBUG = bool(os.environ.get("CERTGEN_INK_DEBUG"))
+
+
+def _densest(difference: Any, window: int) -> int:
+    """The most differing pixels (255 in *difference*) in any *window* × *window* square."""
+    from PIL import ImageFilter
+
+    if difference.histogram()[255] == 0:
+        return 0
+    if min(difference.size) < window:
+        return int(difference.histogram()[255])
+    mean = difference.filter(ImageFilter.BoxBlur(window // 2))
+    return int(round(mean.getextrema()[1] * window * window / 255))
 
 
 def _tool(name: str, package: str) -> str:
@@ -725,21 +746,30 @@ def _ink_differs(
             TextRun(line.font or field.font, line.size, line.x, line.y, line.text, field.tracking)
             for line in lines
         )
+    scale = INK_DPI / 72
+    compared = [f for f in fields if f.name not in unset]
+    if not compared:
+        return None, tuple(unset)
+    # One crop of the page holds every compared box (rendering the whole face at 300 dpi would
+    # take three times as long).
+    left = max(0, math.floor((min(f.x for f in compared) - 1) * scale))
+    top = max(0, math.floor((size[1] - max(f.y + f.height for f in compared) - 1) * scale))
+    right = math.ceil((max(f.x + f.width for f in compared) + 1) * scale)
+    bottom = math.ceil((size[1] - min(f.y for f in compared) + 1) * scale)
+    crop = (left, top, right - left, bottom - top)
     with tempfile.TemporaryDirectory(prefix="certgen-verify-") as tmp:
         expected_pdf = Path(tmp) / "expected.pdf"
         with open(expected_pdf, "wb") as out:
             write_text_page(out, size[0], size[1], runs, DocumentInfo("expected", "certgen verify"))
-        actual = _render_gray(path, number, INK_DPI)
-        expected = _render_gray(expected_pdf, 1, INK_DPI)
-    scale = INK_DPI / 72
-    for field in fields:
-        if field.name in unset:
-            continue
+        actual = _render_gray(path, number, INK_DPI, crop)
+        expected = _render_gray(expected_pdf, 1, INK_DPI, crop)
+    window = 2 * round(INK_WINDOW * scale / 2) + 1
+    for field in compared:
         box = (
-            max(0, math.floor((field.x - 1) * scale)),
-            max(0, math.floor((size[1] - field.y - field.height - 1) * scale)),
-            math.ceil((field.x + field.width + 1) * scale),
-            math.ceil((size[1] - field.y + 1) * scale),
+            max(0, math.floor((field.x - 1) * scale) - left),
+            max(0, math.floor((size[1] - field.y - field.height - 1) * scale) - top),
+            math.ceil((field.x + field.width + 1) * scale) - left,
+            math.ceil((size[1] - field.y + 1) * scale) - top,
         )
         luminance = 0.299 * field.color[0] + 0.587 * field.color[1] + 0.114 * field.color[2]
         threshold = min(160, int(255 * (1 + luminance) / 2))
@@ -747,23 +777,24 @@ def _ink_differs(
         ink_e = expected.crop(box).point(lambda v: 255 if v < 128 else 0)
         wide_a = ink_a.filter(ImageFilter.MaxFilter(3))
         wide_e = ink_e.filter(ImageFilter.MaxFilter(3))
-        extra = ImageChops.subtract(ink_a, wide_e).histogram()[255]
-        missing = ImageChops.subtract(ink_e, wide_a).histogram()[255]
-        allowed = max(INK_SLACK[0], int(INK_SLACK[1] * ink_e.histogram()[255]))
-        if missing > allowed:
+        extra = _densest(ImageChops.subtract(ink_a, wide_e), window)
+        missing = _densest(ImageChops.subtract(ink_e, wide_a), window)
+        if _INK_DEBUG:
+            print(f"ink {field.name}: extra {extra} missing {missing}", file=sys.stderr)
+        if missing > INK_SLACK:
             return (
                 field.name,
                 (
-                    f"the payload's {field.name} is not visible in its box ({missing} pixels of its ink missing at {INK_DPI} dpi): "
-                    "covered, clipped, painted in white or not printed"
+                    f"the payload's {field.name} is not visible in its box ({missing} pixels of its ink missing "
+                    f"in {INK_WINDOW:g} points at {INK_DPI} dpi): covered, clipped, painted in white or not printed"
                 ),
             ), ()
-        if extra > allowed:
+        if extra > INK_SLACK:
             return (
                 field.name,
                 (
-                    f"the {field.name} box shows ink that is not the payload's {field.name} ({extra} pixels at {INK_DPI} dpi): "
-                    "something else is drawn over or beside it"
+                    f"the {field.name} box shows ink that is not the payload's {field.name} ({extra} pixels "
+                    f"in {INK_WINDOW:g} points at {INK_DPI} dpi): something else is drawn over or beside it"
                 ),
             ), ()
     return None, tuple(unset)
