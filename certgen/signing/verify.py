@@ -31,10 +31,8 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from os import PathLike
@@ -653,9 +651,6 @@ INK_SLACK = 12
 INK_WINDOW = 4.0
 
 
-_INK_DEBUG = bool(os.environ.get("CERTGEN_INK_DEBUG"))
-
-
 def _densest(difference: Any, window: int) -> int:
     """The most differing pixels (255 in *difference*) in any *window* × *window* square."""
     from PIL import ImageFilter
@@ -779,8 +774,6 @@ def _ink_differs(
         wide_e = ink_e.filter(ImageFilter.MaxFilter(3))
         extra = _densest(ImageChops.subtract(ink_a, wide_e), window)
         missing = _densest(ImageChops.subtract(ink_e, wide_a), window)
-        if _INK_DEBUG:
-            print(f"ink {field.name}: extra {extra} missing {missing}", file=sys.stderr)
         if missing > INK_SLACK:
             return (
                 field.name,
