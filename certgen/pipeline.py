@@ -314,7 +314,8 @@ def verify(
     :raises TypeError: unless exactly one of *file*/*payload* and one of *spec*/*key* is given.
     :raises CertgenError: for a spec or key that cannot be read.
     """
-    from .signing.verify import code_only, verify_file, verify_payload, verify_signed_pdf
+    from .signing.signers import issue_of
+    from .signing.verify import code_only, of_issue, verify_file, verify_payload, verify_signed_pdf
 
     if (file is None) == (payload is None):
         raise TypeError("give a file (a PDF or an image) or a payload string")
@@ -347,6 +348,9 @@ def verify(
         key_file, where = Path(key), str(key)
     public_key = load_public_key(read_key_file(key_file, "public key", where), where)
     if payload is not None:
-        return [code_only(verify_payload(payload, public_key), "a payload string")]
-    assert file is not None
-    return verify_file(file, public_key, fields=fields, pdf_certificate=pdf_certificate)
+        verdicts = [code_only(verify_payload(payload, public_key), "a payload string")]
+    else:
+        assert file is not None
+        verdicts = verify_file(file, public_key, fields=fields, pdf_certificate=pdf_certificate)
+    # With the spec, a certificate of another issue signed by the same key is not one of this issue.
+    return verdicts if spec is None else of_issue(verdicts, issue_of(loaded))

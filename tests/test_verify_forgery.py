@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    RectangleObject,
+    StreamObject,
+    TextStringObject,
+)
 
 import certgen
 import certgen.pipeline
@@ -195,6 +203,183 @@ def test_an_amount_covered_or_clipped_is_not_printed(genuine: Path, tmp_path: Pa
         assert "is not visible in its box" in result.stdout
 
 
+def _forged_amount(data: bytes) -> bytes:
+    """A face's content with its amount in figures and in words changed from 100 to 1,100."""
+    for font, before, after in (
+        ("oldstandard-bold", "**100**", "**1,100**"),
+        ("garamond-sc", "ONE HUNDRED", "ONE THOUSAND ONE HUNDRED"),
+    ):
+        data = data.replace(_encoded(font, before), _encoded(font, after))
+    return data
+
+
+def test_a_forged_face_shown_through_the_crop_box_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
+    """A viewer shows a page's CropBox, verify read and rendered its MediaBox: the genuine face
+    kept where verify looked, a forged one (1,100 shares) where a viewer looks.  Either a MediaBox
+    twice as wide whose CropBox shows a forged copy beside the genuine face, or a MediaBox moved to
+    begin left of the page, whose CropBox shows the forgery where the face was, the genuine copy
+    out of sight on the left (where verify, reading from the MediaBox's corner, found its fields)."""
+    for name, (content, media, crop) in {
+        "beside": (
+            lambda d: d + b"\nq 1 0 0 1 792 0 cm " + _forged_amount(d) + b" Q",
+            [0, 0, 1584, 612],
+            [792, 0, 1584, 612],
+        ),
+        "moved": (
+            lambda d: b"q 1 0 0 1 -792 0 cm " + d + b" Q\n" + _forged_amount(d),
+            [-792, 0, 792, 612],
+            [0, 0, 792, 612],
+        ),
+    }.items():
+        writer = pypdf.PdfWriter(clone_from=genuine)
+        page = writer.pages[0]
+        stream = page.get_contents()
+        stream.set_data(content(stream.get_data()))
+        page.replace_contents(stream)
+        page.mediabox = RectangleObject(media)
+        page.cropbox = RectangleObject(crop)
+        forged = tmp_path / f"{name}.pdf"
+        writer.write(forged)
+        _assert_altered(run_cli, forged, "page")
+        result = run_cli("verify", forged, "--key", PUBLIC)
+        assert "so what a viewer shows or a printer prints is not the face compared" in result.stdout
+    # Turned pages are named too.
+    writer = pypdf.PdfWriter(clone_from=genuine)
+    writer.pages[0].rotate(180)
+    forged = tmp_path / "turned.pdf"
+    writer.write(forged)
+    _assert_altered(run_cli, forged, "page")
+
+
+def _name(value: str) -> NameObject:
+    return NameObject(value)
+
+
+def test_what_only_a_printer_shows_over_a_face_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
+    """Poppler (which verify renders with, and most screens) leaves out an annotation flagged
+    Print and NoView, and a layer whose usage is print only; a printer prints them.  A stamp
+    printing 1,100 on white over the amount: pdftocairo's print path and Ghostscript's -dPrinted
+    both print it, while the face verify rendered showed the genuine 100."""
+    pdftocairo = require_tool("pdftocairo")
+    writer = pypdf.PdfWriter(clone_from=genuine)
+    page = writer.pages[0]
+    appearance = StreamObject()
+    appearance.set_data(b"1 1 1 rg 0 0 124 30 re f 0.1 0.1 0.1 rg BT /F 15 Tf 40 10 Td (1,100) Tj ET")
+    font = DictionaryObject(
+        {
+            _name("/Type"): _name("/Font"),
+            _name("/Subtype"): _name("/Type1"),
+            _name("/BaseFont"): _name("/Times-Bold"),
+        }
+    )
+    appearance.update(
+        {
+            _name("/Type"): _name("/XObject"),
+            _name("/Subtype"): _name("/Form"),
+            _name("/BBox"): RectangleObject([0, 0, 124, 30]),
+            _name("/Resources"): DictionaryObject({_name("/Font"): DictionaryObject({_name("/F"): font})}),
+        }
+    )
+    stamp = DictionaryObject(
+        {
+            _name("/Type"): _name("/Annot"),
+            _name("/Subtype"): _name("/Stamp"),
+            _name("/Rect"): RectangleObject([576, 452, 700, 482]),
+            _name("/F"): NumberObject(4 | 32),  # Print, NoView
+            _name("/AP"): DictionaryObject({_name("/N"): writer._add_object(appearance)}),
+        }
+    )
+    page[_name("/Annots")] = ArrayObject([writer._add_object(stamp)])
+    forged = tmp_path / "stamp.pdf"
+    writer.write(forged)
+    printed = tmp_path / "printed.pdf"
+    subprocess.run([pdftocairo, "-pdf", "-f", "1", "-l", "1", str(forged), str(printed)], check=True)
+    assert "1,100" in pdf_text(printed.read_bytes())[0]
+    _assert_altered(run_cli, forged, "page")
+    result = run_cli("verify", forged, "--key", PUBLIC)
+    assert "page 1 was changed: it carries a Stamp annotation" in result.stdout
+    # A white box over the amount in a layer that is printed, not viewed (a viewer that honours
+    # the print usage, as Acrobat does, prints it).
+    writer = pypdf.PdfWriter(clone_from=genuine)
+    group = writer._add_object(
+        DictionaryObject(
+            {
+                _name("/Type"): _name("/OCG"),
+                _name("/Name"): TextStringObject("print"),
+                _name("/Usage"): DictionaryObject(
+                    {_name("/Print"): DictionaryObject({_name("/PrintState"): _name("/ON")})}
+                ),
+            }
+        )
+    )
+    writer._root_object[_name("/OCProperties")] = DictionaryObject(
+        {
+            _name("/OCGs"): ArrayObject([group]),
+            _name("/D"): DictionaryObject(
+                {
+                    _name("/OFF"): ArrayObject([group]),
+                    _name("/AS"): ArrayObject(
+                        [
+                            DictionaryObject(
+                                {
+                                    _name("/Event"): _name("/Print"),
+                                    _name("/Category"): ArrayObject([_name("/Print")]),
+                                    _name("/OCGs"): ArrayObject([group]),
+                                }
+                            )
+                        ]
+                    ),
+                }
+            ),
+        }
+    )
+    page = writer.pages[0]
+    page["/Resources"][_name("/Properties")] = DictionaryObject({_name("/print"): group})
+    content = page.get_contents()
+    content.set_data(content.get_data() + b" /OC /print BDC q 1 1 1 rg 576 452 124 30 re f Q EMC")
+    page.replace_contents(content)
+    forged = tmp_path / "layer.pdf"
+    writer.write(forged)
+    _assert_altered(run_cli, forged, "page")
+    result = run_cli("verify", forged, "--key", PUBLIC)
+    assert "page 1 was changed: the file holds optional content (/OCProperties)" in result.stdout
+
+
+def test_a_digit_redrawn_as_a_close_one_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
+    """PB 0002's 1,234,567 shares shown as 1,234,667: the genuine text object is kept in the file,
+    clipped away, and the forged amount drawn from the same font's glyphs through a text clip
+    (render mode 7, which no text extraction counts as printed) filled with ink.  At 100 dpi a 6
+    drawn for a 5 (or an 8 for a 0, a 5 for a 3) lies within a pixel of the genuine glyph's ink,
+    and verify called it authentic."""
+    genuine_amount, forged_amount = (
+        _encoded("oldstandard-bold", t) for t in ("**1,234,567**", "**1,234,667**")
+    )
+    writer = pypdf.PdfWriter(clone_from=genuine)
+    page = writer.pages[2]
+    content = page.get_contents()
+    data = content.get_data()
+    start, end = _text_object(data, "oldstandard-bold", "**1,234,567**")
+    original = data[start:end]
+    redrawn = original.replace(b"BT ", b"BT 7 Tr ", 1).replace(genuine_amount, forged_amount)
+    content.set_data(
+        data[:start]
+        + b"q 0 0 1 1 re W n "
+        + original
+        + b" Q q "
+        + redrawn
+        + b" 0.106 0.114 0.11 rg 576 452 124 30 re f Q"
+        + data[end:]
+    )
+    page.replace_contents(content)
+    forged = tmp_path / "digit.pdf"
+    writer.write(forged)
+    for option, value in BOTH:
+        code, results = _verdicts(run_cli, forged, option, value)
+        named = [(r["page"], r["status"], r["field"]) for r in results]
+        assert code == 1 and named == [(1, "authentic", None), (3, "altered", "shares")], (option, results)
+    assert "at 300 dpi" in results[1]["message"]
+
+
 def test_ink_drawn_beside_a_genuine_amount_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
     """Paths, not text: a bar drawn into the shares box shows on the face, so the box's ink differs."""
     forged = tmp_path / "ink.pdf"
@@ -327,6 +512,30 @@ def test_a_changed_field_map_is_named(genuine: Path, tmp_path: Path, run_cli) ->
     forged = tmp_path / "map.pdf"
     writer.write(forged)
     _assert_altered(run_cli, forged, "fields")
+
+
+def test_a_certificate_of_another_issue_of_the_same_key_is_not_authentic_with_the_spec(
+    tmp_path: Path, run_cli
+) -> None:
+    """The issuer's common stock (CUSIP 885218107) and its Series B preferred (885218305) share the
+    key and the face's layout: a genuine common-stock certificate verified with the preferred's spec
+    was authentic (signature, field map and printed fields all agree), as was its payload string."""
+    common = ROOT / "samples" / "thornburg-common"
+    pdf = tmp_path / "common.pdf"
+    prepare(common / "spec.yaml").save(pdf, certgen.load_holders(common / "holders.csv")[:1])
+    code, results = _verdicts(run_cli, pdf, "--spec", SAMPLE_SPEC)
+    assert code == 1 and [(r["status"], r["field"]) for r in results] == [("altered", "cusip")], results
+    assert (
+        "a certificate of another issue, its cusip '885218107' is not the spec's '885218305'"
+        in results[0]["message"]
+    )
+    payload = str(pypdf.PdfReader(pdf).pages[0]["/CertgenPayload"])
+    result = run_cli("verify", "--payload", payload, "--spec", SAMPLE_SPEC)
+    assert result.exit_code == 1 and "altered: certificate TMA 000101" in result.stdout
+    # With its own spec, or the key alone (which names no issue), it is authentic.
+    for option, value in (("--spec", common / "spec.yaml"), ("--key", PUBLIC)):
+        code, results = _verdicts(run_cli, pdf, option, value)
+        assert code == 0 and ("issue" in results[0]["compared"]) == (option == "--spec"), results
 
 
 def test_a_cg1_certificate_is_judged_only_against_the_spec(tmp_path: Path, run_cli, monkeypatch) -> None:

@@ -18,19 +18,29 @@ from .payload import (
     registration_digest,
 )
 
-__all__ = ["certificate_payload", "load_signer", "missing_private_key"]
+__all__ = ["certificate_payload", "issue_of", "load_signer", "missing_private_key"]
+
+
+def issue_of(spec: Spec) -> dict[str, str]:
+    """What every payload of the issue signs alike: its issuer, CUSIP and unit."""
+    return {
+        "issuer": " ".join(spec.issuer.name.split()),
+        "cusip": spec.security.primary_cusip or "",
+        "unit": spec.security.currency if spec.is_note else UNITS[spec.security.kind],
+    }
 
 
 def certificate_payload(spec: Spec, holder: Holder, fields_digest: str | None = None) -> Payload:
     """The fields of *holder*'s certificate that its QR code signs (not yet signed); with
     *fields_digest* (the face's field map digest) a CG2 payload, without it CG1."""
+    issue = issue_of(spec)
     return Payload(
         key_id="",
-        issuer=" ".join(spec.issuer.name.split()),
-        cusip=spec.security.primary_cusip or "",
+        issuer=issue["issuer"],
+        cusip=issue["cusip"],
         number=holder.certificate_number,
         amount=holder.shares,
-        unit=spec.security.currency if spec.is_note else UNITS[spec.security.kind],
+        unit=issue["unit"],
         issue_date=holder.issue_date,
         registration_digest=registration_digest(holder.registration),
         fields_digest=fields_digest,

@@ -16,7 +16,7 @@ Three kinds of input:
   says where each printed field is; each field's box must print the payload's
   value as a whole (the registration by its digest), in text that leaves ink
   (not invisible, clip-only or white; never an artifact), and the box's ink,
-  rendered at 100 dpi, must be that text set in the field (nothing covering,
+  rendered at 300 dpi, must be that text set in the field (nothing covering,
   clipping or added); the code drawn on the face, rendered and read with
   ``zbarimg`` (or zxing-cpp), must be the payload stored; every page that looks like a face
   must carry a payload.  ``Verdict.compared`` lists what was compared.
@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-__all__ = ["Verdict", "code_only", "verify_file", "verify_payload", "verify_signed_pdf"]
+__all__ = ["Verdict", "code_only", "of_issue", "verify_file", "verify_payload", "verify_signed_pdf"]
 
 Status = Literal["authentic", "altered", "wrong-key", "unreadable"]
 
@@ -186,6 +186,32 @@ def code_only(verdict: Verdict, what: str = "a scan") -> Verdict:
     return replace(verdict, message=verdict.message + note, not_compared=PRINTED_FIELDS)
 
 
+def of_issue(verdicts: Sequence[Verdict], issue: Mapping[str, str]) -> list[Verdict]:
+    """*verdicts* against the issue a spec describes (its issuer, CUSIP and unit,
+    :func:`~certgen.signing.signers.issue_of`): a certificate signed by the issue's key that is
+    of another issue (the issuer's common stock verified with its preferred's spec, whose layout
+    and key are the same) is not an authentic certificate of this one."""
+    out = []
+    for verdict in verdicts:
+        payload = verdict.payload
+        if verdict.status == "authentic" and payload is not None:
+            signed = {"issuer": payload.issuer, "cusip": payload.cusip, "unit": payload.unit}
+            for field, value in signed.items():
+                if value != issue[field]:
+                    verdict = replace(
+                        verdict,
+                        status="altered",
+                        field=field,
+                        message=f"{payload.describe()}: a certificate of another issue, its {field} {value!r} is not "
+                        f"the spec's {issue[field]!r}",
+                    )
+                    break
+            else:
+                verdict = replace(verdict, compared=(*verdict.compared, "issue"))
+        out.append(verdict)
+    return out
+
+
 def verify_file(
     path: str | PathLike[str],
     public_key: Ed25519PublicKey,
@@ -269,6 +295,7 @@ def _verify_pdf(
     name = str(path)
     try:
         reader = pypdf.PdfReader(path)
+        layers = "/OCProperties" in reader.root_object
         stored: dict[int, _Stored] = {}
         forms: dict[int, set[str]] = {}
         for number, page in enumerate(reader.pages, start=1):
@@ -282,13 +309,21 @@ def _verify_pdf(
                     None if fmap is None else str(fmap),
                     (float(origin[0]), float(origin[1])) if origin is not None else (0.0, 0.0),
                     (float(page.mediabox.width), float(page.mediabox.height)),
+                    _shown_otherwise(page, layers),
                 )
         if not any(s.payload for s in stored.values()):
             info = reader.metadata
             value = info.get(f"/{PAYLOAD_KEY}") if info is not None else None
             if value is not None and reader.pages:
-                box = reader.pages[0].mediabox
-                stored[1] = _Stored(str(value), None, (0.0, 0.0), (float(box.width), float(box.height)))
+                first = reader.pages[0]
+                box = first.mediabox
+                stored[1] = _Stored(
+                    str(value),
+                    None,
+                    (0.0, 0.0),
+                    (float(box.width), float(box.height)),
+                    _shown_otherwise(first, layers),
+                )
     except Exception as exc:  # pypdf raises many types for damaged files
         return [Verdict("unreadable", f"not a readable PDF ({exc})", name)]
     if not any(s.payload for s in stored.values()):
@@ -359,6 +394,54 @@ class _Stored:
     field_map: str | None
     origin: tuple[float, float]
     size: tuple[float, float]
+    #: What makes a viewer or a printer show the page otherwise than verify renders it, if anything.
+    shown_otherwise: str | None = None
+
+
+def _shown_otherwise(page: Any, layers: bool) -> str | None:
+    """Why a viewer would not show this face page as certgen wrote it and verify renders it, if it would not.
+
+    Verify reads the page's text and renders its ink with the page's origin at the lower-left
+    corner of its MediaBox, and the whole MediaBox; a viewer shows (and a printer prints) only
+    the CropBox, turned by /Rotate.  certgen writes a MediaBox from 0 0, no CropBox and no
+    /Rotate, so a page otherwise was changed: a larger MediaBox whose CropBox shows a forged face
+    beside the genuine one, or a genuine copy of the fields moved out of the CropBox where verify
+    would read it.
+
+    Nor does certgen write annotations on a face (but the PDF signature's invisible widget, of no
+    area) or optional content (*layers*: the catalog's /OCProperties): a viewer or a printer
+    draws them on their own terms, and poppler, which verify renders with, leaves out what is
+    to be printed only (an annotation flagged Print and NoView, a layer printed and not viewed)."""
+    media = _normal(page.mediabox)
+    if media[:2] != (0.0, 0.0):
+        return f"its MediaBox [{_box_text(page.mediabox)}] no longer begins at 0 0"
+    crop = page.get("/CropBox")
+    if crop is not None and _normal(crop.get_object()) != media:
+        return (
+            f"its CropBox [{_box_text(crop.get_object())}] shows another part of the page than its MediaBox"
+        )
+    if int(page.get("/Rotate", 0) or 0) % 360:
+        return f"it is turned by /Rotate {int(page['/Rotate'])}"
+    for annotation in page.get("/Annots") or ():
+        annotation = annotation.get_object()
+        kind = str(annotation.get("/Subtype", "/Annot"))[1:]
+        left, bottom, right, top = _normal(annotation.get("/Rect", (0, 0, 0, 0)))
+        if kind == "Widget" and (left == right or bottom == top):
+            continue  # an invisible signature field
+        return f"it carries a {kind} annotation"
+    if layers:
+        return "the file holds optional content (/OCProperties)"
+    return None
+
+
+def _normal(box: Any) -> tuple[float, float, float, float]:
+    """A PDF rectangle as (left, bottom, right, top), whichever corners it names."""
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+
+def _box_text(box: Any) -> str:
+    return " ".join(f"{float(v):g}" for v in box)
 
 
 def _form_digests(page: Any) -> set[str]:
@@ -412,6 +495,12 @@ def _verify_face(
         return Verdict("altered", message, name, payload, field=field, page=number, compared=compared)
 
     compared: tuple[str, ...] = ("signature",)
+    if item.shown_otherwise is not None:
+        return altered(
+            "page",
+            f"page {number} was changed: {item.shown_otherwise}, so what a viewer shows or a printer prints "
+            "is not the face compared",
+        )
     note = ""
     if payload.fields_digest is not None:
         if item.field_map is None:
@@ -551,11 +640,27 @@ def _reading(glyphs: list[Any]) -> str:
     return reading_text(glyphs)
 
 
-#: Resolution of the ink comparison: 100 dpi, a field's type of 8 points is 11 pixels high.
-INK_DPI = 100
-#: Pixels of ink allowed to differ in a box (anti-aliasing aside): 2% of the text's ink,
-#: at least 6 (a genuine face differs by none).  A digit of 8-point type is 30 or more.
-INK_SLACK = (6, 0.02)
+#: Resolution of the ink comparison: 300 dpi, a field's type of 8 points is 33 pixels high, and
+#: a stroke of its digits 2 or more wide (at 100 dpi an 8 drawn for a 0, a 5 for a 3, lay within
+#: the pixel of slack around the genuine ink: **180** passed for **100**).
+INK_DPI = 300
+#: The differing pixels (ink added or missing, beyond a pixel around the genuine glyphs' own)
+#: allowed in any window of INK_WINDOW points square: a genuine face differs by a few at the
+#: edges of its type over the guilloche ground; a digit changed into another differs by 25 or more.
+INK_SLACK = 12
+INK_WINDOW = 4.0
+
+
+def _densest(difference: Any, window: int) -> int:
+    """The most differing pixels (255 in *difference*) in any *window* × *window* square."""
+    from PIL import ImageFilter
+
+    if difference.histogram()[255] == 0:
+        return 0
+    if min(difference.size) < window:
+        return int(difference.histogram()[255])
+    mean = difference.filter(ImageFilter.BoxBlur(window // 2))
+    return int(round(mean.getextrema()[1] * window * window / 255))
 
 
 def _tool(name: str, package: str) -> str:
@@ -636,21 +741,30 @@ def _ink_differs(
             TextRun(line.font or field.font, line.size, line.x, line.y, line.text, field.tracking)
             for line in lines
         )
+    scale = INK_DPI / 72
+    compared = [f for f in fields if f.name not in unset]
+    if not compared:
+        return None, tuple(unset)
+    # One crop of the page holds every compared box (rendering the whole face at 300 dpi would
+    # take three times as long).
+    left = max(0, math.floor((min(f.x for f in compared) - 1) * scale))
+    top = max(0, math.floor((size[1] - max(f.y + f.height for f in compared) - 1) * scale))
+    right = math.ceil((max(f.x + f.width for f in compared) + 1) * scale)
+    bottom = math.ceil((size[1] - min(f.y for f in compared) + 1) * scale)
+    crop = (left, top, right - left, bottom - top)
     with tempfile.TemporaryDirectory(prefix="certgen-verify-") as tmp:
         expected_pdf = Path(tmp) / "expected.pdf"
         with open(expected_pdf, "wb") as out:
             write_text_page(out, size[0], size[1], runs, DocumentInfo("expected", "certgen verify"))
-        actual = _render_gray(path, number, INK_DPI)
-        expected = _render_gray(expected_pdf, 1, INK_DPI)
-    scale = INK_DPI / 72
-    for field in fields:
-        if field.name in unset:
-            continue
+        actual = _render_gray(path, number, INK_DPI, crop)
+        expected = _render_gray(expected_pdf, 1, INK_DPI, crop)
+    window = 2 * round(INK_WINDOW * scale / 2) + 1
+    for field in compared:
         box = (
-            max(0, math.floor((field.x - 1) * scale)),
-            max(0, math.floor((size[1] - field.y - field.height - 1) * scale)),
-            math.ceil((field.x + field.width + 1) * scale),
-            math.ceil((size[1] - field.y + 1) * scale),
+            max(0, math.floor((field.x - 1) * scale) - left),
+            max(0, math.floor((size[1] - field.y - field.height - 1) * scale) - top),
+            math.ceil((field.x + field.width + 1) * scale) - left,
+            math.ceil((size[1] - field.y + 1) * scale) - top,
         )
         luminance = 0.299 * field.color[0] + 0.587 * field.color[1] + 0.114 * field.color[2]
         threshold = min(160, int(255 * (1 + luminance) / 2))
@@ -658,23 +772,22 @@ def _ink_differs(
         ink_e = expected.crop(box).point(lambda v: 255 if v < 128 else 0)
         wide_a = ink_a.filter(ImageFilter.MaxFilter(3))
         wide_e = ink_e.filter(ImageFilter.MaxFilter(3))
-        extra = ImageChops.subtract(ink_a, wide_e).histogram()[255]
-        missing = ImageChops.subtract(ink_e, wide_a).histogram()[255]
-        allowed = max(INK_SLACK[0], int(INK_SLACK[1] * ink_e.histogram()[255]))
-        if missing > allowed:
+        extra = _densest(ImageChops.subtract(ink_a, wide_e), window)
+        missing = _densest(ImageChops.subtract(ink_e, wide_a), window)
+        if missing > INK_SLACK:
             return (
                 field.name,
                 (
-                    f"the payload's {field.name} is not visible in its box ({missing} pixels of its ink missing at {INK_DPI} dpi): "
-                    "covered, clipped, painted in white or not printed"
+                    f"the payload's {field.name} is not visible in its box ({missing} pixels of its ink missing "
+                    f"in {INK_WINDOW:g} points at {INK_DPI} dpi): covered, clipped, painted in white or not printed"
                 ),
             ), ()
-        if extra > allowed:
+        if extra > INK_SLACK:
             return (
                 field.name,
                 (
-                    f"the {field.name} box shows ink that is not the payload's {field.name} ({extra} pixels at {INK_DPI} dpi): "
-                    "something else is drawn over or beside it"
+                    f"the {field.name} box shows ink that is not the payload's {field.name} ({extra} pixels "
+                    f"in {INK_WINDOW:g} points at {INK_DPI} dpi): something else is drawn over or beside it"
                 ),
             ), ()
     return None, tuple(unset)
