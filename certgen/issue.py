@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .assets import ASSET_PATH_ENV, asset_folders
 from .errors import CertgenError, RenderError, SpecError
 from .fonts import ascent_descent
 from .layout import layout_page, without_art
@@ -102,19 +103,29 @@ def resolve_legends(spec: Spec) -> list[ResolvedLegend]:
 
 
 def search_path(spec: Spec) -> tuple[str, ...]:
-    """The spec's template folders, each of which must be a folder."""
+    """The spec's template folders, each of which must be a folder in the spec's folder or in
+    one the operator names in ``$CERTGEN_ASSET_PATH`` (:mod:`certgen.assets`): a template may
+    include any file of its folders, so a spec naming ``/`` would print any file the user
+    running certgen can read (a template that is a link leading out is refused as it loads)."""
     out = []
+    folders = asset_folders(spec.base_dir)
     for index, folder in enumerate(spec.templates.search_path):
         path = (spec.base_dir / folder).resolve()
+        problem = None
         if not path.is_dir():
+            problem = (
+                f"{folder!r} is not a folder{'' if path.exists() else ' (it does not exist)'}: "
+                "give folders of templates, relative to the spec file"
+            )
+        elif not any(path.is_relative_to(allowed) for allowed in folders):
+            problem = (
+                f"{folder!r} is outside the spec's folder: keep templates in the spec's folder (or its "
+                f"subfolders), or name their folder in ${ASSET_PATH_ENV}"
+            )
+        if problem is not None:
             field = f"templates.search_path[{index}]"
             line = spec._line_of(field) if spec.source else None
-            raise SpecError(
-                f"{folder!r} is not a folder{'' if path.exists() else ' (it does not exist)'}: "
-                "give folders of templates, relative to the spec file",
-                file=f"{spec.source}, line {line}" if line else spec.source,
-                field=field,
-            )
+            raise SpecError(problem, file=f"{spec.source}, line {line}" if line else spec.source, field=field)
         out.append(str(path))
     return tuple(out)
 

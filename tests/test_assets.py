@@ -15,7 +15,7 @@ import yaml
 
 import certgen
 from certgen import SpecError
-from conftest import ROOT, SAMPLE_SPEC, load_sample, page_images
+from conftest import ROOT, SAMPLE_SPEC, load_sample, page_images, pdf_text
 
 
 def _png(width: int = 8, height: int = 4, grey: bool = False) -> bytes:
@@ -210,6 +210,74 @@ def test_a_search_path_entry_must_be_a_folder(run_cli, issue: Path) -> None:
         assert f"templates.search_path[1]: {message}" in line and "give folders of templates" in line, line
 
 
+def test_a_search_path_outside_the_spec_folder_is_refused(
+    run_cli, issue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A template may include any file of its folders: a spec naming / (or any folder outside its
+    own) as a template folder printed any file the user running certgen can read, e.g. the
+    machine's name through {% include "etc/hostname" %}.  Refused, naming the key and the fix; a
+    folder the operator names in $CERTGEN_ASSET_PATH is allowed."""
+    secret = issue.parent / "elsewhere" / "secret.txt"
+    secret.write_text("THE SECRET OF THIS MACHINE", encoding="utf-8")
+    (issue / "tpl" / "mine").mkdir(parents=True)
+    face = _FACE.format(element='<text x="100" y="100" size="12">{% include "secret.txt" %}</text>')
+    (issue / "tpl" / "mine" / "face.xml.j2").write_text(face, encoding="utf-8")
+    data = load_sample(SAMPLE_SPEC)
+    data["templates"] = {
+        "face": "mine/face",
+        "reverse": "stock/reverse",
+        "search_path": ["tpl", "../elsewhere"],
+    }
+    spec = issue / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out = issue / "out.pdf"
+    result = run_cli("render", spec, "-o", out)
+    assert result.exit_code == 1 and not out.exists()
+    [line] = result.stderr.strip().splitlines()
+    assert "templates.search_path[1]: '../elsewhere' is outside the spec's folder" in line, line
+    assert "$CERTGEN_ASSET_PATH" in line
+    for root in ("/", str(issue.parent)):
+        data["templates"]["search_path"] = ["tpl", root]
+        spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        with pytest.raises(certgen.CertgenError, match=r"search_path\[1\]: .* is outside the spec's folder"):
+            certgen.prepare(spec)
+    # The operator's choice: the folder named in $CERTGEN_ASSET_PATH is searched.
+    monkeypatch.setenv("CERTGEN_ASSET_PATH", str(issue.parent / "elsewhere"))
+    data["templates"]["search_path"] = ["tpl", "../elsewhere"]
+    spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert run_cli("render", spec, "-o", out).exit_code == 0
+    assert "THE SECRET OF THIS MACHINE" in pdf_text(out.read_bytes())[0]
+
+
+def test_a_template_that_is_a_link_out_of_its_folder_is_refused(run_cli, issue: Path) -> None:
+    """A template folder in the spec's folder holding a link to a file elsewhere (a template
+    included, or the face itself): refused as it loads, naming the template."""
+    secret = issue.parent / "elsewhere" / "secret.txt"
+    secret.write_text("THE SECRET OF THIS MACHINE", encoding="utf-8")
+    (issue / "tpl" / "mine").mkdir(parents=True)
+    face = _FACE.format(element='<text x="100" y="100" size="12">{% include "secret.txt" %}</text>')
+    (issue / "tpl" / "mine" / "face.xml.j2").write_text(face, encoding="utf-8")
+    (issue / "tpl" / "secret.txt").symlink_to(secret)
+    (issue / "tpl" / "mine" / "linked.xml.j2").symlink_to(
+        issue / "tpl" / "mine" / "face.xml.j2"
+    )  # inside: fine
+    data = load_sample(SAMPLE_SPEC)
+    data["templates"] = {"face": "mine/face", "reverse": "stock/reverse", "search_path": ["tpl"]}
+    spec = issue / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out = issue / "out.pdf"
+    result = run_cli("render", spec, "-o", out)
+    assert result.exit_code == 1 and not out.exists()
+    [line] = result.stderr.strip().splitlines()
+    assert "template secret.txt: 'secret.txt' is a link to a file outside its template folder" in line, line
+    (issue / "tpl" / "secret.txt").unlink()
+    (issue / "tpl" / "secret.txt").write_text("A TEXT OF THE ISSUE", encoding="utf-8")
+    data["templates"]["face"] = "mine/linked"
+    spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    assert run_cli("render", spec, "-o", out).exit_code == 0
+    assert "A TEXT OF THE ISSUE" in pdf_text(out.read_bytes())[0]
+
+
 _MISSPELT = """
 import sys, time, certgen, yaml
 sys.path.insert(0, "tests")
@@ -228,7 +296,12 @@ print(round(time.perf_counter() - start, 3))
 @pytest.mark.slow  # starts Python in a subprocess
 def test_a_misspelt_template_with_search_path_root_answers_at_once() -> None:
     done = subprocess.run(
-        [sys.executable, "-c", _MISSPELT], capture_output=True, text=True, timeout=30, cwd=ROOT
+        [sys.executable, "-c", _MISSPELT],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=ROOT,
+        env={**os.environ, "CERTGEN_ASSET_PATH": "/"},  # the operator allows it: a spec cannot
     )
     assert done.returncode == 0, done.stderr
     message, seconds = done.stdout.strip().splitlines()

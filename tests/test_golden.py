@@ -138,7 +138,9 @@ MOVES = {
 
 
 @pytest.mark.parametrize("move", MOVES, ids=list(MOVES))
-def test_an_element_moved_by_2pt_is_reported(move: str, tmp_path: Path) -> None:
+def test_an_element_moved_by_2pt_is_reported(
+    move: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old, new = MOVES[move]
     source = (ROOT / "templates" / "stock" / "face.xml.j2").read_text(encoding="utf-8")
     assert source.count(old) == 1
@@ -147,6 +149,7 @@ def test_an_element_moved_by_2pt_is_reported(move: str, tmp_path: Path) -> None:
     (folder / "face.xml.j2").write_text(source.replace(old, new), encoding="utf-8")
     data = load_sample(SERIES_B / "spec.yaml")
     data["templates"]["search_path"] = [str(tmp_path / "templates")]  # searched before certgen's own
+    monkeypatch.setenv("CERTGEN_ASSET_PATH", str(tmp_path))  # a folder outside the spec's, allowed
     spec = certgen.load_spec(data, base_dir=SERIES_B)
     (out := tmp_path / "out").mkdir()
 

@@ -203,7 +203,7 @@ def test_a_face_part_naming_a_reverse_legend_is_refused(spec_data: dict[str, Any
 
 
 def test_text_that_would_overprint_is_refused_before_printing(
-    spec_data: dict[str, Any], tmp_path: Any
+    spec_data: dict[str, Any], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A layout whose lines print over each other is refused when the issue is laid out, naming
     both texts; a line off the page too."""
@@ -221,6 +221,7 @@ def test_text_that_would_overprint_is_refused_before_printing(
         "reverse": "stock/reverse",
         "search_path": [str(tmp_path / "tpl")],
     }
+    monkeypatch.setenv("CERTGEN_ASSET_PATH", str(tmp_path))  # a template folder outside the spec's
     with pytest.raises(
         certgen.RenderError, match=r"'OVERPRINTED WORDS' would print over 'This Certifies that'"
     ):

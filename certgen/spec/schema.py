@@ -1016,7 +1016,8 @@ class Templates(_Model):
     )
     search_path: list[str] = Field(
         default_factory=list,
-        description="Extra template folders, relative to the spec file, searched first; each must be a folder.",
+        description="Extra template folders, relative to the spec file, searched first; each must be a folder "
+        "in the spec's folder or in one named in $CERTGEN_ASSET_PATH.",
     )
 
     @field_validator("face", "reverse", "schedule")

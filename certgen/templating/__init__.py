@@ -84,10 +84,19 @@ def mark_lines(source: str, name: str) -> str:
 
 
 class _LineMarkingLoader(jinja2.FileSystemLoader):
-    """Jinja's file loader; a layout template's lines are marked (:func:`mark_lines`)."""
+    """Jinja's file loader; a layout template's lines are marked (:func:`mark_lines`).  A
+    template must be a file of the folder it is found in, links followed: one that is a link
+    leading out (to a file anywhere the user running certgen can read) is refused."""
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Any]:
         source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if not any(real.startswith(os.path.join(os.path.realpath(folder), "")) for folder in self.searchpath):
+            raise TemplateError(
+                f"{template!r} is a link to a file outside its template folder: keep templates, and what "
+                "they include, in the template folders",
+                template=template,
+            )
         if template.endswith(LAYOUT_SUFFIX):
             source = mark_lines(source, template)
         return source, filename, uptodate
