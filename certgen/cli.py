@@ -451,17 +451,23 @@ def batch(
         return
     if result.already_done:
         click.echo(
-            f"batch {result.batch} is already finished: {result.certificates} certificates in {result.files} files in {result.output_dir}; nothing changed",
+            f"batch {result.batch} is already finished: {_count(result.certificates, 'certificate')} in "
+            f"{_count(result.files, 'file')} in {result.output_dir}; nothing changed",
             err=True,
         )
         return
     click.echo(
-        f"batch {result.batch}: {result.certificates} certificates ({result.first_number} to {result.last_number}) "
-        f"in {result.files} files in {result.output_dir}; {result.written} written"
+        f"batch {result.batch}: {_count(result.certificates, 'certificate')} ({result.first_number} to "
+        f"{result.last_number}) in {_count(result.files, 'file')} in {result.output_dir}; {result.written} written"
         + (f", {result.adopted} recorded after an interruption" if result.adopted else "")
         + f" ({seconds:.1f} s)",
         err=True,
     )
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 file``, ``2 files``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 class _progress:
@@ -502,7 +508,7 @@ class _progress:
             return update
 
         def log(done: int, total: int, name: str) -> None:
-            click.echo(f"certgen: rendered {name} ({done}/{total} certificates)", err=True)
+            click.echo(f"certgen: rendered {name} ({done}/{_count(total, 'certificate')})", err=True)
 
         return log
 

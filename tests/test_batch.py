@@ -137,7 +137,8 @@ def test_a_number_already_in_the_register_is_refused_before_anything_is_written(
     again = holders_file(tmp_path, 2, numbered=True, name="again.csv", start=2)  # PB 0002 is taken
     with pytest.raises(
         RegisterError,
-        match=r"1 certificate number is already in the register: PB 0002 \(issued, .*again.csv, row 2\)",
+        match=r"1 certificate number is already in the register: PB 0002 \(issued, .*again.csv, row 2\)"
+        r".*; nothing printed$",
     ):
         render_batch(SAMPLE_SPEC, again, tmp_path / "two", register=register, workers=1)
     assert not list((tmp_path / "two").glob("*.pdf")) and not (tmp_path / "two" / "manifest.json").exists()
@@ -1168,3 +1169,19 @@ def test_a_new_register_beside_one_that_numbers_the_security_is_refused(
     other = write_spec(spec_data)
     result = render_batch(other, holders_file(tmp_path, 1, name="other.csv"), tmp_path / "run4", workers=1)
     assert result.first_number == "PB-000001"
+
+
+def test_the_summary_counts_in_words_that_agree(tmp_path: Path) -> None:
+    """One certificate in one file is said so ("1 certificates in 1 files" read as a slip)."""
+    holders = holders_file(tmp_path, 1)
+    command = [sys.executable, "-m", "certgen", "batch", str(SAMPLE_SPEC), "--holders", str(holders)]
+    done = subprocess.run(
+        [*command, "--out", str(tmp_path / "one"), "--workers", "1"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "certgen: rendered certificates-0001.pdf (1/1 certificate)" in done.stderr
+    assert "batch 1: 1 certificate (PB-000001 to PB-000001) in 1 file in " in done.stderr
+    again = subprocess.run(
+        [*command, "--out", str(tmp_path / "one"), "--workers", "1"], capture_output=True, text=True
+    )
+    assert "is already finished: 1 certificate in 1 file in " in again.stderr

@@ -718,7 +718,7 @@ class _Job:
                     raise RegisterError(
                         f"{len(taken)} certificate number{'s are' if len(taken) > 1 else ' is'} already in the register: "
                         f"{'; '.join(listed)}{more}. A number is never used twice: give these rows new numbers, "
-                        "or leave out the certificate_number column to have numbers allocated",
+                        "or leave out the certificate_number column to have numbers allocated; nothing printed",
                         register=self.reg.name,
                     )
             else:
