@@ -855,6 +855,16 @@ def test_pdf_against_holder_data(tmp_path: Path) -> None:
     assert [(f.page, f.certificate) for f in found] == [(None, None), (1, "PB 0002"), (3, "PB 0001")]
     assert "4 certificate(s) but the holder data has 2 row(s)" in found[0].message
     assert "registration 'CEDE & CO.'" in found[1].message and f"{swapped}, row 2" in found[1].message
+    # Holder data that cannot be read (a missing file, a broken row) is not compared with the PDF:
+    # "the PDF has 4 certificate(s) but the holder data has 0 row(s)" said nothing of use.
+    report = validate(SAMPLE_SPEC, tmp_path / "missing.csv", pdf=pdf)
+    assert report.errors and "pdf.holder-data" not in report.ids(), [str(f) for f in report]
+    broken = tmp_path / "broken.csv"
+    broken.write_text("\n".join([*lines[:3], "PB 0009,JOHN DOE,twelve,2026-11-23"]) + "\n", encoding="utf-8")
+    report = validate(SAMPLE_SPEC, broken, pdf=pdf)
+    assert "shares.positive" in report.ids() and "pdf.holder-data" not in report.ids(), [
+        str(f) for f in report
+    ]
 
 
 def test_every_rule_is_tested() -> None:

@@ -95,7 +95,10 @@ def validate(
     if holders is not None:
         rows = [] if pdf is not None else None
         # A file without numbers is checked as certgen batch reads it (numbers allocated then).
-        findings += check_holders(loaded, holders, issue=issue, collect=rows, numbered=None)
+        holder_findings = list(check_holders(loaded, holders, issue=issue, collect=rows, numbered=None))
+        findings += holder_findings
+        if any(f.severity == ERROR for f in holder_findings):
+            rows = None  # rows missing or unread: the PDF is not compared with part of the file
     if pdf is not None:
         findings += _check_pdf(pdf, loaded, legends, rows, _form_lines(issue))
     return Report.of(findings)
