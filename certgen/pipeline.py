@@ -315,7 +315,15 @@ def verify(
     :raises CertgenError: for a spec or key that cannot be read.
     """
     from .signing.signers import issue_of
-    from .signing.verify import code_only, of_issue, verify_file, verify_payload, verify_signed_pdf
+    from .signing.verify import (
+        IMAGE_SUFFIXES,
+        Design,
+        code_only,
+        of_issue,
+        verify_file,
+        verify_payload,
+        verify_signed_pdf,
+    )
 
     if (file is None) == (payload is None):
         raise TypeError("give a file (a PDF or an image) or a payload string")
@@ -323,6 +331,7 @@ def verify(
         raise TypeError("give the public key: key= (a PEM file) or spec= (its qr.public_key)")
     fields = None
     pdf_certificate = None
+    design = None
     if spec is not None:
         loaded = spec if isinstance(spec, Spec) else load_spec(spec)
         if loaded.pdf_signature is not None:
@@ -342,7 +351,20 @@ def verify(
                 )
             return [verify_signed_pdf(file, pdf_certificate)]
         key_file, where = loaded.base_dir / loaded.qr.public_key, loaded.locate("qr.public_key")
-        fields = lay_out(loaded).pages[0].fields  # the face's layout, without reading the signing key
+        # The face's layout, and its design as the spec prints it: without reading the signing key.
+        issue = prepare(loaded, validate=False, sign=False)
+        face = issue.pages[0]
+        fields = face.fields
+        if file is not None and Path(file).suffix.lower() not in IMAGE_SUFFIXES:
+            from .validation import face_form_text
+
+            design = Design(
+                issue.render(),
+                (face.width, face.height),
+                frozenset(loaded.security.cusips),
+                face_form_text(issue),
+                issue_of(loaded),
+            )
     else:
         assert key is not None
         key_file, where = Path(key), str(key)
@@ -351,6 +373,8 @@ def verify(
         verdicts = [code_only(verify_payload(payload, public_key), "a payload string")]
     else:
         assert file is not None
-        verdicts = verify_file(file, public_key, fields=fields, pdf_certificate=pdf_certificate)
+        verdicts = verify_file(
+            file, public_key, fields=fields, pdf_certificate=pdf_certificate, design=design
+        )
     # With the spec, a certificate of another issue signed by the same key is not one of this issue.
     return verdicts if spec is None else of_issue(verdicts, issue_of(loaded))

@@ -97,10 +97,14 @@ def test_a_genuine_certificate_is_authentic_with_key_and_spec_and_says_what_was_
             "issue_date",
             "ink",
             "qr",
+            "issuer",
+            "cusip",
         ):
             assert name in compared, (option, compared)
-        assert ("layout" in compared) == (option == "--spec")
-        assert results[0]["not_compared"] == [] and results[0]["payload"]["format"] == "CG2"
+        assert ("layout" in compared) == ("design" in compared) == (option == "--spec")
+        # The key alone knows no design: its verdict says what it did not compare.
+        assert results[0]["not_compared"] == ([] if option == "--spec" else ["design"])
+        assert results[0]["payload"]["format"] == "CG2"
 
 
 def test_shares_edited_to_1100_is_altered_with_the_key_alone(genuine: Path, tmp_path: Path, run_cli) -> None:
@@ -587,3 +591,243 @@ def test_every_samples_genuine_certificate_is_authentic(sample: Path, tmp_path: 
     key = sample / spec.qr.public_key
     for verdict in (*certgen.verify(pdf, spec=spec), *certgen.verify(pdf, key=key)):
         assert verdict.status == "authentic", verdict.message
+
+
+# -- outside the fields: the face's design ---------------------------------------------------
+
+COMMON = ROOT / "samples" / "thornburg-common"
+COMMON_BOTH = [("--key", PUBLIC), ("--spec", COMMON / "spec.yaml")]
+
+
+@pytest.fixture(scope="module")
+def common(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A genuine certificate of the issuer's common stock (CUSIP 885218 10 7), whose key also
+    signs its Series B preferred's (CUSIP 885218 30 5)."""
+    path = tmp_path_factory.mktemp("common") / "common.pdf"
+    prepare(COMMON / "spec.yaml").save(path, certgen.load_holders(COMMON / "holders.csv")[:1])
+    return path
+
+
+def _edit_forms(source: Path, out: Path, edit) -> None:
+    """*edit* applied to the content of each Form XObject the face draws (its static design)."""
+    writer = pypdf.PdfWriter(clone_from=source)
+    edited = 0
+    for ref in writer.pages[0]["/Resources"]["/XObject"].values():
+        form = ref.get_object()
+        data = form.get_data()
+        if edit(data) != data:
+            form.set_data(edit(data))
+            edited += 1
+    assert edited == 1
+    writer.write(out)
+
+
+def _title_box(pdf: Path) -> tuple[float, float, float, float]:
+    """The box of the face's title (COMMON STOCK, a line of its own), in points."""
+    from certgen.pdftext import read_pdf
+
+    glyphs = read_pdf(pdf)[0].glyphs
+    runs: dict[int, list] = {}
+    for glyph in glyphs:
+        runs.setdefault(glyph.run, []).append(glyph)
+    (title,) = [run for run in runs.values() if "".join(g.text for g in run).strip() == "COMMON STOCK"]
+    return (
+        min(g.x0 for g in title),
+        min(g.y0 for g in title),
+        max(g.x1 for g in title),
+        max(g.y1 for g in title),
+    )
+
+
+def _draw_on_face(source: Path, out: Path, operators: bytes, form: bytes | None = None) -> None:
+    """*operators* drawn over the face (after everything), with Helvetica as /Hv; with *form*,
+    they are the content of a Form XObject /Over that the face draws last."""
+    writer = pypdf.PdfWriter(clone_from=source)
+    page = writer.pages[0]
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                _name("/Type"): _name("/Font"),
+                _name("/Subtype"): _name("/Type1"),
+                _name("/BaseFont"): _name("/Helvetica-Bold"),
+            }
+        )
+    )
+    resources = page["/Resources"]
+    if form is None:
+        resources["/Font"][_name("/Hv")] = font
+    else:
+        over = StreamObject()
+        over.set_data(operators)
+        over.update(
+            {
+                _name("/Type"): _name("/XObject"),
+                _name("/Subtype"): _name("/Form"),
+                _name("/BBox"): RectangleObject([0, 0, 792, 612]),
+                _name("/Resources"): DictionaryObject(
+                    {_name("/Font"): DictionaryObject({_name("/Hv"): font})}
+                ),
+            }
+        )
+        resources["/XObject"][_name("/Over")] = writer._add_object(over)
+        operators = form
+    content = page.get_contents()
+    content.set_data(content.get_data() + b" " + operators)
+    page.replace_contents(content)
+    writer.write(out)
+
+
+def test_a_common_stock_face_whose_cusip_is_edited_into_the_preferreds_is_altered(
+    common: Path, tmp_path: Path, run_cli
+) -> None:
+    """The CUSIP printed in the design (no field's box) edited from the common's 885218 10 7 to
+    the preferred's 885218 30 5, in the Form XObject's content; or the preferred's CUSIP printed
+    beside the genuine one.  Both were authentic with --key: the payload signs the CUSIP, the
+    face was never compared with it."""
+    edited = tmp_path / "cusip.pdf"
+    _edit_forms(
+        common,
+        edited,
+        lambda d: d.replace(_encoded("garamond", "885218 10 7"), _encoded("garamond", "885218 30 5")),
+    )
+    assert "CUSIP 885218 30 5" in pdf_text(edited.read_bytes())[0]
+    added = tmp_path / "added.pdf"
+    _draw_on_face(common, added, b"BT /Hv 9 Tf 0.1 0.1 0.1 rg 600 560 Td (CUSIP 885218 30 5) Tj ET")
+    for forged, says in (
+        (edited, "the face does not print the payload's CUSIP 885218107"),
+        (added, "the face prints CUSIP 885218305, which the payload does not sign"),
+    ):
+        for option, value in COMMON_BOTH:
+            code, results = _verdicts(run_cli, forged, option, value)
+            assert code == 1 and [(r["status"], r["field"]) for r in results] == [("altered", "cusip")], (
+                results
+            )
+            assert says in results[0]["message"], results
+
+
+def test_a_common_stock_face_retitled_is_altered_with_the_spec(common: Path, tmp_path: Path, run_cli) -> None:
+    """The title COMMON STOCK made SERIES B PREFERRED STOCK, the CUSIP and issuer left alone: in the
+    design's Form XObject; by a white box and new text over the title; by a white box alone (the
+    title still extracts); by a Form XObject of the forger's drawn over the face.  --spec compares
+    the face's design with the spec's (its forms, its fixed text, its ink outside the fields'
+    boxes) and names it; --key cannot know the title, and its verdict says the design was not
+    compared (it was authentic without saying so)."""
+    x0, y0, x1, y1 = _title_box(common)
+    white = f"q 1 1 1 rg {x0 - 2:.1f} {y0 - 2:.1f} {x1 - x0 + 4:.1f} {y1 - y0 + 4:.1f} re f Q".encode()
+    retitle = (
+        white
+        + f" BT /Hv 11 Tf 0.1 0.1 0.1 rg {x0 - 30:.1f} {y0:.1f} Td (SERIES B PREFERRED STOCK) Tj ET".encode()
+    )
+    forgeries = {}
+    forgeries["form-content"] = tmp_path / "form-content.pdf"
+    _edit_forms(
+        common,
+        forgeries["form-content"],
+        lambda d: (
+            d.replace(_encoded("garamond", "COMMON STOCK"), _encoded("garamond", "PREFERRED STOCK"), 1)
+            if _encoded("garamond", "885218 10 7") in d  # the heading: title and CUSIP
+            else d
+        ),
+    )
+    forgeries["white-box-and-text"] = tmp_path / "white-box-and-text.pdf"
+    _draw_on_face(common, forgeries["white-box-and-text"], retitle)
+    forgeries["white-box"] = tmp_path / "white-box.pdf"
+    _draw_on_face(common, forgeries["white-box"], white)
+    forgeries["overlaid-form"] = tmp_path / "overlaid-form.pdf"
+    _draw_on_face(common, forgeries["overlaid-form"], retitle, form=b"q /Over Do Q")
+    assert "COMMON STOCK" in pdf_text(forgeries["white-box"].read_bytes())[0]
+    spec = COMMON / "spec.yaml"
+    for name, forged in forgeries.items():
+        code, results = _verdicts(run_cli, forged, "--spec", spec)
+        assert code == 1 and [(r["status"], r["field"]) for r in results] == [("altered", "design")], (
+            name,
+            results,
+        )
+        says = "Form XObject" if name in ("form-content", "overlaid-form") else "outside the fields' boxes"
+        assert says in results[0]["message"], (name, results)
+        code, results = _verdicts(run_cli, forged, "--key", PUBLIC)
+        assert code == 0 and results[0]["not_compared"] == ["design"], (name, results)
+        assert "verify with --spec SPEC to compare its title" in results[0]["message"]
+
+
+def test_a_print_file_with_crop_marks_and_an_overlay_face_are_authentic_and_compared(tmp_path: Path) -> None:
+    """The design is compared where the face lies on the sheet (crop marks move it), with the
+    blank back of a duplex sheet between certificates; a face that prints its fields alone
+    (overlay mode) is compared with blank paper, and ink drawn beside its fields is named."""
+    from certgen.drawing import PrintOptions
+
+    notes = ROOT / "samples" / "thornburg-notes-global"
+    spec = certgen.load_spec(notes / "spec.yaml")
+    issue = prepare(spec)
+    holders = certgen.load_holders(notes / "holders.csv")  # one note: three pages and a blank back
+    for name, options in {
+        "crop-marks": PrintOptions(order="duplex", crop_marks=True),
+        "overlay": PrintOptions(order="pages", fields_only=True),
+    }.items():
+        pdf = tmp_path / f"{name}.pdf"
+        with open(pdf, "wb") as out:
+            issue.write(out, holders, options=options)
+        verdicts = certgen.verify(pdf, spec=spec)
+        assert [v.status for v in verdicts] == ["authentic"], [str(v) for v in verdicts]
+        assert all("design" in v.compared for v in verdicts)
+    forged = tmp_path / "overlay-forged.pdf"
+    _draw_on_face(tmp_path / "overlay.pdf", forged, b"q 0 0 0 rg 300 560 90 6 re f Q")  # a bar, no text
+    (verdict,) = certgen.verify(forged, spec=spec)
+    assert (verdict.status, verdict.field) == ("altered", "design"), verdict.message
+    assert "is not blank paper" in verdict.message
+
+
+def _image_page(png: Path, out: Path) -> None:
+    from PIL import Image
+
+    with Image.open(png) as image:
+        image.convert("RGB").save(out, resolution=150)
+
+
+def test_a_rasterised_face_added_to_the_file_is_named(genuine: Path, tmp_path: Path, run_cli) -> None:
+    """A copy of a face as a picture (no text: its words, fields and payload gone) added to a
+    genuine file: verify judged the faces it found and called the file authentic.  A picture
+    that shows a certificate's code is a copy of a face (altered); any other page that shows ink
+    and prints no text is one verify cannot compare (unreadable: the file is not vouched for)."""
+    from PIL import Image, ImageDraw
+
+    pdftoppm = require_tool("pdftoppm")
+    subprocess.run(
+        [
+            pdftoppm,
+            "-r",
+            "150",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(genuine),
+            str(tmp_path / "face"),
+        ],
+        check=True,
+    )
+    with Image.open(tmp_path / "face.png") as image:
+        blotted = image.convert("L")
+    ImageDraw.Draw(blotted).rectangle((0, 0, blotted.width // 2, blotted.height), fill=255)
+    blotted.save(tmp_path / "half.png")
+    for png, status, says in (
+        ("face.png", "altered", "page 5 shows the code of certificate PB 0001"),
+        ("half.png", "unreadable", "page 5 shows an image or drawing and prints no text"),
+    ):
+        picture = tmp_path / f"{png}.pdf"
+        _image_page(tmp_path / png, picture)
+        writer = pypdf.PdfWriter(clone_from=genuine)
+        writer.append(picture)
+        forged = tmp_path / f"with-{png}.pdf"
+        writer.write(forged)
+        assert pdf_text(forged.read_bytes())[4].strip() == ""
+        for option, value in BOTH:
+            code, results = _verdicts(run_cli, forged, option, value)
+            assert [(r["page"], r["status"]) for r in results] == [
+                (1, "authentic"),
+                (3, "authentic"),
+                (5, status),
+            ], results
+            assert code == (1 if status == "altered" else 2) and says in results[-1]["message"], results

@@ -18,8 +18,12 @@ Three kinds of input:
   (not invisible, clip-only or white; never an artifact), and the box's ink,
   rendered at 300 dpi, must be that text set in the field (nothing covering,
   clipping or added); the code drawn on the face, rendered and read with
-  ``zbarimg`` (or zxing-cpp), must be the payload stored; every page that looks like a face
-  must carry a payload.  ``Verdict.compared`` lists what was compared.
+  ``zbarimg`` (or zxing-cpp), must be the payload stored; outside the fields' boxes the face
+  must print the payload's issuer and CUSIP and no other CUSIP, and with the spec's
+  :class:`Design` draw the spec's design, print its fixed text and show its ink, nothing
+  else; every page that looks like a face must carry a payload, and a page that prints no
+  text but shows ink is a copy of a face (a code on it) or a page verify cannot compare.
+  ``Verdict.compared`` lists what was compared.
 
 Each answer is a :class:`Verdict`: ``authentic``; ``altered`` (naming the
 field that differs); ``wrong-key`` (signed, but not by this key); or
@@ -31,9 +35,10 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from os import PathLike
 from pathlib import Path
@@ -43,6 +48,7 @@ from ..errors import CertgenError, GlyphError
 from ..layout.elements import Field
 from ..layout.fields import PLACEHOLDER
 from ..model.certificate import Holder, certificate_values
+from ..model.identifiers import cusip_check_digit
 from ..words import CURRENCIES
 from .payload import UNIT_WORDS, Payload, PayloadError, key_id, registration_digest, signature_holds
 
@@ -52,7 +58,7 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-__all__ = ["Verdict", "code_only", "of_issue", "verify_file", "verify_payload", "verify_signed_pdf"]
+__all__ = ["Design", "Verdict", "code_only", "of_issue", "verify_file", "verify_payload", "verify_signed_pdf"]
 
 Status = Literal["authentic", "altered", "wrong-key", "unreadable"]
 
@@ -129,6 +135,27 @@ class Verdict:
                 "fields_digest": payload.fields_digest,
             },
         }
+
+
+@dataclass(frozen=True)
+class Design:
+    """The issue's face as its spec prints it (``--spec``): what verify compares outside the
+    fields' boxes, where the payload signs nothing (the title, the class, the CUSIP, the
+    legends, the art).  ``certgen verify --spec`` makes it from the spec
+    (:func:`certgen.verify`)."""
+
+    #: The spec's blank form (a PDF): its first page is the face's design.
+    form_pdf: bytes
+    #: The face's width and height, in points.
+    size: tuple[float, float]
+    #: Every CUSIP the spec's face prints (``security.cusips``).
+    cusips: frozenset[str] = frozenset()
+    #: The rule pdf.form-text on a face's text (:class:`~certgen.pdftext.PageText`): what it
+    #: lacks of the form's fixed lines, if anything.
+    form_text: Callable[[Any], str | None] | None = None
+    #: The issue's issuer, CUSIP and unit (:func:`~certgen.signing.signers.issue_of`): a face of
+    #: another issue is named as such (:func:`of_issue`) before its design is compared.
+    issue: Mapping[str, str] | None = None
 
 
 def verify_payload(
@@ -218,6 +245,7 @@ def verify_file(
     *,
     fields: Sequence[Field] | None = None,
     pdf_certificate: bytes | None = None,
+    design: Design | None = None,
 ) -> list[Verdict]:
     """Check a certificate PDF or a scanned image; one verdict per certificate found.
 
@@ -230,6 +258,10 @@ def verify_file(
     :param pdf_certificate: the certificate (DER) that signs the issue's PDFs (its spec's
         ``pdf_signature.certificate``): a PDF must then carry a signature by it.  A PDF's
         digital signature, when it has one, must hold and cover the whole file either way.
+    :param design: the issue's face as its spec prints it (with *fields*): each face must then
+        draw the spec's design, print its fixed text, and show its ink outside the fields'
+        boxes.  Without it, only the issuer's name and CUSIP the payload signs are compared
+        outside the boxes (``not_compared``: ``design``).
     """
     path = Path(path)
     name = str(path)
@@ -240,7 +272,7 @@ def verify_file(
     head = path.read_bytes()[:1024]
     if b"%PDF-" not in head:
         return [Verdict("unreadable", "neither a PDF nor an image (give a .pdf, .png or .jpg)", name)]
-    return _with_document_signature(_verify_pdf(path, public_key, fields), path, pdf_certificate)
+    return _with_document_signature(_verify_pdf(path, public_key, fields, design), path, pdf_certificate)
 
 
 def _verify_image(path: Path, public_key: Ed25519PublicKey) -> list[Verdict]:
@@ -285,7 +317,10 @@ def _zxing_texts(image: Any) -> list[str] | None:
 
 
 def _verify_pdf(
-    path: Path, public_key: Ed25519PublicKey, spec_fields: Sequence[Field] | None
+    path: Path,
+    public_key: Ed25519PublicKey,
+    spec_fields: Sequence[Field] | None,
+    design: Design | None = None,
 ) -> list[Verdict]:
     import pypdf
 
@@ -298,8 +333,10 @@ def _verify_pdf(
         layers = "/OCProperties" in reader.root_object
         stored: dict[int, _Stored] = {}
         forms: dict[int, set[str]] = {}
+        boxes: dict[int, tuple[float, float, float, float]] = {}
         for number, page in enumerate(reader.pages, start=1):
             forms[number] = _form_digests(page)
+            boxes[number] = _shown_box(page)
             value = page.get(f"/{PAYLOAD_KEY}")
             fmap = page.get(f"/{FIELDS_KEY}")
             origin = page.get(f"/{ORIGIN_KEY}")
@@ -341,6 +378,7 @@ def _verify_pdf(
     faces = [number for number, s in sorted(stored.items()) if s.payload]
     verdicts: list[Verdict] = []
     seen: dict[str, int] = {}
+    rendered: dict[Any, Any] = {}  # the design's renderings, made once a file
     for number in faces:
         item = stored[number]
         assert item.payload is not None
@@ -356,7 +394,20 @@ def _verify_pdf(
             )
             continue
         seen[item.payload] = number
-        verdicts.append(_verify_face(path, number, item, pages[number - 1], public_key, spec_fields))
+        verdict = _verify_face(path, number, item, pages[number - 1], public_key, spec_fields)
+        if verdict.status == "authentic" and verdict.payload is not None:
+            verdict = _outside_the_fields(
+                path,
+                number,
+                item,
+                pages[number - 1],
+                verdict,
+                _form_digests(reader.pages[number - 1], nested=True) if design is not None else set(),
+                design,
+                spec_fields,
+                rendered,
+            )
+        verdicts.append(verdict)
     # Every page that looks like a face must carry its payload.
     face_words = _words(pages[faces[0] - 1])
     face_forms = set().union(*(forms[n] for n in faces))
@@ -365,14 +416,18 @@ def _verify_pdf(
             continue
         other = stored.get(number)
         why = None
+        words = _words(text)
         if other is not None and other.field_map is not None:
             why = "it carries a certificate's field map"
+        elif not words:  # blank (a duplex sheet's back names the face's resources), or a picture
+            textless = _textless_page(path, number, boxes.get(number))
+            if textless is not None:
+                verdicts.append(textless)
+            continue
         elif forms[number] & face_forms:
             why = "it draws the certificate face's design"
-        else:
-            words = _words(text)
-            if words and len(words & face_words) >= 0.6 * len(words | face_words):
-                why = "it prints the certificate face's text"
+        elif len(words & face_words) >= 0.6 * len(words | face_words):
+            why = "it prints the certificate face's text"
         if why:
             verdicts.append(
                 Verdict(
@@ -384,6 +439,65 @@ def _verify_pdf(
                 )
             )
     return verdicts
+
+
+def _shown_box(page: Any) -> tuple[float, float, float, float]:
+    """The part of a page that is printed, as (left, top, width, height) in points from the
+    MediaBox's upper left: its TrimBox (the sheet inside crop marks), else its MediaBox."""
+    media = _normal(page.mediabox)
+    trim = page.get("/TrimBox")
+    shown = _normal(trim.get_object()) if trim is not None else media
+    return (shown[0] - media[0], media[3] - shown[3], shown[2] - shown[0], shown[3] - shown[1])
+
+
+#: Resolution at which a page that prints no text is searched for ink and codes (a picture of a
+#: face at 150 dpi, rendered at 150, blurs its code past reading).
+TEXTLESS_DPI = 200
+
+
+def _textless_page(path: Path, number: int, box: tuple[float, float, float, float] | None) -> Verdict | None:
+    """A page that prints no text (a face rasterised, or turned into outlines, and added to the
+    file): certgen writes none that shows anything but crop marks.  None for a blank page; a
+    picture of a certificate's code, an alteration (a copy of a face); any other ink, a page
+    verify cannot compare, so the file is not vouched for."""
+    if box is None:
+        return None
+    scale = TEXTLESS_DPI / 72
+    crop = tuple(round(v * scale) for v in box)
+    image = _render_gray(path, number, TEXTLESS_DPI, (crop[0], crop[1], crop[2], crop[3]))
+    if image.getextrema()[0] >= 192:  # blank paper (a duplex sheet's empty back)
+        return None
+    codes = _image_codes(image)
+    if codes:
+        return Verdict(
+            "altered",
+            f"page {number} shows the code of {_describe_text(codes[0])} as a picture and prints no text: a copy "
+            "of a certificate's face (a scan or a rasterised page), not printed by the issuer",
+            str(path),
+            field="page",
+            page=number,
+        )
+    return Verdict(
+        "unreadable",
+        f"page {number} shows an image or drawing and prints no text: verify cannot compare it with a "
+        "certificate (certgen prints no such page), so the file is not authentic as a whole; remove the page, "
+        "or verify its certificate on its own",
+        str(path),
+        field="page",
+        page=number,
+    )
+
+
+def _image_codes(image: Any) -> list[str]:
+    """The QR codes read in a Pillow image: by zbarimg where it is installed, else by zxing-cpp."""
+    import tempfile
+
+    if shutil.which("zbarimg") is None:  # zxing-cpp (a dependency) reads the codes instead
+        return _zxing_texts(image) or []
+    with tempfile.TemporaryDirectory(prefix="certgen-verify-") as tmp:
+        png = Path(tmp) / "page.png"
+        image.save(png)
+        return _zbar_codes(png)[0]
 
 
 @dataclass(frozen=True)
@@ -444,17 +558,21 @@ def _box_text(box: Any) -> str:
     return " ".join(f"{float(v):g}" for v in box)
 
 
-def _form_digests(page: Any) -> set[str]:
-    """Digests of the Form XObjects a page's resources name (a face's static design)."""
+def _form_digests(page: Any, nested: bool = False) -> set[str]:
+    """Digests of the Form XObjects a page's resources name (a face's static design); *nested*:
+    and of the forms these draw, in turn (the guilloche, the microprint)."""
     import hashlib
 
     out: set[str] = set()
     try:
-        xobjects = page["/Resources"].get("/XObject", {})
-        for ref in xobjects.values():
-            xobject = ref.get_object()
+        xobjects = list(page["/Resources"].get("/XObject", {}).values())
+        while xobjects:
+            xobject = xobjects.pop().get_object()
             if xobject.get("/Subtype") == "/Form":
-                out.add(hashlib.sha256(xobject.get_data()).hexdigest())
+                digest = hashlib.sha256(xobject.get_data()).hexdigest()
+                if nested and digest not in out:
+                    xobjects += list(xobject.get("/Resources", {}).get("/XObject", {}).values())
+                out.add(digest)
     except Exception:  # a page without resources, or a broken one: nothing to compare
         pass
     return out
@@ -607,6 +725,252 @@ def _verify_face(
     return Verdict(
         "authentic", message, name, payload, page=number, compared=compared, not_compared=not_compared
     )
+
+
+def _face_fields(item: _Stored, spec_fields: Sequence[Field] | None) -> tuple[Field, ...]:
+    """The face's fields in page coordinates: the spec's (all of them), else the field map's."""
+    from ..layout.fieldmap import parse_field_map
+
+    if spec_fields is not None:
+        fields: Sequence[Field] = spec_fields
+    else:
+        try:
+            fields = parse_field_map(item.field_map or "[]")
+        except ValueError:
+            fields = ()
+    dx, dy = item.origin
+    return tuple(replace(f, x=f.x + dx, y=f.y + dy) for f in fields)
+
+
+def _outside_the_fields(
+    path: Path,
+    number: int,
+    item: _Stored,
+    page: Any,
+    verdict: Verdict,
+    forms: set[str],
+    design: Design | None,
+    spec_fields: Sequence[Field] | None,
+    rendered: dict[Any, Any],
+) -> Verdict:
+    """*verdict* (an authentic face) judged outside the fields' boxes too, where the payload signs
+    the issuer and the CUSIP only: the face must print the payload's issuer and CUSIP, and no
+    other CUSIP (a genuine face of the issuer's common stock whose title and CUSIP were edited
+    into its preferred's); with the spec's *design*, the face must draw the spec's design (its
+    Form XObjects), print the form's fixed text (the rule pdf.form-text) and show, outside the
+    fields' boxes, the ink of the spec's face and nothing else.  A face that prints its fields
+    alone (overlay mode, for pre-printed paper) prints nothing outside them."""
+    from ..pdftext import inked
+
+    payload = verdict.payload
+    assert payload is not None
+    if (
+        design is not None
+        and design.issue is not None
+        and of_issue([verdict], design.issue)[0].status != "authentic"
+    ):
+        return verdict  # another issue's face: of_issue names its issuer, CUSIP or unit
+    boxes = _face_fields(item, spec_fields)
+    outside = [
+        g
+        for g in page.glyphs
+        if inked(g) and not g.artifact and g.size >= MICROPRINT and not any(_holds(f, g) for f in boxes)
+    ]
+
+    def altered(field: str, message: str) -> Verdict:
+        return replace(verdict, status="altered", field=field, message=f"{payload.describe()}: {message}")
+
+    compared = verdict.compared
+    if outside:  # the face's design is printed with its fields
+        problem = _identity_problem(_fold(_reading(outside)), payload, design)
+        if problem is not None:
+            return altered(*problem)
+        compared += ("issuer", "cusip")
+    if design is None:
+        note = (
+            "; the face's design outside the fields' boxes was compared only for the issuer's name and the CUSIP: "
+            "verify with --spec SPEC to compare its title, text and art"
+        )
+        return replace(
+            verdict,
+            message=verdict.message + note,
+            compared=compared,
+            not_compared=(*verdict.not_compared, "design"),
+        )
+    assert spec_fields is not None
+    fields_only = not forms
+    if not fields_only:
+        wanted = rendered.get("forms")
+        if wanted is None:
+            import pypdf
+
+            wanted = rendered["forms"] = _form_digests(
+                pypdf.PdfReader(io.BytesIO(design.form_pdf)).pages[0], nested=True
+            )
+        if forms != wanted:
+            return altered(
+                "design",
+                f"the face draws {len(forms - wanted)} Form XObject(s) that are not the spec's face design "
+                f"and lacks {len(wanted - forms)} of its {len(wanted)}: its design was changed, or added to",
+            )
+        if design.form_text is not None:
+            lacks = design.form_text(page)
+            if lacks is not None:
+                return altered("design", f"the face's fixed text is not the spec's form: {lacks}")
+    differs = _design_differs(path, number, item, design, spec_fields, fields_only, rendered)
+    if differs is not None:
+        return altered("design", differs)
+    return replace(verdict, compared=(*compared, "design"))
+
+
+def _holds(field: Field, glyph: Any) -> bool:
+    """Whether a glyph's centre lies in a field's box (a point of slack)."""
+    x, y = (glyph.x0 + glyph.x1) / 2, (glyph.y0 + glyph.y1) / 2
+    return bool(
+        field.x - 1 <= x <= field.x + field.width + 1 and field.y - 1 <= y <= field.y + field.height + 1
+    )
+
+
+#: A CUSIP as a face prints it (``885218 10 7``, ``02079K AQ0``, ``885218107``): six characters
+#: with a digit among them, two, and the check digit; and the CUSIP inside a US or Canadian ISIN.
+_CUSIP_LIKE = re.compile(
+    r"(?<![0-9A-Z*@#])((?=[0-9A-Z*@#]{0,5}\d)[0-9A-Z*@#]{6})[ -]?([0-9A-Z*@#]{2})[ -]?(\d)(?![0-9A-Z*@#])"
+)
+_ISIN_LIKE = re.compile(r"(?<![0-9A-Z])(?:US|CA)([0-9A-Z*@#]{9})\d(?![0-9A-Z])")
+
+
+def printed_cusips(text: str) -> list[str]:
+    """The CUSIPs *text* prints, alone or in an ISIN, whose check digits hold, in order."""
+    upper = text.upper()
+    found = ["".join(m.groups()) for m in _CUSIP_LIKE.finditer(upper)]
+    found += [m.group(1) for m in _ISIN_LIKE.finditer(upper)]
+    return [c for c in found if cusip_check_digit(c[:8]) == c[8]]
+
+
+def _squash(text: str) -> str:
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", text).replace("\u2019", "'").casefold().split())
+
+
+def _identity_problem(text: str, payload: Payload, design: Design | None) -> tuple[str, str] | None:
+    """(field, message) when the face's text outside the fields does not print the payload's
+    issuer or CUSIP, or prints another CUSIP (with the spec: one the spec's face does not print)."""
+    cusips = printed_cusips(text)
+    if payload.cusip and payload.cusip not in cusips:
+        return (
+            "cusip",
+            f"the face does not print the payload's CUSIP {payload.cusip}: its CUSIP was changed, or it is "
+            "another issue's face",
+        )
+    allowed = {payload.cusip} | (set(design.cusips) if design is not None else set())
+    other = next((c for c in cusips if c not in allowed), None)
+    if other is not None:
+        hint = "" if design is not None else " (a face that prints two CUSIPs is verified with --spec SPEC)"
+        return (
+            "cusip",
+            f"the face prints CUSIP {other}, which the payload does not sign (it signs "
+            f"{payload.cusip or 'no CUSIP'}): another issue's CUSIP printed on the face{hint}",
+        )
+    if _squash(payload.issuer) not in _squash(text):
+        return (
+            "issuer",
+            f"the face does not print the payload's issuer {payload.issuer!r} (outside the fields' boxes): "
+            "its design was changed, or it is another issuer's face",
+        )
+    return None
+
+
+#: Resolution of the design's comparison outside the fields' boxes: the spec's face and the
+#: certificate's are drawn from the same Form XObjects at the same place, so their renderings
+#: are the same pixel for pixel (a title of 10 points is 14 pixels high).
+DESIGN_DPI = 100
+#: A pixel differs when its grey levels differ by more than this.
+DESIGN_CONTRAST = 64
+#: The differing pixels allowed in any INK_WINDOW points square (a genuine face differs by none).
+DESIGN_SLACK = 4
+
+
+def _design_differs(
+    path: Path,
+    number: int,
+    item: _Stored,
+    design: Design,
+    fields: Sequence[Field],
+    fields_only: bool,
+    rendered: dict[Any, Any],
+) -> str | None:
+    """Compare the face's ink outside the fields' boxes with the spec's face (blank paper for a
+    face that prints its fields alone), both rendered at DESIGN_DPI; what differs, if anything."""
+    import tempfile
+
+    from PIL import Image, ImageChops, ImageDraw
+
+    scale = DESIGN_DPI / 72
+    width, height = design.size
+    dx, dy = item.origin
+    crop = (
+        round(dx * scale),
+        round((item.size[1] - dy - height) * scale),
+        round(width * scale),
+        round(height * scale),
+    )
+    actual = _render_gray(path, number, DESIGN_DPI, crop)
+    key = (fields_only, item.size, item.origin)
+    expected = rendered.get(key)
+    if expected is None:
+        if fields_only:
+            expected = Image.new("L", actual.size, 255)
+        else:
+            with tempfile.TemporaryDirectory(prefix="certgen-verify-") as tmp:
+                form = Path(tmp) / "form.pdf"
+                form.write_bytes(_placed(design, item))
+                expected = _render_gray(form, 1, DESIGN_DPI, crop)
+        rendered[key] = expected
+    if expected.size != actual.size:
+        return (
+            f"the page ({_box_text((0, 0, *item.size))}) does not hold the spec's face where its fields are"
+        )
+    difference = ImageChops.difference(actual, expected).point(lambda v: 255 if v > DESIGN_CONTRAST else 0)
+    draw = ImageDraw.Draw(difference)
+    for f in fields:
+        draw.rectangle(
+            (
+                math.floor((f.x - 1) * scale),
+                math.floor((height - f.y - f.height - 1) * scale),
+                math.ceil((f.x + f.width + 1) * scale),
+                math.ceil((height - f.y + 1) * scale),
+            ),
+            fill=0,
+        )
+    window = 2 * round(INK_WINDOW * scale / 2) + 1
+    found = _densest(difference, window)
+    if found <= DESIGN_SLACK:
+        return None
+    left, top, right, bottom = difference.getbbox() or (0, 0, 0, 0)
+    where = (left / scale, height - bottom / scale, right / scale, height - top / scale)
+    what = "the spec's face" if not fields_only else "blank paper (the face prints its fields alone)"
+    return (
+        f"outside the fields' boxes the face's ink is not {what}: {found} pixels differ in {INK_WINDOW:g} points "
+        f"at {DESIGN_DPI} dpi, within [{' '.join(f'{v:.0f}' for v in where)}] (points from the face's lower left): "
+        "text or art changed, covered or drawn over it"
+    )
+
+
+def _placed(design: Design, item: _Stored) -> bytes:
+    """The spec's face on a page of the face's size, where the face's fields are (crop marks
+    and an overlay offset move them): what the face's page shows when it is genuine."""
+    if item.origin == (0.0, 0.0) and item.size == design.size:
+        return design.form_pdf
+    import pypdf
+
+    face = pypdf.PdfReader(io.BytesIO(design.form_pdf)).pages[0]
+    writer = pypdf.PdfWriter()
+    page = writer.add_blank_page(width=item.size[0], height=item.size[1])
+    page.merge_transformed_page(face, pypdf.Transformation().translate(*item.origin))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _describe_text(text: str) -> str:
@@ -800,8 +1164,6 @@ QR_DPI = 300
 def _drawn_codes(path: Path, number: int, field: Field, height: float) -> list[str]:
     """The QR codes read in a field's box on the page (*height* points high), rendered with
     its quiet zone: by zbarimg where it is installed, else by zxing-cpp."""
-    import tempfile
-
     margin = field.width / 6
     scale = QR_DPI / 72
     crop = (
@@ -810,13 +1172,7 @@ def _drawn_codes(path: Path, number: int, field: Field, height: float) -> list[s
         math.ceil((field.width + 2 * margin) * scale),
         math.ceil((field.height + 2 * margin) * scale),
     )
-    image = _render_gray(path, number, QR_DPI, crop)
-    if shutil.which("zbarimg") is None:  # zxing-cpp (a dependency) reads the codes instead
-        return _zxing_texts(image) or []
-    with tempfile.TemporaryDirectory(prefix="certgen-verify-") as tmp:
-        png = Path(tmp) / "code.png"
-        image.save(png)
-        return _zbar_codes(png)[0]
+    return _image_codes(_render_gray(path, number, QR_DPI, crop))
 
 
 def _zbar_codes(image: Path) -> tuple[list[str], str | None]:

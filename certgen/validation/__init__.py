@@ -16,7 +16,7 @@ The rules live in three modules, one per thing checked: :mod:`.spec_rules`,
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from os import PathLike
 from pathlib import Path
 from typing import Any, Protocol
@@ -25,13 +25,13 @@ from ..errors import CertgenError, FitError, GlyphError, HolderDataError, SpecEr
 from ..issue import IssueLayout, ResolvedLegend, lay_out, resolve_legends
 from ..layout.elements import Text
 from ..model.certificate import Holder
-from ..pdftext import PdfReadError, producer, read_pdf
+from ..pdftext import PageText, PdfReadError, producer, read_pdf
 from ..spec import load_spec
 from ..spec.holders import gives_numbers, parse_row, read_rows, source_row
 from ..spec.schema import Spec
 from .engine import ERROR, INFO, RULES, WARNING, Finding, Report, Rule, Severity
 from .holder_rules import FITS, INVISIBLE, PRINTABLE, HolderChecker, loader_finding
-from .pdf_rules import READABLE, check_pdf
+from .pdf_rules import READABLE, check_pdf, form_text_problem
 from .spec_rules import LAYOUT, SPEC_VALID, LegendText, check_spec
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "check_holders",
     "check_issue",
     "check_spec_rules",
+    "face_form_text",
     "spec_findings",
     "validate",
 ]
@@ -278,6 +279,17 @@ def _form_lines(issue: IssueLayout | None) -> list[list[str]]:
     if issue is None:
         return []
     return [[e.text for e in page.static if isinstance(e, Text)] for page in issue.pages]
+
+
+def face_form_text(issue: IssueLayout) -> Callable[[PageText], str | None]:
+    """The rule pdf.form-text on a certificate's face (the issue's first page): what the face
+    lacks of the form's fixed lines of text, if anything (``certgen verify --spec``)."""
+    lines = _form_lines(issue)[0] if issue.pages else []
+
+    def problem(page: PageText) -> str | None:
+        return form_text_problem("face", page, lines)
+
+    return problem
 
 
 def _check_pdf(

@@ -28,7 +28,7 @@ from ..words import in_figures
 from .engine import ERROR, INFO, WARNING, Finding, Scope, as_excerpt, rule
 from .text import NUMBER_WORDS, compact, par_value_of, par_values, stated_jurisdictions, words_to_number
 
-__all__ = ["check_pdf", "split_certificates"]
+__all__ = ["check_pdf", "form_text_problem", "split_certificates"]
 
 _P: Scope = "pdf"
 
@@ -327,7 +327,7 @@ def check_pdf(
             per = None
     certificates = split_certificates(pages, per)
     # The form's lines as they are compared (without white space), made once for every certificate.
-    form_lines = [[line for line in map(compact, lines) if len(line) >= 3] for lines in form]
+    form_lines = [_compared_lines(lines) for lines in form]
     excerpt = spec is not None and spec.is_excerpt
     numbers: dict[str, tuple[str, PageText]] = {}
     for certificate in certificates:
@@ -357,6 +357,18 @@ def check_pdf(
         yield from _check_against_holders(name, certificates, holders)
     for page in pages:
         yield from _check_geometry(name, page)
+
+
+def _compared_lines(lines: Sequence[str]) -> list[str]:
+    """A page's fixed lines of text as the rule pdf.form-text compares them (without white space)."""
+    return [line for line in map(compact, lines) if len(line) >= 3]
+
+
+def form_text_problem(name: str, page: PageText, lines: Sequence[str]) -> str | None:
+    """What the rule pdf.form-text finds on one page that should print the fixed *lines* of
+    the form's page (``certgen verify --spec`` on a certificate's face), if anything."""
+    finding = next(_check_form_text(name, Certificate(page, ()), [_compared_lines(lines)]), None)
+    return None if finding is None else finding.message
 
 
 def _check_form_text(name: str, certificate: Certificate, form: Sequence[Sequence[str]]) -> Iterator[Finding]:
