@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -1169,6 +1170,31 @@ def test_a_new_register_beside_one_that_numbers_the_security_is_refused(
     other = write_spec(spec_data)
     result = render_batch(other, holders_file(tmp_path, 1, name="other.csv"), tmp_path / "run4", workers=1)
     assert result.first_number == "PB-000001"
+
+
+def test_a_new_register_beside_a_run_of_the_security_still_printing_is_refused(tmp_path: Path) -> None:
+    """A run records its certificates when every file is printed: until then (minutes on a long
+    run) its register holds the security and the running job but no certificate, and a second
+    run into a folder beside it, without --register, allocated PB-000001 again.  Refused; a run
+    that stopped with an error (the security added, nothing running) is no reason."""
+    from certgen.batch import _security_key
+    from certgen.batch.lock import FolderLock
+    from certgen.spec import load_spec
+
+    run1, run2 = tmp_path / "run1", tmp_path / "run2"
+    run1.mkdir()
+    key = _security_key(load_spec(SAMPLE_SPEC))
+    with Register(run1 / "register.sqlite") as reg:
+        with reg.transaction() as conn:
+            reg._security_id(conn, key, "Thornburg", "Series B", "PB-")
+        # A run that failed (nothing running, no certificate): the next may go beside it.
+        result = render_batch(SAMPLE_SPEC, holders_file(tmp_path, 1), tmp_path / "after-a-failure", workers=1)
+        assert result.first_number == "PB-000001"
+        shutil.rmtree(tmp_path / "after-a-failure")
+        FolderLock(run1, "0" * 64).record(reg)  # the first run is printing
+    with pytest.raises(RegisterError, match=r"register\.sqlite beside this folder .*printing this security"):
+        render_batch(SAMPLE_SPEC, holders_file(tmp_path, 2, name="second.csv"), run2, workers=1)
+    assert not (run2 / "register.sqlite").exists()
 
 
 def test_the_summary_counts_in_words_that_agree(tmp_path: Path) -> None:

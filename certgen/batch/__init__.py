@@ -1103,8 +1103,10 @@ def _refuse_a_second_register(out_dir: Path, security_key: str) -> None:
     """A run given no register would make a new, empty ``out_dir/register.sqlite``: refused when
     a register in a folder beside it already numbers the security (the usual ``run1/``, ``run2/``),
     which this new register would not know of, so its numbers would be printed again (allocated
-    from 1, or taken from the holder file unchecked).  Naming a register, even the new one, is the
-    operator's choice and is not second-guessed; registers it cannot read are passed over."""
+    from 1, or taken from the holder file unchecked).  A run still printing there numbers it too:
+    its certificates are recorded only when its files are printed.  Naming a register, even the
+    new one, is the operator's choice and is not second-guessed; registers it cannot read are
+    passed over."""
     if (out_dir / "register.sqlite").exists():
         return
     try:
@@ -1114,29 +1116,45 @@ def _refuse_a_second_register(out_dir: Path, security_key: str) -> None:
     for path in siblings:
         if path.parent == out_dir:
             continue
-        try:
-            wal = path.with_name(path.name + "-wal").exists()
-            uri = f"{path.resolve().as_uri()}?mode=ro{'' if wal else '&immutable=1'}"
-            with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=0.2)) as db:
-                row = db.execute(
-                    "SELECT count(c.id) FROM securities s LEFT JOIN certificates c ON c.security_id = s.id "
-                    "WHERE s.key = ? GROUP BY s.id",
-                    (security_key,),
-                ).fetchone()
-        except (sqlite3.Error, OSError, ValueError):
-            continue
-        if row is None or not row[0]:  # no certificate of the security in it: no number to repeat
+        numbering = _numbering(path, security_key)
+        if numbering is None:
             continue
         from ..register import RegisterError
 
-        count = int(row[0])
         raise RegisterError(
-            f"the register {path} beside this folder already numbers this security ({count} "
-            f"certificate{'' if count == 1 else 's'}); a new register here would not know them and would "
+            f"the register {path} beside this folder {numbering}; a new register here would not know them and would "
             f"print their numbers again: give --register {path} (every run of a security uses one "
             f"register), or --register {out_dir / 'register.sqlite'} to start a new one on purpose",
             register=str(out_dir / "register.sqlite"),
         )
+
+
+def _numbering(path: Path, security_key: str) -> str | None:
+    """How the SQLite register at *path* numbers the security (its certificates, or a run
+    printing it whose certificates are not recorded yet), or None: not at all, or unreadable."""
+    try:
+        wal = path.with_name(path.name + "-wal").exists()
+        uri = f"{path.resolve().as_uri()}?mode=ro{'' if wal else '&immutable=1'}"
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=0.2)) as db:
+            row = db.execute(
+                "SELECT count(c.id) FROM securities s LEFT JOIN certificates c ON c.security_id = s.id "
+                "WHERE s.key = ? GROUP BY s.id",
+                (security_key,),
+            ).fetchone()
+            if row is None:  # the security is not in it
+                return None
+            if row[0]:
+                count = int(row[0])
+                return f"already numbers this security ({count} certificate{'' if count == 1 else 's'})"
+            # The security added by a run that has not recorded its certificates: still printing
+            # (or stopped, to be finished), or one that ended with an error (no job running).
+            try:
+                running = db.execute("SELECT count(*) FROM running_jobs").fetchone()[0]
+            except sqlite3.OperationalError:  # a register older than its record of running jobs
+                return None
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    return "is printing this security (its certificates not recorded yet)" if running else None
 
 
 def _sequence_guess(
