@@ -1197,6 +1197,27 @@ def test_a_new_register_beside_a_run_of_the_security_still_printing_is_refused(t
     assert not (run2 / "register.sqlite").exists()
 
 
+@pytest.mark.parametrize("place", ["link", "inside", "around"])
+def test_a_new_register_near_one_that_numbers_the_security_is_refused(tmp_path: Path, place: str) -> None:
+    """The earlier run's register is found however the new folder sits beside it: a folder that
+    is a link to a disk elsewhere (runs/run2 -> /big/run2: the folder beside it was looked for
+    on /big), a folder inside the earlier run's (runs/run1/again), or the folder holding it
+    (--out runs after --out runs/run1).  Each printed PB-000001 again."""
+    runs = tmp_path / "runs"
+    render_batch(SAMPLE_SPEC, holders_file(tmp_path, 3), runs / "run1", workers=1)
+    if place == "link":
+        (tmp_path / "big" / "run2").mkdir(parents=True)
+        (runs / "run2").symlink_to(tmp_path / "big" / "run2", target_is_directory=True)
+        out = runs / "run2"
+    else:
+        out = runs / "run1" / "again" if place == "inside" else runs
+    with pytest.raises(
+        RegisterError, match=r"run1/register\.sqlite (beside this folder|in .* this one) already numbers"
+    ):
+        render_batch(SAMPLE_SPEC, holders_file(tmp_path, 2, name="second.csv"), out, workers=1)
+    assert not (out / "register.sqlite").exists()
+
+
 def test_the_summary_counts_in_words_that_agree(tmp_path: Path) -> None:
     """One certificate in one file is said so ("1 certificates in 1 files" read as a slip)."""
     holders = holders_file(tmp_path, 1)

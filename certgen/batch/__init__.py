@@ -159,10 +159,13 @@ def render_batch(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenderError(f"cannot create the output folder ({exc.strerror})", str(out_dir)) from None
+    named = Path(
+        os.path.abspath(out_dir)
+    )  # a link's name: the folders beside it are where the user sees them
     out_dir = out_dir.resolve()
     key = job_key(spec_path, holders_path, options, __version__)
     if register is None:
-        _refuse_a_second_register(out_dir, _security_key(loaded))
+        _refuse_a_second_register(out_dir, _security_key(loaded), named)
     # The folder is the job's for its whole life: another job running there is refused before
     # anything is touched (see .lock).
     lock = FolderLock(out_dir, key)
@@ -1099,34 +1102,51 @@ def _security_key(spec: Spec) -> str:
     return spec.security.primary_cusip or f"{spec.issuer.name}|{spec.security.title}"
 
 
-def _refuse_a_second_register(out_dir: Path, security_key: str) -> None:
+def _refuse_a_second_register(out_dir: Path, security_key: str, named: Path | None = None) -> None:
     """A run given no register would make a new, empty ``out_dir/register.sqlite``: refused when
-    a register in a folder beside it already numbers the security (the usual ``run1/``, ``run2/``),
-    which this new register would not know of, so its numbers would be printed again (allocated
-    from 1, or taken from the holder file unchecked).  A run still printing there numbers it too:
-    its certificates are recorded only when its files are printed.  Naming a register, even the
+    a register near it already numbers the security (the usual ``run1/``, ``run2/``), which this
+    new register would not know of, so its numbers would be printed again (allocated from 1, or
+    taken from the holder file unchecked).  A run still printing there numbers it too: its
+    certificates are recorded only when its files are printed.  Naming a register, even the
     new one, is the operator's choice and is not second-guessed; registers it cannot read are
-    passed over."""
-    if (out_dir / "register.sqlite").exists():
+    passed over.  *named*: the folder as given (absolute), when it is a link to *out_dir*."""
+    own = out_dir / "register.sqlite"
+    if own.exists():
         return
-    try:
-        siblings = sorted(out_dir.parent.glob("*/register.sqlite"))
-    except OSError:
-        return
-    for path in siblings:
-        if path.parent == out_dir:
-            continue
+    for path, where in _registers_near(out_dir, named or out_dir):
         numbering = _numbering(path, security_key)
         if numbering is None:
             continue
         from ..register import RegisterError
 
         raise RegisterError(
-            f"the register {path} beside this folder {numbering}; a new register here would not know them and would "
+            f"the register {path} {where} {numbering}; a new register here would not know them and would "
             f"print their numbers again: give --register {path} (every run of a security uses one "
-            f"register), or --register {out_dir / 'register.sqlite'} to start a new one on purpose",
-            register=str(out_dir / "register.sqlite"),
+            f"register), or --register {own} to start a new one on purpose",
+            register=str(own),
         )
+
+
+def _registers_near(out_dir: Path, named: Path) -> Iterator[tuple[Path, str]]:
+    """The registers an earlier run would have left near the output folder, and where: in the
+    folders beside it (beside the folder as named too, when that is a link to a folder
+    elsewhere), in the folder holding it, and in the folders inside it."""
+    places: list[tuple[Path, str]] = []
+    for folder in dict.fromkeys((named, out_dir)):
+        places += [(path, "beside this folder") for path in sorted(folder.parent.glob("*/register.sqlite"))]
+    for folder in dict.fromkeys((named, out_dir)):
+        places.append((folder.parent / "register.sqlite", "in the folder holding this one"))
+    places += [(path, "in a folder inside this one") for path in sorted(out_dir.glob("*/register.sqlite"))]
+    seen = {out_dir / "register.sqlite"}
+    for path, where in places:
+        try:
+            real = path.resolve()
+            if real in seen or not real.is_file():
+                continue
+        except OSError:
+            continue
+        seen.add(real)
+        yield path, where
 
 
 def _numbering(path: Path, security_key: str) -> str | None:
