@@ -1218,6 +1218,60 @@ def test_a_new_register_near_one_that_numbers_the_security_is_refused(tmp_path: 
     assert not (out / "register.sqlite").exists()
 
 
+def test_a_new_register_beside_a_run_of_the_security_just_started_is_refused(tmp_path: Path) -> None:
+    """Two runs of a security started at once into folders beside each other (a script starting
+    one per holder file): for its first moments a run has its folder's lock and no register yet,
+    so the other found no register beside it and both printed PB-000001.  A run's lock names
+    the security and its register, and the batch looks beside it once it holds its own lock:
+    of two runs starting at once, one at least is refused.  A lock left by a run that has ended
+    is no reason."""
+    from certgen.batch import _security_key
+    from certgen.batch.lock import LOCK_NAME
+    from certgen.spec import load_spec
+
+    run1, run2 = tmp_path / "run1", tmp_path / "run2"
+    run1.mkdir()
+    figures = {
+        "job_key": "0" * 64,
+        "host": socket.gethostname(),
+        "started_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "security": _security_key(load_spec(SAMPLE_SPEC)),
+        "register": str(run1 / "register.sqlite"),
+    }
+    holders = holders_file(tmp_path, 2)
+    command = [
+        sys.executable,
+        "-m",
+        "certgen",
+        "batch",
+        str(SAMPLE_SPEC),
+        "--holders",
+        str(holders),
+        "--workers",
+        "1",
+    ]
+    import fcntl
+
+    with open(run1 / LOCK_NAME, "w", encoding="utf-8") as lock:  # the first run, just started
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.write(json.dumps({**figures, "pid": os.getpid()}))
+        lock.flush()
+        refused = subprocess.run([*command, "--out", str(run2)], capture_output=True, text=True)
+    assert refused.returncode == 1, refused.stderr
+    line = refused.stderr.strip()
+    assert len(line.splitlines()) == 1 and "Traceback" not in line
+    assert f"the batch running in {run1} (pid {os.getpid()}) prints this security" in line
+    assert f"give --register {run1 / 'register.sqlite'}" in line
+    assert not (run2 / "register.sqlite").exists() and not (run2 / LOCK_NAME).exists()
+    # The lock file of a run that has ended (killed: its process is gone): no reason.
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    (run1 / LOCK_NAME).write_text(json.dumps({**figures, "pid": int(ended.stdout)}), encoding="utf-8")
+    done = subprocess.run([*command, "--out", str(run2)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
 def test_the_summary_counts_in_words_that_agree(tmp_path: Path) -> None:
     """One certificate in one file is said so ("1 certificates in 1 files" read as a slip)."""
     holders = holders_file(tmp_path, 1)

@@ -84,7 +84,7 @@ from ..spec.schema import Spec
 from ..validation import ERROR, Finding, fit_findings, spec_findings
 from ..validation.holder_rules import DUPLICATE, HolderChecker, loader_finding
 from ..version import __version__
-from .lock import FolderLock
+from .lock import LOCK_NAME, FolderLock, running_beside
 from .outputs import BatchSummary, Tally, manifest_lines, write_control_report, write_manifest
 from .plan import BatchOptions, Chunk, chunks, job_key, page_numbers, sha256_of
 
@@ -164,19 +164,21 @@ def render_batch(
     )  # a link's name: the folders beside it are where the user sees them
     out_dir = out_dir.resolve()
     key = job_key(spec_path, holders_path, options, __version__)
-    if register is None:
-        _refuse_a_second_register(out_dir, _security_key(loaded), named)
+    register_at = register if register is not None else out_dir / "register.sqlite"
+    register_file = None if "://" in str(register_at) else str(Path(register_at).resolve())
     # The folder is the job's for its whole life: another job running there is refused before
-    # anything is touched (see .lock).
-    lock = FolderLock(out_dir, key)
+    # anything is touched (see .lock).  The lock names the security and the register, for a run
+    # of the security starting beside it.
+    lock = FolderLock(out_dir, key, security=_security_key(loaded), register=register_file)
     lock.acquire()
     try:
+        if register is None:  # with the lock held: of two runs starting at once, one sees the other
+            _refuse_a_second_register(out_dir, _security_key(loaded), named)
         # The workers start first: they encode the issue's static pages while this process opens
         # the register and plans the run (and they do not inherit its database connections).
         with _Renderer(issue, spec_path, workers or os.cpu_count() or 1) as renderer:
             renderer.start()
             job = _Job(loaded, issue, spec_path, holders_path, out_dir, options, key)
-            register_at = register if register is not None else out_dir / "register.sqlite"
             # A new job's first files go to the workers before the register is open (0.1 s of
             # imports and checks), on the numbers it will most likely allocate (_Job.start_early).
             early = job.start_early(renderer, register_at)
@@ -1113,40 +1115,66 @@ def _refuse_a_second_register(out_dir: Path, security_key: str, named: Path | No
     own = out_dir / "register.sqlite"
     if own.exists():
         return
-    for path, where in _registers_near(out_dir, named or out_dir):
-        numbering = _numbering(path, security_key)
+    from ..register import RegisterError
+
+    fix = f"(every run of a security uses one register), or --register {own} to start a new one on purpose"
+    near = _folders_near(out_dir, named or out_dir)
+    for folder, _ in near:
+        running = running_beside(folder, security_key)
+        if running is None:
+            continue
+        other = running.get("register")
+        raise RegisterError(
+            f"the batch running in {folder} (pid {running.get('pid')}) prints this security; a new register here "
+            "would not know its numbers and would print them again: "
+            f"give --register {other if other else 'with the register it uses'} {fix}",
+            register=str(own),
+        )
+    for folder, where in near:
+        path = folder / "register.sqlite"
+        numbering = _numbering(path, security_key) if path.is_file() else None
         if numbering is None:
             continue
-        from ..register import RegisterError
-
         raise RegisterError(
             f"the register {path} {where} {numbering}; a new register here would not know them and would "
-            f"print their numbers again: give --register {path} (every run of a security uses one "
-            f"register), or --register {own} to start a new one on purpose",
+            f"print their numbers again: give --register {path} {fix}",
             register=str(own),
         )
 
 
-def _registers_near(out_dir: Path, named: Path) -> Iterator[tuple[Path, str]]:
-    """The registers an earlier run would have left near the output folder, and where: in the
-    folders beside it (beside the folder as named too, when that is a link to a folder
-    elsewhere), in the folder holding it, and in the folders inside it."""
+def _folders_near(out_dir: Path, named: Path) -> list[tuple[Path, str]]:
+    """The folders where an earlier run of the security may be (holding a register or a run's
+    lock), and where they are: beside the output folder (beside the folder as named too, when
+    that is a link to a folder elsewhere), the folder holding it, and the folders inside it."""
     places: list[tuple[Path, str]] = []
     for folder in dict.fromkeys((named, out_dir)):
-        places += [(path, "beside this folder") for path in sorted(folder.parent.glob("*/register.sqlite"))]
-    for folder in dict.fromkeys((named, out_dir)):
-        places.append((folder.parent / "register.sqlite", "in the folder holding this one"))
-    places += [(path, "in a folder inside this one") for path in sorted(out_dir.glob("*/register.sqlite"))]
-    seen = {out_dir / "register.sqlite"}
-    for path, where in places:
+        places += [(place, "beside this folder") for place in _subfolders(folder.parent)]
+    places += [
+        (folder.parent, "in the folder holding this one") for folder in dict.fromkeys((named, out_dir))
+    ]
+    places += [(place, "in a folder inside this one") for place in _subfolders(out_dir)]
+    seen = {out_dir}
+    out = []
+    for place, where in places:
+        if not any(os.path.isfile(place / name) for name in ("register.sqlite", LOCK_NAME)):
+            continue  # the common case, of thousands of folders beside it: nothing to read
         try:
-            real = path.resolve()
-            if real in seen or not real.is_file():
-                continue
+            real = place.resolve()
         except OSError:
             continue
-        seen.add(real)
-        yield path, where
+        if real not in seen:
+            seen.add(real)
+            out.append((place, where))
+    return out
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    """The folders in *folder* (links to folders too), by name; none when it cannot be listed."""
+    try:
+        with os.scandir(folder) as entries:
+            return [Path(path) for path in sorted(e.path for e in entries if e.is_dir())]
+    except OSError:
+        return []
 
 
 def _numbering(path: Path, security_key: str) -> str | None:
