@@ -24,7 +24,7 @@ import sqlalchemy as sa
 
 import certgen
 from certgen.batch import BatchOptions, render_batch
-from certgen.errors import ValidationError
+from certgen.errors import RenderError, ValidationError
 from certgen.register import Register, RegisterError, format_number
 from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text
 
@@ -1270,6 +1270,29 @@ def test_a_new_register_beside_a_run_of_the_security_just_started_is_refused(tmp
     (run1 / LOCK_NAME).write_text(json.dumps({**figures, "pid": int(ended.stdout)}), encoding="utf-8")
     done = subprocess.run([*command, "--out", str(run2)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def _dies(task: Any) -> Any:
+    """A worker killed as it renders (the out-of-memory killer, kill -9)."""
+    os._exit(137)
+
+
+def test_a_worker_killed_mid_run_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rendering process that dies ended the batch with concurrent.futures' BrokenProcessPool
+    traceback; it is one line naming the file and the fix, and nothing is left in the folder."""
+    import certgen.batch
+
+    monkeypatch.setattr(certgen.batch, "_render_in_worker", _dies)  # forked workers inherit it
+    out = tmp_path / "out"
+    with pytest.raises(
+        RenderError, match=r"a rendering process ended abruptly while printing certificates-0001\.pdf"
+    ):
+        render_batch(
+            SAMPLE_SPEC, holders_file(tmp_path, 4), out, options=BatchOptions(chunk_size=1), workers=2
+        )
+    assert [
+        p.name for p in out.iterdir() if p.name != "register.sqlite" and not p.name.startswith("register.")
+    ] == []
 
 
 def test_the_summary_counts_in_words_that_agree(tmp_path: Path) -> None:

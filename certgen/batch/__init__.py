@@ -1507,7 +1507,14 @@ class _Renderer:
         """The first file in flight, once rendered: taken out of *pending* only then, so a file
         waited for when the run is interrupted (Ctrl-C, SIGTERM) is still deleted with the others."""
         chunk, future = pending[0]
-        rendered = future.result()
+        try:
+            rendered = future.result()
+        except cf.process.BrokenProcessPool:
+            # A worker killed (the out-of-memory killer, kill -9): one line, not the pool's traceback.
+            raise RenderError(
+                f"a rendering process ended abruptly while printing {chunk.name} (killed, or out of memory): "
+                "nothing of the unfinished files is kept; rerun the same command to finish the job"
+            ) from None
         del pending[0]
         return chunk, rendered
 
