@@ -358,7 +358,7 @@ def _offset(value: str | None) -> tuple[float, float]:
     "--register",
     "register_url",
     help="Register: an SQLAlchemy URL (postgresql+psycopg://...) or SQLite file; every run of a security "
-    "uses the same one. Default: OUT/register.sqlite (refused when a folder beside OUT has one numbering "
+    "uses the same one. Default: OUT/register.sqlite (refused when a folder beside, above or in OUT has one numbering "
     "the security).",
 )
 @click.option(

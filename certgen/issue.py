@@ -29,6 +29,7 @@ from .spec.schema import Spec
 from .templating import (
     LAYOUT_SUFFIX,
     LEGEND_SUFFIX,
+    OutsideFolderError,
     TemplateNotFound,
     available_templates,
     environment,
@@ -87,6 +88,12 @@ def resolve_legends(spec: Spec) -> list[ResolvedLegend]:
                 )
                 raise SpecError(
                     f"no legend template named {legend.template!r} (available: {known})",
+                    file=spec.source,
+                    field=f"{field}.template",
+                ) from None
+            except OutsideFolderError as exc:  # the template's files, not the values given it
+                raise SpecError(
+                    f"legend template {legend.template!r}: {exc.message}",
                     file=spec.source,
                     field=f"{field}.template",
                 ) from None
@@ -472,6 +479,10 @@ def lay_out(spec: Spec, legends: Sequence[ResolvedLegend] | None = None) -> Issu
     for key, name in spec.page_templates():
         try:
             xml = expand(env, f"{name}{LAYOUT_SUFFIX}", {**context, "side": key})
+        except OutsideFolderError as exc:
+            raise SpecError(
+                f"template {name!r}: {exc.message}", file=spec.source, field=f"templates.{key}"
+            ) from None
         except TemplateNotFound as exc:
             missing = str(exc.name or name)
             if missing.removesuffix(LAYOUT_SUFFIX) != name:

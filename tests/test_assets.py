@@ -269,13 +269,40 @@ def test_a_template_that_is_a_link_out_of_its_folder_is_refused(run_cli, issue: 
     result = run_cli("render", spec, "-o", out)
     assert result.exit_code == 1 and not out.exists()
     [line] = result.stderr.strip().splitlines()
-    assert "template secret.txt: 'secret.txt' is a link to a file outside its template folder" in line, line
+    assert (
+        f"{spec}: templates.face: template 'mine/face': 'secret.txt' ({issue / 'tpl' / 'secret.txt'}) is a link "
+        in line
+    )
+    assert "to a file outside its template folder: keep templates" in line, line
     (issue / "tpl" / "secret.txt").unlink()
     (issue / "tpl" / "secret.txt").write_text("A TEXT OF THE ISSUE", encoding="utf-8")
     data["templates"]["face"] = "mine/linked"
     spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     assert run_cli("render", spec, "-o", out).exit_code == 0
     assert "A TEXT OF THE ISSUE" in pdf_text(out.read_bytes())[0]
+
+
+def test_a_legend_template_that_is_a_link_out_of_its_folder_names_the_template(run_cli, issue: Path) -> None:
+    """A legend template of the spec's folder that is a link to a file elsewhere is refused naming
+    the legend's template key and the link; it was reported on the legend's params with the fix
+    of a missing value ("give the missing value under params:"), which no params could fix."""
+    secret = issue.parent / "elsewhere" / "secret.txt"
+    secret.write_text("THE SECRET OF THIS MACHINE", encoding="utf-8")
+    (issue / "tpl" / "legends").mkdir(parents=True)
+    (issue / "tpl" / "legends" / "mine.txt.j2").symlink_to(secret)
+    data = load_sample(SAMPLE_SPEC)
+    data["templates"]["search_path"] = ["tpl"]
+    data["legends"].append({"template": "mine"})
+    index = len(data["legends"]) - 1
+    spec = issue / "spec.yaml"
+    spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out = issue / "out.pdf"
+    result = run_cli("render", spec, "-o", out)
+    assert result.exit_code == 1 and not out.exists()
+    [line] = result.stderr.strip().splitlines()
+    assert f"legends[{index}].template: legend template 'mine': 'legends/mine.txt.j2' (" in line, line
+    assert "is a link to a file outside its template folder: keep templates" in line
+    assert "params" not in line and "THE SECRET" not in line
 
 
 _MISSPELT = """

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -23,7 +24,7 @@ import sqlalchemy as sa
 
 import certgen
 from certgen.batch import BatchOptions, render_batch
-from certgen.errors import ValidationError
+from certgen.errors import RenderError, ValidationError
 from certgen.register import Register, RegisterError, format_number
 from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text
 
@@ -1169,6 +1170,129 @@ def test_a_new_register_beside_one_that_numbers_the_security_is_refused(
     other = write_spec(spec_data)
     result = render_batch(other, holders_file(tmp_path, 1, name="other.csv"), tmp_path / "run4", workers=1)
     assert result.first_number == "PB-000001"
+
+
+def test_a_new_register_beside_a_run_of_the_security_still_printing_is_refused(tmp_path: Path) -> None:
+    """A run records its certificates when every file is printed: until then (minutes on a long
+    run) its register holds the security and the running job but no certificate, and a second
+    run into a folder beside it, without --register, allocated PB-000001 again.  Refused; a run
+    that stopped with an error (the security added, nothing running) is no reason."""
+    from certgen.batch import _security_key
+    from certgen.batch.lock import FolderLock
+    from certgen.spec import load_spec
+
+    run1, run2 = tmp_path / "run1", tmp_path / "run2"
+    run1.mkdir()
+    key = _security_key(load_spec(SAMPLE_SPEC))
+    with Register(run1 / "register.sqlite") as reg:
+        with reg.transaction() as conn:
+            reg._security_id(conn, key, "Thornburg", "Series B", "PB-")
+        # A run that failed (nothing running, no certificate): the next may go beside it.
+        result = render_batch(SAMPLE_SPEC, holders_file(tmp_path, 1), tmp_path / "after-a-failure", workers=1)
+        assert result.first_number == "PB-000001"
+        shutil.rmtree(tmp_path / "after-a-failure")
+        FolderLock(run1, "0" * 64).record(reg)  # the first run is printing
+    with pytest.raises(RegisterError, match=r"register\.sqlite beside this folder .*printing this security"):
+        render_batch(SAMPLE_SPEC, holders_file(tmp_path, 2, name="second.csv"), run2, workers=1)
+    assert not (run2 / "register.sqlite").exists()
+
+
+@pytest.mark.parametrize("place", ["link", "inside", "around"])
+def test_a_new_register_near_one_that_numbers_the_security_is_refused(tmp_path: Path, place: str) -> None:
+    """The earlier run's register is found however the new folder sits beside it: a folder that
+    is a link to a disk elsewhere (runs/run2 -> /big/run2: the folder beside it was looked for
+    on /big), a folder inside the earlier run's (runs/run1/again), or the folder holding it
+    (--out runs after --out runs/run1).  Each printed PB-000001 again."""
+    runs = tmp_path / "runs"
+    render_batch(SAMPLE_SPEC, holders_file(tmp_path, 3), runs / "run1", workers=1)
+    if place == "link":
+        (tmp_path / "big" / "run2").mkdir(parents=True)
+        (runs / "run2").symlink_to(tmp_path / "big" / "run2", target_is_directory=True)
+        out = runs / "run2"
+    else:
+        out = runs / "run1" / "again" if place == "inside" else runs
+    with pytest.raises(
+        RegisterError, match=r"run1/register\.sqlite (beside this folder|in .* this one) already numbers"
+    ):
+        render_batch(SAMPLE_SPEC, holders_file(tmp_path, 2, name="second.csv"), out, workers=1)
+    assert not (out / "register.sqlite").exists()
+
+
+def test_a_new_register_beside_a_run_of_the_security_just_started_is_refused(tmp_path: Path) -> None:
+    """Two runs of a security started at once into folders beside each other (a script starting
+    one per holder file): for its first moments a run has its folder's lock and no register yet,
+    so the other found no register beside it and both printed PB-000001.  A run's lock names
+    the security and its register, and the batch looks beside it once it holds its own lock:
+    of two runs starting at once, one at least is refused.  A lock left by a run that has ended
+    is no reason."""
+    from certgen.batch import _security_key
+    from certgen.batch.lock import LOCK_NAME
+    from certgen.spec import load_spec
+
+    run1, run2 = tmp_path / "run1", tmp_path / "run2"
+    run1.mkdir()
+    figures = {
+        "job_key": "0" * 64,
+        "host": socket.gethostname(),
+        "started_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "security": _security_key(load_spec(SAMPLE_SPEC)),
+        "register": str(run1 / "register.sqlite"),
+    }
+    holders = holders_file(tmp_path, 2)
+    command = [
+        sys.executable,
+        "-m",
+        "certgen",
+        "batch",
+        str(SAMPLE_SPEC),
+        "--holders",
+        str(holders),
+        "--workers",
+        "1",
+    ]
+    import fcntl
+
+    with open(run1 / LOCK_NAME, "w", encoding="utf-8") as lock:  # the first run, just started
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.write(json.dumps({**figures, "pid": os.getpid()}))
+        lock.flush()
+        refused = subprocess.run([*command, "--out", str(run2)], capture_output=True, text=True)
+    assert refused.returncode == 1, refused.stderr
+    line = refused.stderr.strip()
+    assert len(line.splitlines()) == 1 and "Traceback" not in line
+    assert f"the batch running in {run1} (pid {os.getpid()}) prints this security" in line
+    assert f"give --register {run1 / 'register.sqlite'}" in line
+    assert not (run2 / "register.sqlite").exists() and not (run2 / LOCK_NAME).exists()
+    # The lock file of a run that has ended (killed: its process is gone): no reason.
+    ended = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    (run1 / LOCK_NAME).write_text(json.dumps({**figures, "pid": int(ended.stdout)}), encoding="utf-8")
+    done = subprocess.run([*command, "--out", str(run2)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def _dies(task: Any) -> Any:
+    """A worker killed as it renders (the out-of-memory killer, kill -9)."""
+    os._exit(137)
+
+
+def test_a_worker_killed_mid_run_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rendering process that dies ended the batch with concurrent.futures' BrokenProcessPool
+    traceback; it is one line naming the file and the fix, and nothing is left in the folder."""
+    import certgen.batch
+
+    monkeypatch.setattr(certgen.batch, "_render_in_worker", _dies)  # forked workers inherit it
+    out = tmp_path / "out"
+    with pytest.raises(
+        RenderError, match=r"a rendering process ended abruptly while printing certificates-0001\.pdf"
+    ):
+        render_batch(
+            SAMPLE_SPEC, holders_file(tmp_path, 4), out, options=BatchOptions(chunk_size=1), workers=2
+        )
+    assert [
+        p.name for p in out.iterdir() if p.name != "register.sqlite" and not p.name.startswith("register.")
+    ] == []
 
 
 def test_the_summary_counts_in_words_that_agree(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from certgen import HolderDataError, load_holders
+from certgen.spec.holders import scan_holders
 from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC
 
 HEADER = "certificate_number,registration,shares,issue_date\n"
@@ -37,6 +38,25 @@ def _error(path: Path) -> str:
     text = str(info.value)
     assert "\n" not in text
     return text
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["registration,shares,issue_date,Certificate", "registration,shares,issue_date,Address; City"],
+    ids=["certificate-column", "semicolon-in-a-name"],
+)
+def test_a_column_of_the_users_own_is_not_taken_for_a_mistake(tmp_path: Path, header: str) -> None:
+    """A comma-separated file with certgen's columns and one of the user's own for a template: a
+    column 'Certificate' (Original, Replacement) was refused as a misspelt certificate_number,
+    and a column whose name holds a semicolon ('Address; City') as a file saved with semicolons."""
+    import certgen
+
+    path = tmp_path / "holders.csv"
+    path.write_text(f'{header}\nJOHN DOE,100,2026-11-23,"Original; 1"\n', encoding="utf-8")
+    [(_, holder, problems)] = scan_holders(path, numbered=False)
+    assert not problems and holder is not None and holder.registration == "JOHN DOE"
+    assert holder.extra == {header.rsplit(",", 1)[1]: "Original; 1"}
+    assert not certgen.validate(SAMPLE_SPEC, path).errors
 
 
 @pytest.mark.parametrize(

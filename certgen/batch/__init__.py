@@ -84,7 +84,7 @@ from ..spec.schema import Spec
 from ..validation import ERROR, Finding, fit_findings, spec_findings
 from ..validation.holder_rules import DUPLICATE, HolderChecker, loader_finding
 from ..version import __version__
-from .lock import FolderLock
+from .lock import LOCK_NAME, FolderLock, running_beside
 from .outputs import BatchSummary, Tally, manifest_lines, write_control_report, write_manifest
 from .plan import BatchOptions, Chunk, chunks, job_key, page_numbers, sha256_of
 
@@ -159,21 +159,26 @@ def render_batch(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenderError(f"cannot create the output folder ({exc.strerror})", str(out_dir)) from None
+    named = Path(
+        os.path.abspath(out_dir)
+    )  # a link's name: the folders beside it are where the user sees them
     out_dir = out_dir.resolve()
     key = job_key(spec_path, holders_path, options, __version__)
-    if register is None:
-        _refuse_a_second_register(out_dir, _security_key(loaded))
+    register_at = register if register is not None else out_dir / "register.sqlite"
+    register_file = None if "://" in str(register_at) else str(Path(register_at).resolve())
     # The folder is the job's for its whole life: another job running there is refused before
-    # anything is touched (see .lock).
-    lock = FolderLock(out_dir, key)
+    # anything is touched (see .lock).  The lock names the security and the register, for a run
+    # of the security starting beside it.
+    lock = FolderLock(out_dir, key, security=_security_key(loaded), register=register_file)
     lock.acquire()
     try:
+        if register is None:  # with the lock held: of two runs starting at once, one sees the other
+            _refuse_a_second_register(out_dir, _security_key(loaded), named)
         # The workers start first: they encode the issue's static pages while this process opens
         # the register and plans the run (and they do not inherit its database connections).
         with _Renderer(issue, spec_path, workers or os.cpu_count() or 1) as renderer:
             renderer.start()
             job = _Job(loaded, issue, spec_path, holders_path, out_dir, options, key)
-            register_at = register if register is not None else out_dir / "register.sqlite"
             # A new job's first files go to the workers before the register is open (0.1 s of
             # imports and checks), on the numbers it will most likely allocate (_Job.start_early).
             early = job.start_early(renderer, register_at)
@@ -1099,44 +1104,105 @@ def _security_key(spec: Spec) -> str:
     return spec.security.primary_cusip or f"{spec.issuer.name}|{spec.security.title}"
 
 
-def _refuse_a_second_register(out_dir: Path, security_key: str) -> None:
+def _refuse_a_second_register(out_dir: Path, security_key: str, named: Path | None = None) -> None:
     """A run given no register would make a new, empty ``out_dir/register.sqlite``: refused when
-    a register in a folder beside it already numbers the security (the usual ``run1/``, ``run2/``),
-    which this new register would not know of, so its numbers would be printed again (allocated
-    from 1, or taken from the holder file unchecked).  Naming a register, even the new one, is the
-    operator's choice and is not second-guessed; registers it cannot read are passed over."""
-    if (out_dir / "register.sqlite").exists():
+    a register near it already numbers the security (the usual ``run1/``, ``run2/``), which this
+    new register would not know of, so its numbers would be printed again (allocated from 1, or
+    taken from the holder file unchecked).  A run still printing there numbers it too: its
+    certificates are recorded only when its files are printed.  Naming a register, even the
+    new one, is the operator's choice and is not second-guessed; registers it cannot read are
+    passed over.  *named*: the folder as given (absolute), when it is a link to *out_dir*."""
+    own = out_dir / "register.sqlite"
+    if own.exists():
         return
-    try:
-        siblings = sorted(out_dir.parent.glob("*/register.sqlite"))
-    except OSError:
-        return
-    for path in siblings:
-        if path.parent == out_dir:
-            continue
-        try:
-            wal = path.with_name(path.name + "-wal").exists()
-            uri = f"{path.resolve().as_uri()}?mode=ro{'' if wal else '&immutable=1'}"
-            with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=0.2)) as db:
-                row = db.execute(
-                    "SELECT count(c.id) FROM securities s LEFT JOIN certificates c ON c.security_id = s.id "
-                    "WHERE s.key = ? GROUP BY s.id",
-                    (security_key,),
-                ).fetchone()
-        except (sqlite3.Error, OSError, ValueError):
-            continue
-        if row is None or not row[0]:  # no certificate of the security in it: no number to repeat
-            continue
-        from ..register import RegisterError
+    from ..register import RegisterError
 
-        count = int(row[0])
+    fix = f"(every run of a security uses one register), or --register {own} to start a new one on purpose"
+    near = _folders_near(out_dir, named or out_dir)
+    for folder, _ in near:
+        running = running_beside(folder, security_key)
+        if running is None:
+            continue
+        other = running.get("register")
         raise RegisterError(
-            f"the register {path} beside this folder already numbers this security ({count} "
-            f"certificate{'' if count == 1 else 's'}); a new register here would not know them and would "
-            f"print their numbers again: give --register {path} (every run of a security uses one "
-            f"register), or --register {out_dir / 'register.sqlite'} to start a new one on purpose",
-            register=str(out_dir / "register.sqlite"),
+            f"the batch running in {folder} (pid {running.get('pid')}) prints this security; a new register here "
+            "would not know its numbers and would print them again: "
+            f"give --register {other if other else 'with the register it uses'} {fix}",
+            register=str(own),
         )
+    for folder, where in near:
+        path = folder / "register.sqlite"
+        numbering = _numbering(path, security_key) if path.is_file() else None
+        if numbering is None:
+            continue
+        raise RegisterError(
+            f"the register {path} {where} {numbering}; a new register here would not know them and would "
+            f"print their numbers again: give --register {path} {fix}",
+            register=str(own),
+        )
+
+
+def _folders_near(out_dir: Path, named: Path) -> list[tuple[Path, str]]:
+    """The folders where an earlier run of the security may be (holding a register or a run's
+    lock), and where they are: beside the output folder (beside the folder as named too, when
+    that is a link to a folder elsewhere), the folder holding it, and the folders inside it."""
+    places: list[tuple[Path, str]] = []
+    for folder in dict.fromkeys((named, out_dir)):
+        places += [(place, "beside this folder") for place in _subfolders(folder.parent)]
+    places += [
+        (folder.parent, "in the folder holding this one") for folder in dict.fromkeys((named, out_dir))
+    ]
+    places += [(place, "in a folder inside this one") for place in _subfolders(out_dir)]
+    seen = {out_dir}
+    out = []
+    for place, where in places:
+        if not any(os.path.isfile(place / name) for name in ("register.sqlite", LOCK_NAME)):
+            continue  # the common case, of thousands of folders beside it: nothing to read
+        try:
+            real = place.resolve()
+        except OSError:
+            continue
+        if real not in seen:
+            seen.add(real)
+            out.append((place, where))
+    return out
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    """The folders in *folder* (links to folders too), by name; none when it cannot be listed."""
+    try:
+        with os.scandir(folder) as entries:
+            return [Path(path) for path in sorted(e.path for e in entries if e.is_dir())]
+    except OSError:
+        return []
+
+
+def _numbering(path: Path, security_key: str) -> str | None:
+    """How the SQLite register at *path* numbers the security (its certificates, or a run
+    printing it whose certificates are not recorded yet), or None: not at all, or unreadable."""
+    try:
+        wal = path.with_name(path.name + "-wal").exists()
+        uri = f"{path.resolve().as_uri()}?mode=ro{'' if wal else '&immutable=1'}"
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=0.2)) as db:
+            row = db.execute(
+                "SELECT count(c.id) FROM securities s LEFT JOIN certificates c ON c.security_id = s.id "
+                "WHERE s.key = ? GROUP BY s.id",
+                (security_key,),
+            ).fetchone()
+            if row is None:  # the security is not in it
+                return None
+            if row[0]:
+                count = int(row[0])
+                return f"already numbers this security ({count} certificate{'' if count == 1 else 's'})"
+            # The security added by a run that has not recorded its certificates: still printing
+            # (or stopped, to be finished), or one that ended with an error (no job running).
+            try:
+                running = db.execute("SELECT count(*) FROM running_jobs").fetchone()[0]
+            except sqlite3.OperationalError:  # a register older than its record of running jobs
+                return None
+    except (sqlite3.Error, OSError, ValueError):
+        return None
+    return "is printing this security (its certificates not recorded yet)" if running else None
 
 
 def _sequence_guess(
@@ -1441,7 +1507,14 @@ class _Renderer:
         """The first file in flight, once rendered: taken out of *pending* only then, so a file
         waited for when the run is interrupted (Ctrl-C, SIGTERM) is still deleted with the others."""
         chunk, future = pending[0]
-        rendered = future.result()
+        try:
+            rendered = future.result()
+        except cf.process.BrokenProcessPool:
+            # A worker killed (the out-of-memory killer, kill -9): one line, not the pool's traceback.
+            raise RenderError(
+                f"a rendering process ended abruptly while printing {chunk.name} (killed, or out of memory): "
+                "nothing of the unfinished files is kept; rerun the same command to finish the job"
+            ) from None
         del pending[0]
         return chunk, rendered
 

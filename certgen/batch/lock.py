@@ -42,7 +42,7 @@ except ImportError:  # pragma: no cover - not POSIX: the register's record alone
 if TYPE_CHECKING:  # the register (SQLAlchemy) is imported when a job opens one
     from ..register import Register
 
-__all__ = ["LOCK_NAME", "FolderLock"]
+__all__ = ["LOCK_NAME", "FolderLock", "running_beside"]
 
 #: The lock file in the output folder (removed when the job ends).
 LOCK_NAME = ".certgen-batch.lock"
@@ -68,7 +68,9 @@ if hasattr(os, "register_at_fork"):
 class FolderLock:
     """The output folder's lock and the register's record of the running job (see the module docs)."""
 
-    def __init__(self, folder: Path, job_key: str) -> None:
+    def __init__(
+        self, folder: Path, job_key: str, *, security: str | None = None, register: str | None = None
+    ) -> None:
         self.folder = folder
         self.path = folder / LOCK_NAME
         self.owner: dict[str, Any] = {
@@ -77,6 +79,9 @@ class FolderLock:
             "host": socket.gethostname(),
             "started_at": dt.datetime.now(dt.UTC).replace(microsecond=0),
         }
+        #: In the lock file only: the security the job prints and its register (an SQLite file),
+        #: so that a run of the security starting beside it finds it before its register exists.
+        self.printing = {"security": security, "register": register}
         self._fd: int | None = None
         self._register: Register | None = None
 
@@ -113,7 +118,8 @@ class FolderLock:
             os.close(fd)  # the file was removed by the job that held it: lock the one there now
         self._fd = fd
         _HELD.add(fd)
-        text = json.dumps({**self.owner, "started_at": self.owner["started_at"].isoformat()}).encode()
+        figures = {**self.owner, "started_at": self.owner["started_at"].isoformat(), **self.printing}
+        text = json.dumps(figures).encode()
         os.ftruncate(fd, 0)
         os.pwrite(fd, text + b"\n", 0)
 
@@ -148,6 +154,23 @@ class FolderLock:
         if register is not None:
             with register.transaction() as conn:
                 register._set_running_job(conn, str(self.folder), None)
+
+
+def running_beside(folder: Path, security: str) -> dict[str, Any] | None:
+    """The figures of a batch running in *folder* (a live process, on this host) that prints
+    *security*, from its lock file; None when there is none."""
+    try:
+        with open(folder / LOCK_NAME, "rb") as file:
+            owner = json.loads(file.read(4096))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(owner, dict) or owner.get("security") != security:
+        return None
+    try:
+        started = dt.datetime.fromisoformat(str(owner.get("started_at")))
+    except ValueError:
+        return None
+    return owner if _still_running({**owner, "started_at": started}) else None
 
 
 def _read_owner(fd: int) -> dict[str, Any] | None:

@@ -256,7 +256,8 @@ def _column_key(column: str) -> str:
 _COLUMN_SPELLINGS: dict[str, str] = {
     **{_column_key(column): column for column in (*REQUIRED_COLUMNS, "principal_amount")},
     **dict.fromkeys(
-        ("certificateno", "certificatenum", "certno", "certnumber", "certnum", "certificate"),
+        # Not a bare "Certificate": a column of the user's own for a template (Original, Replacement).
+        ("certificateno", "certificatenum", "certno", "certnumber", "certnum"),
         "certificate_number",
     ),
 }
@@ -291,6 +292,8 @@ def _misnamed_columns(header: tuple[str, ...]) -> str | None:
         return "; ".join(f"rename the column {column!r} to {target}" for column, target in renames) + (
             " (certgen reads columns by their exact names)"
         )
+    if {"registration", "issue_date"} <= set(header) and {"shares", "principal_amount"} & set(header):
+        return None  # separated by commas: a column of the user's own may have a ; in its name
     for separator, what in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
         parts = {_column_key(part) for column in header for part in column.split(separator)}
         if len(parts) > len(header) and parts & {"registration", "shares", "issuedate", "principalamount"}:

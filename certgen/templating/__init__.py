@@ -33,6 +33,7 @@ from .filters import FILTERS
 __all__ = [
     "LAYOUT_SUFFIX",
     "LEGEND_SUFFIX",
+    "OutsideFolderError",
     "TemplateNotFound",
     "available_templates",
     "environment",
@@ -83,6 +84,11 @@ def mark_lines(source: str, name: str) -> str:
     return "\n".join(out)
 
 
+class OutsideFolderError(TemplateError):
+    """A template (or one it includes) is a link to a file outside its template folder: the
+    spec's templates are wrong, whatever the values given them."""
+
+
 class _LineMarkingLoader(jinja2.FileSystemLoader):
     """Jinja's file loader; a layout template's lines are marked (:func:`mark_lines`).  A
     template must be a file of the folder it is found in, links followed: one that is a link
@@ -92,9 +98,9 @@ class _LineMarkingLoader(jinja2.FileSystemLoader):
         source, filename, uptodate = super().get_source(environment, template)
         real = os.path.realpath(filename)
         if not any(real.startswith(os.path.join(os.path.realpath(folder), "")) for folder in self.searchpath):
-            raise TemplateError(
-                f"{template!r} is a link to a file outside its template folder: keep templates, and what "
-                "they include, in the template folders",
+            raise OutsideFolderError(
+                f"{template!r} ({filename}) is a link to a file outside its template folder: keep templates, "
+                "and what they include, in the template folders",
                 template=template,
             )
         if template.endswith(LAYOUT_SUFFIX):
