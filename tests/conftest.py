@@ -7,6 +7,8 @@ import io
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,6 +104,19 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
         return CliResult(code, out.out, out.err)
 
     return run
+
+
+def page_png(pdf: Path, stem: Path, *, dpi: int = 150, page: int = 1) -> Path:
+    """Page *page* of *pdf* rendered by pdftoppm at *dpi* into ``stem.png`` (as a scan would be)."""
+    pdftoppm = require_tool("pdftoppm")
+    flags = ["-r", str(dpi), "-png", "-f", str(page), "-l", str(page), "-singlefile"]
+    subprocess.run([pdftoppm, *flags, str(pdf), str(stem)], check=True)
+    return stem.with_name(stem.name + ".png")
+
+
+def certgen_command(*args: str | os.PathLike[str]) -> list[str]:
+    """``python -m certgen ARGS`` as a subprocess's command (the command as a user runs it)."""
+    return [sys.executable, "-m", "certgen", *map(str, args)]
 
 
 def pdf_text(data: bytes, *, microprint: bool = False) -> list[str]:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -142,6 +143,36 @@ _FACE = """<page name="face" paper="letter" orientation="landscape">
 """
 
 
+def _write_spec(spec: Path, data: dict[str, Any]) -> Path:
+    spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return spec
+
+
+def _my_face(issue: Path, element: str, *search_path: str) -> tuple[dict[str, Any], Path]:
+    """The sample's spec in *issue* with a face of its own (tpl/mine/face) drawing *element*."""
+    (issue / "tpl" / "mine").mkdir(parents=True, exist_ok=True)
+    (issue / "tpl" / "mine" / "face.xml.j2").write_text(_FACE.format(element=element), encoding="utf-8")
+    data = load_sample(SAMPLE_SPEC)
+    data["templates"] = {
+        "face": "mine/face",
+        "reverse": "stock/reverse",
+        "search_path": ["tpl", *search_path],
+    }
+    return data, _write_spec(issue / "spec.yaml", data)
+
+
+def _refused(run_cli: Any, spec: Path, out: Path) -> str:
+    """The one line of ``certgen render SPEC -o OUT`` refusing it (exit 1, nothing written)."""
+    result = run_cli("render", spec, "-o", out)
+    assert result.exit_code == 1 and not out.exists()
+    [line] = result.stderr.strip().splitlines()
+    return str(line)
+
+
+#: A face element printing the file secret.txt of the template folders.
+_INCLUDE_SECRET = '<text x="100" y="100" size="12">{% include "secret.txt" %}</text>'
+
+
 @pytest.mark.parametrize(
     ("element", "message"),
     [
@@ -182,16 +213,8 @@ _FACE = """<page name="face" paper="letter" orientation="landscape">
 def test_a_template_cannot_draw_files_from_elsewhere(
     run_cli, issue: Path, element: str, message: str
 ) -> None:
-    (issue / "tpl" / "mine").mkdir(parents=True)
-    (issue / "tpl" / "mine" / "face.xml.j2").write_text(_FACE.format(element=element), encoding="utf-8")
-    data = load_sample(SAMPLE_SPEC)
-    data["templates"] = {"face": "mine/face", "reverse": "stock/reverse", "search_path": ["tpl"]}
-    spec = issue / "spec.yaml"
-    spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
-    out = issue / "out.pdf"
-    result = run_cli("render", spec, "-o", out)
-    assert result.exit_code == 1 and not out.exists()
-    [line] = result.stderr.strip().splitlines()
+    _, spec = _my_face(issue, element)
+    line = _refused(run_cli, spec, issue / "out.pdf")
     assert "template mine/face.xml.j2, line 2: " + message in line, line
 
 
@@ -219,21 +242,9 @@ def test_a_search_path_outside_the_spec_folder_is_refused(
     folder the operator names in $CERTGEN_ASSET_PATH is allowed."""
     secret = issue.parent / "elsewhere" / "secret.txt"
     secret.write_text("THE SECRET OF THIS MACHINE", encoding="utf-8")
-    (issue / "tpl" / "mine").mkdir(parents=True)
-    face = _FACE.format(element='<text x="100" y="100" size="12">{% include "secret.txt" %}</text>')
-    (issue / "tpl" / "mine" / "face.xml.j2").write_text(face, encoding="utf-8")
-    data = load_sample(SAMPLE_SPEC)
-    data["templates"] = {
-        "face": "mine/face",
-        "reverse": "stock/reverse",
-        "search_path": ["tpl", "../elsewhere"],
-    }
-    spec = issue / "spec.yaml"
-    spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    data, spec = _my_face(issue, _INCLUDE_SECRET, "../elsewhere")
     out = issue / "out.pdf"
-    result = run_cli("render", spec, "-o", out)
-    assert result.exit_code == 1 and not out.exists()
-    [line] = result.stderr.strip().splitlines()
+    line = _refused(run_cli, spec, out)
     assert "templates.search_path[1]: '../elsewhere' is outside the spec's folder" in line, line
     assert "$CERTGEN_ASSET_PATH" in line
     for root in ("/", str(issue.parent)):
@@ -254,21 +265,11 @@ def test_a_template_that_is_a_link_out_of_its_folder_is_refused(run_cli, issue: 
     included, or the face itself): refused as it loads, naming the template."""
     secret = issue.parent / "elsewhere" / "secret.txt"
     secret.write_text("THE SECRET OF THIS MACHINE", encoding="utf-8")
-    (issue / "tpl" / "mine").mkdir(parents=True)
-    face = _FACE.format(element='<text x="100" y="100" size="12">{% include "secret.txt" %}</text>')
-    (issue / "tpl" / "mine" / "face.xml.j2").write_text(face, encoding="utf-8")
+    data, spec = _my_face(issue, _INCLUDE_SECRET)
     (issue / "tpl" / "secret.txt").symlink_to(secret)
-    (issue / "tpl" / "mine" / "linked.xml.j2").symlink_to(
-        issue / "tpl" / "mine" / "face.xml.j2"
-    )  # inside: fine
-    data = load_sample(SAMPLE_SPEC)
-    data["templates"] = {"face": "mine/face", "reverse": "stock/reverse", "search_path": ["tpl"]}
-    spec = issue / "spec.yaml"
-    spec.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    (issue / "tpl" / "mine" / "linked.xml.j2").symlink_to(issue / "tpl" / "mine" / "face.xml.j2")  # inside
     out = issue / "out.pdf"
-    result = run_cli("render", spec, "-o", out)
-    assert result.exit_code == 1 and not out.exists()
-    [line] = result.stderr.strip().splitlines()
+    line = _refused(run_cli, spec, out)
     assert (
         f"{spec}: templates.face: template 'mine/face': 'secret.txt' ({issue / 'tpl' / 'secret.txt'}) is a link "
         in line

@@ -26,7 +26,7 @@ import certgen
 from certgen.batch import BatchOptions, render_batch
 from certgen.errors import RenderError, ValidationError
 from certgen.register import Register, RegisterError, format_number
-from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text
+from conftest import SAMPLE_HOLDERS, SAMPLE_SPEC, certgen_command, pdf_text
 
 HEADER = "registration,shares,issue_date\n"
 
@@ -1141,7 +1141,7 @@ def test_a_new_register_beside_one_that_numbers_the_security_is_refused(
     render_batch(SAMPLE_SPEC, first, tmp_path / "run1", workers=1)
     second = holders_file(tmp_path, 2, name="new-holders.csv", start=4)
     run2 = tmp_path / "run2"
-    command = [sys.executable, "-m", "certgen", "batch", str(SAMPLE_SPEC), "--holders", str(second)]
+    command = certgen_command("batch", SAMPLE_SPEC, "--holders", second)
     refused = subprocess.run([*command, "--out", str(run2), "--workers", "1"], capture_output=True, text=True)
     assert refused.returncode == 1
     line = refused.stderr.strip()
@@ -1239,17 +1239,7 @@ def test_a_new_register_beside_a_run_of_the_security_just_started_is_refused(tmp
         "register": str(run1 / "register.sqlite"),
     }
     holders = holders_file(tmp_path, 2)
-    command = [
-        sys.executable,
-        "-m",
-        "certgen",
-        "batch",
-        str(SAMPLE_SPEC),
-        "--holders",
-        str(holders),
-        "--workers",
-        "1",
-    ]
+    command = certgen_command("batch", SAMPLE_SPEC, "--holders", holders, "--workers", "1")
     import fcntl
 
     with open(run1 / LOCK_NAME, "w", encoding="utf-8") as lock:  # the first run, just started
@@ -1298,7 +1288,7 @@ def test_a_worker_killed_mid_run_is_one_line(tmp_path: Path, monkeypatch: pytest
 def test_the_summary_counts_in_words_that_agree(tmp_path: Path) -> None:
     """One certificate in one file is said so ("1 certificates in 1 files" read as a slip)."""
     holders = holders_file(tmp_path, 1)
-    command = [sys.executable, "-m", "certgen", "batch", str(SAMPLE_SPEC), "--holders", str(holders)]
+    command = certgen_command("batch", SAMPLE_SPEC, "--holders", holders)
     done = subprocess.run(
         [*command, "--out", str(tmp_path / "one"), "--workers", "1"], capture_output=True, text=True
     )

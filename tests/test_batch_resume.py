@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from test_batch import holders_file
 
 from certgen.register import Register
-from conftest import SAMPLE_SPEC, create_database
+from conftest import SAMPLE_SPEC, certgen_command, create_database
 
 COUNT = 24
 CHUNK = 2
@@ -38,22 +38,19 @@ pytestmark = pytest.mark.slow
 
 
 def _command(holders: Path, out: Path, register: str | None, workers: int) -> list[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "certgen",
+    command = certgen_command(
         "batch",
-        str(SAMPLE_SPEC),
+        SAMPLE_SPEC,
         "--holders",
-        str(holders),
+        holders,
         "--out",
-        str(out),
+        out,
         "--chunk-size",
         str(CHUNK),
         "--workers",
         str(workers),
         "--banner",
-    ]
+    )
     if register is not None:
         command += ["--register", register]
     return command
@@ -186,20 +183,7 @@ def test_files_recorded_but_not_yet_renamed_are_renamed_on_rerun(tmp_path: Path,
 
 
 def _batch(spec: Path, holders: Path, out: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "certgen",
-        "batch",
-        str(spec),
-        "--holders",
-        str(holders),
-        "--out",
-        str(out),
-        "--workers",
-        "1",
-        *extra,
-    ]
+    return certgen_command("batch", spec, "--holders", holders, "--out", out, "--workers", "1", *extra)
 
 
 def test_the_same_batch_run_twice_at_once_finishes_once_and_refuses_once(tmp_path: Path) -> None:

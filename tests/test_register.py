@@ -21,7 +21,7 @@ from certgen.batch import render_batch
 from certgen.errors import ValidationError
 from certgen.model.identifiers import canonical_number
 from certgen.register import Register, RegisterError, mask_url
-from conftest import ROOT, SAMPLE_SPEC, create_database
+from conftest import ROOT, SAMPLE_SPEC, certgen_command, create_database
 
 #: PB-000005 spelt as an operator may type or paste it: each prints as the same number.
 SPELLINGS = [
@@ -413,22 +413,19 @@ def test_formulas_in_the_data_are_refused_and_what_may_begin_with_a_sign_is_text
 
 
 def _batch_process(holders: Path, out: Path, register: str) -> subprocess.Popen[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "certgen",
+    command = certgen_command(
         "batch",
-        str(SAMPLE_SPEC),
+        SAMPLE_SPEC,
         "--holders",
-        str(holders),
+        holders,
         "--out",
-        str(out),
+        out,
         "--register",
         register,
         "--workers",
         "1",
         "--json",
-    ]
+    )
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -635,7 +632,6 @@ def test_every_digit_of_every_script_has_a_canonical_form(tmp_path: Path, run_cl
     """A digit that is not a decimal digit (Tai Lue ᧚ is 1, a circled ① is 1) gives its value,
     as a reader reads it; no character of any script makes the canonical form fail (a numbered
     holder file with ᧚ in a number ended the batch in a ValueError traceback)."""
-    import sys
 
     for code in range(sys.maxunicode + 1):
         char = chr(code)

@@ -27,7 +27,7 @@ from certgen.signing import (
     load_public_key,
 )
 from certgen.signing.verify import verify_file, verify_payload
-from conftest import ROOT, SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text, require_tool
+from conftest import ROOT, SAMPLE_HOLDERS, SAMPLE_SPEC, page_png, pdf_text, require_tool
 
 KEYS = ROOT / "samples" / "keys"
 PUBLIC = KEYS / "SAMPLE-qr-public-key.pem"
@@ -152,7 +152,6 @@ def test_a_malformed_payload_is_unreadable(public_key, text: str, message: str) 
 def test_every_sample_certificate_scans_and_verifies_authentic(sample: Path, tmp_path: Path, run_cli) -> None:
     """Render, rasterise at 150 dpi, decode with zbarimg: each face's code is its signed payload,
     and certgen verify on the PNG says authentic."""
-    pdftoppm = require_tool("pdftoppm")
     pdf = tmp_path / "certs.pdf"
     issue = prepare(sample / "spec.yaml")
     holders = certgen.load_holders(sample / "holders.csv")
@@ -160,22 +159,7 @@ def test_every_sample_certificate_scans_and_verifies_authentic(sample: Path, tmp
     faces = len(issue.pages)
     for index, holder in enumerate(holders):
         page = index * faces + 1
-        subprocess.run(
-            [
-                pdftoppm,
-                "-r",
-                "150",
-                "-png",
-                "-f",
-                str(page),
-                "-l",
-                str(page),
-                "-singlefile",
-                str(pdf),
-                str(tmp_path / "face"),
-            ],
-            check=True,
-        )
+        page_png(pdf, tmp_path / "face", dpi=150, page=page)
         png = tmp_path / "face.png"
         (text,) = _zbar(png)
         assert text == issue.payload(holder).encode()
@@ -363,22 +347,7 @@ def test_overlay_mode_draws_the_code_and_none_of_the_art(tmp_path: Path) -> None
     assert b" /IM true " in face_page.get_contents().get_data()  # the code's stencil mask
     pdf = tmp_path / "overlay.pdf"
     pdf.write_bytes(buffer.getvalue())
-    subprocess.run(
-        [
-            require_tool("pdftoppm"),
-            "-r",
-            "150",
-            "-png",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            str(pdf),
-            str(tmp_path / "o"),
-        ],
-        check=True,
-    )
+    page_png(pdf, tmp_path / "o", dpi=150)
     assert _zbar(tmp_path / "o.png") == [issue.payload(holders[0]).encode()]
 
 

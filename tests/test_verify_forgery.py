@@ -25,7 +25,7 @@ import certgen
 import certgen.pipeline
 from certgen import prepare
 from certgen.drawing.textops import face, sharing_face
-from conftest import ROOT, SAMPLE_HOLDERS, SAMPLE_SPEC, pdf_text, require_tool
+from conftest import ROOT, SAMPLE_HOLDERS, SAMPLE_SPEC, page_png, pdf_text, require_tool
 
 PUBLIC = ROOT / "samples" / "keys" / "SAMPLE-qr-public-key.pem"
 BOTH = [("--key", PUBLIC), ("--spec", SAMPLE_SPEC)]
@@ -400,7 +400,6 @@ def test_the_code_of_another_certificate_pasted_on_a_face_is_named(
     genuine: Path, tmp_path: Path, run_cli
 ) -> None:
     """The code drawn on PB 0001 replaced by PB 0002's: the file still stores PB 0001's payload."""
-    pdftoppm = require_tool("pdftoppm")
     reader = pypdf.PdfReader(genuine)
     other = reader.pages[2].get_contents().get_data()
     s, e = _qr_block(other)
@@ -410,22 +409,7 @@ def test_the_code_of_another_certificate_pasted_on_a_face_is_named(
     result = run_cli("verify", forged, "--key", PUBLIC)
     assert "the code drawn on the face reads certificate PB 0002" in result.stdout
     # Its scan: the code proves PB 0002, and the verdict says the face was not compared.
-    subprocess.run(
-        [
-            pdftoppm,
-            "-r",
-            "200",
-            "-png",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            str(forged),
-            str(tmp_path / "scan"),
-        ],
-        check=True,
-    )
+    page_png(forged, tmp_path / "scan", dpi=200)
     result = run_cli("verify", tmp_path / "scan.png", "--key", PUBLIC, "--format", "json")
     (answer,) = json.loads(result.stdout)["results"]
     assert answer["payload"]["certificate_number"] == "PB 0002"
@@ -439,23 +423,7 @@ def test_the_code_of_another_certificate_pasted_on_a_face_is_named(
 def test_a_scan_of_a_genuine_face_is_authentic_and_says_the_fields_were_not_compared(
     dpi: int, genuine: Path, tmp_path: Path, run_cli
 ) -> None:
-    pdftoppm = require_tool("pdftoppm")
-    subprocess.run(
-        [
-            pdftoppm,
-            "-r",
-            str(dpi),
-            "-png",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            str(genuine),
-            str(tmp_path / "scan"),
-        ],
-        check=True,
-    )
+    page_png(genuine, tmp_path / "scan", dpi=dpi)
     for option, value in BOTH:
         result = run_cli("verify", tmp_path / "scan.png", option, value)
         assert result.exit_code == 0, result.stdout
@@ -791,23 +759,7 @@ def test_a_rasterised_face_added_to_the_file_is_named(genuine: Path, tmp_path: P
     and prints no text is one verify cannot compare (unreadable: the file is not vouched for)."""
     from PIL import Image, ImageDraw
 
-    pdftoppm = require_tool("pdftoppm")
-    subprocess.run(
-        [
-            pdftoppm,
-            "-r",
-            "150",
-            "-png",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            str(genuine),
-            str(tmp_path / "face"),
-        ],
-        check=True,
-    )
+    page_png(genuine, tmp_path / "face", dpi=150)
     with Image.open(tmp_path / "face.png") as image:
         blotted = image.convert("L")
     ImageDraw.Draw(blotted).rectangle((0, 0, blotted.width // 2, blotted.height), fill=255)
