@@ -1115,8 +1115,6 @@ def _refuse_a_second_register(out_dir: Path, security_key: str, named: Path | No
     own = out_dir / "register.sqlite"
     if own.exists():
         return
-    from ..register import RegisterError
-
     fix = f"(every run of a security uses one register), or --register {own} to start a new one on purpose"
     near = _folders_near(out_dir, named or out_dir)
     for folder, _ in near:
@@ -1124,6 +1122,8 @@ def _refuse_a_second_register(out_dir: Path, security_key: str, named: Path | No
         if running is None:
             continue
         other = running.get("register")
+        from ..register import RegisterError  # here only: the register's imports are 0.1 s
+
         raise RegisterError(
             f"the batch running in {folder} (pid {running.get('pid')}) prints this security; a new register here "
             "would not know its numbers and would print them again: "
@@ -1135,6 +1135,8 @@ def _refuse_a_second_register(out_dir: Path, security_key: str, named: Path | No
         numbering = _numbering(path, security_key) if path.is_file() else None
         if numbering is None:
             continue
+        from ..register import RegisterError
+
         raise RegisterError(
             f"the register {path} {where} {numbering}; a new register here would not know them and would "
             f"print their numbers again: give --register {path} {fix}",
