@@ -202,7 +202,17 @@ _holding = [0]
 _held_signals: list[int] = []
 
 
+#: Signals since the command began to stop: it is deleting its temporary files, which a second
+#: Ctrl-C (or a service manager's second SIGTERM) would cut short; a third quits at once.
+_stopping = [0]
+
+
 def _on_signal(signum: int, frame: Any) -> None:
+    if _stopping[0]:
+        _stopping[0] += 1
+        if _stopping[0] > 2:
+            os._exit(128 + signum)  # insisted on: the temporary files are left to the next run
+        return
     if _holding[0]:
         _held_signals.append(signum)
         return
@@ -210,6 +220,7 @@ def _on_signal(signum: int, frame: Any) -> None:
 
 
 def _raise_for(signum: int) -> NoReturn:
+    _stopping[0] = 1
     if signum == signal.SIGINT:
         raise KeyboardInterrupt
     raise _Terminated(signum)
@@ -238,6 +249,7 @@ def _signals_handled() -> Iterator[None]:
         yield
         return
     previous = {}
+    _stopping[0] = 0
     for signum, default in ((signal.SIGTERM, signal.SIG_DFL), (signal.SIGINT, signal.default_int_handler)):
         if signal.getsignal(signum) is default:
             previous[signum] = signal.signal(signum, _on_signal)

@@ -579,3 +579,40 @@ def test_register_void_spoil_and_cancel_have_help(run_cli: Any) -> None:
             and words in own.stdout
             and "the numbers stay used" in " ".join(own.stdout.split())
         )
+
+
+_THIRD = """
+import os, signal, sys, time
+from certgen import cli
+with cli._signals_handled():
+    try:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(5)
+    except KeyboardInterrupt:
+        os.kill(os.getpid(), signal.SIGINT)  # the second: the tidying goes on
+        time.sleep(0.1)
+        print("tidied", flush=True)
+        os.kill(os.getpid(), signal.SIGINT)  # the third: at once
+        time.sleep(5)
+        print("not reached", flush=True)
+"""
+
+
+def test_a_second_signal_while_the_command_stops_lets_it_tidy_and_a_third_quits() -> None:
+    """Ctrl-C pressed twice (or a service manager's stop sent twice): the second came while the
+    command deleted its temporary files and cut that short, leaving some (and a traceback).  It
+    is now let pass while the command stops; a third quits at once (exit 130)."""
+    import signal
+
+    from certgen import cli
+
+    with cli._signals_handled():
+        with pytest.raises(KeyboardInterrupt):
+            cli._on_signal(signal.SIGINT, None)
+        cli._on_signal(signal.SIGTERM, None)  # while stopping: no second interrupt (a third would quit)
+    with cli._signals_handled(), pytest.raises(cli._Terminated):  # the next command starts afresh
+        cli._on_signal(signal.SIGTERM, None)
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", _THIRD], capture_output=True, text=True, timeout=20)
+    assert (proc.returncode, proc.stdout.split()) == (130, ["tidied"]), proc.stderr
+    assert time.monotonic() - started < 4
