@@ -1299,3 +1299,29 @@ def test_the_summary_counts_in_words_that_agree(tmp_path: Path) -> None:
         [*command, "--out", str(tmp_path / "one"), "--workers", "1"], capture_output=True, text=True
     )
     assert "is already finished: 1 certificate in 1 file in " in again.stderr
+
+
+def test_a_register_left_by_a_refused_run_does_not_excuse_the_check(tmp_path: Path) -> None:
+    """run2 refused for a bad row (its register made, empty), then run1 printed, then run2 again
+    with the row fixed and no --register: its own register file let it skip the check for
+    earlier runs' registers, and it printed PB-000001 again."""
+    bad = tmp_path / "bad.csv"
+    good = holders_file(tmp_path, 2)
+    lines = good.read_text(encoding="utf-8").splitlines()
+    bad.write_text(
+        "\n".join([lines[0], lines[1].replace(",100,", ",twelve,", 1), *lines[2:]]) + "\n", encoding="utf-8"
+    )
+    assert ",twelve," in bad.read_text(encoding="utf-8")
+    run2 = tmp_path / "run2"
+    with pytest.raises(ValidationError):
+        render_batch(SAMPLE_SPEC, bad, run2, workers=1)
+    assert (run2 / "register.sqlite").is_file()
+    render_batch(SAMPLE_SPEC, good, tmp_path / "run1", workers=1)
+    with pytest.raises(
+        RegisterError, match=r"run1/register.sqlite beside this folder already numbers this security"
+    ):
+        render_batch(SAMPLE_SPEC, good, run2, workers=1)
+    assert not list(run2.glob("*.pdf"))
+    # A register that numbers the security is the folder's own job's: run again, nothing changes.
+    again = render_batch(SAMPLE_SPEC, good, tmp_path / "run1", workers=1)
+    assert again.already_done

@@ -1113,8 +1113,9 @@ def _refuse_a_second_register(out_dir: Path, security_key: str, named: Path | No
     new one, is the operator's choice and is not second-guessed; registers it cannot read are
     passed over.  *named*: the folder as given (absolute), when it is a link to *out_dir*."""
     own = out_dir / "register.sqlite"
-    if own.exists():
-        return
+    if own.exists() and _numbering(own, security_key) is not None:
+        return  # the folder's register numbers the security: its job's, resumed or run again
+    # A register there that does not (a run refused for a bad row made it) protects nothing.
     fix = f"(every run of a security uses one register), or --register {own} to start a new one on purpose"
     near = _folders_near(out_dir, named or out_dir)
     for folder, _ in near:
