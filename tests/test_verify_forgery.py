@@ -965,3 +965,47 @@ def test_print_files_in_every_order_are_authentic_with_their_reverses_compared(t
         (3, "authentic", None),
     ], [str(v) for v in verdicts]
     assert "its reverse, page 5" in verdicts[1].message
+
+
+def test_a_reverse_that_prints_a_field_is_compared_outside_its_box(tmp_path: Path) -> None:
+    """A spec whose reverse prints the certificate number (a template of its own): the field's box
+    is left out of the reverse's comparison, and the verdict says so (``reverse:certificate_number``);
+    a legend covered elsewhere on that reverse is still named."""
+    issue_dir = tmp_path / "issue"
+    (issue_dir / "tpl" / "mine").mkdir(parents=True)
+    shutil.copytree(ROOT / "samples" / "keys", tmp_path / "keys")
+    spec_text = SAMPLE_SPEC.read_text(encoding="utf-8")
+    assert "  reverse: stock/reverse\n" in spec_text
+    (issue_dir / "spec.yaml").write_text(
+        spec_text.replace("  reverse: stock/reverse\n", "  reverse: mine/reverse\n  search_path: [tpl]\n"),
+        encoding="utf-8",
+    )
+    reverse = (ROOT / "templates" / "stock" / "reverse.xml.j2").read_text(encoding="utf-8")
+    field = (
+        '  <field name="certificate_number" x="640" y="40" width="100" height="14" font="oldstandard-bold" '
+        'size="10" min-size="8">{certificate_number}</field>\n</page>'
+    )
+    (issue_dir / "tpl" / "mine" / "reverse.xml.j2").write_text(
+        reverse.replace("</page>", field), encoding="utf-8"
+    )
+    spec = certgen.load_spec(issue_dir / "spec.yaml")
+    pdf = tmp_path / "certs.pdf"
+    prepare(spec).save(pdf, certgen.load_holders(SAMPLE_HOLDERS)[:2])
+    assert "PB 0002" in pdf_text(pdf.read_bytes())[3]
+    verdicts = certgen.verify(pdf, spec=spec)
+    assert [v.status for v in verdicts] == ["authentic", "authentic"], [str(v) for v in verdicts]
+    assert all(
+        "reverse" in v.compared and v.not_compared == ("reverse:certificate_number",) for v in verdicts
+    )
+    assert "the reverse's fields (certificate_number) were left out of its comparison" in verdicts[0].message
+    forged = tmp_path / "forged.pdf"
+    writer = pypdf.PdfWriter(clone_from=pdf)
+    _set_content(writer, 3, writer.pages[3].get_contents().get_data() + b" q 1 1 1 rg 80 500 200 40 re f Q")
+    writer.write(forged)
+    verdicts = certgen.verify(forged, spec=spec)
+    assert [(v.status, v.field) for v in verdicts] == [("authentic", None), ("altered", "reverse")], [
+        str(v) for v in verdicts
+    ]
+    assert "its reverse, page 4: outside the fields' boxes the reverse's ink is not the spec's reverse" in (
+        verdicts[1].message
+    )

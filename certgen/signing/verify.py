@@ -608,7 +608,16 @@ def _judge_reverse(
         if differs is not None:
             return altered(f"its reverse, page {number}: {differs}")
     compared = (*verdict.compared, "reverse") if design.reverses else verdict.compared
-    return replace(verdict, compared=compared)
+    unsigned = [f.name for side in sides for f in design.reverses[side - 1].fields]
+    if not unsigned:
+        return replace(verdict, compared=compared)
+    return replace(
+        verdict,
+        compared=compared,
+        message=f"{verdict.message}; the reverse's fields ({', '.join(unsigned)}) were left out of its comparison: "
+        "check what they print by eye",
+        not_compared=(*verdict.not_compared, *(f"reverse:{name}" for name in unsigned)),
+    )
 
 
 def _shown_box(page: Any) -> tuple[float, float, float, float]:
