@@ -21,7 +21,8 @@ Three kinds of input:
   ``zbarimg`` (or zxing-cpp), must be the payload stored; outside the fields' boxes the face
   must print the payload's issuer and CUSIP and no other CUSIP, and with the spec's
   :class:`Design` draw the spec's design, print its fixed text and show its ink, nothing
-  else; every page that looks like a face must carry a payload, and a page that prints no
+  else, and each certificate's reverse (the pages after its face) be the form's reverse, its
+  design, fixed text and ink; every page that looks like a face must carry a payload, and a page that prints no
   text but shows ink is a copy of a face (a code on it) or a page verify cannot compare.
   ``Verdict.compared`` lists what was compared.
 
@@ -96,7 +97,8 @@ class Verdict:
     #: What was compared before the answer: ``signature`` (the payload's), ``fields`` (the
     #: face's field map against the payload), ``layout`` (against the spec's), each printed
     #: field by name, ``ink`` (the raster of each field's box), ``qr`` (the code drawn on the
-    #: face against the payload stored), ``pdf_signature``.  A scan or a payload string:
+    #: face against the payload stored), ``design`` and ``reverse`` (with the spec: the face
+    #: outside the fields' boxes, the pages after it), ``pdf_signature``.  A scan or a payload string:
     #: ``signature`` only.
     compared: tuple[str, ...] = ()
     #: What a printed certificate shows that was not compared (a scan: its printed fields).
@@ -286,8 +288,9 @@ def verify_file(
         digital signature, when it has one, must hold and cover the whole file either way.
     :param design: the issue's face as its spec prints it (with *fields*): each face must then
         draw the spec's design, print its fixed text, and show its ink outside the fields'
-        boxes.  Without it, only the issuer's name and CUSIP the payload signs are compared
-        outside the boxes (``not_compared``: ``design``).
+        boxes, and each certificate's reverse must be the form's (:attr:`Design.reverses`).
+        Without it, only the issuer's name and CUSIP the payload signs are compared outside the
+        boxes (``not_compared``: ``design`` and ``reverse``).
     """
     path = Path(path)
     name = str(path)
