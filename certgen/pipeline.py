@@ -318,6 +318,7 @@ def verify(
     from .signing.verify import (
         IMAGE_SUFFIXES,
         Design,
+        ReverseSide,
         code_only,
         of_issue,
         verify_file,
@@ -356,7 +357,7 @@ def verify(
         face = issue.pages[0]
         fields = face.fields
         if file is not None and Path(file).suffix.lower() not in IMAGE_SUFFIXES:
-            from .validation import face_form_text
+            from .validation import face_form_text, page_form_text
 
             design = Design(
                 issue.render(),
@@ -364,6 +365,10 @@ def verify(
                 frozenset(loaded.security.cusips),
                 face_form_text(issue),
                 issue_of(loaded),
+                tuple(
+                    ReverseSide((page.width, page.height), tuple(page.fields), page_form_text(issue, index))
+                    for index, page in enumerate(issue.pages[1:], start=1)
+                ),
             )
     else:
         assert key is not None

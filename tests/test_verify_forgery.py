@@ -103,7 +103,8 @@ def test_a_genuine_certificate_is_authentic_with_key_and_spec_and_says_what_was_
             assert name in compared, (option, compared)
         assert ("layout" in compared) == ("design" in compared) == (option == "--spec")
         # The key alone knows no design: its verdict says what it did not compare.
-        assert results[0]["not_compared"] == ([] if option == "--spec" else ["design"])
+        assert results[0]["not_compared"] == ([] if option == "--spec" else ["design", "reverse"])
+        assert ("reverse" in compared) == (option == "--spec")
         assert results[0]["payload"]["format"] == "CG2"
 
 
@@ -714,7 +715,7 @@ def test_a_common_stock_face_retitled_is_altered_with_the_spec(common: Path, tmp
         says = "Form XObject" if name in ("form-content", "overlaid-form") else "outside the fields' boxes"
         assert says in results[0]["message"], (name, results)
         code, results = _verdicts(run_cli, forged, "--key", PUBLIC)
-        assert code == 0 and results[0]["not_compared"] == ["design"], (name, results)
+        assert code == 0 and results[0]["not_compared"] == ["design", "reverse"], (name, results)
         assert "verify with --spec SPEC to compare its title" in results[0]["message"]
 
 
@@ -783,3 +784,228 @@ def test_a_rasterised_face_added_to_the_file_is_named(genuine: Path, tmp_path: P
                 (5, status),
             ], results
             assert code == (1 if status == "altered" else 2) and says in results[-1]["message"], results
+
+
+# -- the reverse: legends, the assignment form ------------------------------------------------
+
+
+def _reverse_form(writer: pypdf.PdfWriter, index: int = 1) -> StreamObject:
+    """The Form XObject that draws the reverse's static design (its legends) on page *index*."""
+    (ref,) = writer.pages[index]["/Resources"]["/XObject"].values()
+    return ref.get_object()
+
+
+def _set_content(writer: pypdf.PdfWriter, index: int, data: bytes) -> None:
+    """Page *index*'s content made *data*, in a stream of its own (the reverses of a file share one)."""
+    stream = StreamObject()
+    stream.set_data(data)
+    writer.pages[index][NameObject("/Contents")] = writer._add_object(stream)
+
+
+def _legend_box(pdf: Path, word: str, page: int = 2) -> tuple[float, float, float, float]:
+    """The box of the line of the reverse that prints *word*, in points."""
+    from certgen.pdftext import read_pdf
+
+    runs: dict[int, list] = {}
+    for glyph in read_pdf(pdf)[page - 1].glyphs:
+        runs.setdefault(glyph.run, []).append(glyph)
+    (line,) = [run for run in runs.values() if word in "".join(g.text for g in run)]
+    return min(g.x0 for g in line), min(g.y0 for g in line), max(g.x1 for g in line), max(g.y1 for g in line)
+
+
+def test_a_reverse_whose_legend_is_edited_covered_or_swapped_is_altered_with_the_spec(
+    genuine: Path, common: Path, tmp_path: Path, run_cli
+) -> None:
+    """The REIT's ownership limit on the reverse of PB 0001, 9.9%, made 99% in the reverse's Form
+    XObject, or in its content (the form drawn inline); the legend covered by a white box (its
+    text still extracts); the reverse replaced by the common stock's (same issuer, its own
+    legends).  verify compared the faces only and called each authentic; --spec now compares
+    each certificate's reverse with the form's (its Form XObjects, its fixed text, its ink at 100
+    dpi) and names it (field reverse, its page); --key says it did not compare the reverse."""
+    limit, forged_limit = _encoded("garamond", "9.9%"), _encoded("garamond", "99%")
+    forgeries = {}
+    writer = pypdf.PdfWriter(clone_from=genuine)
+    form = _reverse_form(writer)
+    assert form.get_data().count(limit) == 1
+    copy = StreamObject()  # PB 0002's reverse draws the same form: PB 0001's gets a copy of its own
+    copy.update({key: value for key, value in form.items() if key not in ("/Length", "/Filter")})
+    copy.set_data(form.get_data().replace(limit, forged_limit))
+    xobjects = writer.pages[1]["/Resources"]["/XObject"]
+    (name,) = xobjects.keys()
+    writer.pages[1][NameObject("/Resources")] = DictionaryObject(
+        {
+            **writer.pages[1]["/Resources"],
+            NameObject("/XObject"): DictionaryObject({NameObject(name): writer._add_object(copy)}),
+        }
+    )
+    forgeries["form-content"] = tmp_path / "form-content.pdf"
+    writer.write(forgeries["form-content"])
+    writer = pypdf.PdfWriter(clone_from=genuine)
+    page = writer.pages[1]
+    form = _reverse_form(writer)
+    data = page.get_contents().get_data()
+    (name,) = page["/Resources"]["/XObject"].keys()
+    edited = form.get_data().replace(limit, forged_limit)
+    _set_content(writer, 1, data.replace(f"{name} Do".encode(), b"q " + edited + b" Q"))
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): form["/Resources"]["/Font"]})
+    forgeries["page-content"] = tmp_path / "page-content.pdf"
+    writer.write(forgeries["page-content"])
+    x0, y0, x1, y1 = _legend_box(genuine, "9.9%")
+    writer = pypdf.PdfWriter(clone_from=genuine)
+    white = f" q 1 1 1 rg {x0 - 1:.1f} {y0 - 1:.1f} {x1 - x0 + 2:.1f} {y1 - y0 + 2:.1f} re f Q".encode()
+    _set_content(writer, 1, writer.pages[1].get_contents().get_data() + white)
+    forgeries["white-box"] = tmp_path / "white-box.pdf"
+    writer.write(forgeries["white-box"])
+    writer = pypdf.PdfWriter()
+    writer.append(genuine, pages=[0])
+    writer.append(common, pages=[1])
+    writer.append(genuine, pages=[2, 3])
+    forgeries["swapped"] = tmp_path / "swapped.pdf"
+    writer.write(forgeries["swapped"])
+    for name, forged in forgeries.items():
+        text = pdf_text(forged.read_bytes())
+        assert ("9.9%" in text[1]) == (name == "white-box") and text[3] == pdf_text(genuine.read_bytes())[3]
+        code, results = _verdicts(run_cli, forged, "--spec", SAMPLE_SPEC)
+        assert code == 1 and [(r["page"], r["status"], r["field"]) for r in results] == [
+            (1, "altered", "reverse"),
+            (3, "authentic", None),
+        ], (name, results)
+        assert "its reverse, page 2" in results[0]["message"], (name, results)
+        says = "outside the fields' boxes" if name == "white-box" else "Form XObject"
+        assert (says in results[0]["message"]) == (name != "white-box"), (name, results)
+        assert "reverse" in results[1]["compared"]
+        code, results = _verdicts(run_cli, forged, "--key", PUBLIC)
+        assert code == 0 and all(r["not_compared"] == ["design", "reverse"] for r in results), (name, results)
+        assert (
+            "verify with --spec SPEC to compare its title, text and art, and the reverse"
+            in results[0]["message"]
+        )
+
+
+def test_a_certificate_without_its_reverse_or_with_a_page_added_is_altered_with_the_spec(
+    genuine: Path, tmp_path: Path, run_cli
+) -> None:
+    """PB 0001's reverse (its restrictions on ownership) removed from the file, or a page of the
+    forger's (text only) added after it: the certificate is not the form's two pages."""
+    removed = tmp_path / "removed.pdf"
+    writer = pypdf.PdfWriter()
+    writer.append(genuine, pages=[0, 2, 3])
+    writer.write(removed)
+    added = tmp_path / "added.pdf"
+    writer = pypdf.PdfWriter(clone_from=genuine)
+    writer.insert_blank_page(index=2)
+    _draw_text = b"BT /Hv 10 Tf 72 700 Td (The ownership limit above is waived for this holder.) Tj ET"
+    writer.write(added)
+    _draw_on_page(added, added, 2, _draw_text)
+    for forged, says in (
+        (removed, "the certificate lacks its reverse: 0 page(s) printing text follow its face (pages: none)"),
+        (
+            added,
+            "is followed by pages that are not its reverse: 2 page(s) printing text follow its face (pages: 2, 3)",
+        ),
+    ):
+        code, results = _verdicts(run_cli, forged, "--spec", SAMPLE_SPEC)
+        assert code == 1 and [(r["status"], r["field"]) for r in results][0] == ("altered", "reverse"), (
+            results
+        )
+        assert says in results[0]["message"], results
+        assert [r["status"] for r in results[1:]] == ["authentic"], results
+
+
+def _draw_on_page(source: Path, out: Path, index: int, operators: bytes) -> None:
+    """*operators* drawn on page *index*, with Helvetica as /Hv."""
+    writer = pypdf.PdfWriter(clone_from=source)
+    page = writer.pages[index]
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+            }
+        )
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/Hv"): font})}
+    )
+    content = StreamObject()
+    content.set_data(operators)
+    page.replace_contents(content)
+    writer.write(out)
+
+
+def test_print_files_in_every_order_are_authentic_with_their_reverses_compared(tmp_path: Path) -> None:
+    """A print file's banner page (it names the face's resources and draws none: it was called a
+    face without a payload), a simplex file's reverses after all the faces (dealt out in the
+    faces' order), each certificate's reverse compared."""
+    from certgen.drawing import PrintOptions
+
+    spec = certgen.load_spec(SAMPLE_SPEC)
+    issue = prepare(spec)
+    holders = certgen.load_holders(SAMPLE_HOLDERS)[:3]
+    for name, options in {
+        "duplex-banner": PrintOptions(order="duplex", banner=("Job 1", "three certificates")),
+        "simplex-crop-marks": PrintOptions(order="simplex", crop_marks=True),
+    }.items():
+        pdf = tmp_path / f"{name}.pdf"
+        with open(pdf, "wb") as out:
+            issue.write(out, holders, options=options)
+        verdicts = certgen.verify(pdf, spec=spec)
+        assert [v.status for v in verdicts] == ["authentic"] * 3, [str(v) for v in verdicts]
+        assert all("reverse" in v.compared for v in verdicts)
+    # The simplex file's second reverse (page 5, certificate PB 0002's) covered in part.
+    forged = tmp_path / "simplex-forged.pdf"
+    writer = pypdf.PdfWriter(clone_from=tmp_path / "simplex-crop-marks.pdf")
+    _set_content(writer, 4, writer.pages[4].get_contents().get_data() + b" q 1 1 1 rg 80 500 200 40 re f Q")
+    writer.write(forged)
+    verdicts = certgen.verify(forged, spec=spec)
+    assert [(v.page, v.status, v.field) for v in verdicts] == [
+        (1, "authentic", None),
+        (2, "altered", "reverse"),
+        (3, "authentic", None),
+    ], [str(v) for v in verdicts]
+    assert "its reverse, page 5" in verdicts[1].message
+
+
+def test_a_reverse_that_prints_a_field_is_compared_outside_its_box(tmp_path: Path) -> None:
+    """A spec whose reverse prints the certificate number (a template of its own): the field's box
+    is left out of the reverse's comparison, and the verdict says so (``reverse:certificate_number``);
+    a legend covered elsewhere on that reverse is still named."""
+    issue_dir = tmp_path / "issue"
+    (issue_dir / "tpl" / "mine").mkdir(parents=True)
+    shutil.copytree(ROOT / "samples" / "keys", tmp_path / "keys")
+    spec_text = SAMPLE_SPEC.read_text(encoding="utf-8")
+    assert "  reverse: stock/reverse\n" in spec_text
+    (issue_dir / "spec.yaml").write_text(
+        spec_text.replace("  reverse: stock/reverse\n", "  reverse: mine/reverse\n  search_path: [tpl]\n"),
+        encoding="utf-8",
+    )
+    reverse = (ROOT / "templates" / "stock" / "reverse.xml.j2").read_text(encoding="utf-8")
+    field = (
+        '  <field name="certificate_number" x="640" y="40" width="100" height="14" font="oldstandard-bold" '
+        'size="10" min-size="8">{certificate_number}</field>\n</page>'
+    )
+    (issue_dir / "tpl" / "mine" / "reverse.xml.j2").write_text(
+        reverse.replace("</page>", field), encoding="utf-8"
+    )
+    spec = certgen.load_spec(issue_dir / "spec.yaml")
+    pdf = tmp_path / "certs.pdf"
+    prepare(spec).save(pdf, certgen.load_holders(SAMPLE_HOLDERS)[:2])
+    assert "PB 0002" in pdf_text(pdf.read_bytes())[3]
+    verdicts = certgen.verify(pdf, spec=spec)
+    assert [v.status for v in verdicts] == ["authentic", "authentic"], [str(v) for v in verdicts]
+    assert all(
+        "reverse" in v.compared and v.not_compared == ("reverse:certificate_number",) for v in verdicts
+    )
+    assert "the reverse's fields (certificate_number) were left out of its comparison" in verdicts[0].message
+    forged = tmp_path / "forged.pdf"
+    writer = pypdf.PdfWriter(clone_from=pdf)
+    _set_content(writer, 3, writer.pages[3].get_contents().get_data() + b" q 1 1 1 rg 80 500 200 40 re f Q")
+    writer.write(forged)
+    verdicts = certgen.verify(forged, spec=spec)
+    assert [(v.status, v.field) for v in verdicts] == [("authentic", None), ("altered", "reverse")], [
+        str(v) for v in verdicts
+    ]
+    assert "its reverse, page 4: outside the fields' boxes the reverse's ink is not the spec's reverse" in (
+        verdicts[1].message
+    )

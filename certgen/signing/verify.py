@@ -21,7 +21,8 @@ Three kinds of input:
   ``zbarimg`` (or zxing-cpp), must be the payload stored; outside the fields' boxes the face
   must print the payload's issuer and CUSIP and no other CUSIP, and with the spec's
   :class:`Design` draw the spec's design, print its fixed text and show its ink, nothing
-  else; every page that looks like a face must carry a payload, and a page that prints no
+  else, and each certificate's reverse (the pages after its face) be the form's reverse, its
+  design, fixed text and ink; every page that looks like a face must carry a payload, and a page that prints no
   text but shows ink is a copy of a face (a code on it) or a page verify cannot compare.
   ``Verdict.compared`` lists what was compared.
 
@@ -58,7 +59,16 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-__all__ = ["Design", "Verdict", "code_only", "of_issue", "verify_file", "verify_payload", "verify_signed_pdf"]
+__all__ = [
+    "Design",
+    "ReverseSide",
+    "Verdict",
+    "code_only",
+    "of_issue",
+    "verify_file",
+    "verify_payload",
+    "verify_signed_pdf",
+]
 
 Status = Literal["authentic", "altered", "wrong-key", "unreadable"]
 
@@ -87,7 +97,8 @@ class Verdict:
     #: What was compared before the answer: ``signature`` (the payload's), ``fields`` (the
     #: face's field map against the payload), ``layout`` (against the spec's), each printed
     #: field by name, ``ink`` (the raster of each field's box), ``qr`` (the code drawn on the
-    #: face against the payload stored), ``pdf_signature``.  A scan or a payload string:
+    #: face against the payload stored), ``design`` and ``reverse`` (with the spec: the face
+    #: outside the fields' boxes, the pages after it), ``pdf_signature``.  A scan or a payload string:
     #: ``signature`` only.
     compared: tuple[str, ...] = ()
     #: What a printed certificate shows that was not compared (a scan: its printed fields).
@@ -156,6 +167,23 @@ class Design:
     #: The issue's issuer, CUSIP and unit (:func:`~certgen.signing.signers.issue_of`): a face of
     #: another issue is named as such (:func:`of_issue`) before its design is compared.
     issue: Mapping[str, str] | None = None
+    #: The form's pages after the face (its reverse: legends, the assignment form...), in order,
+    #: pages 2 and on of *form_pdf*: each certificate's reverse is compared with them.  None: the
+    #: reverse is not compared (``not_compared``: ``reverse``).
+    reverses: tuple[ReverseSide, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ReverseSide:
+    """One page of the spec's form after the face (:attr:`Design.reverses`)."""
+
+    #: The page's width and height, in points.
+    size: tuple[float, float]
+    #: The variable fields the page prints, if any: their boxes are left out of the comparison
+    #: of its ink (no payload signs what they print).
+    fields: tuple[Field, ...] = ()
+    #: The rule pdf.form-text on the page: what it lacks of the form's page's fixed lines.
+    form_text: Callable[[Any], str | None] | None = None
 
 
 def verify_payload(
@@ -260,8 +288,9 @@ def verify_file(
         digital signature, when it has one, must hold and cover the whole file either way.
     :param design: the issue's face as its spec prints it (with *fields*): each face must then
         draw the spec's design, print its fixed text, and show its ink outside the fields'
-        boxes.  Without it, only the issuer's name and CUSIP the payload signs are compared
-        outside the boxes (``not_compared``: ``design``).
+        boxes, and each certificate's reverse must be the form's (:attr:`Design.reverses`).
+        Without it, only the issuer's name and CUSIP the payload signs are compared outside the
+        boxes (``not_compared``: ``design`` and ``reverse``).
     """
     path = Path(path)
     name = str(path)
@@ -335,7 +364,7 @@ def _verify_pdf(
         forms: dict[int, set[str]] = {}
         boxes: dict[int, tuple[float, float, float, float]] = {}
         for number, page in enumerate(reader.pages, start=1):
-            forms[number] = _form_digests(page)
+            forms[number] = _form_digests(page, drawn=True)
             boxes[number] = _shown_box(page)
             value = page.get(f"/{PAYLOAD_KEY}")
             fmap = page.get(f"/{FIELDS_KEY}")
@@ -379,6 +408,7 @@ def _verify_pdf(
     verdicts: list[Verdict] = []
     seen: dict[str, int] = {}
     rendered: dict[Any, Any] = {}  # the design's renderings, made once a file
+    at: dict[int, int] = {}  # each face's page → its verdict's index
     for number in faces:
         item = stored[number]
         assert item.payload is not None
@@ -394,6 +424,7 @@ def _verify_pdf(
             )
             continue
         seen[item.payload] = number
+        at[number] = len(verdicts)
         verdict = _verify_face(path, number, item, pages[number - 1], public_key, spec_fields)
         if verdict.status == "authentic" and verdict.payload is not None:
             verdict = _outside_the_fields(
@@ -411,6 +442,7 @@ def _verify_pdf(
     # Every page that looks like a face must carry its payload.
     face_words = _words(pages[faces[0] - 1])
     face_forms = set().union(*(forms[n] for n in faces))
+    printing: list[int] = []  # the pages that print text and are no face: the reverses
     for number, text in enumerate(pages, start=1):
         if number in faces:
             continue
@@ -438,7 +470,157 @@ def _verify_pdf(
                     page=number,
                 )
             )
+        else:
+            printing.append(number)
+    # With the spec, each certificate's reverse is the spec's.
+    if design is not None and design.reverses is None:  # a design that does not know the form's reverse
+        verdicts = [
+            replace(v, not_compared=(*v.not_compared, "reverse"))
+            if v.page in at and "design" in v.compared
+            else v
+            for v in verdicts
+        ]
+    elif design is not None and design.reverses is not None:
+        fields_only = {n: not _form_digests(reader.pages[n - 1]) for n in at}
+        for face, reverse in _reverses(faces, printing, design.reverses, fields_only).items():
+            index = at.get(face)
+            if (
+                index is None
+                or verdicts[index].status != "authentic"
+                or "design" not in verdicts[index].compared
+            ):
+                continue  # a face already judged otherwise, or of another issue (of_issue names it)
+            verdicts[index] = _judge_reverse(
+                path,
+                verdicts[index],
+                stored[face],
+                reverse,
+                [(n, pages[n - 1], reader.pages[n - 1]) for n in reverse],
+                design,
+                fields_only[face],
+                layers,
+                rendered,
+            )
     return verdicts
+
+
+def _expected_sides(reverses: Sequence[ReverseSide], fields_only: bool) -> list[int]:
+    """The form's pages (1 and on) that a certificate's reverse prints text on: all of them; on
+    pre-printed paper (the face prints its fields alone), those with fields (the others are
+    blank paper, like the blank backs of a duplex print file, and are not told apart from them)."""
+    return [i for i, side in enumerate(reverses, start=1) if side.fields or not fields_only]
+
+
+def _reverses(
+    faces: Sequence[int],
+    printing: Sequence[int],
+    reverses: Sequence[ReverseSide],
+    fields_only: Mapping[int, bool],
+) -> dict[int, list[int]]:
+    """Each face's reverse: the pages that print text after it up to the next face (blank pages,
+    the backs of duplex sheets, aside).  A simplex print file prints every face, then every
+    certificate's second page in the same order, and so on: when the faces come one after
+    another and the pages after the last are as many as their reverses, they are dealt out
+    in that order.  Pages before the first face (a print file's banner) are no certificate's."""
+    out: dict[int, list[int]] = {}
+    for index, face in enumerate(faces):
+        end = faces[index + 1] if index + 1 < len(faces) else math.inf
+        out[face] = [n for n in printing if face < n < end]
+    if len(faces) > 1 and all(not out[face] for face in faces[:-1]):
+        per = {len(_expected_sides(reverses, fields_only.get(face, False))) for face in faces}
+        trailing = out[faces[-1]]
+        if len(per) == 1 and len(trailing) == per.pop() * len(faces):
+            out = {face: list(trailing[k :: len(faces)]) for k, face in enumerate(faces)}
+    return out
+
+
+def _judge_reverse(
+    path: Path,
+    verdict: Verdict,
+    item: _Stored,
+    numbers: Sequence[int],
+    reverse: Sequence[tuple[int, Any, Any]],
+    design: Design,
+    fields_only: bool,
+    layers: bool,
+    rendered: dict[Any, Any],
+) -> Verdict:
+    """*verdict* (an authentic face whose design is the spec's) judged on its reverse too: the
+    pages that follow the face must be the form's pages after the face, as many, each drawing
+    the form's Form XObjects, printing its fixed text (the rule pdf.form-text) and showing its
+    ink at DESIGN_DPI outside the boxes of its fields (if it has any); on pre-printed paper (the
+    face prints its fields alone), blank paper outside them."""
+    assert design.reverses is not None and verdict.payload is not None
+    payload = verdict.payload
+
+    def altered(message: str) -> Verdict:
+        return replace(verdict, status="altered", field="reverse", message=f"{payload.describe()}: {message}")
+
+    sides = _expected_sides(design.reverses, fields_only)
+    shown = ", ".join(str(n) for n in numbers) or "none"
+    if len(numbers) != len(sides):
+        how = (
+            "lacks its reverse"
+            if len(numbers) < len(sides)
+            else "is followed by pages that are not its reverse"
+        )
+        return altered(
+            f"the certificate {how}: {len(numbers)} page(s) printing text follow its face (pages: {shown}), "
+            f"the spec's form has {len(sides)} after the face{' that print on pre-printed paper' if fields_only else ''}: "
+            "a page of the certificate was removed, replaced or added"
+        )
+    for (number, text, page), side in zip(reverse, sides, strict=True):
+        form = design.reverses[side - 1]
+        otherwise = _shown_otherwise(page, layers)
+        if otherwise is not None:
+            return altered(
+                f"its reverse, page {number}, was changed: {otherwise}, so what a viewer shows or a printer prints "
+                "is not the page compared"
+            )
+        if not fields_only:
+            wanted = rendered.get(("forms", side))
+            if wanted is None:
+                import pypdf
+
+                wanted = rendered["forms", side] = _form_digests(
+                    pypdf.PdfReader(io.BytesIO(design.form_pdf)).pages[side], nested=True
+                )
+            drawn = _form_digests(page, nested=True)
+            if drawn != wanted:
+                return altered(
+                    f"its reverse, page {number}, draws {len(drawn - wanted)} Form XObject(s) that are not the "
+                    f"spec's (page {side + 1} of its form) and lacks {len(wanted - drawn)} of its {len(wanted)}: "
+                    "the reverse was changed, or is another issue's"
+                )
+            if form.form_text is not None:
+                lacks = form.form_text(text)
+                if lacks is not None:
+                    return altered(
+                        f"the fixed text of its reverse, page {number}, is not the spec's form: {lacks}"
+                    )
+        differs = _design_differs(
+            path,
+            number,
+            replace(item, size=(float(page.mediabox.width), float(page.mediabox.height))),
+            design,
+            form.fields,
+            fields_only,
+            rendered,
+            side,
+        )
+        if differs is not None:
+            return altered(f"its reverse, page {number}: {differs}")
+    compared = (*verdict.compared, "reverse") if design.reverses else verdict.compared
+    unsigned = [f.name for side in sides for f in design.reverses[side - 1].fields]
+    if not unsigned:
+        return replace(verdict, compared=compared)
+    return replace(
+        verdict,
+        compared=compared,
+        message=f"{verdict.message}; the reverse's fields ({', '.join(unsigned)}) were left out of its comparison: "
+        "check what they print by eye",
+        not_compared=(*verdict.not_compared, *(f"reverse:{name}" for name in unsigned)),
+    )
 
 
 def _shown_box(page: Any) -> tuple[float, float, float, float]:
@@ -558,14 +740,21 @@ def _box_text(box: Any) -> str:
     return " ".join(f"{float(v):g}" for v in box)
 
 
-def _form_digests(page: Any, nested: bool = False) -> set[str]:
+def _form_digests(page: Any, nested: bool = False, drawn: bool = False) -> set[str]:
     """Digests of the Form XObjects a page's resources name (a face's static design); *nested*:
-    and of the forms these draw, in turn (the guilloche, the microprint)."""
+    and of the forms these draw, in turn (the guilloche, the microprint); *drawn*: only those
+    the page's content draws (a print file's banner page names the face's resources and draws
+    none of them)."""
     import hashlib
 
     out: set[str] = set()
     try:
-        xobjects = list(page["/Resources"].get("/XObject", {}).values())
+        named = page["/Resources"].get("/XObject", {})
+        if drawn:
+            used = {m.decode("latin-1") for m in _DRAWS.findall(page.get_contents().get_data())}
+            xobjects = [ref for key, ref in named.items() if key[1:] in used]
+        else:
+            xobjects = list(named.values())
         while xobjects:
             xobject = xobjects.pop().get_object()
             if xobject.get("/Subtype") == "/Form":
@@ -576,6 +765,10 @@ def _form_digests(page: Any, nested: bool = False) -> set[str]:
     except Exception:  # a page without resources, or a broken one: nothing to compare
         pass
     return out
+
+
+#: A ``Do`` operator in a content stream, and the XObject's name it draws.
+_DRAWS = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do(?![A-Za-z])")
 
 
 def _words(page: Any) -> set[str]:
@@ -788,14 +981,15 @@ def _outside_the_fields(
         compared += ("issuer", "cusip")
     if design is None:
         note = (
-            "; the face's design outside the fields' boxes was compared only for the issuer's name and the CUSIP: "
-            "verify with --spec SPEC to compare its title, text and art"
+            "; the face's design outside the fields' boxes was compared only for the issuer's name and the CUSIP, "
+            "and the reverse not at all: verify with --spec SPEC to compare its title, text and art, and "
+            "the reverse"
         )
         return replace(
             verdict,
             message=verdict.message + note,
             compared=compared,
-            not_compared=(*verdict.not_compared, "design"),
+            not_compared=(*verdict.not_compared, "design", "reverse"),
         )
     assert spec_fields is not None
     fields_only = not forms
@@ -899,15 +1093,19 @@ def _design_differs(
     fields: Sequence[Field],
     fields_only: bool,
     rendered: dict[Any, Any],
+    side: int = 0,
 ) -> str | None:
     """Compare the face's ink outside the fields' boxes with the spec's face (blank paper for a
-    face that prints its fields alone), both rendered at DESIGN_DPI; what differs, if anything."""
+    face that prints its fields alone), both rendered at DESIGN_DPI; what differs, if anything.
+    *side*: page *number* is the certificate's page after the face that page ``side + 1`` of
+    the spec's form prints (its reverse), placed as the face is (*item*: the face's origin,
+    the page's size)."""
     import tempfile
 
     from PIL import Image, ImageChops, ImageDraw
 
     scale = DESIGN_DPI / 72
-    width, height = design.size
+    width, height = design.size if side == 0 or design.reverses is None else design.reverses[side - 1].size
     dx, dy = item.origin
     crop = (
         round(dx * scale),
@@ -916,7 +1114,7 @@ def _design_differs(
         round(height * scale),
     )
     actual = _render_gray(path, number, DESIGN_DPI, crop)
-    key = (fields_only, item.size, item.origin)
+    key = (fields_only, item.size, item.origin, side)
     expected = rendered.get(key)
     if expected is None:
         if fields_only:
@@ -924,12 +1122,16 @@ def _design_differs(
         else:
             with tempfile.TemporaryDirectory(prefix="certgen-verify-") as tmp:
                 form = Path(tmp) / "form.pdf"
-                form.write_bytes(_placed(design, item))
-                expected = _render_gray(form, 1, DESIGN_DPI, crop)
+                pdf, page = _placed(design, item, side)
+                form.write_bytes(pdf)
+                expected = _render_gray(form, page, DESIGN_DPI, crop)
         rendered[key] = expected
+    page_name = "face" if side == 0 else "reverse"
     if expected.size != actual.size:
         return (
-            f"the page ({_box_text((0, 0, *item.size))}) does not hold the spec's face where its fields are"
+            f"the page ({_box_text((0, 0, *item.size))}) does not hold the spec's {page_name} where its fields are"
+            if side == 0
+            else f"the page ({_box_text((0, 0, *item.size))}) does not hold the spec's reverse where the face is"
         )
     difference = ImageChops.difference(actual, expected).point(lambda v: 255 if v > DESIGN_CONTRAST else 0)
     draw = ImageDraw.Draw(difference)
@@ -949,28 +1151,34 @@ def _design_differs(
         return None
     left, top, right, bottom = difference.getbbox() or (0, 0, 0, 0)
     where = (left / scale, height - bottom / scale, right / scale, height - top / scale)
-    what = "the spec's face" if not fields_only else "blank paper (the face prints its fields alone)"
+    if fields_only:
+        what = "blank paper (the face prints its fields alone)"
+    else:
+        what = f"the spec's {page_name}" if side < 2 else f"page {side + 1} of the spec's form"
+    outside = "outside the fields' boxes " if fields else ""
     return (
-        f"outside the fields' boxes the face's ink is not {what}: {found} pixels differ in {INK_WINDOW:g} points "
-        f"at {DESIGN_DPI} dpi, within [{' '.join(f'{v:.0f}' for v in where)}] (points from the face's lower left): "
+        f"{outside}the {page_name}'s ink is not {what}: {found} pixels differ in {INK_WINDOW:g} points "
+        f"at {DESIGN_DPI} dpi, within [{' '.join(f'{v:.0f}' for v in where)}] (points from the {page_name}'s lower left): "
         "text or art changed, covered or drawn over it"
     )
 
 
-def _placed(design: Design, item: _Stored) -> bytes:
-    """The spec's face on a page of the face's size, where the face's fields are (crop marks
-    and an overlay offset move them): what the face's page shows when it is genuine."""
-    if item.origin == (0.0, 0.0) and item.size == design.size:
-        return design.form_pdf
+def _placed(design: Design, item: _Stored, side: int = 0) -> tuple[bytes, int]:
+    """The spec's face (or page ``side + 1`` of its form) on a page of the certificate's page's
+    size, where the face's fields are (crop marks and an overlay offset move them): what the
+    certificate's page shows when it is genuine; and the number of that page in the PDF."""
+    size = design.size if side == 0 or design.reverses is None else design.reverses[side - 1].size
+    if item.origin == (0.0, 0.0) and item.size == size:
+        return design.form_pdf, side + 1
     import pypdf
 
-    face = pypdf.PdfReader(io.BytesIO(design.form_pdf)).pages[0]
+    face = pypdf.PdfReader(io.BytesIO(design.form_pdf)).pages[side]
     writer = pypdf.PdfWriter()
     page = writer.add_blank_page(width=item.size[0], height=item.size[1])
     page.merge_transformed_page(face, pypdf.Transformation().translate(*item.origin))
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return out.getvalue(), 1
 
 
 def _describe_text(text: str) -> str:

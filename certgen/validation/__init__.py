@@ -47,6 +47,7 @@ __all__ = [
     "check_issue",
     "check_spec_rules",
     "face_form_text",
+    "page_form_text",
     "spec_findings",
     "validate",
 ]
@@ -284,10 +285,19 @@ def _form_lines(issue: IssueLayout | None) -> list[list[str]]:
 def face_form_text(issue: IssueLayout) -> Callable[[PageText], str | None]:
     """The rule pdf.form-text on a certificate's face (the issue's first page): what the face
     lacks of the form's fixed lines of text, if anything (``certgen verify --spec``)."""
-    lines = _form_lines(issue)[0] if issue.pages else []
+    return page_form_text(issue, 0)
+
+
+def page_form_text(issue: IssueLayout, index: int) -> Callable[[PageText], str | None]:
+    """The rule pdf.form-text on page *index* of a certificate (0: the face; 1 and on: its
+    reverse): what the page lacks of that page of the form's fixed lines of text, if anything
+    (``certgen verify --spec``)."""
+    pages = _form_lines(issue)
+    lines = pages[index] if index < len(pages) else []
+    name = "face" if index == 0 else "reverse"
 
     def problem(page: PageText) -> str | None:
-        return form_text_problem("face", page, lines)
+        return form_text_problem(name, page, lines)
 
     return problem
 
