@@ -734,7 +734,8 @@ def rules(fmt: str) -> None:
     "--spec",
     "spec_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The issue's spec: its qr.public_key, and its layout to compare each printed field of a PDF.",
+    help="The issue's spec: its qr.public_key, its layout to compare each printed field of a PDF, and its "
+    "form to compare the face's design and each reverse.",
 )
 @click.option(
     "--format",
@@ -752,8 +753,10 @@ def verify(
     Answers authentic; altered (naming the field that differs); wrong-key (not signed by
     this key); or unreadable.  Exit status: 0 authentic, 1 altered or wrong key, 2 unreadable.
     For a PDF, the payload stored, the code drawn and the text and ink in each field's box
-    must agree (--key and --spec compare the same fields; --spec checks the layout too); a
-    scan or a payload proves the code only, and says the printed fields were not compared.
+    must agree, and the face must print the payload's issuer and CUSIP (--key and --spec compare
+    the same fields; --spec also compares the face's design and each reverse with the spec's
+    form, which --key lists as not compared); a scan or a payload proves the code only, and
+    says the printed fields were not compared.
     A PDF's digital signature, if it has one, must hold too (and with --spec, be by the
     spec's pdf_signature.certificate); a spec without qr: checks the signature alone.
     """
