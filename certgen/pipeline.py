@@ -357,13 +357,13 @@ def verify(
         face = issue.pages[0]
         fields = face.fields
         if file is not None and Path(file).suffix.lower() not in IMAGE_SUFFIXES:
-            from .validation import face_form_text, page_form_text
+            from .validation import page_form_text
 
             design = Design(
                 issue.render(),
                 (face.width, face.height),
                 frozenset(loaded.security.cusips),
-                face_form_text(issue),
+                page_form_text(issue, 0),
                 issue_of(loaded),
                 tuple(
                     ReverseSide((page.width, page.height), tuple(page.fields), page_form_text(issue, index))

@@ -159,21 +159,21 @@ def render_batch(
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenderError(f"cannot create the output folder ({exc.strerror})", str(out_dir)) from None
-    named = Path(
-        os.path.abspath(out_dir)
-    )  # a link's name: the folders beside it are where the user sees them
+    # The folder as named (a link's name: the folders beside it are where the user sees them).
+    named = Path(os.path.abspath(out_dir))
     out_dir = out_dir.resolve()
     key = job_key(spec_path, holders_path, options, __version__)
+    security = _security_key(loaded)
     register_at = register if register is not None else out_dir / "register.sqlite"
     register_file = None if "://" in str(register_at) else str(Path(register_at).resolve())
     # The folder is the job's for its whole life: another job running there is refused before
     # anything is touched (see .lock).  The lock names the security and the register, for a run
     # of the security starting beside it.
-    lock = FolderLock(out_dir, key, security=_security_key(loaded), register=register_file)
+    lock = FolderLock(out_dir, key, security=security, register=register_file)
     lock.acquire()
     try:
         if register is None:  # with the lock held: of two runs starting at once, one sees the other
-            _refuse_a_second_register(out_dir, _security_key(loaded), named)
+            _refuse_a_second_register(out_dir, security, named)
         # The workers start first: they encode the issue's static pages while this process opens
         # the register and plans the run (and they do not inherit its database connections).
         with _Renderer(issue, spec_path, workers or os.cpu_count() or 1) as renderer:
@@ -1180,13 +1180,20 @@ def _subfolders(folder: Path) -> list[Path]:
         return []
 
 
+def _read_only(path: Path) -> contextlib.closing[sqlite3.Connection]:
+    """An SQLite register opened to read with Python's own sqlite3, changing nothing.  One
+    closed cleanly (no -wal beside it) is read as immutable: no -wal or -shm file is made beside
+    it, even if the run stops at once.  One in use is read through its write-ahead log."""
+    wal = path.with_name(path.name + "-wal").exists()
+    uri = f"{path.resolve().as_uri()}?mode=ro{'' if wal else '&immutable=1'}"
+    return contextlib.closing(sqlite3.connect(uri, uri=True, timeout=0.2))
+
+
 def _numbering(path: Path, security_key: str) -> str | None:
     """How the SQLite register at *path* numbers the security (its certificates, or a run
     printing it whose certificates are not recorded yet), or None: not at all, or unreadable."""
     try:
-        wal = path.with_name(path.name + "-wal").exists()
-        uri = f"{path.resolve().as_uri()}?mode=ro{'' if wal else '&immutable=1'}"
-        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=0.2)) as db:
+        with _read_only(path) as db:
             row = db.execute(
                 "SELECT count(c.id) FROM securities s LEFT JOIN certificates c ON c.security_id = s.id "
                 "WHERE s.key = ? GROUP BY s.id",
@@ -1228,12 +1235,7 @@ def _sequence_guess(
     try:
         if not path.exists():
             return 1 if path.parent.is_dir() else None
-        # A register closed cleanly (no -wal beside it) is read as immutable: no -wal or -shm
-        # file is made beside it, even if the run stops before the register opens.  One in use
-        # is read through its write-ahead log.
-        wal = path.with_name(path.name + "-wal").exists()
-        uri = f"{path.resolve().as_uri()}?mode=ro{'' if wal else '&immutable=1'}"
-        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=0.2)) as db:
+        with _read_only(path) as db:
             if db.execute("SELECT 1 FROM running_jobs WHERE output_dir = ?", (str(out_dir),)).fetchone():
                 return None
             if db.execute("SELECT 1 FROM batches WHERE job_key = ?", (job_key,)).fetchone():

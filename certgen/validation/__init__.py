@@ -46,7 +46,6 @@ __all__ = [
     "check_holders",
     "check_issue",
     "check_spec_rules",
-    "face_form_text",
     "page_form_text",
     "spec_findings",
     "validate",
@@ -280,12 +279,6 @@ def _form_lines(issue: IssueLayout | None) -> list[list[str]]:
     if issue is None:
         return []
     return [[e.text for e in page.static if isinstance(e, Text)] for page in issue.pages]
-
-
-def face_form_text(issue: IssueLayout) -> Callable[[PageText], str | None]:
-    """The rule pdf.form-text on a certificate's face (the issue's first page): what the face
-    lacks of the form's fixed lines of text, if anything (``certgen verify --spec``)."""
-    return page_form_text(issue, 0)
 
 
 def page_form_text(issue: IssueLayout, index: int) -> Callable[[PageText], str | None]:
